@@ -1,0 +1,133 @@
+package org.neurosweep.autograd;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** Pointwise nonlinearities and the last-dim softmax family; each allocates its output once and transforms it in place. */
+public final class Activations {
+
+    private static final double SQRT_HALF = Math.sqrt(0.5);
+    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
+    private static final double GELU_TANH_C = Math.sqrt(2.0 / Math.PI);
+    private static final double GELU_TANH_K = 0.044715;
+
+    private Activations() {
+    }
+
+    public static Var sigmoid(Var x) {
+        INDArray s = Transforms.sigmoid(x.value().dup(), false);
+        return Tape.op(s, g -> {
+            // dσ = σ(1 − σ)
+            INDArray d = s.rsub(1.0).muli(s).muli(g);
+            x.accumulateOwned(d);
+        }, x);
+    }
+
+    /** SiLU (swish): x · σ(x). */
+    public static Var silu(Var x) {
+        INDArray xv = x.value();
+        if (!Tape.recording(x)) {
+            return Var.constant(Transforms.sigmoid(xv.dup(), false).muli(xv));
+        }
+        INDArray s = Transforms.sigmoid(xv.dup(), false);
+        INDArray y = s.mul(xv);
+        return Tape.op(y, g -> {
+            // d = σ + x σ (1 − σ) = σ + y − y σ
+            INDArray d = y.sub(y.mul(s)).addi(s).muli(g);
+            x.accumulateOwned(d);
+        }, x);
+    }
+
+    /** Exact GELU: x · Φ(x) = ½ x (1 + erf(x / √2)). */
+    public static Var gelu(Var x) {
+        INDArray xv = x.value();
+        INDArray phi = xv.mul(SQRT_HALF);                                  // Φ(x)
+        Nd4j.exec(new Erf(phi, phi));
+        phi.addi(1.0).muli(0.5);
+        INDArray y = phi.mul(xv);
+        return Tape.op(y, g -> {
+            // d = Φ(x) + x φ(x),  φ(x) = exp(−x²/2) / √(2π)
+            INDArray d = xv.mul(xv).muli(-0.5);
+            Transforms.exp(d, false).muli(INV_SQRT_2PI).muli(xv).addi(phi).muli(g);
+            x.accumulateOwned(d);
+        }, x);
+    }
+
+    /** GELU, tanh approximation: ½ x (1 + tanh(√(2/π) (x + 0.044715 x³))). */
+    public static Var geluTanh(Var x) {
+        INDArray xv = x.value();
+        INDArray x2 = xv.mul(xv);
+        INDArray t = x2.mul(GELU_TANH_K).addi(1.0).muli(xv).muli(GELU_TANH_C);
+        Transforms.tanh(t, false);                                          // tanh(u)
+        INDArray y = t.add(1.0).muli(xv).muli(0.5);
+        return Tape.op(y, g -> {
+            // d = ½ (1 + t) + ½ x (1 − t²) √(2/π) (1 + 3·0.044715 x²)
+            INDArray du = x2.mul(3 * GELU_TANH_K).addi(1.0).muli(GELU_TANH_C);
+            INDArray sech2 = t.mul(t).rsubi(1.0);
+            INDArray d = sech2.muli(du).muli(xv).addi(t).addi(1.0).muli(0.5).muli(g);
+            x.accumulateOwned(d);
+        }, x);
+    }
+
+    /** min(max(x, lo), hi); the gradient passes where lo ≤ x ≤ hi (PyTorch's clamp). */
+    public static Var clamp(Var x, double lo, double hi) {
+        if (lo > hi) {
+            throw new IllegalArgumentException("clamp: lo " + lo + " > hi " + hi);
+        }
+        INDArray y = x.value().dup();
+        BooleanIndexing.replaceWhere(y, lo, Conditions.lessThan(lo));
+        BooleanIndexing.replaceWhere(y, hi, Conditions.greaterThan(hi));
+        return Tape.op(y, g -> {
+            INDArray passes = y.eq(x.value()).castTo(g.dataType());
+            x.accumulateOwned(passes.muli(g));
+        }, x);
+    }
+
+    /** Softmax over the last dim; a row that is entirely −∞ yields all zeros (not NaN). */
+    public static Var softmax(Var x) {
+        INDArray p = softmaxOf(x.value());
+        return Tape.op(p, g -> x.accumulateOwned(softmaxBackward(p, g)), x);
+    }
+
+    /** log softmax over the last dim: x − max − log Σ exp(x − max). */
+    public static Var logSoftmax(Var x) {
+        INDArray lp = logSoftmaxOf(x.value());
+        return Tape.op(lp, g -> {
+            // dx = g − softmax · Σ g
+            INDArray p = Transforms.exp(lp.dup(), false);
+            x.accumulateOwned(p.muli(g.sum(true, -1)).rsubi(g));
+        }, x);
+    }
+
+    /** Softmax rows of {@code x} into a fresh array; all-−∞ rows become zeros. */
+    static INDArray softmaxOf(INDArray x) {
+        INDArray max = x.max(true, -1);
+        BooleanIndexing.replaceWhere(max, 0.0, Conditions.isInfinite());
+        INDArray p = x.sub(max);
+        Transforms.exp(p, false);
+        INDArray sum = p.sum(true, -1);
+        BooleanIndexing.replaceWhere(sum, 1.0, Conditions.equals(0.0));
+        return p.divi(sum);
+    }
+
+    /** Log-softmax rows of {@code x} into a fresh array. */
+    static INDArray logSoftmaxOf(INDArray x) {
+        INDArray max = x.max(true, -1);
+        BooleanIndexing.replaceWhere(max, 0.0, Conditions.isInfinite());
+        INDArray shifted = x.sub(max);
+        INDArray lse = Transforms.exp(shifted.dup(), false).sum(true, -1);
+        Transforms.log(lse, false);
+        return shifted.subi(lse);
+    }
+
+    /** dx = p · (g − Σ g·p) over the last dim. */
+    static INDArray softmaxBackward(INDArray p, INDArray g) {
+        INDArray gp = g.mul(p);
+        INDArray dot = gp.sum(true, -1);
+        return gp.subi(p.mul(dot));
+    }
+}

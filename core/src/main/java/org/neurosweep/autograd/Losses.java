@@ -1,0 +1,139 @@
+package org.neurosweep.autograd;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Token losses over logits rows (n, V), computed through log-softmax in the logits' precision. Prompt
+ * tokens and padding are excluded from cross-entropy by giving them the target {@code ignoreIndex}.
+ */
+public final class Losses {
+
+    private static final double LOG_2 = Math.log(2.0);
+
+    private Losses() {
+    }
+
+    /** Mean of −log p(target) over the tokens whose target is not {@code ignoreIndex} → (1); 0 when none counts. */
+    public static Var crossEntropy(Var logits, int[] targets, int ignoreIndex) {
+        long counted = Arrays.stream(targets).filter(t -> t != ignoreIndex).count();
+        Var sum = crossEntropySum(logits, targets, ignoreIndex);
+        return counted == 0 ? sum : Elementwise.scale(sum, 1.0 / counted);
+    }
+
+    /** Σ of −log p(target) over counted tokens → (1). */
+    public static Var crossEntropySum(Var logits, int[] targets, int ignoreIndex) {
+        return Reductions.sum(crossEntropyPerToken(logits, targets, ignoreIndex));
+    }
+
+    /** −log p(target) per row → (n), 0 where the target is {@code ignoreIndex}. */
+    public static Var crossEntropyPerToken(Var logits, int[] targets, int ignoreIndex) {
+        return Elementwise.neg(pickTargets(logits, targets, ignoreIndex));
+    }
+
+    /** log p(target) per row → (n); every target must be a valid id. */
+    public static Var logProbsOf(Var logits, int[] targets) {
+        return pickTargets(logits, targets, Integer.MIN_VALUE);
+    }
+
+    /** KL(P ‖ Q) per row → (n), P = softmax(p), Q = softmax(q) over the last dim of (n, V) logits. */
+    public static Var klDivergence(Var p, Var q) {
+        checkPair(p, q, "klDivergence");
+        INDArray lp = Activations.logSoftmaxOf(p.value());
+        INDArray lq = Activations.logSoftmaxOf(q.value());
+        INDArray probP = Transforms.exp(lp.dup(), false);
+        INDArray diff = lp.sub(lq);                                         // log P − log Q
+        INDArray kl = probP.mul(diff).sum(true, 1);                        // (n, 1)
+        INDArray out = kl.reshape(kl.length());
+        return Tape.op(out, g -> {
+            INDArray gc = g.reshape(g.length(), 1);
+            if (p.requiresGrad()) {
+                // d/dp = P · (log P − log Q − KL)
+                p.accumulateOwned(diff.sub(kl).muli(probP).muli(gc));
+            }
+            if (q.requiresGrad()) {
+                // d/dq = Q − P
+                q.accumulateOwned(Transforms.exp(lq.dup(), false).subi(probP).muli(gc));
+            }
+        }, p, q);
+    }
+
+    /** Jensen–Shannon divergence per row → (n): ½ KL(P ‖ M) + ½ KL(Q ‖ M), M = ½ (P + Q); in [0, log 2]. */
+    public static Var jsDivergence(Var p, Var q) {
+        checkPair(p, q, "jsDivergence");
+        INDArray lp = Activations.logSoftmaxOf(p.value());
+        INDArray lq = Activations.logSoftmaxOf(q.value());
+        INDArray logM = logMean(lp, lq);
+        INDArray probP = Transforms.exp(lp.dup(), false);
+        INDArray probQ = Transforms.exp(lq.dup(), false);
+        INDArray hp = lp.sub(logM).muli(0.5);                              // ∂JS/∂P = ½ (log P − log M)
+        INDArray hq = lq.sub(logM).muli(0.5);
+        INDArray js = probP.mul(hp).addi(probQ.mul(hq)).sum(true, 1);      // (n, 1)
+        INDArray out = js.reshape(js.length());
+        return Tape.op(out, g -> {
+            INDArray gc = g.reshape(g.length(), 1);
+            if (p.requiresGrad()) {
+                p.accumulateOwned(throughSoftmax(probP, hp).muli(gc));
+            }
+            if (q.requiresGrad()) {
+                q.accumulateOwned(throughSoftmax(probQ, hq).muli(gc));
+            }
+        }, p, q);
+    }
+
+    /** logits (n, V) → log p(targets[i]) (n); rows whose target is {@code ignoreIndex} give 0 and no gradient. */
+    private static Var pickTargets(Var logits, int[] targets, int ignoreIndex) {
+        if (logits.rank() != 2 || logits.size(0) != targets.length) {
+            throw new IllegalArgumentException("loss: logits " + Arrays.toString(logits.shape())
+                    + " need (n, V) with n = " + targets.length + " targets");
+        }
+        long vocab = logits.size(1);
+        for (int t : targets) {
+            if (t != ignoreIndex && (t < 0 || t >= vocab)) {
+                throw new IndexOutOfBoundsException("loss: target " + t + " outside [0, " + vocab + ")");
+            }
+        }
+        INDArray lp = Activations.logSoftmaxOf(logits.value());
+        INDArray out = Nd4j.zeros(logits.dataType(), targets.length);
+        for (int i = 0; i < targets.length; i++) {
+            if (targets[i] != ignoreIndex) {
+                out.putScalar(i, lp.getDouble(i, targets[i]));
+            }
+        }
+        return Tape.op(out, g -> {
+            // d log p(t) / d logits = onehot(t) − softmax
+            INDArray d = Transforms.exp(lp.dup(), false).negi();
+            for (int i = 0; i < targets.length; i++) {
+                if (targets[i] != ignoreIndex) {
+                    d.putScalar(i, targets[i], d.getDouble(i, targets[i]) + 1.0);
+                } else {
+                    d.getRow(i).assign(0.0);
+                }
+            }
+            logits.accumulateOwned(d.muli(g.reshape(g.length(), 1)));
+        }, logits);
+    }
+
+    /** log ½ (e^a + e^b) elementwise, stable. */
+    private static INDArray logMean(INDArray a, INDArray b) {
+        INDArray m = Transforms.max(a, b, true);
+        INDArray ea = Transforms.exp(a.sub(m), false);
+        INDArray eb = Transforms.exp(b.sub(m), false);
+        return Transforms.log(ea.addi(eb), false).addi(m).subi(LOG_2);
+    }
+
+    /** The gradient w.r.t. logits of Σ P·h with h held fixed: P · (h − Σ P h). */
+    private static INDArray throughSoftmax(INDArray prob, INDArray h) {
+        INDArray mean = prob.mul(h).sum(true, 1);
+        return h.sub(mean).muli(prob);
+    }
+
+    private static void checkPair(Var p, Var q, String op) {
+        if (p.rank() != 2 || !Arrays.equals(p.shape(), q.shape())) {
+            throw new IllegalArgumentException(op + ": logits " + Arrays.toString(p.shape()) + " and "
+                    + Arrays.toString(q.shape()) + " must both be (n, V)");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package org.neurosweep.autograd;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Records, per thread, the backward steps of the ops executed while it is open, and replays them in
+ * reverse on {@link #backward}.
+ *
+ * <pre>{@code
+ * try (Tape tape = Tape.record()) {
+ *     Var loss = ...;          // ops on Vars
+ *     tape.backward(loss);     // param.grad() now holds d loss / d param
+ * }
+ * }</pre>
+ *
+ * An op records a step only when a tape is open on the calling thread and one of its inputs requires
+ * grad. Tapes nest: closing an inner tape reactivates the outer one. The arrays a step captured stay
+ * referenced until the tape closes, so run the forward and the backward in the same workspace scope.
+ */
+public final class Tape implements AutoCloseable {
+
+    private static final ThreadLocal<Tape> ACTIVE = new ThreadLocal<>();
+
+    private record Step(Var output, Backward backward) {
+    }
+
+    private final List<Step> steps = new ArrayList<>();
+    private final Tape outer;
+    private boolean closed;
+
+    private Tape(Tape outer) {
+        this.outer = outer;
+    }
+
+    /** Opens a tape on this thread; close it (try-with-resources) to stop recording. */
+    public static Tape record() {
+        Tape tape = new Tape(ACTIVE.get());
+        ACTIVE.set(tape);
+        return tape;
+    }
+
+    /** True when a tape is open on this thread. */
+    public static boolean isRecording() {
+        return ACTIVE.get() != null;
+    }
+
+    /** True when an op over {@code inputs} must record its backward step. */
+    public static boolean recording(Var... inputs) {
+        if (ACTIVE.get() == null) {
+            return false;
+        }
+        for (Var v : inputs) {
+            if (v != null && v.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Same as {@link Var#watch()}. */
+    public static Var watch(Var v) {
+        return v.watch();
+    }
+
+    /**
+     * The output of an op: a recorded Var carrying {@code backward} when {@link #recording} holds for
+     * {@code inputs}, a constant otherwise. Ops elsewhere (adapters, quantizers) define themselves
+     * through this; {@code backward} adds into the inputs with {@link Var#addGrad}.
+     */
+    public static Var op(INDArray value, Backward backward, Var... inputs) {
+        if (!recording(inputs)) {
+            return Var.constant(value);
+        }
+        Var out = Var.recorded(value);
+        ACTIVE.get().steps.add(new Step(out, backward));
+        return out;
+    }
+
+    /** Backward from a scalar {@code loss} with seed 1. */
+    public void backward(Var loss) {
+        if (loss.value().length() != 1) {
+            throw new IllegalArgumentException("backward(loss) needs a scalar, got shape "
+                    + java.util.Arrays.toString(loss.shape()) + "; pass a seed for other outputs");
+        }
+        backward(loss, Nd4j.ones(loss.dataType(), loss.shape()));
+    }
+
+    /**
+     * Backward from {@code out} with the given seed (d objective / d out, same shape as out). Leaves
+     * (params, watched constants) accumulate over calls; recorded intermediates hold the gradient of
+     * the latest call.
+     */
+    public void backward(Var out, INDArray seed) {
+        if (closed) {
+            throw new IllegalStateException("backward on a closed tape");
+        }
+        if (!java.util.Arrays.equals(seed.shape(), out.shape())) {
+            throw new IllegalArgumentException("seed shape " + java.util.Arrays.toString(seed.shape())
+                    + " differs from output shape " + java.util.Arrays.toString(out.shape()));
+        }
+        if (!out.requiresGrad()) {
+            return;
+        }
+        for (Step step : steps) {
+            step.output().clearGrad();
+        }
+        out.addGrad(seed);
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            Step step = steps.get(i);
+            INDArray g = step.output().grad();
+            if (g != null) {
+                step.backward().apply(g);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        steps.clear();
+        if (ACTIVE.get() == this) {
+            if (outer == null) {
+                ACTIVE.remove();
+            } else {
+                ACTIVE.set(outer);
+            }
+        }
+    }
+}

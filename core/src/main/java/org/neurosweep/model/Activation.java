@@ -1,0 +1,20 @@
+package org.neurosweep.model;
+
+import java.util.Locale;
+
+/** FFN nonlinearities by their HF {@code hidden_act} names. */
+public enum Activation {
+    /** x·σ(x); HF "silu" or "swish". */
+    SILU,
+    /** exact (erf) GELU; HF "gelu". */
+    GELU;
+
+    static Activation parse(ConfigJson json, String key, Activation fallback) {
+        String name = json.string(key, fallback.name()).toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "silu", "swish" -> SILU;
+            case "gelu" -> GELU;
+            default -> throw json.error(key, "has unsupported activation '" + name + "'; supported: silu, swish, gelu");
+        };
+    }
+}

@@ -1,0 +1,142 @@
+package org.neurosweep.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Typed access to the keys of one HF {@code config.json}; every error names the file and the key. */
+final class ConfigJson {
+    private final JsonNode root;
+    private final String file;
+    private final String prefix;
+
+    ConfigJson(JsonNode root, String file) {
+        this(root, file, "");
+    }
+
+    private ConfigJson(JsonNode root, String file, String prefix) {
+        this.root = root;
+        this.file = file;
+        this.prefix = prefix;
+    }
+
+    /** The node under {@code key}, or null when the key is absent or JSON null. */
+    JsonNode node(String key) {
+        JsonNode n = root.get(key);
+        return n == null || n.isNull() ? null : n;
+    }
+
+    boolean has(String key) {
+        return node(key) != null;
+    }
+
+    ConfigJson object(String key) {
+        JsonNode n = node(key);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw error(key, "must be an object, found " + n);
+        }
+        return new ConfigJson(n, file, prefix + key + ".");
+    }
+
+    String requireString(String key) {
+        JsonNode n = require(key);
+        if (!n.isTextual()) {
+            throw error(key, "must be a string, found " + n);
+        }
+        return n.asText();
+    }
+
+    String string(String key, String fallback) {
+        JsonNode n = node(key);
+        return n == null ? fallback : requireString(key);
+    }
+
+    int requireInt(String key) {
+        JsonNode n = require(key);
+        if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+            throw error(key, "must be an integer, found " + n);
+        }
+        return n.intValue();
+    }
+
+    int integer(String key, int fallback) {
+        return has(key) ? requireInt(key) : fallback;
+    }
+
+    double requireDouble(String key) {
+        JsonNode n = require(key);
+        if (!n.isNumber()) {
+            throw error(key, "must be a number, found " + n);
+        }
+        return n.doubleValue();
+    }
+
+    double number(String key, double fallback) {
+        return has(key) ? requireDouble(key) : fallback;
+    }
+
+    boolean bool(String key, boolean fallback) {
+        JsonNode n = node(key);
+        if (n == null) {
+            return fallback;
+        }
+        if (!n.isBoolean()) {
+            throw error(key, "must be true or false, found " + n);
+        }
+        return n.booleanValue();
+    }
+
+    /** An integer list; a single integer is read as a list of one (as HF allows for {@code eos_token_id}). */
+    List<Integer> intList(String key) {
+        JsonNode n = node(key);
+        List<Integer> out = new ArrayList<>();
+        if (n == null) {
+            return out;
+        }
+        if (n.isIntegralNumber()) {
+            out.add(n.intValue());
+            return out;
+        }
+        if (!n.isArray()) {
+            throw error(key, "must be an integer or a list of integers, found " + n);
+        }
+        for (JsonNode e : n) {
+            if (!e.isIntegralNumber()) {
+                throw error(key, "must hold integers only, found " + e);
+            }
+            out.add(e.intValue());
+        }
+        return out;
+    }
+
+    List<String> stringList(String key) {
+        JsonNode n = node(key);
+        List<String> out = new ArrayList<>();
+        if (n == null) {
+            return out;
+        }
+        if (!n.isArray()) {
+            throw error(key, "must be a list of strings, found " + n);
+        }
+        for (JsonNode e : n) {
+            out.add(e.asText());
+        }
+        return out;
+    }
+
+    private JsonNode require(String key) {
+        JsonNode n = node(key);
+        if (n == null) {
+            throw error(key, "is required but missing");
+        }
+        return n;
+    }
+
+    /** An error about {@code key} of this object, named with its full dotted path. */
+    ModelConfigException error(String key, String problem) {
+        return ModelConfigException.at(file, prefix + key, problem);
+    }
+}

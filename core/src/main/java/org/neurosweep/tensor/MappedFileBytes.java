@@ -1,0 +1,86 @@
+package org.neurosweep.tensor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A local file memory-mapped in fixed windows of at most {@link #DEFAULT_WINDOW_BYTES}, so that files over 2 GB
+ * (beyond one {@link MappedByteBuffer}) are readable. Window {@code i} covers {@code [i*w, min((i+1)*w, size))} and is
+ * mapped on first use. A read that straddles windows is stitched into a heap buffer; any other read is a view of the
+ * mapping. Mappings are released by the garbage collector after {@link #close()}.
+ */
+final class MappedFileBytes implements RandomAccessBytes {
+
+    static final long DEFAULT_WINDOW_BYTES = 1L << 30;
+
+    private final Path file;
+    private final FileChannel channel;
+    private final long size;
+    private final long windowBytes;
+    private final MappedByteBuffer[] windows;
+
+    MappedFileBytes(Path file) throws IOException {
+        this(file, DEFAULT_WINDOW_BYTES);
+    }
+
+    /** {@code windowBytes} in [1, 1 GiB]; small windows let tests put tensors across window boundaries. */
+    MappedFileBytes(Path file, long windowBytes) throws IOException {
+        if (windowBytes < 1 || windowBytes > DEFAULT_WINDOW_BYTES) {
+            throw new IllegalArgumentException("window size " + windowBytes + " outside [1, " + DEFAULT_WINDOW_BYTES + "]");
+        }
+        this.file = file;
+        this.channel = FileChannel.open(file, StandardOpenOption.READ);
+        this.size = channel.size();
+        this.windowBytes = windowBytes;
+        this.windows = new MappedByteBuffer[Math.toIntExact((size + windowBytes - 1) / windowBytes)];
+    }
+
+    @Override
+    public String location() {
+        return file.toString();
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public ByteBuffer read(long position, int length) throws IOException {
+        RandomAccessBytes.checkRange(this, position, length);
+        if (length == 0) {
+            return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        int w = (int) (position / windowBytes);
+        int start = (int) (position - w * windowBytes);
+        MappedByteBuffer first = window(w);
+        if (start + length <= first.capacity()) {
+            return first.slice(start, length).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        ByteBuffer stitched = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int at = start; stitched.hasRemaining(); at = 0, w++) {
+            MappedByteBuffer m = window(w);
+            int n = Math.min(stitched.remaining(), m.capacity() - at);
+            stitched.put(m.slice(at, n));
+        }
+        return stitched.flip();
+    }
+
+    private synchronized MappedByteBuffer window(int w) throws IOException {
+        if (windows[w] == null) {
+            long start = w * windowBytes;
+            windows[w] = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min(windowBytes, size - start));
+        }
+        return windows[w];
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,81 @@
+package org.neurosweep.tensor;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Opens checkpoints. A path names either a file or a model directory:
+ * <ul>
+ *   <li>a directory resolves to the first of {@link #DIRECTORY_DEFAULTS} that exists in it;</li>
+ *   <li>{@code *.index.json} is a sharded checkpoint ({@link ShardedTensorSource});</li>
+ *   <li>{@code *.bin}, {@code *.pt}, {@code *.pth} are torch.save zips ({@link TorchBinReader});</li>
+ *   <li>anything else is a safetensors file ({@link SafetensorsReader}).</li>
+ * </ul>
+ * Plain paths and {@code file:} URIs are read locally through memory maps; any other scheme (hdfs://, s3a://, ...)
+ * through Hadoop's {@link org.apache.hadoop.fs.FileSystem} with positioned reads, nothing copied to local disk.
+ */
+public final class TensorSources {
+
+    static final List<String> DIRECTORY_DEFAULTS = List.of(
+            "model.safetensors.index.json", "model.safetensors", "pytorch_model.bin.index.json", "pytorch_model.bin");
+
+    private static final Pattern URI_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
+
+    private TensorSources() {
+    }
+
+    /** A local path, a {@code file:} URI, or a Hadoop URI (hdfs://, s3a://, ...) read with a default {@link Configuration}. */
+    public static TensorSource open(String uriOrPath) throws IOException {
+        if (URI_SCHEME.matcher(uriOrPath).matches()) {
+            URI uri = URI.create(uriOrPath);
+            if ("file".equalsIgnoreCase(uri.getScheme())) {
+                return open(Path.of(uri));
+            }
+            return openHadoop(new org.apache.hadoop.fs.Path(uri), new Configuration());
+        }
+        return open(Path.of(uriOrPath));
+    }
+
+    /** A local file or model directory, memory-mapped. */
+    public static TensorSource open(Path path) throws IOException {
+        return open(new LocalLocation(path));
+    }
+
+    /** A file or model directory read through Hadoop's FileSystem API with positioned reads, for any scheme (file: too). */
+    public static TensorSource openHadoop(org.apache.hadoop.fs.Path path, Configuration conf) throws IOException {
+        return open(new HadoopLocation(path.getFileSystem(conf), path));
+    }
+
+    static TensorSource open(StorageLocation location) throws IOException {
+        if (!location.exists()) {
+            throw new FileNotFoundException(location + ": no such file or directory");
+        }
+        if (!location.isDirectory()) {
+            return openFile(location);
+        }
+        for (String name : DIRECTORY_DEFAULTS) {
+            StorageLocation candidate = location.child(name);
+            if (candidate.exists()) {
+                return openFile(candidate);
+            }
+        }
+        throw new FileNotFoundException(location + ": directory holds none of " + DIRECTORY_DEFAULTS);
+    }
+
+    /** One file, dispatched on its name. */
+    static TensorSource openFile(StorageLocation file) throws IOException {
+        String name = file.fileName();
+        if (name.endsWith(".index.json")) {
+            return ShardedTensorSource.open(file);
+        }
+        if (name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth")) {
+            return TorchBinReader.open(file.openBytes());
+        }
+        return SafetensorsReader.open(file.openBytes());
+    }
+}

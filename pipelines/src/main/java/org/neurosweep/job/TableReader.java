@@ -1,0 +1,11 @@
+package org.neurosweep.job;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** Reads the tables of one run, for summaries on the driver. */
+public interface TableReader {
+
+    /** The committed rows of table {@code name} in this run; empty when the table has no rows. */
+    Dataset<Row> table(String name);
+}
