@@ -61,7 +61,7 @@ def write_safetensors(path, arrays):
     """The safetensors layout: u64 LE header length, JSON header padded with spaces to 8 bytes, LE data."""
     header, data, offset = {}, [], 0
     for name in sorted(arrays):
-        a = np.ascontiguousarray(arrays[name])
+        a = np.asarray(arrays[name], order="C")  # ascontiguousarray would make 0-d arrays 1-d
         raw = a.astype(a.dtype.newbyteorder("<")).tobytes()
         header[name] = {"dtype": SAFETENSORS_DTYPES[a.dtype], "shape": list(a.shape),
                         "data_offsets": [offset, offset + len(raw)]}

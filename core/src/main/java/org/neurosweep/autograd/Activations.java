@@ -48,6 +48,9 @@ public final class Activations {
         INDArray phi = xv.mul(SQRT_HALF);                                  // Φ(x)
         Nd4j.exec(new Erf(phi, phi));
         phi.addi(1.0).muli(0.5);
+        if (!Tape.recording(x)) {
+            return Var.constant(phi.muli(xv));
+        }
         INDArray y = phi.mul(xv);
         return Tape.op(y, g -> {
             // d = Φ(x) + x φ(x),  φ(x) = exp(−x²/2) / √(2π)
@@ -63,6 +66,9 @@ public final class Activations {
         INDArray x2 = xv.mul(xv);
         INDArray t = x2.mul(GELU_TANH_K).addi(1.0).muli(xv).muli(GELU_TANH_C);
         Transforms.tanh(t, false);                                          // tanh(u)
+        if (!Tape.recording(x)) {
+            return Var.constant(t.addi(1.0).muli(xv).muli(0.5));
+        }
         INDArray y = t.add(1.0).muli(xv).muli(0.5);
         return Tape.op(y, g -> {
             // d = ½ (1 + t) + ½ x (1 − t²) √(2/π) (1 + 3·0.044715 x²)

@@ -14,8 +14,10 @@ public final class Norms {
     public static Var rmsNorm(Var x, Var gamma, double eps) {
         checkScale(x, gamma, "rmsNorm gamma");
         INDArray xv = x.value();
-        INDArray rstd = xv.mul(xv).mean(true, -1).addi(eps);              // (..., 1)
-        Transforms.pow(rstd, -0.5, false);
+        INDArray rstd = reciprocalRms(xv, eps);                            // (..., 1)
+        if (!Tape.recording(x, gamma)) {
+            return Var.constant(xv.mul(rstd).muli(gamma.value()));
+        }
         INDArray xhat = xv.mul(rstd);                                      // (..., d)
         INDArray y = xhat.mul(gamma.value());
         return Tape.op(y, g -> {
@@ -38,9 +40,11 @@ public final class Norms {
         checkScale(x, beta, "layerNorm beta");
         INDArray xv = x.value();
         INDArray centered = xv.sub(xv.mean(true, -1));                     // (..., d)
-        INDArray rstd = centered.mul(centered).mean(true, -1).addi(eps);   // (..., 1)
-        Transforms.pow(rstd, -0.5, false);
+        INDArray rstd = reciprocalRms(centered, eps);                      // (..., 1)
         INDArray xhat = centered.muli(rstd);
+        if (!Tape.recording(x, gamma, beta)) {
+            return Var.constant(xhat.muli(gamma.value()).addi(beta.value()));
+        }
         INDArray y = xhat.mul(gamma.value()).addi(beta.value());
         return Tape.op(y, g -> {
             if (gamma.requiresGrad()) {
@@ -57,6 +61,13 @@ public final class Norms {
                 x.accumulateOwned(dx);
             }
         }, x, gamma, beta);
+    }
+
+    /** 1 / sqrt(mean(v²) + eps) over the last dim, kept as size 1, without materializing v². */
+    private static INDArray reciprocalRms(INDArray v, double eps) {
+        INDArray r = v.norm2(true, -1);
+        r.muli(r).divi(v.size(v.rank() - 1)).addi(eps);
+        return Transforms.pow(r, -0.5, false);
     }
 
     private static void checkScale(Var x, Var scale, String what) {

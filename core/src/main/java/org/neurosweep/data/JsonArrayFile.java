@@ -3,6 +3,8 @@ package org.neurosweep.data;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,6 +17,9 @@ import java.util.List;
  * at the element being read, and the elements before it are kept. Shard positions are element indices.
  */
 final class JsonArrayFile {
+
+    /** Reads one element from the shared parser; the elements after it are not "trailing tokens". */
+    private static final ObjectReader ELEMENT = JsonLines.JSON.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private JsonArrayFile() {
     }
@@ -58,7 +63,7 @@ final class JsonArrayFile {
 
     private static <T> Element<T> element(String source, long line, JsonParser parser, RecordMapper<T> mapper) throws IOException {
         try {
-            return new Element<>(mapper.map(JsonLines.asRecord(JsonLines.JSON.readTree(parser))), null);
+            return new Element<>(mapper.map(JsonLines.asRecord(ELEMENT.readTree(parser))), null);
         } catch (InvalidRecordException e) {
             return new Element<>(null, new BadRecord(source, line, e.getMessage()));
         }

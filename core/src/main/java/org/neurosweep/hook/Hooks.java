@@ -52,12 +52,21 @@ public final class Hooks {
      * {@code forward.watched(name).grad()} holds the gradient with respect to them.
      */
     public Hooks watch(String... names) {
+        for (String n : names) {
+            if (n.endsWith(".moe.routing")) {
+                throw new IllegalArgumentException(n + " is capture-only; watch its weights through the expert hooks");
+            }
+        }
         watched.addAll(List.of(names));
         return this;
     }
 
     /** Applies {@code f} in place of the activation at {@code name}. */
     public Hooks intervene(String name, Intervention f) {
+        if (name.endsWith(".moe.routing")) {
+            throw new IllegalArgumentException(name + " is capture-only; change routing with forceRouting, "
+                    + "dropExperts, rerouteExperts or capTopK");
+        }
         interventions.computeIfAbsent(name, k -> new ArrayList<>()).add(f);
         return this;
     }

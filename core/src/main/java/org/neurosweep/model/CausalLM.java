@@ -2,6 +2,7 @@ package org.neurosweep.model;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.hook.Hooks;
 
@@ -20,6 +21,9 @@ public interface CausalLM {
      * is open, so gradients with respect to parameters and watched hook points work. Close the result.
      */
     Forward forward(Batch batch, Hooks hooks, KvCache cache);
+
+    /** Every hook-point name this model fires (see {@link org.neurosweep.hook.HookNames}). */
+    Set<String> hookNames();
 
     /** A plain forward: no hooks, no cache. */
     default Forward forward(Batch batch) {
@@ -40,5 +44,10 @@ public interface CausalLM {
     /** Loads a model folder (config.json + safetensors, single or sharded) with frozen weights. */
     static CausalLM load(Path dir) {
         return ModelLoader.load(dir.toString(), false);
+    }
+
+    /** Loads a model folder given as a local path or a Hadoop URI (hdfs://, s3a://, file:). */
+    static CausalLM load(String folder) {
+        return ModelLoader.load(folder, false);
     }
 }

@@ -44,11 +44,6 @@ public final class Weights {
         return bind(name, load(name, rows, cols));
     }
 
-    /** Registers an already bound Var under a second name (tied embeddings). */
-    public void alias(String name, Var v) {
-        bound.put(name, v);
-    }
-
     /** Every bound weight by hub name. */
     public Map<String, Var> bound() {
         return Collections.unmodifiableMap(bound);

@@ -12,11 +12,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A pickle interpreter for the subset of opcodes torch.save uses for state dicts (protocols 2 to 4), that builds plain
  * Java values and calls nothing: globals resolve only to {@link TorchGlobal}s (any other is refused with
- * {@link UnsafePickleException}), REDUCE applies only those, and persistent ids become {@link TorchTensorRef.Storage}s.
+ * {@link UnsafePickleException}), and REDUCE and persistent ids are handed to {@link TorchRebuild}.
  *
  * <p>Values: None → null, bool → Boolean, int → Long (BigInteger beyond 64 bits), float → Double, str → String,
  * tuple → unmodifiable List, list → ArrayList, dict/OrderedDict → LinkedHashMap, tensor/Parameter → TorchTensorRef.
@@ -97,13 +98,17 @@ final class RestrictedUnpickler {
                 }
                 case 'R' -> { // REDUCE
                     List<Object> args = tupleArg(pop());
-                    push(call(pop(), args));
+                    Object callable = pop();
+                    push(torch(() -> TorchRebuild.call(callable, args)));
                 }
                 case 'b' -> { // BUILD: the state is dropped
                     pop();
                     checkBuildTarget(peek());
                 }
-                case 'Q' -> push(storage(pop())); // BINPERSID
+                case 'Q' -> { // BINPERSID
+                    Object pid = pop();
+                    push(torch(() -> TorchRebuild.storage(pid)));
+                }
                 default -> throw bad(String.format("unsupported pickle opcode 0x%02x", op));
             }
         }
@@ -118,55 +123,19 @@ final class RestrictedUnpickler {
         return global;
     }
 
-    private Object call(Object callable, List<Object> args) {
-        if (!(callable instanceof TorchGlobal global)) {
-            throw bad("REDUCE of a non-callable " + describe(callable));
+    /** Runs one step of {@link TorchRebuild}, turning its argument errors into format errors at this opcode. */
+    private Object torch(Supplier<Object> step) {
+        try {
+            return step.get();
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
         }
-        return switch (global) {
-            case ORDERED_DICT -> {
-                if (!args.isEmpty()) {
-                    throw bad("collections.OrderedDict called with arguments");
-                }
-                yield new LinkedHashMap<>();
-            }
-            case REBUILD_TENSOR_V2 -> rebuildTensor(args);
-            case REBUILD_PARAMETER, REBUILD_PARAMETER_WITH_STATE -> {
-                if (args.isEmpty() || !(args.get(0) instanceof TorchTensorRef tensor)) {
-                    throw bad(global.qualifiedName() + " without a tensor argument");
-                }
-                yield tensor;
-            }
-            default -> throw bad("storage class " + global.qualifiedName() + " cannot be called");
-        };
-    }
-
-    /** {@code _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])}. */
-    private TorchTensorRef rebuildTensor(List<Object> args) {
-        if (args.size() < 4 || !(args.get(0) instanceof TorchTensorRef.Storage storage)) {
-            throw bad("_rebuild_tensor_v2 needs (storage, offset, size, stride, ...), got " + args.size() + " arguments");
-        }
-        long offset = nonNegative(args.get(1), "storage offset");
-        long[] shape = longs(args.get(2), "size");
-        long[] stride = longs(args.get(3), "stride");
-        if (shape.length != stride.length) {
-            throw bad("tensor size " + args.get(2) + " and stride " + args.get(3) + " differ in rank");
-        }
-        return new TorchTensorRef(storage, offset, shape, stride);
-    }
-
-    /** Persistent id {@code ('storage', storage_class, key, device, numel)}. */
-    private TorchTensorRef.Storage storage(Object pid) {
-        if (!(pid instanceof List<?> t) || t.size() != 5 || !"storage".equals(t.get(0))
-                || !(t.get(1) instanceof TorchGlobal type) || type.storageDType() == null || !(t.get(2) instanceof String key)) {
-            throw bad("persistent id " + describe(pid) + " is not ('storage', <storage class>, key, device, numel)");
-        }
-        return new TorchTensorRef.Storage(key, type.storageDType(), nonNegative(t.get(4), "storage numel"));
     }
 
     /** BUILD may only set the state of a dict (a state dict's {@code _metadata}) or of a tensor (Parameter attributes). */
     private void checkBuildTarget(Object target) {
         if (!(target instanceof Map) && !(target instanceof TorchTensorRef)) {
-            throw bad("BUILD on " + describe(target));
+            throw bad("BUILD on " + TorchRebuild.describe(target));
         }
     }
 
@@ -239,7 +208,7 @@ final class RestrictedUnpickler {
     @SuppressWarnings("unchecked")
     private List<Object> tupleArg(Object value) {
         if (!(value instanceof List)) {
-            throw bad("REDUCE arguments are " + describe(value) + ", not a tuple");
+            throw bad("REDUCE arguments are " + TorchRebuild.describe(value) + ", not a tuple");
         }
         return (List<Object>) value;
     }
@@ -247,7 +216,7 @@ final class RestrictedUnpickler {
     @SuppressWarnings("unchecked")
     private List<Object> list(Object value) {
         if (!(value instanceof ArrayList)) {
-            throw bad("APPEND to " + describe(value));
+            throw bad("APPEND to " + TorchRebuild.describe(value));
         }
         return (List<Object>) value;
     }
@@ -255,38 +224,16 @@ final class RestrictedUnpickler {
     @SuppressWarnings("unchecked")
     private Map<Object, Object> dict(Object value) {
         if (!(value instanceof Map)) {
-            throw bad("SETITEM on " + describe(value));
+            throw bad("SETITEM on " + TorchRebuild.describe(value));
         }
         return (Map<Object, Object>) value;
     }
 
     private String string(Object value) {
         if (!(value instanceof String s)) {
-            throw bad("expected a string, got " + describe(value));
+            throw bad("expected a string, got " + TorchRebuild.describe(value));
         }
         return s;
-    }
-
-    private long nonNegative(Object value, String what) {
-        if (!(value instanceof Long n) || n < 0) {
-            throw bad(what + " " + describe(value) + " is not a non-negative integer");
-        }
-        return n;
-    }
-
-    private long[] longs(Object value, String what) {
-        if (!(value instanceof List<?> items)) {
-            throw bad("tensor " + what + " " + describe(value) + " is not a tuple");
-        }
-        long[] result = new long[items.size()];
-        for (int i = 0; i < result.length; i++) {
-            result[i] = nonNegative(items.get(i), "tensor " + what + " element");
-        }
-        return result;
-    }
-
-    private static String describe(Object value) {
-        return value == null ? "None" : value.getClass().getSimpleName() + " " + value;
     }
 
     // ---- raw reads

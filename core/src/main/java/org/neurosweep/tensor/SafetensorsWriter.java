@@ -50,10 +50,9 @@ public final class SafetensorsWriter {
         this(DType.F32, Map.of());
     }
 
-    /** Writes to a sibling temporary file, then renames it over {@code file}: readers never see a partial file. */
+    /** Writes {@code <file>.partial}, then renames it over {@code file}: readers never see a partial file. */
     public void write(Path file, Map<String, INDArray> tensors) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Path partial = Files.createTempFile(parent, file.getFileName().toString(), ".partial");
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try {
             try (OutputStream out = Files.newOutputStream(partial)) {
                 write(out, tensors);

@@ -79,7 +79,10 @@ public final class Tokenizer implements AutoCloseable {
         return call(hf -> toInts(hf.encode(text, addSpecialTokens, false).getIds()));
     }
 
-    /** Token ids of each text (ragged, no padding), no special tokens added; the Rust side encodes the batch in parallel. */
+    /**
+     * Token ids of each text (ragged, no padding), no special tokens added. The Rust library encodes the batch on its
+     * own thread pool (one thread per core; {@code TOKENIZERS_PARALLELISM=false} keeps it on the calling thread).
+     */
     public int[][] encodeBatch(List<String> texts) {
         return encodeBatch(texts, false);
     }
@@ -102,7 +105,7 @@ public final class Tokenizer implements AutoCloseable {
         int[] utf16 = utf16IndexOfCodePoint(text); // the library reports offsets in code points
         int[] starts = new int[spans.length];
         int[] ends = new int[spans.length];
-        for (int i = 0; i < spans.length; i++) {
+        for (int i = 0; i < spans.length; i++) { // no span is null: only special tokens added by a post-processor lack one
             starts[i] = utf16[spans[i].getStart()];
             ends[i] = utf16[spans[i].getEnd()];
         }

@@ -25,10 +25,43 @@ import org.neurosweep.autograd.Var;
  */
 public final class Trainer<E> {
 
-    /** The mean loss of one micro-batch, computed with ops on the autograd API. */
+    /**
+     * The mean loss of one micro-batch, computed with ops on the autograd API. Resources the loss
+     * depends on (a model {@code Forward}) are handed to {@code scope.keep}: they are closed after
+     * the backward pass.
+     */
     @FunctionalInterface
     public interface Objective<E> {
-        Var loss(List<E> microBatch);
+        Var loss(List<E> microBatch, Scope scope);
+    }
+
+    /** Resources of one micro-batch, closed in reverse order once its backward pass is done. */
+    public static final class Scope implements AutoCloseable {
+        private final java.util.ArrayDeque<AutoCloseable> resources = new java.util.ArrayDeque<>();
+
+        public <T extends AutoCloseable> T keep(T resource) {
+            resources.push(resource);
+            return resource;
+        }
+
+        @Override
+        public void close() {
+            RuntimeException failure = null;
+            while (!resources.isEmpty()) {
+                try {
+                    resources.pop().close();
+                } catch (Exception e) {
+                    if (failure == null) {
+                        failure = new IllegalStateException("closing a micro-batch resource failed", e);
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
     }
 
     private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
@@ -82,8 +115,9 @@ public final class Trainer<E> {
     /** Forward and backward of one micro-batch with loss scaled by 1/accumulation; returns the unscaled loss. */
     private double microStep(List<E> batch, Objective<E> objective, String workspaceId, long step) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, workspaceId);
-             Tape tape = Tape.record()) {
-            Var loss = objective.loss(batch);
+             Tape tape = Tape.record();
+             Scope scope = new Scope()) {
+            Var loss = objective.loss(batch, scope);
             double value = loss.value().getDouble(0);
             if (!Double.isFinite(value)) {
                 throw new TrainingException("step " + step + ": loss is " + value);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Exact comparisons of ND4J arrays: same type, same shape, same elements bit for bit (NaN equals NaN). */
 final class TensorAssertions {
@@ -20,18 +19,18 @@ final class TensorAssertions {
             return;
         }
         if (expected.dataType() == DataType.FLOAT) {
-            assertArrayEquals(rowMajor(expected).toFloatVector(), rowMajor(actual).toFloatVector(), what);
+            assertArrayEquals(rowMajorFloats(expected), rowMajorFloats(actual), what);
         } else {
             assertArrayEquals(rowMajorLongs(expected), rowMajorLongs(actual), what);
         }
     }
 
-    /** The elements in row-major order, whatever the array's layout. */
-    static INDArray rowMajor(INDArray array) {
-        return Nd4j.toFlattened('c', array);
+    /** The elements in row-major order of the logical shape, whatever the array's layout. */
+    static float[] rowMajorFloats(INDArray array) {
+        return array.dup('c').data().asFloat();
     }
 
     static long[] rowMajorLongs(INDArray array) {
-        return rowMajor(array).castTo(DataType.INT64).toLongVector();
+        return array.dup('c').data().asLong();
     }
 }

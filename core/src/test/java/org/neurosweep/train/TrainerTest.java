@@ -37,7 +37,7 @@ class TrainerTest {
     }
 
     private static Trainer.Objective<Example> classifier(Var w) {
-        return batch -> {
+        return (batch, scope) -> {
             double[][] x = new double[batch.size()][];
             int[] y = new int[batch.size()];
             for (int i = 0; i < batch.size(); i++) {
@@ -85,7 +85,7 @@ class TrainerTest {
         Trainer<Example> trainer = new Trainer<>(new TrainingConfig(3, 2, 1, 0, 1), new Sgd(List.of(w)),
                 LearningRateSchedule.constant(0.1, 0));
         TrainingException e = assertThrows(TrainingException.class, () -> trainer.train(data(4, 2),
-                batch -> org.neurosweep.autograd.Elementwise.scale(classifier(w).loss(batch), Double.POSITIVE_INFINITY), l -> { }));
+                (batch, scope) -> org.neurosweep.autograd.Elementwise.scale(classifier(w).loss(batch, scope), Double.POSITIVE_INFINITY), l -> { }));
         assertTrue(e.getMessage().contains("step 0"), e.getMessage());
     }
 }

@@ -1,9 +1,8 @@
 package org.neurosweep.job;
 
+import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.ModelConfig;
 import org.neurosweep.text.Tokenizer;
-
-import java.nio.file.Path;
 
 /**
  * A unit's access to its model on an executor. Nothing is loaded until asked for; weights are loaded once per
@@ -14,11 +13,11 @@ public interface ModelHandle {
     /** The model this handle stands for. */
     ModelRef ref();
 
-    /** A local folder with {@code config.json}, the weights and the tokenizer (copied from a remote FS once). */
-    Path dir();
-
     /** The architecture from {@code config.json}; cheap, loads no weights. */
     ModelConfig config();
+
+    /** The weights, loaded on first call (once per executor JVM, then shared by every unit that needs them). */
+    CausalLM model();
 
     /** The tokenizer of the model folder; loaded with the weights and cached with them. */
     Tokenizer tokenizer();

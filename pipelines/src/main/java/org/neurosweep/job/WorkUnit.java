@@ -51,6 +51,15 @@ public record WorkUnit(String id, String job, int jobVersion, Map<String, ModelR
         return new WorkUnit(id, job, jobVersion, models, dataset, params, r);
     }
 
+    /**
+     * The driver-side unit that aggregates round {@code r} of the experiment this unit stands for (a
+     * {@link RoundsJob}'s parameter point); its id differs from any client unit's.
+     */
+    public WorkUnit aggregationOf(int r) {
+        String id = hash("aggregation\n" + canonical(job, jobVersion, models, dataset, params, r));
+        return new WorkUnit(id, job, jobVersion, models, dataset, params, r);
+    }
+
     /** The primary model, or null when the unit needs none. */
     public ModelRef primaryModel() {
         return models.isEmpty() ? null : models.values().iterator().next();

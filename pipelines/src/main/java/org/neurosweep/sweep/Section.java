@@ -110,48 +110,56 @@ final class Section {
         return out;
     }
 
-    String string(String key, String fallback) {
-        return get(key, fallback, config::getString, "a string");
+    /** A required string. */
+    String string(String key) {
+        return read(key, true, "", config::getString, "a string");
     }
 
-    String requiredString(String key) {
-        return required(key) ? string(key, null) : null;
+    String string(String key, String fallback) {
+        return read(key, false, fallback, config::getString, "a string");
+    }
+
+    /** A required integer of at least {@code min}. */
+    int integer(String key, int min) {
+        return atLeast(key, read(key, true, min, config::getInt, "an integer"), min);
     }
 
     int integer(String key, int fallback, int min) {
-        Integer v = get(key, fallback, config::getInt, "an integer");
-        return atLeast(key, v, min) ? v : fallback;
+        return atLeast(key, read(key, false, fallback, config::getInt, "an integer"), min);
     }
 
-    double number(String key, double fallback, double min, double max) {
-        Double v = get(key, fallback, config::getDouble, "a number");
+    /** A required number in [min, max]. */
+    double number(String key, double min, double max) {
+        double v = read(key, true, min, config::getDouble, "a number");
         if (v < min || v > max) {
             problem(key, "must lie in [" + min + ", " + max + "], got " + v);
-            return fallback;
+            return min;
         }
         return v;
     }
 
-    boolean bool(String key, boolean fallback) {
-        return get(key, fallback, config::getBoolean, "true or false");
-    }
-
-    /** A size in bytes: a number or "512m", "4g" and the like. */
-    long bytes(String key, long fallback, long min) {
-        Long v = get(key, fallback, k -> config.getBytes(k), "a size in bytes (like 512m or 4g)");
+    /** A required size in bytes of at least {@code min}: a number or "512m", "4g" and the like. */
+    long bytes(String key, long min) {
+        long v = read(key, true, min, k -> config.getBytes(k), "a size in bytes (like 512m or 4g)");
         if (v < min) {
             problem(key, "must be at least " + min + " bytes, got " + v);
-            return fallback;
+            return min;
         }
         return v;
     }
 
-    Duration duration(String key, Duration fallback) {
-        return get(key, fallback, config::getDuration, "a duration (like 2s or 500ms)");
+    /** A required positive duration. */
+    Duration duration(String key) {
+        Duration v = read(key, true, Duration.ofSeconds(1), config::getDuration, "a duration (like 2s or 500ms)");
+        if (v.isNegative() || v.isZero()) {
+            problem(key, "must be positive, got " + v);
+            return Duration.ofSeconds(1);
+        }
+        return v;
     }
 
     List<String> strings(String key) {
-        return get(key, List.of(), config::getStringList, "a list of strings");
+        return read(key, false, List.of(), config::getStringList, "a list of strings");
     }
 
     /** A string-to-string map: every value of the object {@code key} rendered as a string. */
@@ -170,7 +178,7 @@ final class Section {
     }
 
     List<? extends ConfigValue> list(String key) {
-        return get(key, List.of(), config::getList, "a list");
+        return read(key, false, List.of(), config::getList, "a list");
     }
 
     /** Records a problem for every key of this object that is not in {@code allowed}. */
@@ -193,16 +201,19 @@ final class Section {
         return true;
     }
 
-    private boolean atLeast(String key, int v, int min) {
+    private int atLeast(String key, int v, int min) {
         if (v < min) {
             problem(key, "must be at least " + min + ", got " + v);
-            return false;
+            return min;
         }
-        return true;
+        return v;
     }
 
-    private <T> T get(String key, T fallback, Function<String, T> getter, String expected) {
+    private <T> T read(String key, boolean required, T fallback, Function<String, T> getter, String expected) {
         if (!has(key)) {
+            if (required) {
+                required(key);
+            }
             return fallback;
         }
         try {

@@ -32,9 +32,9 @@ public final class Rotary {
                 float p = batch.position(r, j);
                 int base = (r * t + j) * rotaryDim;
                 for (int i = 0; i < half; i++) {
-                    double angle = p * inverseFrequencies[i];         // an fp32 product, as HF computes it
-                    float c = (float) Math.cos((float) angle);
-                    float s = (float) Math.sin((float) angle);
+                    float angle = p * inverseFrequencies[i];          // an fp32 product, as HF computes it
+                    float c = (float) Math.cos(angle);
+                    float s = (float) Math.sin(angle);
                     cos[base + i] = c;
                     cos[base + half + i] = c;
                     sin[base + i] = s;

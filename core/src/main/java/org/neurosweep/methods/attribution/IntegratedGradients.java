@@ -1,0 +1,140 @@
+package org.neurosweep.methods.attribution;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.neurosweep.autograd.Activations;
+import org.neurosweep.autograd.Elementwise;
+import org.neurosweep.autograd.Reductions;
+import org.neurosweep.autograd.Routing;
+import org.neurosweep.autograd.Shapes;
+import org.neurosweep.autograd.Tape;
+import org.neurosweep.autograd.Var;
+import org.neurosweep.hook.Hooks;
+import org.neurosweep.hook.Layout;
+import org.neurosweep.model.Batch;
+import org.neurosweep.model.CausalLM;
+import org.neurosweep.model.Forward;
+import org.neurosweep.model.LogitsAt;
+
+/**
+ * Integrated gradients (Sundararajan et al. 2017) of a hook-point activation, e.g. the FFN neurons
+ * {@code blocks.l.mlp.post}, for the probability of a target token at the prompt's last position.
+ *
+ * <p>With a = the activation at the scaled positions and a′ the baseline, for k = 1..m (α = k/m) the
+ * activation at those positions alone is replaced by a′ + α(a − a′) and the forward continues;
+ * g_k = ∂ p(target | last position) / ∂(a′ + α(a − a′)). The attribution is (a − a′) ⊙ (1/m) Σ_k g_k
+ * (a right Riemann sum). All m steps run as the m rows of one batched forward and one backward.
+ */
+public final class IntegratedGradients {
+
+    /**
+     * @param target      the token whose probability is attributed
+     * @param positions   the scaled sequence positions, ascending
+     * @param activation  a at those positions (|positions|, features)
+     * @param attribution IG per position and feature (|positions|, features)
+     */
+    public record Result(int target, int[] positions, INDArray activation, INDArray attribution) {
+    }
+
+    private final CausalLM model;
+
+    public IntegratedGradients(CausalLM model) {
+        this.model = model;
+    }
+
+    /** The fixtures' {@code ig.layer1} setting: zero baseline, only the last position scaled, target = argmax there. */
+    public Result attribute(int[] prompt, String hook, int steps) {
+        return attribute(prompt, hook, steps, new int[] {prompt.length - 1}, null, -1);
+    }
+
+    /**
+     * @param prompt    token ids, no padding
+     * @param hook      a hook point of layout (b, t, features)
+     * @param steps     m ≥ 1
+     * @param positions the positions whose activation is scaled (distinct, within the prompt)
+     * @param baseline  a′ (|positions|, features), or null for zeros
+     * @param target    the token attributed, or −1 for the argmax at the last position
+     */
+    public Result attribute(int[] prompt, String hook, int steps, int[] positions, INDArray baseline, int target) {
+        int[] scaled = checkedPositions(prompt, positions);
+        if (steps < 1) {
+            throw new IllegalArgumentException("integrated gradients: steps must be ≥ 1, got " + steps);
+        }
+        INDArray a;
+        int chosen;
+        try (Forward plain = model.forward(Batch.of(prompt).logitsAt(LogitsAt.last()),
+                Hooks.none().captureAt(scaled, hook), null)) {
+            a = plain.captures().get(hook);                               // (1, |P|, features), detached
+            chosen = target >= 0 ? target : plain.logits().value().argMax(2).getInt(0);
+        }
+        long features = a.size(2);
+        a = a.reshape(scaled.length, features);
+        INDArray start = baseline == null ? Nd4j.zeros(a.dataType(), a.shape()) : baseline.castTo(a.dataType());
+        if (!Arrays.equals(start.shape(), a.shape())) {
+            throw new IllegalArgumentException("integrated gradients: baseline " + Arrays.toString(start.shape())
+                    + " must be (positions, features) = " + Arrays.toString(a.shape()));
+        }
+        INDArray path = a.sub(start);                                      // a − a′
+        Var points = Var.param(pathPoints(start, path, steps));           // (m, |P|, features)
+        int[][] rows = new int[steps][];
+        Arrays.fill(rows, prompt);
+        Hooks hooks = Hooks.none().intervene(hook, (act, ctx) -> {
+            if (ctx.layout() != Layout.TOKENS) {
+                throw new IllegalArgumentException("integrated gradients needs a (b, t, features) hook, "
+                        + hook + " is " + ctx.layout());
+            }
+            return placeAt(act, points, scaled);
+        });
+        try (Tape tape = Tape.record();
+             Forward f = model.forward(Batch.of(rows).logitsAt(LogitsAt.last()), hooks, null)) {
+            Var logits = Shapes.reshape(f.logits(), steps, f.logits().size(2));          // (m, vocab)
+            Var probs = Activations.softmax(logits);
+            INDArray ids = Nd4j.valueArrayOf(new long[] {steps, 1}, chosen, DataType.INT);
+            tape.backward(Reductions.sum(Routing.gatherLastDim(probs, ids)));
+        }
+        INDArray meanGrad = points.grad().mean(0);                         // (|P|, features)
+        return new Result(chosen, scaled, a, path.mul(meanGrad));
+    }
+
+    /** Row k − 1 of the result is a′ + (k/m)(a − a′). */
+    private static INDArray pathPoints(INDArray start, INDArray path, int steps) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray alphas = Nd4j.linspace(1, steps, steps, start.dataType()).divi(steps).reshape(steps, 1, 1);
+            return alphas.mul(path.reshape(1, path.size(0), path.size(1))).addi(start.reshape(1, start.size(0), start.size(1)));
+        }
+    }
+
+    /** act (m, t, features) with positions P replaced by points (m, |P|, features). */
+    private static Var placeAt(Var act, Var points, int[] positions) {
+        long t = act.size(1);
+        INDArray keep = Nd4j.ones(act.dataType(), 1, t, 1);
+        for (int p : positions) {
+            keep.putScalar(0, p, 0, 0.0);
+        }
+        Var byPosition = Shapes.permute(points, 1, 0, 2);                  // (|P|, m, features)
+        Var placed = Shapes.permute(Shapes.scatterAddRows(byPosition, positions, t), 1, 0, 2);   // (m, t, features)
+        return Elementwise.add(Elementwise.mul(act, Var.constant(keep)), placed);
+    }
+
+    private static int[] checkedPositions(int[] prompt, int[] positions) {
+        if (prompt.length == 0 || positions.length == 0) {
+            throw new IllegalArgumentException("integrated gradients needs a prompt and at least one position");
+        }
+        int[] sorted = positions.clone();
+        Arrays.sort(sorted);
+        List<Integer> seen = new ArrayList<>();
+        for (int p : sorted) {
+            if (p < 0 || p >= prompt.length || seen.contains(p)) {
+                throw new IllegalArgumentException("integrated gradients: position " + p
+                        + " is repeated or outside the prompt of " + prompt.length + " tokens");
+            }
+            seen.add(p);
+        }
+        return sorted;
+    }
+}

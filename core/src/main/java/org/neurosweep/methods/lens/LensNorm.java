@@ -1,0 +1,33 @@
+package org.neurosweep.methods.lens;
+
+/** How the logit lens normalizes a partial residual r before γ_f and the unembedding (methods-interp.md §0.4, §3(f).1). */
+public enum LensNorm {
+    /**
+     * The papers' projection: r / s* with s* = sqrt(mean(h_L[t]²) + eps), the RMS of the true final residual at the
+     * same position, the same divisor for every layer and component.
+     */
+    FINAL_SCALE("final_scale"),
+    /** The common logit lens, flagged variant: the final RMSNorm applied to r itself, r / sqrt(mean(r²) + eps). */
+    PER_LAYER("per_layer_norm");
+
+    private final String label;
+
+    LensNorm(String label) {
+        this.label = label;
+    }
+
+    /** The spelling in tables and configs. */
+    public String label() {
+        return label;
+    }
+
+    /** The norm spelled {@code label}. */
+    public static LensNorm parse(String label) {
+        for (LensNorm n : values()) {
+            if (n.label.equals(label)) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("unknown lens norm '" + label + "'; known: final_scale, per_layer_norm");
+    }
+}

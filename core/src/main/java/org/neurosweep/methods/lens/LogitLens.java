@@ -1,0 +1,38 @@
+package org.neurosweep.methods.lens;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The projection of methods-interp.md §0.4: {@code logits(r) = W_U · (γ_f ⊙ r / s)}, for many vectors at once (one
+ * GEMM). With s = s*, the RMS of the true final residual at the same position, it is the papers' fixed-scale lens;
+ * with s = rms(r) it is the final RMSNorm applied to r (the flagged per-layer variant). Softmax-invariant
+ * differences from TransformerLens's folded/centred W_U do not change probabilities or ranks.
+ */
+public final class LogitLens {
+    private final Unembedding unembedding;
+
+    public LogitLens(Unembedding unembedding) {
+        this.unembedding = unembedding;
+    }
+
+    public Unembedding unembedding() {
+        return unembedding;
+    }
+
+    /** sqrt(mean(x²) + eps) of each row of {@code x} (n, d): (n). */
+    public INDArray rms(INDArray x) {
+        INDArray meanSquare = x.mul(x).mean(1);
+        return Transforms.sqrt(meanSquare.addi(unembedding.eps()), false);
+    }
+
+    /** Lens logits (n, vocab) of {@code residuals} (n, d), row i divided by {@code scales[i]} (n). */
+    public INDArray logits(INDArray residuals, INDArray scales) {
+        INDArray x = residuals.castTo(DataType.FLOAT).divColumnVector(scales.reshape(scales.length(), 1));
+        x.muliRowVector(unembedding.gamma());
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.size(0), unembedding.vocabSize()}, 'f');
+        return x.mmul(unembedding.weight(), out);
+    }
+}

@@ -1,0 +1,47 @@
+package org.neurosweep.model;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.neurosweep.model.family.GptNeox;
+import org.neurosweep.model.family.Llama;
+import org.neurosweep.model.family.Mixtral;
+import org.neurosweep.model.family.Olmoe;
+import org.neurosweep.model.family.Qwen2Moe;
+
+/** HF {@code model_type} → the family definition that builds it. */
+public final class ArchitectureRegistry {
+    private static final Map<String, Architecture> FAMILIES;
+
+    static {
+        Map<String, Architecture> m = new TreeMap<>();
+        Architecture llama = new Llama();
+        m.put("llama", llama);
+        m.put("mistral", llama);
+        m.put("qwen2", llama);
+        m.put("mixtral", new Mixtral());
+        m.put("qwen2_moe", new Qwen2Moe());
+        m.put("olmoe", new Olmoe());
+        m.put("gpt_neox", new GptNeox());
+        FAMILIES = Map.copyOf(m);
+    }
+
+    private ArchitectureRegistry() {
+    }
+
+    /** The supported model types, sorted. */
+    public static Set<String> supportedTypes() {
+        return new TreeSet<>(FAMILIES.keySet());
+    }
+
+    /** The family of {@code modelType}, or a {@link ModelConfigException} listing the supported ones. */
+    public static Architecture of(String modelType) {
+        Architecture a = FAMILIES.get(modelType);
+        if (a == null) {
+            throw new ModelConfigException("model_type '" + modelType + "' is not supported; supported: "
+                    + String.join(", ", supportedTypes()));
+        }
+        return a;
+    }
+}

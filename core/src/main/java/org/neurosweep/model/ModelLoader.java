@@ -1,0 +1,72 @@
+package org.neurosweep.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.SortedSet;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.neurosweep.tensor.TensorSource;
+import org.neurosweep.tensor.TensorSources;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Loads a model folder: config.json, then the family's weights from its (possibly sharded) safetensors. */
+public final class ModelLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
+    private static final Pattern URI_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
+
+    private ModelLoader() {
+    }
+
+    /**
+     * A local folder, a {@code file:} URI or a Hadoop URI (hdfs://, s3a://, ...). With {@code trainable} the
+     * weights are parameters (gradients accumulate into them); otherwise constants.
+     */
+    public static CausalLM load(String folder, boolean trainable) {
+        ModelConfig config = readConfig(folder);
+        Architecture family = ArchitectureRegistry.of(config.modelType());
+        try (TensorSource source = TensorSources.open(folder)) {
+            return load(config, family, source, trainable);
+        } catch (IOException e) {
+            throw new CheckpointException(folder + ": cannot open the weights: " + e.getMessage(), e);
+        }
+    }
+
+    /** A model of {@code config} over the tensors of {@code source}, which the caller closes. */
+    public static CausalLM load(ModelConfig config, TensorSource source, boolean trainable) {
+        return load(config, ArchitectureRegistry.of(config.modelType()), source, trainable);
+    }
+
+    private static CausalLM load(ModelConfig config, Architecture family, TensorSource source, boolean trainable) {
+        Weights weights = new Weights(source, trainable);
+        CausalLM model = family.bind(config, weights);
+        SortedSet<String> unused = weights.unbound();
+        if (!unused.isEmpty()) {
+            LOG.warn("{}: {} tensors not used by {}: {}", source.location(), unused.size(), config.modelType(), unused);
+        }
+        return model;
+    }
+
+    /** config.json of a local folder or of a Hadoop URI. */
+    public static ModelConfig readConfig(String folder) {
+        if (!URI_SCHEME.matcher(folder).matches()) {
+            return ModelConfig.read(Path.of(folder));
+        }
+        URI uri = URI.create(folder);
+        if (uri.getScheme().equalsIgnoreCase("file")) {
+            return ModelConfig.read(Path.of(uri));
+        }
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(uri), "config.json");
+        try {
+            FileSystem fs = file.getFileSystem(new Configuration());
+            try (InputStream in = fs.open(file)) {
+                return ModelConfig.parse(in, file.toString());
+            }
+        } catch (IOException e) {
+            throw new ModelConfigException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package org.neurosweep.model;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.factory.Nd4j;
+import org.neurosweep.autograd.Embedding;
+import org.neurosweep.autograd.Linear;
+import org.neurosweep.autograd.Shapes;
+import org.neurosweep.autograd.Tape;
+import org.neurosweep.autograd.Var;
+import org.neurosweep.hook.HookNames;
+import org.neurosweep.hook.HookRun;
+import org.neurosweep.hook.Hooks;
+import org.neurosweep.hook.Layout;
+import org.neurosweep.model.block.DecoderBlock;
+import org.neurosweep.model.block.ForwardContext;
+import org.neurosweep.model.block.Norm;
+import org.neurosweep.model.block.Rotary;
+
+/**
+ * The decoder-only transformer every family assembles: embedding, decoder blocks, final norm, unembedding.
+ *
+ * <p>Each forward runs in a thread-local ND4J workspace that its {@link Forward} holds until closed. Without a
+ * recording tape, each block also runs in an inner workspace whose memory is reused by the next block, so
+ * inference keeps one block's intermediates alive, not all of them.
+ */
+public final class Transformer implements CausalLM {
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .overallocationLimit(0.2)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .policyReset(ResetPolicy.BLOCK_LEFT)
+            .build();
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+    private final ModelConfig config;
+    private final Var embedding;
+    private final List<DecoderBlock> blocks;
+    private final Norm finalNorm;
+    private final Var unembedding;
+    private final Rotary rotary;
+    private final Set<Integer> windows = new HashSet<>();
+    private final Set<String> hookNames;
+    private final Map<String, Var> parameters;
+
+    /**
+     * @param embedding   (vocab, d)
+     * @param unembedding (d, vocab), f-order (the hub's lm_head transposed), or null when tied to the embedding
+     */
+    public Transformer(ModelConfig config, Var embedding, List<DecoderBlock> blocks, Norm finalNorm, Var unembedding,
+                       Map<String, Var> parameters) {
+        this.config = config;
+        this.embedding = embedding;
+        this.blocks = List.copyOf(blocks);
+        this.finalNorm = finalNorm;
+        this.unembedding = unembedding;
+        this.rotary = new Rotary(config.rope(), config.headDim());
+        for (int l = 0; l < config.numLayers(); l++) {
+            windows.add(config.window(l));
+        }
+        this.hookNames = hookNamesOf(config);
+        this.parameters = Map.copyOf(parameters);
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public Map<String, Var> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public Set<String> hookNames() {
+        return hookNames;
+    }
+
+    @Override
+    public Forward forward(Batch batch, Hooks hooks, KvCache cache) {
+        if (cache != null) {
+            cache.checkFits(batch);
+        }
+        int[] depth = DEPTH.get();
+        String outerId = "neurosweep.forward." + depth[0];
+        String blockId = "neurosweep.block." + depth[0];
+        MemoryWorkspace workspace = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, outerId);
+        depth[0]++;
+        try {
+            HookRun run = hooks.begin(batch.size(), batch.length(), cache == null ? 0 : cache.length(),
+                    hookNames::contains, config.numLayers());
+            ForwardContext ctx = new ForwardContext(batch, run, cache, rotary, windows);
+            Var h = run.at(HookNames.EMBED, Layout.TOKENS, Embedding.embedding(batch.idArray(), embedding));
+            boolean blockScoped = !Tape.isRecording();
+            for (DecoderBlock block : blocks) {
+                if (blockScoped) {
+                    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, blockId)) {
+                        h = Var.constant(block.forward(h, ctx).value().leverageTo(outerId));
+                    }
+                } else {
+                    h = block.forward(h, ctx);
+                }
+            }
+            Var normed = run.at(HookNames.FINAL_NORM, Layout.TOKENS, finalNorm.apply(h));
+            int[][] positions = batch.logitsAt().select(batch);
+            Var logits = run.atLogits(unembed(normed, positions, batch), positions);
+            if (cache != null) {
+                cache.advance(batch);
+            }
+            return new Forward(batch, logits, positions, run.captures(), run.watched(), workspace, () -> depth[0]--);
+        } catch (RuntimeException | Error e) {
+            workspace.close();
+            depth[0]--;
+            throw e;
+        }
+    }
+
+    // normed (b, t, d) → logits (b, n, V) at the selected token indices
+    private Var unembed(Var normed, int[][] positions, Batch batch) {
+        Var head = unembedding != null ? unembedding : Shapes.permute(embedding, 1, 0);    // (d, V), f-order view
+        if (batch.logitsAt().isAll()) {
+            return Linear.linear(normed, head, null);
+        }
+        int b = batch.size();
+        int t = batch.length();
+        int n = positions.length == 0 ? 0 : positions[0].length;
+        if (n == 0) {
+            return Var.constant(Nd4j.create(DataType.FLOAT, b, 0, config.vocabSize()));
+        }
+        int[] flat = new int[b * n];
+        for (int r = 0; r < b; r++) {
+            for (int j = 0; j < n; j++) {
+                if (positions[r][j] < 0) {
+                    throw new IllegalArgumentException("batch row " + r + " has no real token to take logits at");
+                }
+                flat[r * n + j] = r * t + positions[r][j];
+            }
+        }
+        Var rows = Shapes.indexSelect(Shapes.reshape(normed, (long) b * t, config.hiddenSize()), 0, flat);
+        return Shapes.reshape(Linear.linear(rows, head, null), b, n, config.vocabSize());
+    }
+
+    private static Set<String> hookNamesOf(ModelConfig config) {
+        Set<String> names = new HashSet<>(List.of(HookNames.EMBED, HookNames.FINAL_NORM, HookNames.LOGITS));
+        for (int l = 0; l < config.numLayers(); l++) {
+            HookNames.Layer n = HookNames.layer(l);
+            names.addAll(List.of(n.residPre, n.residMid, n.residPost, n.attnQ, n.attnK, n.attnV, n.attnScores,
+                    n.attnPattern, n.attnHeadOut, n.attnOut, n.mlpOut));
+            if (config.isMoe() && config.moe().isSparse(l)) {
+                names.addAll(List.of(n.routerLogits, n.routing));
+                for (int e = 0; e < config.moe().numExperts(); e++) {
+                    names.add(n.expertPost(e));
+                    names.add(n.expertOut(e));
+                }
+                if (config.moe().hasSharedExpert()) {
+                    names.addAll(List.of(n.sharedPost, n.sharedOut, n.sharedGate));
+                }
+            } else {
+                names.addAll(List.of(n.mlpPre, n.mlpPost));
+            }
+        }
+        return Set.copyOf(names);
+    }
+}

@@ -1,0 +1,127 @@
+package org.neurosweep.model.block;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.neurosweep.autograd.Activations;
+import org.neurosweep.autograd.Attention;
+import org.neurosweep.autograd.Rope;
+import org.neurosweep.autograd.Shapes;
+import org.neurosweep.autograd.Var;
+import org.neurosweep.hook.HookNames;
+import org.neurosweep.hook.HookRun;
+import org.neurosweep.hook.Layout;
+import org.neurosweep.model.KvCache;
+
+/**
+ * Causal multi-head self-attention with grouped-query heads, RoPE (possibly partial), an optional sliding window,
+ * optional q/k norm over the whole projection and qkv clipping (OLMoE), and separate or fused (GPT-NeoX)
+ * q/k/v projections.
+ */
+public final class SelfAttention {
+
+    /** How q, k, v come out of the normalized input: three projections, or GPT-NeoX's fused per-head one. */
+    public sealed interface QkvProjection permits Separate, Fused {
+    }
+
+    /** q_proj, k_proj, v_proj: (b, t, heads·dh), (b, t, kv_heads·dh) twice. */
+    public record Separate(Projection q, Projection k, Projection v) implements QkvProjection {
+    }
+
+    /** One projection whose output (b, t, heads, 3·dh) holds q, k, v side by side per head (HF GPT-NeoX). */
+    public record Fused(Projection qkv) implements QkvProjection {
+    }
+
+    /** Head layout and options; {@code window} 0 = full causal attention, {@code clip} null = no clipping. */
+    public record Shape(int heads, int kvHeads, int headDim, int window, Double clip) {
+    }
+
+    private final int layer;
+    private final QkvProjection qkv;
+    private final Norm qNorm;
+    private final Norm kNorm;
+    private final Projection output;
+    private final Shape shape;
+    private final int rotaryDim;
+
+    /** {@code qNorm}/{@code kNorm} may be null (no q/k norm). */
+    public SelfAttention(int layer, QkvProjection qkv, Norm qNorm, Norm kNorm, Projection output, Shape shape,
+                         int rotaryDim) {
+        this.layer = layer;
+        this.qkv = qkv;
+        this.qNorm = qNorm;
+        this.kNorm = kNorm;
+        this.output = output;
+        this.shape = shape;
+        this.rotaryDim = rotaryDim;
+    }
+
+    /** x (b, t, d), already normalized → attention sublayer output (b, t, d). */
+    public Var forward(Var x, ForwardContext ctx) {
+        HookRun hooks = ctx.hooks();
+        HookNames.Layer names = HookNames.layer(layer);
+        int b = ctx.batch().size();
+        int t = ctx.batch().length();
+        int h = shape.heads();
+        int kvh = shape.kvHeads();
+        int dh = shape.headDim();
+        Var[] qkvHeads = project(x, b, t);
+        Var q = hooks.at(names.attnQ, Layout.HEADS_FIRST, Rope.rope(qkvHeads[0], ctx.cos(), ctx.sin(), rotaryDim));
+        Var k = hooks.at(names.attnK, Layout.HEADS_FIRST, Rope.rope(qkvHeads[1], ctx.cos(), ctx.sin(), rotaryDim));
+        Var v = hooks.at(names.attnV, Layout.HEADS_FIRST, qkvHeads[2]);
+        int keys = ctx.keys();
+        KvCache cache = ctx.cache();
+        if (cache != null) {
+            cache.write(layer, k.value(), v.value());
+            k = Var.constant(cache.keys(layer, keys));
+            v = Var.constant(cache.values(layer, keys));
+        }
+        // grouped-query attention without repeating k, v: the rep = h / kvh query heads of a kv head are stacked
+        // along the query axis, (b, kvh, rep·t, dh)
+        int rep = h / kvh;
+        Var scores = Attention.scores(Shapes.reshape(q, b, kvh, (long) rep * t, dh), k, 1.0 / Math.sqrt(dh));
+        scores = Attention.addMask(Shapes.reshape(scores, b, h, t, keys), ctx.mask(shape.window()));
+        INDArray extra = hooks.attentionMask(layer, keys);
+        if (extra != null) {
+            scores = Attention.addMask(scores, extra);
+        }
+        scores = hooks.at(names.attnScores, Layout.HEADS_FIRST, scores);
+        Var pattern = hooks.at(names.attnPattern, Layout.HEADS_FIRST, Attention.softmax(scores));
+        Var mixed = Attention.weighted(Shapes.reshape(pattern, b, kvh, (long) rep * t, keys), v);  // (b, kvh, rep·t, dh)
+        Var headOut = Shapes.permute(Shapes.reshape(mixed, b, h, t, dh), 0, 2, 1, 3);            // (b, t, h, dh)
+        headOut = hooks.at(names.attnHeadOut, Layout.HEADS_LAST, headOut);
+        Var out = output.apply(Shapes.reshape(headOut, b, t, (long) h * dh));
+        return hooks.at(names.attnOut, Layout.TOKENS, out);
+    }
+
+    // → {q (b, h, t, dh), k (b, kvh, t, dh), v (b, kvh, t, dh)}, before RoPE
+    private Var[] project(Var x, int b, int t) {
+        int dh = shape.headDim();
+        if (qkv instanceof Fused fused) {
+            Var all = Shapes.reshape(fused.qkv().apply(x), b, t, shape.heads(), 3L * dh);
+            return new Var[] {
+                heads(Shapes.slice(all, 3, 0, dh)), heads(Shapes.slice(all, 3, dh, 2L * dh)),
+                heads(Shapes.slice(all, 3, 2L * dh, 3L * dh))};
+        }
+        Separate s = (Separate) qkv;
+        Var q = s.q().apply(x);
+        Var k = s.k().apply(x);
+        Var v = s.v().apply(x);
+        if (qNorm != null) {
+            q = qNorm.apply(q);
+            k = kNorm.apply(k);
+        }
+        if (shape.clip() != null) {
+            double c = shape.clip();
+            q = Activations.clamp(q, -c, c);
+            k = Activations.clamp(k, -c, c);
+            v = Activations.clamp(v, -c, c);
+        }
+        return new Var[] {
+            heads(Shapes.reshape(q, b, t, shape.heads(), dh)), heads(Shapes.reshape(k, b, t, shape.kvHeads(), dh)),
+            heads(Shapes.reshape(v, b, t, shape.kvHeads(), dh))};
+    }
+
+    // (b, t, heads, dh) → (b, heads, t, dh)
+    private static Var heads(Var x) {
+        return Shapes.permute(x, 0, 2, 1, 3);
+    }
+}

@@ -1,0 +1,168 @@
+package org.neurosweep.model.block;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.neurosweep.autograd.Activations;
+import org.neurosweep.autograd.Elementwise;
+import org.neurosweep.autograd.Reductions;
+import org.neurosweep.autograd.Routing;
+import org.neurosweep.autograd.Shapes;
+import org.neurosweep.autograd.Var;
+import org.neurosweep.hook.HookNames;
+import org.neurosweep.hook.HookRun;
+import org.neurosweep.hook.Layout;
+import org.neurosweep.hook.MoeEdits;
+
+/**
+ * A sparse mixture-of-experts FFN (Mixtral, Qwen2-MoE, OLMoE): router softmax over all experts, top-k, optional
+ * renormalisation of the selected weights, and each token run only through its selected experts (tokens grouped
+ * per expert, gathered, one GEMM per expert projection, scattered back with their routing weights). Qwen2-MoE
+ * adds a shared expert scaled by a sigmoid gate.
+ */
+public final class SparseMoe implements FeedForward {
+    private final Projection router;
+    private final GatedMlp[] experts;
+    private final int topK;
+    private final boolean normTopkProb;
+    private final GatedMlp shared;
+    private final Projection sharedGate;
+
+    /** {@code shared} and {@code sharedGate} are both null when the family has no shared expert. */
+    public SparseMoe(Projection router, GatedMlp[] experts, int topK, boolean normTopkProb, GatedMlp shared,
+                     Projection sharedGate) {
+        this.router = router;
+        this.experts = experts.clone();
+        this.topK = topK;
+        this.normTopkProb = normTopkProb;
+        this.shared = shared;
+        this.sharedGate = sharedGate;
+    }
+
+    @Override
+    public Var forward(Var x, ForwardContext ctx, int layer) {
+        HookRun hooks = ctx.hooks();
+        HookNames.Layer names = HookNames.layer(layer);
+        MoeEdits edits = hooks.moe(layer);
+        int b = ctx.batch().size();
+        int t = ctx.batch().length();
+        int n = b * t;
+        long d = x.size(2);
+        Var logits = hooks.at(names.routerLogits, Layout.TOKENS, router.apply(x));       // (b, t, E)
+        Var[] routing = route(Shapes.reshape(logits, n, experts.length), edits, ctx);    // ids (n, k), weights (n, k)
+        INDArray ids = routing[0].value();
+        Var weights = routing[1];
+        int k = (int) ids.size(1);
+        hooks.routing(names.routing, ids.reshape(b, t, k), weights.value().reshape(b, t, k));
+
+        Var tokens = Shapes.reshape(x, n, d);
+        Var slotWeights = Shapes.reshape(weights, (long) n * k, 1);
+        int[] flatIds = ids.dup('c').reshape((long) n * k).toIntVector();
+        List<Var> contributions = new ArrayList<>();
+        List<int[]> routedRows = new ArrayList<>();
+        for (int e = 0; e < experts.length; e++) {
+            int[] slots = slotsOf(flatIds, e);
+            if (slots.length == 0 || (edits != null && edits.isDropped(e))) {
+                continue;
+            }
+            int[] rows = Arrays.stream(slots).map(s -> s / k).toArray();
+            String post = names.expertPost(e);
+            Var out = experts[e].apply(Shapes.indexSelect(tokens, 0, rows), UnaryOperator.identity(),
+                    v -> hooks.atRouted(post, v, rows));                                 // (routed, d)
+            Var weighted = Elementwise.mul(out, Shapes.indexSelect(slotWeights, 0, slots));
+            contributions.add(hooks.atRouted(names.expertOut(e), weighted, rows));
+            routedRows.add(rows);
+        }
+        Var routed = combine(contributions, routedRows, n, d);
+        Var y = Shapes.reshape(routed, b, t, d);
+        if (shared != null && (edits == null || !edits.sharedRemoved())) {
+            Var s = shared.apply(x, UnaryOperator.identity(), v -> hooks.at(names.sharedPost, Layout.TOKENS, v));
+            Var gate = hooks.at(names.sharedGate, Layout.TOKENS, Activations.sigmoid(sharedGate.apply(x)));  // (b, t, 1)
+            y = Elementwise.add(y, hooks.at(names.sharedOut, Layout.TOKENS, Elementwise.mul(s, gate)));
+        }
+        return y;
+    }
+
+    // → {ids (n, k) as a constant Var, weights (n, k)} after the layer's routing interventions
+    private Var[] route(Var logits, MoeEdits edits, ForwardContext ctx) {
+        if (edits != null && !edits.rerouted().isEmpty()) {
+            INDArray block = Nd4j.zeros(DataType.FLOAT, 1, experts.length);
+            for (int e : edits.rerouted()) {
+                block.putScalar(0, e, Float.NEGATIVE_INFINITY);
+            }
+            logits = Elementwise.add(logits, Var.constant(block));
+        }
+        INDArray ids;
+        Var weights;
+        if (edits != null && edits.forcedIds() != null) {
+            ids = forced(edits.forcedIds(), ctx).castTo(DataType.INT);
+            weights = Var.constant(forced(edits.forcedWeights(), ctx).castTo(DataType.FLOAT));
+        } else {
+            Routing.TopK top = Routing.topK(Activations.softmax(logits), topK);
+            ids = top.ids();
+            weights = normTopkProb ? Elementwise.div(top.values(), Reductions.sum(top.values(), 1)) : top.values();
+        }
+        if (edits != null && (edits.topKCap() > 0 || !edits.dropped().isEmpty())) {
+            weights = Elementwise.mul(weights, Var.constant(kept(ids, edits)));
+        }
+        return new Var[] {Var.constant(ids), weights};
+    }
+
+    // forced (b, T, k) for this forward's tokens → (n, k); T is this forward's length or the whole sequence
+    private static INDArray forced(INDArray a, ForwardContext ctx) {
+        int b = ctx.batch().size();
+        int t = ctx.batch().length();
+        INDArray cut = a;
+        if (a.size(1) != t) {
+            if (a.size(1) < ctx.offset() + t || a.size(0) != b) {
+                throw new IllegalArgumentException("forced routing of shape " + Arrays.toString(a.shape())
+                        + " covers neither this forward's " + t + " tokens nor sequence indices 0.." + (ctx.offset() + t - 1));
+            }
+            cut = a.get(NDArrayIndex.all(), NDArrayIndex.interval(ctx.offset(), ctx.offset() + t), NDArrayIndex.all());
+        }
+        return cut.dup('c').reshape((long) b * t, a.size(2));
+    }
+
+    // 1 for slots that keep their weight, 0 for slots beyond the top-k cap or routed to a dropped expert
+    private static INDArray kept(INDArray ids, MoeEdits edits) {
+        long n = ids.size(0);
+        int k = (int) ids.size(1);
+        int cap = edits.topKCap() > 0 ? edits.topKCap() : k;
+        int[] flat = ids.dup('c').reshape(n * k).toIntVector();
+        float[] keep = new float[flat.length];
+        for (int i = 0; i < flat.length; i++) {
+            keep[i] = i % k < cap && !edits.isDropped(flat[i]) ? 1f : 0f;
+        }
+        return Nd4j.create(keep, n, k);
+    }
+
+    private static int[] slotsOf(int[] flatIds, int expert) {
+        int count = 0;
+        for (int id : flatIds) {
+            count += id == expert ? 1 : 0;
+        }
+        int[] slots = new int[count];
+        for (int i = 0, j = 0; i < flatIds.length; i++) {
+            if (flatIds[i] == expert) {
+                slots[j++] = i;
+            }
+        }
+        return slots;
+    }
+
+    // Σ of the experts' weighted outputs per token, (n, d): one concat and one scatter-add
+    private static Var combine(List<Var> contributions, List<int[]> rows, int n, long d) {
+        if (contributions.isEmpty()) {
+            return Var.constant(Nd4j.zeros(DataType.FLOAT, n, d));
+        }
+        int[] all = rows.stream().flatMapToInt(Arrays::stream).toArray();
+        Var stacked = contributions.size() == 1 ? contributions.get(0)
+                : Shapes.concat(0, contributions.toArray(new Var[0]));
+        return Shapes.scatterAddRows(stacked, all, n);
+    }
+}

@@ -1,0 +1,96 @@
+package org.neurosweep.model.generate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.neurosweep.autograd.Activations;
+import org.neurosweep.autograd.Var;
+import org.neurosweep.hook.Hooks;
+import org.neurosweep.model.Batch;
+import org.neurosweep.model.CausalLM;
+import org.neurosweep.model.Forward;
+import org.neurosweep.model.LogitsAt;
+
+/**
+ * Scores continuations by teacher forcing: for every continuation token, the log-softmax of the logits at the
+ * token before it. Items run in micro-batches of prompt + continuation, padded on the chosen side; the unembedding
+ * is computed only over the span of sequence indices that predict some row's continuation. Thread-safe when the
+ * model is.
+ */
+public final class ContinuationScorer {
+
+    /** Where the shorter sequences of a micro-batch are padded. Both give the same scores. */
+    public enum Padding { LEFT, RIGHT }
+
+    private final CausalLM model;
+    private final int microBatch;
+    private final Padding padding;
+    private final int padId;
+
+    public ContinuationScorer(CausalLM model, int microBatch, Padding padding) {
+        if (microBatch < 1) {
+            throw new IllegalArgumentException("micro-batch must be >= 1, got " + microBatch);
+        }
+        this.model = model;
+        this.microBatch = microBatch;
+        this.padding = padding;
+        Integer pad = model.config().padTokenId();
+        this.padId = pad == null ? 0 : pad;    // padding is masked out, any valid id will do
+    }
+
+    public List<ContinuationScore> score(List<Continuation> items) {
+        return score(items, Hooks.none());
+    }
+
+    /** One score per item, in order; {@code hooks} apply to every forward (sequence indices of the padded batch). */
+    public List<ContinuationScore> score(List<Continuation> items, Hooks hooks) {
+        int vocab = model.config().vocabSize();
+        for (int i = 0; i < items.size(); i++) {
+            TokenIds.check(items.get(i).prompt(), vocab, "item " + i + " prompt");
+            TokenIds.check(items.get(i).continuation(), vocab, "item " + i + " continuation");
+        }
+        List<ContinuationScore> scores = new ArrayList<>(items.size());
+        for (int from = 0; from < items.size(); from += microBatch) {
+            scores.addAll(scoreBatch(items.subList(from, Math.min(from + microBatch, items.size())), hooks));
+        }
+        return scores;
+    }
+
+    private List<ContinuationScore> scoreBatch(List<Continuation> items, Hooks hooks) {
+        List<int[]> sequences = items.stream().map(Continuation::sequence).toList();
+        Batch padded = padding == Padding.LEFT ? Batch.leftPadded(sequences, padId) : Batch.rightPadded(sequences, padId);
+        int b = items.size();
+        // sequence index of each row's first continuation token; logits at index − 1 predict it
+        int[] first = new int[b];
+        for (int r = 0; r < b; r++) {
+            int start = padding == Padding.LEFT ? padded.length() - sequences.get(r).length : 0;
+            first[r] = start + items.get(r).promptLength();
+        }
+        int lo = IntStream.range(0, b).map(r -> first[r] - 1).min().orElseThrow();
+        int hi = IntStream.range(0, b).map(r -> first[r] + items.get(r).length() - 2).max().orElseThrow();
+        Batch batch = padded.logitsAt(LogitsAt.positions(IntStream.rangeClosed(lo, hi).toArray()));
+
+        List<ContinuationScore> scores = new ArrayList<>(b);
+        try (Forward forward = model.forward(batch, hooks, null)) {
+            Var logits = forward.logits();                                           // (b, n, V)
+            long n = logits.size(1);
+            long vocab = logits.size(2);
+            INDArray logProbs = Activations.logSoftmax(Var.constant(logits.value().reshape('c', b * n, vocab)))
+                    .value().reshape('c', b, n, vocab);
+            INDArray argmax = logProbs.argMax(2);                                   // (b, n)
+            for (int r = 0; r < b; r++) {
+                Continuation item = items.get(r);
+                float[] lp = new float[item.length()];
+                boolean greedy = true;
+                for (int i = 0; i < lp.length; i++) {
+                    int column = first[r] + i - 1 - lo;
+                    lp[i] = logProbs.getFloat(r, column, item.token(i));
+                    greedy &= argmax.getLong(r, column) == item.token(i);
+                }
+                scores.add(new ContinuationScore(lp, greedy));
+            }
+        }
+        return scores;
+    }
+}

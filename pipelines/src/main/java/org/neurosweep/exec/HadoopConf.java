@@ -1,0 +1,33 @@
+package org.neurosweep.exec;
+
+import org.apache.hadoop.conf.Configuration;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+
+/** The driver's Hadoop configuration (with {@code spark.hadoop.*} settings), shipped to executors by broadcast. */
+public final class HadoopConf implements Serializable {
+
+    private transient Configuration conf;
+
+    public HadoopConf(Configuration conf) {
+        this.conf = conf;
+    }
+
+    public Configuration get() {
+        return conf;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        conf.write(out);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        conf = new Configuration(false);
+        conf.readFields(in);
+    }
+}

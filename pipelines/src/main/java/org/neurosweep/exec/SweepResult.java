@@ -1,0 +1,31 @@
+package org.neurosweep.exec;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The outcome of one invocation of a run.
+ *
+ * @param planned          units in the plan (rounds jobs: clients x rounds + one aggregation per round)
+ * @param alreadyCommitted units committed by earlier invocations, skipped
+ * @param committed        units committed by this invocation
+ * @param failures         the units that failed in this invocation, with their reasons
+ * @param aborted          the run stopped early because failures passed the ceiling
+ */
+public record SweepResult(String runId, String out, int runAttempt, int planned, int alreadyCommitted, int committed,
+                          List<UnitOutcome> failures, long rows, long badRecords, long modelLoads, boolean aborted,
+                          double failureCeiling, Duration elapsed) {
+
+    public SweepResult {
+        failures = List.copyOf(failures);
+    }
+
+    public int failed() {
+        return failures.size();
+    }
+
+    /** Whether more than the configured fraction of planned units failed (the run exits non-zero). */
+    public boolean ceilingExceeded() {
+        return aborted || (planned > 0 && (double) failed() / planned > failureCeiling);
+    }
+}

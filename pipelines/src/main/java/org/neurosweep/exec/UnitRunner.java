@@ -1,0 +1,130 @@
+package org.neurosweep.exec;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.neurosweep.job.ModelRef;
+import org.neurosweep.job.WorkUnit;
+import org.neurosweep.table.ManifestWriter;
+import org.neurosweep.table.UnitCommitter;
+import org.neurosweep.table.UnitOutput;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Runs unit attempts on an executor (or, for rounds aggregation, the driver): skips units already committed, binds
+ * the device, runs the kernel into a staged {@link UnitOutput}, commits it, writes the manifest row and counts the
+ * outcome. A unit that throws is recorded {@code failed} with the reason and the next unit runs; only a killed task
+ * (Spark interrupts it) propagates.
+ */
+final class UnitRunner {
+
+    private final TaskPlan plan;
+    private final Configuration hadoop;
+    private final ExecutorRuntime runtime;
+    private final UnitCommitter committer;
+    private final ManifestWriter manifest;
+
+    UnitRunner(TaskPlan plan) {
+        this.plan = plan;
+        this.hadoop = plan.hadoop().value().get();
+        this.runtime = ExecutorRuntime.get(plan.executor(), plan.nativeLibs(), hadoop);
+        this.committer = new UnitCommitter(plan.layout(), hadoop);
+        this.manifest = new ManifestWriter(plan.layout(), hadoop);
+    }
+
+    List<UnitOutcome> runAll(List<WorkUnit> units) throws IOException {
+        List<UnitOutcome> out = new ArrayList<>();
+        for (WorkUnit unit : units) {
+            out.add(run(unit));
+        }
+        return out;
+    }
+
+    UnitOutcome run(WorkUnit unit) throws IOException {
+        if (committer.isCommitted(unit.id())) {
+            return new UnitOutcome(unit.id(), unit.describe(), UnitStatus.SKIPPED, null, 0, false);
+        }
+        TaskContext task = TaskContext.get();
+        String attemptId = attemptId(task);
+        long started = System.currentTimeMillis();
+        Device device = runtime.devices().bind(task);
+        JobKernels job = plan.jobs().get(unit.job());
+        UnitOutput staged = new UnitOutput(plan.layout(), unit, attemptId, job.tables(), hadoop,
+                Path.of(plan.executor().scratchDir(), "artifacts", unit.id() + "-" + attemptId));
+        UnitHandle.Usage usage = new UnitHandle.Usage();
+        UnitStatus status;
+        String error = null;
+        try (UnitHandle handle = new UnitHandle(unit, unit.primaryModel(), runtime.models(),
+                (long) (plan.executor().microBatchMemory() / job.activationFactor()), plan.executor().maxMicroBatch(),
+                device, usage)) {
+            runtime.kernel(unit.job(), job.kernels()).run(unit, handle, staged);
+            staged.finish();
+            status = committer.commit(staged) == UnitCommitter.Outcome.COMMITTED ? UnitStatus.COMMITTED : UnitStatus.SUPERSEDED;
+        } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError e) {
+            staged.discard();
+            if (task != null && task.isInterrupted()) {
+                throw e instanceof RuntimeException r ? r : new IllegalStateException("task killed", e);
+            }
+            status = UnitStatus.FAILED;
+            error = describe(e);
+        }
+        long elapsed = System.currentTimeMillis() - started;
+        manifest.write(unit.id(), attemptId, manifestRow(unit, task, attemptId, status, error, staged, usage, device,
+                started, elapsed));
+        plan.metrics().record(status, staged.rows(), staged.badRecordCount(), usage.loaded, usage.loadMillis);
+        return new UnitOutcome(unit.id(), unit.describe(), status, error, staged.rows(), usage.loaded);
+    }
+
+    private Object[] manifestRow(WorkUnit unit, TaskContext task, String attemptId, UnitStatus status, String error,
+                                 UnitOutput staged, UnitHandle.Usage usage, Device device, long started, long elapsed) {
+        ModelRef model = unit.primaryModel();
+        Versions v = Versions.current();
+        boolean committed = status == UnitStatus.COMMITTED;
+        return new Object[]{
+                plan.layout().runId(), unit.id(), attemptId, plan.runAttempt(), task == null ? 0 : task.attemptNumber(),
+                unit.job(), unit.jobVersion(),
+                model == null ? null : model.id(), model == null ? null : model.checkpointLabel(),
+                model == null ? null : model.step(),
+                unit.dataset() == null ? null : unit.dataset().name(),
+                unit.dataset() == null ? null : unit.dataset().shard().index() + "/" + unit.dataset().shard().count(),
+                unit.round() < 0 ? null : unit.round(),
+                unit.params().canonical(), unit.describe(), status.column(), error,
+                committed ? staged.rows() : 0L, committed ? staged.badRecordCount() : 0L,
+                usage.loaded, usage.loadMillis, usage.microBatch, device.name(), device.bound(), "float32",
+                SparkEnv.get().executorId(), host(), started, elapsed,
+                v.neurosweep(), v.spark(), v.nd4j(), v.nd4jBackend(), v.java()};
+    }
+
+    /** "r2-t41-9f3a2c": run attempt, Spark task attempt id (unique in the application), a random tag. */
+    private String attemptId(TaskContext task) {
+        String tag = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
+        return "r" + plan.runAttempt() + "-" + (task == null ? "driver" : "t" + task.taskAttemptId()) + "-" + tag;
+    }
+
+    /** "Class: message" for the exception and up to two causes, the manifest's {@code error}. */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 3; depth++, t = t.getCause()) {
+            if (depth > 0) {
+                sb.append(" <- ");
+            }
+            sb.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The host as Spark knows the executor (the driver's for aggregation units). */
+    private static String host() {
+        return SparkEnv.get().blockManager().blockManagerId().host();
+    }
+}

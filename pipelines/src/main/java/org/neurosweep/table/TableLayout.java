@@ -1,0 +1,73 @@
+package org.neurosweep.table;
+
+import org.apache.hadoop.fs.Path;
+
+import java.io.Serializable;
+
+/**
+ * Where a run's files live under the output root:
+ * <pre>
+ * &lt;out&gt;/&lt;table&gt;/run=&lt;run&gt;/part-&lt;unit&gt;.parquet             committed rows of one unit (job tables, errors)
+ * &lt;out&gt;/manifest/run=&lt;run&gt;/part-&lt;unit&gt;-&lt;attempt&gt;.parquet  one row per attempt
+ * &lt;out&gt;/artifacts/run=&lt;run&gt;/&lt;unit&gt;/...                 files a unit wrote besides rows
+ * &lt;out&gt;/_commits/run=&lt;run&gt;/&lt;unit&gt;                     commit marker: the unit's outputs are complete
+ * &lt;out&gt;/_staging/run=&lt;run&gt;/&lt;unit&gt;/&lt;attempt&gt;/            an attempt's files before commit
+ * &lt;out&gt;/_runs/run=&lt;run&gt;/attempt-N.json                   one record per invocation of the run
+ * </pre>
+ * Names starting with {@code _} are skipped by Spark and Hive readers, so {@code spark.read.parquet("<out>/<table>")}
+ * sees committed rows only, partitioned by {@code run}.
+ */
+public final class TableLayout implements Serializable {
+
+    private final String out;
+    private final String runId;
+
+    public TableLayout(String out, String runId) {
+        this.out = out;
+        this.runId = runId;
+    }
+
+    public String out() {
+        return out;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public Path tableDir(String table) {
+        return new Path(out + "/" + table + "/run=" + runId);
+    }
+
+    public Path unitFile(String table, String unitId) {
+        return new Path(tableDir(table), "part-" + unitId + ".parquet");
+    }
+
+    public Path manifestFile(String unitId, String attemptId) {
+        return new Path(tableDir(EngineTables.MANIFEST.name()), "part-" + unitId + "-" + attemptId + ".parquet");
+    }
+
+    public Path artifactsDir(String unitId) {
+        return new Path(out + "/artifacts/run=" + runId + "/" + unitId);
+    }
+
+    public Path commitsDir() {
+        return new Path(out + "/_commits/run=" + runId);
+    }
+
+    public Path commitMarker(String unitId) {
+        return new Path(commitsDir(), unitId);
+    }
+
+    public Path stagingRoot() {
+        return new Path(out + "/_staging/run=" + runId);
+    }
+
+    public Path stagingDir(String unitId, String attemptId) {
+        return new Path(stagingRoot(), unitId + "/" + attemptId);
+    }
+
+    public Path runsDir() {
+        return new Path(out + "/_runs/run=" + runId);
+    }
+}
