@@ -1,7 +1,6 @@
 package org.neurosweep.exec;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -85,12 +84,13 @@ public final class SweepRunner {
                     outcomes.addAll(rounds.run(r, pj.units()));
                 }
             }
-        } catch (SparkException e) {
-            if (!aborted.get()) {
-                throw e;
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // Spark's job failures (a task failing spark.task.maxFailures times) arrive undeclared as SparkException
+            if (!aborted.get()) {
+                throw new SweepFailedException("the Spark job of run " + settings.runId() + " failed: " + e.getMessage(), e);
+            }
         }
         if (!aborted.get() && !spark.sparkContext().conf().getBoolean("spark.speculation", false)) {
             files.removeUncommitted(tables);

@@ -57,13 +57,12 @@ final class UnitRunner {
         JobKernels job = plan.jobs().get(unit.job());
         UnitOutput staged = new UnitOutput(plan.layout(), unit, attemptId, job.tables(), hadoop,
                 Path.of(plan.executor().scratchDir(), "artifacts", unit.id() + "-" + attemptId));
-        UnitHandle.Usage usage = new UnitHandle.Usage();
+        ExecutorInputs inputs = new ExecutorInputs(unit, runtime,
+                (long) (plan.executor().microBatchMemory() / job.activationFactor()), device);
         UnitStatus status;
         String error = null;
-        try (UnitHandle handle = new UnitHandle(unit, unit.primaryModel(), runtime.models(),
-                (long) (plan.executor().microBatchMemory() / job.activationFactor()), plan.executor().maxMicroBatch(),
-                device, usage)) {
-            runtime.kernel(unit.job(), job.kernels()).run(unit, handle, staged);
+        try (inputs) {
+            runtime.kernel(unit.job(), job.kernels()).run(unit, inputs, staged);
             staged.finish();
             status = committer.commit(staged) == UnitCommitter.Outcome.COMMITTED ? UnitStatus.COMMITTED : UnitStatus.SUPERSEDED;
         } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError e) {
@@ -75,14 +74,14 @@ final class UnitRunner {
             error = describe(e);
         }
         long elapsed = System.currentTimeMillis() - started;
-        manifest.write(unit.id(), attemptId, manifestRow(unit, task, attemptId, status, error, staged, usage, device,
+        manifest.write(unit.id(), attemptId, manifestRow(unit, task, attemptId, status, error, staged, inputs, device,
                 started, elapsed));
-        plan.metrics().record(status, staged.rows(), staged.badRecordCount(), usage.loaded, usage.loadMillis);
-        return new UnitOutcome(unit.id(), unit.describe(), status, error, staged.rows(), usage.loaded);
+        plan.metrics().record(status, staged.rows(), staged.badRecordCount(), inputs.loadedModel(), inputs.loadMillis());
+        return new UnitOutcome(unit.id(), unit.describe(), status, error, staged.rows(), inputs.loadedModel());
     }
 
     private Object[] manifestRow(WorkUnit unit, TaskContext task, String attemptId, UnitStatus status, String error,
-                                 UnitOutput staged, UnitHandle.Usage usage, Device device, long started, long elapsed) {
+                                 UnitOutput staged, ExecutorInputs inputs, Device device, long started, long elapsed) {
         ModelRef model = unit.primaryModel();
         Versions v = Versions.current();
         boolean committed = status == UnitStatus.COMMITTED;
@@ -96,7 +95,7 @@ final class UnitRunner {
                 unit.round() < 0 ? null : unit.round(),
                 unit.params().canonical(), unit.describe(), status.column(), error,
                 committed ? staged.rows() : 0L, committed ? staged.badRecordCount() : 0L,
-                usage.loaded, usage.loadMillis, usage.microBatch, device.name(), device.bound(), "float32",
+                inputs.loadedModel(), inputs.loadMillis(), inputs.chosenMicroBatch(), device.name(), device.bound(), "float32",
                 SparkEnv.get().executorId(), host(), started, elapsed,
                 v.neurosweep(), v.spark(), v.nd4j(), v.nd4jBackend(), v.java()};
     }

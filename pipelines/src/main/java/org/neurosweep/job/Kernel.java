@@ -5,7 +5,7 @@ package org.neurosweep.job;
  *
  * <p>One kernel serves all task threads of an executor JVM, so it must keep per-unit state on the stack (or in
  * thread-confined buffers); what it caches across units (compiled prompts, lookup tables) must be thread-safe.
- * Weights come from {@code model}, which loads them through the executor's model cache on first use.
+ * Weights come from {@code in.model()}, which loads them through the executor's model cache on first use.
  *
  * <p>Bad input records are reported with {@link RowSink#badRecords} and skipped; anything thrown fails the unit
  * (recorded in the manifest with its message) without stopping the sweep. Rows written before a failure are
@@ -14,5 +14,5 @@ package org.neurosweep.job;
 @FunctionalInterface
 public interface Kernel {
 
-    void run(WorkUnit unit, ModelHandle model, RowSink out) throws Exception;
+    void run(WorkUnit unit, UnitInputs in, RowSink out) throws Exception;
 }

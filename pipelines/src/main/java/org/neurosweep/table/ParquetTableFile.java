@@ -56,7 +56,9 @@ final class ParquetTableFile implements Closeable {
             return this;
         }
 
+        // the abstract Hadoop-Configuration variant that parquet-hadoop 1.15 still requires
         @Override
+        @SuppressWarnings("deprecation")
         protected WriteSupport<Object[]> getWriteSupport(Configuration conf) {
             return new RowWriteSupport(table);
         }

@@ -37,7 +37,9 @@ final class RowWriteSupport extends WriteSupport<Object[]> {
         return new MessageType(table.name(), fields);
     }
 
+    // the abstract Hadoop-Configuration variant that parquet-hadoop 1.15 still requires
     @Override
+    @SuppressWarnings("deprecation")
     public WriteContext init(Configuration configuration) {
         return new WriteContext(type, Map.of("org.neurosweep.table", table.name()));
     }

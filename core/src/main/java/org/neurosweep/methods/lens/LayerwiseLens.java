@@ -62,7 +62,7 @@ public final class LayerwiseLens {
                 }
             }
             Captures captures;
-            try (Forward f = model.forward(batch.batch().logitsAt(LogitsAt.none()), hooks, null)) {
+            try (Forward f = model.forward(batch.batch().logitsAt(LogitsAt.last()), hooks, null)) {
                 captures = f.captures();
             }
             emit(captures, batch.size(), positions, components, norm, from, out);

@@ -36,7 +36,7 @@ public final class TaskVectors {
                 hooks.captureAt(new int[] {batch.last()}, HookNames.residPost(l));
             }
             Captures captures;
-            try (Forward f = model.forward(batch.batch().logitsAt(LogitsAt.none()), hooks, null)) {
+            try (Forward f = model.forward(batch.batch().logitsAt(LogitsAt.last()), hooks, null)) {
                 captures = f.captures();
             }
             for (int l = 0; l < layers; l++) {

@@ -38,7 +38,7 @@ record GoldenReference(String family, CausalLM model, int[][] inputIds, int[][] 
         try (TensorSource ref = TensorSources.open(dir.resolve("reference.safetensors"))) {
             int[] greedy = ref.contains("greedy_ids") ? ref.load("greedy_ids").toIntVector() : null;
             return new GoldenReference(family, CausalLM.load(dir), ref.load("input_ids").toIntMatrix(),
-                    ref.load("attention_mask").toIntMatrix(), toFloats(ref.load("logits").toDoubleVector(),
+                    ref.load("attention_mask").toIntMatrix(), toFloats(ref.load("logits").data().asDouble(),
                     ref.shape("logits")), greedy);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,23 @@
+package org.neurosweep.cli;
+
+/** The exit statuses of {@code neurosweep}. */
+final class ExitCodes {
+
+    static final int OK = 0;
+    /** check-model: a tensor is outside its tolerance. */
+    static final int CHECK_FAILED = 1;
+    /** Bad command line or sweep config (the message names the file, line and key). */
+    static final int USAGE = 2;
+    /** More units failed than {@code neurosweep.failure-ceiling} allows. */
+    static final int FAILURE_CEILING = 3;
+    /** Spark gave up on the job, or an unexpected error. */
+    static final int ERROR = 4;
+
+    static final String HELP = """
+            Exit status: 0 done (failed units, if any, are listed and within the ceiling); 1 check-model found a
+            mismatch; 2 bad command line or config; 3 more units failed than neurosweep.failure-ceiling allows;
+            4 the Spark job failed or an unexpected error.""";
+
+    private ExitCodes() {
+    }
+}

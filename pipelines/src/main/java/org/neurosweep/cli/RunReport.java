@@ -1,0 +1,96 @@
+package org.neurosweep.cli;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.neurosweep.exec.SparkSessions;
+import org.neurosweep.exec.SweepResult;
+import org.neurosweep.exec.SweepRunner;
+import org.neurosweep.exec.UnitOutcome;
+import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.job.TableReader;
+import org.neurosweep.job.TableSchema;
+import org.neurosweep.sweep.SweepPlan;
+import org.neurosweep.table.TableLayout;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** Runs a plan on Spark and reports: totals, failed units with reasons, where the tables are, job headlines. */
+final class RunReport {
+
+    /** Failed units listed in full; the manifest has the rest. */
+    private static final int LISTED_FAILURES = 20;
+
+    private RunReport() {
+    }
+
+    /** @return the exit status */
+    static int runAndReport(SweepPlan plan, String master, Console console) throws Exception {
+        if (plan.unitCount() == 0) {
+            console.out().println("the sweep plans no unit; nothing to run");
+            return ExitCodes.OK;
+        }
+        SparkSession spark = SparkSessions.create(plan.config().engine(), master);
+        try {
+            SweepResult result = new SweepRunner(spark, console.err(), console.terminal()).run(plan);
+            PrintStream out = console.out();
+            summary(result, out);
+            tables(plan, result, spark, out);
+            if (result.ceilingExceeded()) {
+                console.err().printf(Locale.ROOT, "failure ceiling exceeded: %d of %d units failed (neurosweep.failure-ceiling = %.3f)%s%n",
+                        result.failed(), result.planned(), result.failureCeiling(), result.aborted() ? "; the run was stopped early" : "");
+                return ExitCodes.FAILURE_CEILING;
+            }
+            return ExitCodes.OK;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static void summary(SweepResult r, PrintStream out) {
+        out.printf(Locale.ROOT, "run %s attempt %d: %d committed now, %d earlier, %d failed of %d planned; %,d rows, %,d bad records, "
+                        + "%d model loads, %.1f s%n", r.runId(), r.runAttempt(), r.committed(), r.alreadyCommitted(), r.failed(),
+                r.planned(), r.rows(), r.badRecords(), r.modelLoads(), r.elapsed().toMillis() / 1000.0);
+        if (r.failed() > 0) {
+            out.println("failed units (the manifest table has every attempt):");
+            r.failures().stream().limit(LISTED_FAILURES).forEach(f -> out.println("  " + line(f)));
+            if (r.failed() > LISTED_FAILURES) {
+                out.println("  ... and " + (r.failed() - LISTED_FAILURES) + " more");
+            }
+        }
+    }
+
+    private static String line(UnitOutcome f) {
+        return f.unitId() + "  " + f.description() + "\n      " + f.error();
+    }
+
+    private static void tables(SweepPlan plan, SweepResult r, SparkSession spark, PrintStream out) {
+        TableLayout layout = new TableLayout(r.out(), r.runId());
+        out.println("tables (read with spark.read.parquet(\"" + r.out() + "/<table>\"), partitioned by run):");
+        out.println("  manifest  " + layout.tableDir("manifest"));
+        out.println("  errors    " + layout.tableDir("errors"));
+        TableReader reader = name -> read(spark, layout, name);
+        for (SweepPlan.PlannedJob pj : plan.jobs()) {
+            for (TableSchema t : pj.job().tables()) {
+                out.println("  " + t.name() + "  " + layout.tableDir(t.name()));
+            }
+            if (pj.job() instanceof SupportsHeadlines h) {
+                h.headlines(reader).forEach(line -> out.println("  " + pj.job().name() + ": " + line));
+            }
+        }
+    }
+
+    private static Dataset<Row> read(SparkSession spark, TableLayout layout, String table) {
+        String dir = layout.tableDir(table).toString();
+        try {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
+            if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
+                return spark.emptyDataFrame();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + dir, e);
+        }
+        return spark.read().parquet(dir);
+    }
+}

@@ -1,0 +1,47 @@
+package org.neurosweep.cli;
+
+import org.apache.hadoop.conf.Configuration;
+import org.neurosweep.job.JobRegistry;
+import org.neurosweep.sweep.SweepConfig;
+import org.neurosweep.sweep.SweepConfigLoader;
+import org.neurosweep.sweep.SweepConfigParser;
+import org.neurosweep.sweep.SweepPlan;
+import org.neurosweep.sweep.SweepPlanner;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The config and plan a command line names: CONF files, {@code --set}, and the shortcuts {@code --out}, {@code --run-id}. */
+final class SweepSetup {
+
+    static final Set<String> OPTIONS = Set.of("set", "out", "run-id");
+
+    static final String OPTIONS_HELP = """
+              --set KEY=VALUE  override a config key (repeatable; wins over -D and the files)
+              --out DIR        root of the output tables (neurosweep.out), any Hadoop file system
+              --run-id ID      the run to write or resume (neurosweep.run-id; default: the sweep's name)""";
+
+    private SweepSetup() {
+    }
+
+    static SweepPlan plan(List<Path> files, Args args) {
+        List<String> sets = new ArrayList<>(args.all("set"));
+        if (args.option("out") != null) {
+            sets.add("neurosweep.out=" + args.option("out"));
+        }
+        if (args.option("run-id") != null) {
+            sets.add("neurosweep.run-id=" + args.option("run-id"));
+        }
+        SweepConfig config = SweepConfigParser.parse(SweepConfigLoader.load(files, sets), JobRegistry.load());
+        return new SweepPlanner(new Configuration()).plan(config);
+    }
+
+    static List<Path> configFiles(Args args) {
+        if (args.positional().isEmpty()) {
+            throw new UsageException("name at least one sweep config file");
+        }
+        return args.positional().stream().map(Path::of).toList();
+    }
+}
