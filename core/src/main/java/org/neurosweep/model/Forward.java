@@ -1,7 +1,6 @@
 package org.neurosweep.model;
 
 import java.util.Map;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.hook.Captures;
 
@@ -17,18 +16,16 @@ public final class Forward implements AutoCloseable {
     private final int[][] logitPositions;
     private final Captures captures;
     private final Map<String, Var> watched;
-    private final MemoryWorkspace workspace;
     private final Runnable onClose;
     private boolean closed;
 
     Forward(Batch batch, Var logits, int[][] logitPositions, Captures captures, Map<String, Var> watched,
-            MemoryWorkspace workspace, Runnable onClose) {
+            Runnable onClose) {
         this.batch = batch;
         this.logits = logits;
         this.logitPositions = logitPositions;
         this.captures = captures;
         this.watched = watched;
-        this.workspace = workspace;
         this.onClose = onClose;
     }
 
@@ -69,7 +66,6 @@ public final class Forward implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            workspace.close();
             onClose.run();
         }
     }

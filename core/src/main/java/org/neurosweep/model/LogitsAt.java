@@ -4,14 +4,13 @@ import java.util.Arrays;
 
 /**
  * The positions whose logits a forward computes, to spare the unembedding (d × vocab per position) where only
- * some are needed: every position, the last real token of each row (generation), chosen positions, or none.
+ * some are needed: every position, the last real token of each row (generation), or chosen positions.
  */
 public final class LogitsAt {
     private static final LogitsAt ALL = new LogitsAt(Kind.ALL, null);
     private static final LogitsAt LAST = new LogitsAt(Kind.LAST, null);
-    private static final LogitsAt NONE = new LogitsAt(Kind.NONE, null);
 
-    private enum Kind { ALL, LAST, POSITIONS, NONE }
+    private enum Kind { ALL, LAST, POSITIONS }
 
     private final Kind kind;
     private final int[] positions;
@@ -33,12 +32,10 @@ public final class LogitsAt {
 
     /** Token indices within this forward (0 .. t−1), the same for every row: logits (b, n, V). */
     public static LogitsAt positions(int... tokenIndices) {
+        if (tokenIndices.length == 0) {
+            throw new IllegalArgumentException("logits at no position; use LogitsAt.last() for the cheapest forward");
+        }
         return new LogitsAt(Kind.POSITIONS, tokenIndices.clone());
-    }
-
-    /** No unembedding at all (activations only): logits (b, 0, V). */
-    public static LogitsAt none() {
-        return NONE;
     }
 
     public boolean isAll() {
@@ -55,7 +52,6 @@ public final class LogitsAt {
                 case ALL -> range(t);
                 case LAST -> new int[] {batch.lastReal(r)};
                 case POSITIONS -> checked(t);
-                case NONE -> new int[0];
             };
         }
         return out;

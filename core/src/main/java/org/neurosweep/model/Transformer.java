@@ -4,7 +4,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -39,7 +38,7 @@ public final class Transformer implements CausalLM {
             .policyAllocation(AllocationPolicy.OVERALLOCATE)
             .overallocationLimit(0.2)
             .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policySpill(SpillPolicy.REALLOCATE)
+            .policySpill(SpillPolicy.EXTERNAL)
             .policyReset(ResetPolicy.BLOCK_LEFT)
             .build();
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
@@ -106,8 +105,11 @@ public final class Transformer implements CausalLM {
             boolean blockScoped = !Tape.isRecording();
             for (DecoderBlock block : blocks) {
                 if (blockScoped) {
-                    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, blockId)) {
+                    MemoryWorkspace inner = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, blockId);
+                    try {
                         h = Var.constant(block.forward(h, ctx).value().leverageTo(outerId));
+                    } finally {
+                        closeScope(inner);
                     }
                 } else {
                     h = block.forward(h, ctx);
@@ -119,11 +121,27 @@ public final class Transformer implements CausalLM {
             if (cache != null) {
                 cache.advance(batch);
             }
-            return new Forward(batch, logits, positions, run.captures(), run.watched(), workspace, () -> depth[0]--);
+            return new Forward(batch, logits, positions, run.captures(), run.watched(), () -> {
+                closeScope(workspace);
+                depth[0]--;
+            });
         } catch (RuntimeException | Error e) {
-            workspace.close();
+            closeScope(workspace);
             depth[0]--;
             throw e;
+        }
+    }
+
+    /**
+     * Closes a workspace scope. A workspace whose cycle outgrew its learned size spilled into external memory;
+     * it is destroyed so that its next scope learns the larger size. (Spill policy REALLOCATE would grow it in
+     * place, but corrupts arrays in ND4J 1.0.0-M2.1.)
+     */
+    private static void closeScope(MemoryWorkspace workspace) {
+        boolean outgrown = workspace.getCurrentSize() > 0 && workspace.getThisCycleAllocations() > workspace.getCurrentSize();
+        workspace.close();
+        if (outgrown) {
+            Nd4j.getWorkspaceManager().destroyWorkspace(workspace);
         }
     }
 
@@ -135,10 +153,7 @@ public final class Transformer implements CausalLM {
         }
         int b = batch.size();
         int t = batch.length();
-        int n = positions.length == 0 ? 0 : positions[0].length;
-        if (n == 0) {
-            return Var.constant(Nd4j.create(DataType.FLOAT, b, 0, config.vocabSize()));
-        }
+        int n = positions[0].length;
         int[] flat = new int[b * n];
         for (int r = 0; r < b; r++) {
             for (int j = 0; j < n; j++) {

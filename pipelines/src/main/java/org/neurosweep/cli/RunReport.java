@@ -25,12 +25,13 @@ final class RunReport {
     private RunReport() {
     }
 
-    /** @return the exit status */
+    /** @return the exit status; a Spark session that existed before (a notebook's, a test's) is left running */
     static int runAndReport(SweepPlan plan, String master, Console console) throws Exception {
         if (plan.unitCount() == 0) {
             console.out().println("the sweep plans no unit; nothing to run");
             return ExitCodes.OK;
         }
+        boolean embedded = SparkSession.getDefaultSession().isDefined();
         SparkSession spark = SparkSessions.create(plan.config().engine(), master);
         try {
             SweepResult result = new SweepRunner(spark, console.err(), console.terminal()).run(plan);
@@ -44,7 +45,9 @@ final class RunReport {
             }
             return ExitCodes.OK;
         } finally {
-            spark.stop();
+            if (!embedded) {
+                spark.stop();
+            }
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * identity columns ({@code run_id}, {@code unit_id}, {@code model_id}, ...) in front of these; a job declares only
  * its own.
  */
-public record TableSchema(String name, String doc, List<Column> columns) {
+public record TableSchema(String name, String doc, List<Column> columns) implements java.io.Serializable {
 
     private static final Pattern TABLE_NAME = Pattern.compile("[a-z][a-z0-9_]*");
 

@@ -28,7 +28,8 @@ public final class SweepConfigLoader {
             for (int i = sets.size() - 1; i >= 0; i--) {
                 merged = merged.withFallback(parseSet(sets.get(i)));
             }
-            merged = merged.withFallback(ConfigFactory.systemProperties());
+            merged = merged.withFallback(ConfigFactory.parseProperties(System.getProperties(),
+                    ConfigParseOptions.defaults().setOriginDescription("-D system property")));
             for (int i = files.size() - 1; i >= 0; i--) {
                 merged = merged.withFallback(parseFile(files.get(i)));
             }

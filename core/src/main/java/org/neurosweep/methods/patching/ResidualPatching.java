@@ -27,9 +27,11 @@ public final class ResidualPatching {
         if (perPrompt && vectors.size(0) != prompts.size()) {
             throw new IllegalArgumentException(vectors.size(0) + " patch vectors for " + prompts.size() + " prompts");
         }
+        INDArray contiguous = vectors.dup('c');
         return scorer.score(prompts, targets, (batch, first) -> {
-            INDArray v = perPrompt ? vectors.get(NDArrayIndex.interval(first, first + batch.size()), NDArrayIndex.all())
-                    : vectors;
+            INDArray v = perPrompt
+                    ? contiguous.get(NDArrayIndex.interval(first, first + batch.size()), NDArrayIndex.all()).dup('c')
+                    : contiguous;
             return Hooks.none().patchResidual(layer, batch.last(), v);
         });
     }

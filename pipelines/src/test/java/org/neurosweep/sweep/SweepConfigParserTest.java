@@ -1,0 +1,142 @@
+package org.neurosweep.sweep;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neurosweep.data.Shard;
+import org.neurosweep.jobs.evaluation.PerplexityJob;
+import org.neurosweep.job.Params;
+import org.neurosweep.testjobs.JsonlEchoJob;
+import org.neurosweep.testjobs.LineStatsJob;
+import org.neurosweep.testjobs.TestSweeps;
+import org.neurosweep.testutil.RepoPaths;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SweepConfigParserTest {
+
+    private static final List<org.neurosweep.job.Job> JOBS = List.of(new LineStatsJob(), new JsonlEchoJob(), new PerplexityJob());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void parsesModelsSeriesDatasetsAndExpandsTheGrid() {
+        TestSweeps sweeps = new TestSweeps(dir);
+        Path conf = sweeps.conf("ok.conf", """
+                sweep {
+                  name = grid-test
+                  models { small { path = "%s" } }
+                  checkpoints { dense { dir = "%s", prefix = "dense-step" } }
+                  datasets { lines { format = text, path = "%s", shards = 3, shard-mode = contiguous, max-records = 5 } }
+                  jobs = [ { job = line-stats, datasets = [lines], params { scale = [1, 2], sleep-ms = [0, 5] } } ]
+                }
+                """.formatted(RepoPaths.world("dense_small"), RepoPaths.root().resolve("data/demo/world"),
+                RepoPaths.dataset("world/pretrain.txt")));
+        SweepConfig config = TestSweeps.parse(JOBS, conf);
+        assertEquals("grid-test", config.name());
+        assertEquals("grid-test", config.engine().runId(), "the run id defaults to the sweep's name");
+        assertEquals("file:" + RepoPaths.world("dense_small"), ((ModelSource.Single) config.models().get("small")).uri());
+        assertEquals("dense-step", ((ModelSource.Series) config.models().get("dense")).prefix());
+        DatasetSpec lines = config.datasets().get("lines");
+        assertEquals(3, lines.shards());
+        assertEquals(Shard.Mode.CONTIGUOUS, lines.shardMode());
+        assertEquals(5, lines.maxRecords());
+        List<Params> grid = config.jobs().get(0).grid();
+        assertEquals(4, grid.size(), "2 x 2 grid points");
+        assertEquals(List.of(1, 1, 2, 2), grid.stream().map(p -> p.getInt("scale")).toList());
+        assertEquals(List.of(0, 5, 0, 5), grid.stream().map(p -> p.getInt("sleep-ms")).toList());
+    }
+
+    @Test
+    void reportsEveryProblemWithFileLineAndKey() throws Exception {
+        TestSweeps sweeps = new TestSweeps(dir);
+        Path conf = sweeps.conf("bad.conf", """
+                sweep {
+                  models { small { path = "/models/small" } }
+                  checkpoints { dense { dir = "/ckpts", prefix = "dense-step" } }
+                  datasets {
+                    lines { format = text, path = "/data/lines.txt", shard = 4 }
+                    words { format = text, path = "/data/words.txt", shards = "four" }
+                    docs { format = jsonl }
+                  }
+                  jobs = [
+                    { job = line-stats, datasets = [lines], params { scale = "big", speed = 3 } }
+                    { job = no-such-job }
+                    { job = jsonl-echo, models = [small, nowhere], datasets = [words] }
+                    { job = line-stats, models = [dense], datasets = [lines] }
+                  ]
+                }
+                neurosweep.failure-ceiling = 1.5
+                """);
+        SweepConfigException e = assertThrows(SweepConfigException.class, () -> TestSweeps.parse(JOBS, conf));
+        List<String> lines = Files.readAllLines(conf);
+        String file = conf.toString();
+        assertProblem(e, file + ":" + lineOf(lines, "shard = 4") + ": sweep.datasets.lines.shard: unknown key; did you mean 'shards'?");
+        assertProblem(e, file + ":" + lineOf(lines, "shards = \"four\"") + ": sweep.datasets.words.shards: expected an integer, got \"four\"");
+        assertProblem(e, file + ":" + lineOf(lines, "docs {") + ": sweep.datasets.docs.path: missing (required)");
+        assertProblem(e, file + ":" + lineOf(lines, "scale = \"big\"") + ": sweep.jobs[0].params.scale: expected an integer (or a list of them for a grid), got \"big\"");
+        assertProblem(e, file + ":" + lineOf(lines, "speed = 3") + ": sweep.jobs[0].params.speed: unknown key");
+        assertProblem(e, file + ":" + lineOf(lines, "no-such-job") + ": sweep.jobs[1].job: no job named 'no-such-job'");
+        assertProblem(e, file + ":" + lineOf(lines, "nowhere") + ": sweep.jobs[2].models: 'nowhere' is neither under sweep.models nor under sweep.checkpoints");
+        assertProblem(e, file + ":" + lineOf(lines, "datasets = [words]") + ": sweep.jobs[2].datasets: job jsonl-echo reads formats jsonl, but dataset 'words' has format 'text'");
+        assertProblem(e, file + ":" + lineOf(lines, "models = [dense]") + ": sweep.jobs[3].models: job line-stats does not run over checkpoint series");
+        assertProblem(e, file + ":" + lineOf(lines, "failure-ceiling = 1.5") + ": neurosweep.failure-ceiling: must lie in [0.0, 1.0], got 1.5");
+        assertEquals(10, e.problems().size(), String.join("\n", e.problems()));
+    }
+
+    @Test
+    void setOverridesWinAndNameThemselvesInErrors() {
+        TestSweeps sweeps = new TestSweeps(dir);
+        Path conf = sweeps.conf("s.conf", "sweep.name = from-file\n");
+        SweepConfig config = TestSweeps.parse(JOBS, conf, "sweep.name=from-set", "neurosweep.out=hdfs://nn:8020/tables");
+        assertEquals("from-set", config.name());
+        assertEquals("hdfs://nn:8020/tables", config.engine().out(), "a URI value is not cut at '//'");
+        SweepConfigException e = assertThrows(SweepConfigException.class,
+                () -> TestSweeps.parse(JOBS, conf, "neurosweep.executor.max-micro-batch=lots"));
+        assertProblem(e, "--set neurosweep.executor.max-micro-batch=lots: neurosweep.executor.max-micro-batch: expected an integer, got \"lots\"");
+    }
+
+    @Test
+    void systemPropertiesOverrideTheFileButNotSet() {
+        TestSweeps sweeps = new TestSweeps(dir);
+        Path conf = sweeps.conf("p.conf", "neurosweep.run-id = from-file\n");
+        System.setProperty("neurosweep.run-id", "from-system");
+        try {
+            assertEquals("from-system", TestSweeps.parse(JOBS, conf).engine().runId());
+            assertEquals("from-set", TestSweeps.parse(JOBS, conf, "neurosweep.run-id=from-set").engine().runId());
+        } finally {
+            System.clearProperty("neurosweep.run-id");
+        }
+    }
+
+    @Test
+    void aMissingFileOrSyntaxErrorIsAConfigError() {
+        TestSweeps sweeps = new TestSweeps(dir);
+        SweepConfigException missing = assertThrows(SweepConfigException.class,
+                () -> TestSweeps.parse(JOBS, dir.resolve("absent.conf")));
+        assertTrue(missing.getMessage().contains("absent.conf: no such config file"), missing.getMessage());
+        Path broken = sweeps.write("broken.conf", "sweep {\n  name = x\n  models = {\n");
+        SweepConfigException syntax = assertThrows(SweepConfigException.class, () -> TestSweeps.parse(JOBS, broken));
+        assertTrue(syntax.getMessage().contains("broken.conf"), syntax.getMessage());
+    }
+
+    private static int lineOf(List<String> lines, String fragment) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(fragment)) {
+                return i + 1;
+            }
+        }
+        throw new IllegalArgumentException("no line contains " + fragment);
+    }
+
+    private static void assertProblem(SweepConfigException e, String expectedPrefix) {
+        assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(expectedPrefix)),
+                "expected a problem starting with\n  " + expectedPrefix + "\ngot\n  " + String.join("\n  ", e.problems()));
+    }
+}
