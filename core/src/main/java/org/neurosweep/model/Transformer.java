@@ -38,7 +38,7 @@ public final class Transformer implements CausalLM {
             .policyAllocation(AllocationPolicy.OVERALLOCATE)
             .overallocationLimit(0.2)
             .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policySpill(SpillPolicy.EXTERNAL)
+            .policySpill(SpillPolicy.REALLOCATE)
             .policyReset(ResetPolicy.BLOCK_LEFT)
             .build();
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
@@ -105,11 +105,8 @@ public final class Transformer implements CausalLM {
             boolean blockScoped = !Tape.isRecording();
             for (DecoderBlock block : blocks) {
                 if (blockScoped) {
-                    MemoryWorkspace inner = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, blockId);
-                    try {
+                    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, blockId)) {
                         h = Var.constant(block.forward(h, ctx).value().leverageTo(outerId));
-                    } finally {
-                        closeScope(inner);
                     }
                 } else {
                     h = block.forward(h, ctx);
@@ -122,26 +119,13 @@ public final class Transformer implements CausalLM {
                 cache.advance(batch);
             }
             return new Forward(batch, logits, positions, run.captures(), run.watched(), () -> {
-                closeScope(workspace);
+                workspace.close();
                 depth[0]--;
             });
         } catch (RuntimeException | Error e) {
-            closeScope(workspace);
+            workspace.close();
             depth[0]--;
             throw e;
-        }
-    }
-
-    /**
-     * Closes a workspace scope. A workspace whose cycle outgrew its learned size spilled into external memory;
-     * it is destroyed so that its next scope learns the larger size. (Spill policy REALLOCATE would grow it in
-     * place, but corrupts arrays in ND4J 1.0.0-M2.1.)
-     */
-    private static void closeScope(MemoryWorkspace workspace) {
-        boolean outgrown = workspace.getCurrentSize() > 0 && workspace.getThisCycleAllocations() > workspace.getCurrentSize();
-        workspace.close();
-        if (outgrown) {
-            Nd4j.getWorkspaceManager().destroyWorkspace(workspace);
         }
     }
 

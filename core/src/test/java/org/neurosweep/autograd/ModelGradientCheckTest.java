@@ -27,90 +27,99 @@ import org.neurosweep.tensor.TensorSources;
 import org.neurosweep.testutil.RepoPaths;
 
 /**
- * The tape's gradient of a whole model's next-token loss against finite differences, for every
- * weight tensor of a tiny model of each architecture family. The model computes in fp32, so each
- * tensor is checked along one direction d (its gradient direction mixed with a random one): the
- * directional derivative g·d against a Richardson-extrapolated central difference of the loss
- * (accumulated in fp64 from the fp32 logits); relative error below 1e-3.
+ * The tape's gradient of a whole model's next-token loss against finite differences, for a tiny
+ * model of each architecture family. The model computes in fp32, so the check is directional: the
+ * weights are grouped by kind (every layer's q_proj, every expert's down_proj, the norms, ...), and
+ * for each group, along one unit direction d over the group (its gradient direction mixed with a
+ * random one), the directional derivative g·d is compared with a Richardson-extrapolated central
+ * difference of the loss (accumulated in fp64 from the fp32 logits); relative error below 1e-3.
  */
 class ModelGradientCheckTest {
 
     private static final double TOLERANCE = 1e-3;
 
+    /** A change in any MoE routing decision under a finite-difference step. */
+    private record Evaluation(double loss, List<INDArray> routing) {
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"llama", "llama_tied", "mistral", "qwen2", "gpt_neox", "mixtral", "olmoe", "qwen2_moe"})
-    void everyWeightGradientMatchesFiniteDifferences(String family) throws IOException {
+    void weightGradientsMatchFiniteDifferences(String family) throws IOException {
         Path dir = RepoPaths.golden(family);
         CausalLM model = ModelLoader.load(dir.toString(), true);
         Batch batch = referenceBatch(dir);
         int[] targets = nextTokenTargets(batch);
         Hooks routing = routingCaptures(model.config());
 
-        Map<Var, String> tensors = new IdentityHashMap<>();
-        model.parameters().forEach((name, v) -> tensors.putIfAbsent(v, name));
-        Map<String, INDArray> grads = new LinkedHashMap<>();
+        Map<String, List<Var>> groups = new LinkedHashMap<>();
+        Set<Var> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        model.parameters().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            if (seen.add(e.getValue())) {
+                groups.computeIfAbsent(e.getKey().replaceAll("\\.\\d+\\.", ".*."), k -> new ArrayList<>()).add(e.getValue());
+            }
+        });
         try (Tape tape = Tape.record(); Forward f = model.forward(batch)) {
-            tape.backward(loss(f, targets));
+            tape.backward(loss(f.logits(), targets));
         }
-        tensors.forEach((v, name) -> grads.put(name, v.grad().castTo(DataType.DOUBLE)));
-        List<INDArray> baseRouting = routingIds(model, batch, routing);
+        List<INDArray> baseRouting = evaluate(model, batch, targets, routing).routing();
 
         List<String> failures = new ArrayList<>();
         long seed = 11;
-        for (Map.Entry<Var, String> e : tensors.entrySet()) {
-            INDArray g = grads.get(e.getValue());
-            INDArray direction = direction(g, seed++);
-            double analytic = g.mul(direction).sumNumber().doubleValue();
-            double numeric = directionalDifference(model, batch, targets, e.getKey(), direction, routing, baseRouting);
+        for (Map.Entry<String, List<Var>> group : groups.entrySet()) {
+            List<Var> weights = group.getValue();
+            List<INDArray> directions = directions(weights, seed++);
+            double analytic = 0;
+            for (int i = 0; i < weights.size(); i++) {
+                analytic += weights.get(i).grad().castTo(DataType.DOUBLE).mul(directions.get(i)).sumNumber().doubleValue();
+            }
+            double numeric = directionalDifference(model, batch, targets, weights, directions, routing, baseRouting);
             double err = Math.abs(numeric - analytic) / Math.max(Math.abs(analytic), 1e-6);
             if (err >= TOLERANCE) {
-                failures.add(e.getValue() + ": analytic " + analytic + " numeric " + numeric + " rel " + err);
+                failures.add(group.getKey() + ": analytic " + analytic + " numeric " + numeric + " rel " + err);
             }
         }
+        assertTrue(groups.size() >= 5, "weight groups " + groups.keySet());
         assertTrue(failures.isEmpty(), family + ": " + failures);
     }
 
-    /** Mean cross-entropy of next tokens over real positions. */
-    private static Var loss(Forward f, int[] targets) {
-        Var logits = f.logits();
+    /** Mean cross-entropy of next tokens over real positions; logits (b, t, V). */
+    private static Var loss(Var logits, int[] targets) {
         return Losses.crossEntropy(Shapes.reshape(logits, logits.size(0) * logits.size(1), logits.size(2)), targets, -100);
     }
 
-    private static double lossValue(CausalLM model, Batch batch, int[] targets) {
-        try (Forward f = model.forward(batch)) {
-            return loss(Var.constant(f.logits().value().castTo(DataType.DOUBLE)), targets);
+    private static Evaluation evaluate(CausalLM model, Batch batch, int[] targets, Hooks routing) {
+        try (Forward f = model.forward(batch, routing, null)) {
+            double loss = loss(Var.constant(f.logits().value().castTo(DataType.DOUBLE)), targets).value().getDouble(0);
+            List<INDArray> ids = new ArrayList<>();
+            for (String n : f.captures().names()) {
+                ids.add(f.captures().routing(n).ids());
+            }
+            return new Evaluation(loss, ids);
         }
     }
 
-    private static double loss(Var logits64, int[] targets) {
-        Var flat = Shapes.reshape(logits64, logits64.size(0) * logits64.size(1), logits64.size(2));
-        return Losses.crossEntropy(flat, targets, -100).value().getDouble(0);
-    }
-
     /**
-     * (4 D(h/2) − D(h)) / 3 with D(h) = (L(θ + h d) − L(θ − h d)) / 2h; h is halved while a step changes
+     * (4 D(h/2) − D(h)) / 3 with D(h) = (L(θ + h d) − L(θ − h d)) / 2h; h shrinks while a step changes
      * an MoE routing decision (the loss is only piecewise smooth there).
      */
-    private static double directionalDifference(CausalLM model, Batch batch, int[] targets, Var weight,
-                                                INDArray direction, Hooks routing, List<INDArray> baseRouting) {
-        INDArray w = weight.value();
-        INDArray original = w.dup();
-        INDArray step = direction.castTo(w.dataType());
+    private static double directionalDifference(CausalLM model, Batch batch, int[] targets, List<Var> weights,
+                                                List<INDArray> directions, Hooks routing, List<INDArray> baseRouting) {
+        List<INDArray> originals = new ArrayList<>();
+        weights.forEach(w -> originals.add(w.value().dup()));
         double h = 0.5;
         for (int attempt = 0; attempt < 6; attempt++, h /= 4) {
             double[] d = new double[2];
             boolean rerouted = false;
             for (int i = 0; i < 2; i++) {
                 double hi = i == 0 ? h : h / 2;
-                w.assign(original).addi(step.mul(hi));
-                double up = lossValue(model, batch, targets);
-                rerouted |= !routingIds(model, batch, routing).equals(baseRouting);
-                w.assign(original).subi(step.mul(hi));
-                double down = lossValue(model, batch, targets);
-                rerouted |= !routingIds(model, batch, routing).equals(baseRouting);
-                d[i] = (up - down) / (2 * hi);
+                shift(weights, originals, directions, hi);
+                Evaluation up = evaluate(model, batch, targets, routing);
+                shift(weights, originals, directions, -hi);
+                Evaluation down = evaluate(model, batch, targets, routing);
+                rerouted |= !up.routing().equals(baseRouting) || !down.routing().equals(baseRouting);
+                d[i] = (up.loss() - down.loss()) / (2 * hi);
             }
-            w.assign(original);
+            shift(weights, originals, directions, 0);
             if (!rerouted) {
                 return (4 * d[1] - d[0]) / 3;
             }
@@ -118,15 +127,43 @@ class ModelGradientCheckTest {
         throw new AssertionError("routing changes under every step size tried");
     }
 
-    /** A unit vector halfway between the gradient direction and a random one. */
-    private static INDArray direction(INDArray g, long seed) {
-        INDArray r = Nd4j.getRandomFactory().getNewRandomInstance(seed).nextGaussian('c', g.shape()).castTo(DataType.DOUBLE);
-        INDArray d = r.divi(r.norm2Number());
-        double gn = g.norm2Number().doubleValue();
-        if (gn > 0) {
-            d.addi(g.div(gn));
+    /** Sets each weight to its original value plus {@code h} times its direction. */
+    private static void shift(List<Var> weights, List<INDArray> originals, List<INDArray> directions, double h) {
+        for (int i = 0; i < weights.size(); i++) {
+            INDArray w = weights.get(i).value();
+            w.assign(originals.get(i)).addi(directions.get(i).mul(h).castTo(w.dataType()));
         }
-        return d.divi(d.norm2Number());
+    }
+
+    /** A unit direction over the group: half its normalized gradient, half a random unit vector. */
+    private static List<INDArray> directions(List<Var> weights, long seed) {
+        List<INDArray> random = new ArrayList<>();
+        List<INDArray> grad = new ArrayList<>();
+        double rn = 0, gn = 0;
+        for (int i = 0; i < weights.size(); i++) {
+            Var w = weights.get(i);
+            INDArray r = Nd4j.getRandomFactory().getNewRandomInstance(seed * 1000 + i).nextGaussian('c', w.shape())
+                    .castTo(DataType.DOUBLE);
+            INDArray g = w.grad().castTo(DataType.DOUBLE);
+            rn += r.mul(r).sumNumber().doubleValue();
+            gn += g.mul(g).sumNumber().doubleValue();
+            random.add(r);
+            grad.add(g);
+        }
+        List<INDArray> d = new ArrayList<>();
+        double norm = 0;
+        for (int i = 0; i < weights.size(); i++) {
+            INDArray di = random.get(i).div(Math.sqrt(rn));
+            if (gn > 0) {
+                di.addi(grad.get(i).div(Math.sqrt(gn)));
+            }
+            norm += di.mul(di).sumNumber().doubleValue();
+            d.add(di);
+        }
+        for (INDArray di : d) {
+            di.divi(Math.sqrt(norm));
+        }
+        return d;
     }
 
     private static Hooks routingCaptures(ModelConfig config) {
@@ -138,21 +175,6 @@ class ModelGradientCheckTest {
         }
         return hooks;
     }
-
-    private static List<INDArray> routingIds(CausalLM model, Batch batch, Hooks routing) {
-        List<INDArray> ids = new ArrayList<>();
-        if (routing.isEmpty()) {
-            return ids;
-        }
-        try (Forward f = model.forward(batch, routing, null)) {
-            Set<String> names = f.captures().names();
-            for (String n : names) {
-                ids.add(f.captures().routing(n).ids());
-            }
-        }
-        return ids;
-    }
-
     private static Batch referenceBatch(Path dir) throws IOException {
         try (TensorSource ref = TensorSources.open(dir.resolve("reference.safetensors"))) {
             return Batch.masked(toRows(ref.load("input_ids")), toRows(ref.load("attention_mask")));

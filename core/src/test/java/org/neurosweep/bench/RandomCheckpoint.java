@@ -37,6 +37,11 @@ record RandomCheckpoint(int vocab, int d, int layers, int heads, int kvHeads, in
         return layers * (attention + mlp) + (long) d * vocab;
     }
 
+    /** All parameters, the embedding and the norm scales included. */
+    long parameters() {
+        return matmulParameters() + (long) vocab * d + (2L * layers + 1) * d;
+    }
+
     /** Writes config.json and model.safetensors into {@code dir}, weights drawn with {@code seed}. */
     Path writeTo(Path dir, long seed) throws IOException {
         Files.createDirectories(dir);

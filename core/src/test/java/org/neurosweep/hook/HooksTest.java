@@ -210,7 +210,7 @@ class HooksTest {
         assertEquals(routing.weights().getDouble(0, 0, 1), after.weights().getDouble(0, 0, 1), "no renormalisation");
 
         Run rerouted = run(moe, Hooks.none().rerouteExperts(0, expert).capture(routingName), PROMPTS);
-        assertFalse(contains(rerouted.captures().routing(routingName).ids().toIntVector(), expert));
+        assertFalse(contains(Nd4j.toFlattened(rerouted.captures().routing(routingName).ids()).toIntVector(), expert));
 
         Run forced = run(moe, Hooks.none().dropExperts(0, expert).forceRouting(0, routing.ids(), routing.weights())
                 .capTopK(0, 2), PROMPTS);
@@ -245,15 +245,13 @@ class HooksTest {
             INDArray seed = Nd4j.zeros(DataType.FLOAT, f.logits().shape());
             seed.putScalar(new long[] {0, pos, target}, 1.0);
             tape.backward(f.logits(), seed);
-            grad = f.watched(post).grad().dup();
+            grad = f.watched(post).grad();                       // a watched gradient lives outside the workspace
         }
         double eps = 1e-2;
         double plus = logitWithDelta(llama, post, pos, neuron, eps, target);
         double minus = logitWithDelta(llama, post, pos, neuron, -eps, target);
         double numeric = (plus - minus) / (2 * eps);
         assertEquals(numeric, grad.getDouble(0, pos, neuron), 1e-2 * Math.max(1, Math.abs(numeric)));
-        assertEquals(0.0, grad.get(NDArrayIndex.all(), NDArrayIndex.point(pos + 1 - 7 + 6), NDArrayIndex.all())
-                .amaxNumber().doubleValue() * 0, 0.0);
         assertNotEquals(0.0, grad.get(NDArrayIndex.all(), NDArrayIndex.point(pos), NDArrayIndex.all()).amaxNumber().doubleValue());
     }
 

@@ -31,7 +31,7 @@ public final class ManifestWriter {
             file.write(row);
         }
         Path target = layout.manifestFile(unitId, attemptId);
-        FileSystem fs = target.getFileSystem(hadoop);
+        FileSystem fs = TableFileSystems.get(target, hadoop);
         fs.mkdirs(target.getParent());
         if (!fs.rename(staged, target)) {
             throw new IOException("cannot move " + staged + " to " + target);

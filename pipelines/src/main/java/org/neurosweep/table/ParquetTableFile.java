@@ -6,7 +6,6 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.OutputFile;
 import org.neurosweep.job.TableSchema;
 
@@ -20,7 +19,7 @@ final class ParquetTableFile implements Closeable {
     private long rows;
 
     ParquetTableFile(Path path, TableSchema table, Configuration hadoop) throws IOException {
-        this.writer = new Builder(HadoopOutputFile.fromPath(path, hadoop), table)
+        this.writer = new Builder(TableFileSystems.outputFile(TableFileSystems.get(path, hadoop), path), table)
                 .withConf(hadoop)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)

@@ -27,7 +27,7 @@ public final class RunFiles {
 
     public RunFiles(TableLayout layout, Configuration hadoop) throws IOException {
         this.layout = layout;
-        this.fs = new Path(layout.out()).getFileSystem(hadoop);
+        this.fs = TableFileSystems.get(new Path(layout.out()), hadoop);
     }
 
     /** The ids of the units whose outputs are committed in this run. */

@@ -37,7 +37,7 @@ public final class UnitCommitter {
 
     public boolean isCommitted(String unitId) throws IOException {
         Path marker = layout.commitMarker(unitId);
-        return marker.getFileSystem(hadoop).exists(marker);
+        return TableFileSystems.get(marker, hadoop).exists(marker);
     }
 
     /** Publishes {@code staged} (already {@link UnitOutput#finish() finished}) and marks the unit committed. */
@@ -60,7 +60,7 @@ public final class UnitCommitter {
         Map<String, Path> files = staged.stagedFiles();
         for (String table : staged.tableNames()) {
             Path target = layout.unitFile(table, unitId);
-            FileSystem fs = target.getFileSystem(hadoop);
+            FileSystem fs = TableFileSystems.get(target, hadoop);
             Path source = files.get(table);
             if (source == null) {
                 fs.delete(target, false);
@@ -77,7 +77,7 @@ public final class UnitCommitter {
     private void publishArtifacts(UnitOutput staged) throws IOException {
         java.nio.file.Path local = staged.localArtifacts();
         Path target = layout.artifactsDir(staged.unit().id());
-        FileSystem fs = target.getFileSystem(hadoop);
+        FileSystem fs = TableFileSystems.get(target, hadoop);
         fs.delete(target, true);
         if (local == null) {
             return;
@@ -92,7 +92,7 @@ public final class UnitCommitter {
 
     private boolean createMarker(UnitOutput staged) throws IOException {
         Path marker = layout.commitMarker(staged.unit().id());
-        FileSystem fs = marker.getFileSystem(hadoop);
+        FileSystem fs = TableFileSystems.get(marker, hadoop);
         String record = "{\"unit_id\":\"" + staged.unit().id() + "\",\"attempt_id\":\"" + staged.attemptId()
                 + "\",\"rows\":" + staged.rows() + ",\"bad_records\":" + staged.badRecordCount()
                 + ",\"committed_at\":" + System.currentTimeMillis() + "}\n";

@@ -135,7 +135,7 @@ public final class UnitOutput implements RowSink {
         }
         try {
             Path staging = layout.stagingDir(unit.id(), attemptId);
-            staging.getFileSystem(hadoop).delete(staging, true);
+            TableFileSystems.get(staging, hadoop).delete(staging, true);
         } catch (IOException e) {
             // left for the end-of-run cleanup of the staging root
         }

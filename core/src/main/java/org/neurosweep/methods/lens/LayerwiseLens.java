@@ -7,10 +7,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.neurosweep.hook.Captures;
 import org.neurosweep.hook.HookNames;
 import org.neurosweep.hook.Hooks;
+import org.neurosweep.methods.icl.NextTokenScorer;
 import org.neurosweep.methods.icl.PromptBatch;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.Forward;
-import org.neurosweep.model.LogitsAt;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,28 +50,45 @@ public final class LayerwiseLens {
      */
     public void read(List<int[]> prompts, int[] positions, List<LensComponent> components, LensNorm norm,
                      int microBatch, Consumer<Reading> out) {
-        int layers = model.config().numLayers();
+        read(prompts, positions, components, norm, microBatch, (batch, first) -> Hooks.none(), out);
+    }
+
+    /** {@link #read}, with {@code interventions} (e.g. a context mask) active in every forward. */
+    public void read(List<int[]> prompts, int[] positions, List<LensComponent> components, LensNorm norm,
+                     int microBatch, NextTokenScorer.BatchHooks interventions, Consumer<Reading> out) {
         for (int from = 0; from < prompts.size(); from += microBatch) {
             List<int[]> rows = prompts.subList(from, Math.min(prompts.size(), from + microBatch));
             PromptBatch batch = PromptBatch.leftPadded(rows, padId);
-            int[] absolute = absolutePositions(batch, positions, from);
-            Hooks hooks = Hooks.none().captureAt(absolute, HookNames.residPost(layers - 1));
-            for (LensComponent c : components) {
-                for (int l = 0; l < layers; l++) {
-                    hooks.captureAt(absolute, c.hook(l));
-                }
-            }
+            Hooks hooks = capturing(interventions.of(batch, from), absolutePositions(batch, positions, from), components);
             Captures captures;
-            try (Forward f = model.forward(batch.batch().logitsAt(LogitsAt.last()), hooks, null)) {
+            try (Forward f = model.forward(batch.batch(), hooks, null)) {
                 captures = f.captures();
             }
-            emit(captures, batch.size(), positions, components, norm, from, out);
+            project(captures, batch.size(), positions, components, norm, from, out);
         }
     }
 
-    // rows of the stacked matrix: ((component · L + layer) · b + row) · P + position
-    private void emit(Captures captures, int b, int[] positions, List<LensComponent> components, LensNorm norm,
-                      int firstPrompt, Consumer<Reading> out) {
+    /**
+     * Adds to {@code hooks} the captures {@link #project} reads: {@code components} of every layer and the last
+     * layer's output, at the sequence indices {@code absolute}.
+     */
+    public Hooks capturing(Hooks hooks, int[] absolute, List<LensComponent> components) {
+        int layers = model.config().numLayers();
+        hooks.captureAt(absolute, HookNames.residPost(layers - 1));
+        for (LensComponent c : components) {
+            for (int l = 0; l < layers; l++) {
+                hooks.captureAt(absolute, c.hook(l));
+            }
+        }
+        return hooks;
+    }
+
+    /**
+     * Projects what {@link #capturing} captured in one forward of {@code b} rows ({@code positions} in the order
+     * the absolute indices were given); row r is reported as prompt {@code firstPrompt + r}.
+     */
+    public void project(Captures captures, int b, int[] positions, List<LensComponent> components, LensNorm norm,
+                        int firstPrompt, Consumer<Reading> out) {
         int layers = model.config().numLayers();
         int p = positions.length;
         long d = lens.unembedding().hiddenSize();
@@ -81,6 +98,7 @@ public final class LayerwiseLens {
                 parts.add(captures.get(c.hook(l)).castTo(DataType.FLOAT).reshape(b * p, d)); // (b·P, d)
             }
         }
+        // rows of the stacked matrix: ((component · L + layer) · b + row) · P + position
         INDArray x = Nd4j.concat(0, parts.toArray(new INDArray[0])); // (C·L·b·P, d)
         INDArray scales = norm == LensNorm.FINAL_SCALE
                 ? Nd4j.tile(lens.rms(captures.get(HookNames.residPost(layers - 1)).reshape(b * p, d)), parts.size())

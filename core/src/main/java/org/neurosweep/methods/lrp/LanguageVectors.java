@@ -75,7 +75,7 @@ public final class LanguageVectors {
                     chunk.add(ids[s]);
                 }
                 if (chunk.size() == microBatch || (s == ids.length && !chunk.isEmpty())) {
-                    accumulate(model, Batch.rightPadded(chunk, pad).logitsAt(LogitsAt.none()), capture, taps, sums);
+                    accumulate(model, Batch.rightPadded(chunk, pad).logitsAt(LogitsAt.last()), capture, taps, sums);
                     sentences += chunk.size();
                     tokens += chunk.stream().mapToLong(r -> r.length).sum();
                     chunk.clear();

@@ -123,13 +123,7 @@ public final class Lrp2Experiment {
     }
 
     private List<FactResult> probe(List<RelationProbe> tasks, Hooks hooks) {
-        List<FactResult> out = new ArrayList<>();
-        for (RelationProbe task : tasks) {
-            if (!task.facts().isEmpty()) {
-                out.addAll(probe.run(task, hooks));
-            }
-        }
-        return out;
+        return probe.run(tasks, hooks);
     }
 
     private static GridPoint gridPoint(String lang, LayerPair pair, List<FactResult> results, Map<String, Boolean> en) {

@@ -21,11 +21,6 @@ public sealed interface CandidateSource {
         return new LabelFolder(dir);
     }
 
-    /** "relation" or a label folder path, as a config gives it. */
-    static CandidateSource parse(String spec) {
-        return spec.equals("relation") ? relationObjects() : labelFolder(Path.of(spec));
-    }
-
     record RelationObjects() implements CandidateSource {
         @Override
         public CandidatePool pool(String language, String relation, List<MlamaFact> facts) {

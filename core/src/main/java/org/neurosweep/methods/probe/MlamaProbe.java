@@ -34,20 +34,25 @@ public final class MlamaProbe {
     }
 
     /**
-     * Probes the facts of one relation in one language; the task's pool supplies ranking candidates (unused in
-     * exact-match mode). Results are in the order of the task's facts.
+     * Probes the facts of {@code tasks} (any languages and relations) in shared micro-batches; each task's pool
+     * supplies its ranking candidates (unused in exact-match mode). Results follow the tasks' facts in order.
      */
-    public List<FactResult> run(RelationProbe task, Hooks hooks) {
-        List<ProbeQuery> queries = task.facts().stream().map(f -> ProbeQuery.of(task.template(), f)).toList();
-        return settings.mode() == ProbeMode.EXACT_MATCH ? exactMatch(queries, hooks)
-                : rank(queries, task.pool(), hooks);
+    public List<FactResult> run(List<RelationProbe> tasks, Hooks hooks) {
+        List<ProbeQuery> queries = new ArrayList<>();
+        List<CandidatePool> pools = new ArrayList<>();
+        for (RelationProbe task : tasks) {
+            for (MlamaFact fact : task.facts()) {
+                queries.add(ProbeQuery.of(task.template(), fact));
+                pools.add(task.pool());
+            }
+        }
+        return settings.mode() == ProbeMode.EXACT_MATCH ? exactMatch(queries, hooks) : rank(queries, pools, hooks);
     }
 
     private List<FactResult> exactMatch(List<ProbeQuery> queries, Hooks hooks) {
         List<String> prompts = queries.stream().map(ProbeQuery::prompt).toList();
         List<String> targets = queries.stream().map(q -> q.objectText(q.fact().objLabel())).toList();
-        List<Continuation> items = continuations(prompts, targets);
-        List<ContinuationScore> scores = scorer.score(items, hooks);
+        List<ContinuationScore> scores = scorer.score(continuations(prompts, targets), hooks);
         List<FactResult> out = new ArrayList<>(queries.size());
         for (int i = 0; i < queries.size(); i++) {
             MlamaFact fact = queries.get(i).fact();
@@ -58,12 +63,13 @@ public final class MlamaProbe {
         return out;
     }
 
-    private List<FactResult> rank(List<ProbeQuery> queries, CandidatePool pool, Hooks hooks) {
+    private List<FactResult> rank(List<ProbeQuery> queries, List<CandidatePool> pools, Hooks hooks) {
         List<List<String>> candidates = new ArrayList<>(queries.size());
         List<String> prompts = new ArrayList<>();
         List<String> completions = new ArrayList<>();
-        for (ProbeQuery q : queries) {
-            List<String> c = pool.candidatesFor(q.fact(), settings.maxCandidates());
+        for (int i = 0; i < queries.size(); i++) {
+            ProbeQuery q = queries.get(i);
+            List<String> c = pools.get(i).candidatesFor(q.fact(), settings.maxCandidates());
             candidates.add(c);
             for (String object : c) {
                 prompts.add(q.prompt());

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.neurosweep.autograd.Var;
 import org.neurosweep.hook.HookRun;
 import org.neurosweep.model.Batch;
 import org.neurosweep.model.KvCache;
@@ -18,8 +19,8 @@ public final class ForwardContext {
     private final HookRun hooks;
     private final KvCache cache;
     private final int offset;
-    private final INDArray cos;
-    private final INDArray sin;
+    private final Rotary rotary;
+    private final Rotary.Tables rope;
     private final Map<Integer, INDArray> masks = new HashMap<>();
 
     /** Builds the RoPE tables and the masks of the given sliding-window widths (0 = full) up front. */
@@ -28,9 +29,8 @@ public final class ForwardContext {
         this.hooks = hooks;
         this.cache = cache;
         this.offset = cache == null ? 0 : cache.length();
-        INDArray[] cs = rotary.cosSin(batch);
-        this.cos = cs[0];
-        this.sin = cs[1];
+        this.rotary = rotary;
+        this.rope = rotary.tables(batch);
         for (int w : windows) {
             masks.put(w, buildMask(w));
         }
@@ -59,14 +59,9 @@ public final class ForwardContext {
         return offset + batch.length();
     }
 
-    /** (b, t, rotaryDim). */
-    public INDArray cos() {
-        return cos;
-    }
-
-    /** (b, t, rotaryDim). */
-    public INDArray sin() {
-        return sin;
+    /** x (b, t, heads, dh) with this batch's RoPE positions applied. */
+    public Var rotate(Var x) {
+        return rotary.apply(x, rope);
     }
 
     /**

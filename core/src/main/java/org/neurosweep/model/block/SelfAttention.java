@@ -3,7 +3,6 @@ package org.neurosweep.model.block;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.neurosweep.autograd.Activations;
 import org.neurosweep.autograd.Attention;
-import org.neurosweep.autograd.Rope;
 import org.neurosweep.autograd.Shapes;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.hook.HookNames;
@@ -40,18 +39,15 @@ public final class SelfAttention {
     private final Norm kNorm;
     private final Projection output;
     private final Shape shape;
-    private final int rotaryDim;
 
     /** {@code qNorm}/{@code kNorm} may be null (no q/k norm). */
-    public SelfAttention(int layer, QkvProjection qkv, Norm qNorm, Norm kNorm, Projection output, Shape shape,
-                         int rotaryDim) {
+    public SelfAttention(int layer, QkvProjection qkv, Norm qNorm, Norm kNorm, Projection output, Shape shape) {
         this.layer = layer;
         this.qkv = qkv;
         this.qNorm = qNorm;
         this.kNorm = kNorm;
         this.output = output;
         this.shape = shape;
-        this.rotaryDim = rotaryDim;
     }
 
     /** x (b, t, d), already normalized → attention sublayer output (b, t, d). */
@@ -63,10 +59,10 @@ public final class SelfAttention {
         int h = shape.heads();
         int kvh = shape.kvHeads();
         int dh = shape.headDim();
-        Var[] qkvHeads = project(x, b, t);
-        Var q = hooks.at(names.attnQ, Layout.HEADS_FIRST, Rope.rope(qkvHeads[0], ctx.cos(), ctx.sin(), rotaryDim));
-        Var k = hooks.at(names.attnK, Layout.HEADS_FIRST, Rope.rope(qkvHeads[1], ctx.cos(), ctx.sin(), rotaryDim));
-        Var v = hooks.at(names.attnV, Layout.HEADS_FIRST, qkvHeads[2]);
+        Var[] qkv = project(x, b, t);                                                   // (b, t, heads, dh)
+        Var q = hooks.at(names.attnQ, Layout.HEADS_FIRST, heads(ctx.rotate(qkv[0])));
+        Var k = hooks.at(names.attnK, Layout.HEADS_FIRST, heads(ctx.rotate(qkv[1])));
+        Var v = hooks.at(names.attnV, Layout.HEADS_FIRST, heads(qkv[2]));
         int keys = ctx.keys();
         KvCache cache = ctx.cache();
         if (cache != null) {
@@ -92,14 +88,13 @@ public final class SelfAttention {
         return hooks.at(names.attnOut, Layout.TOKENS, out);
     }
 
-    // → {q (b, h, t, dh), k (b, kvh, t, dh), v (b, kvh, t, dh)}, before RoPE
+    // → {q (b, t, h, dh), k (b, t, kvh, dh), v (b, t, kvh, dh)}, before RoPE
     private Var[] project(Var x, int b, int t) {
         int dh = shape.headDim();
         if (qkv instanceof Fused fused) {
             Var all = Shapes.reshape(fused.qkv().apply(x), b, t, shape.heads(), 3L * dh);
             return new Var[] {
-                heads(Shapes.slice(all, 3, 0, dh)), heads(Shapes.slice(all, 3, dh, 2L * dh)),
-                heads(Shapes.slice(all, 3, 2L * dh, 3L * dh))};
+                Shapes.slice(all, 3, 0, dh), Shapes.slice(all, 3, dh, 2L * dh), Shapes.slice(all, 3, 2L * dh, 3L * dh)};
         }
         Separate s = (Separate) qkv;
         Var q = s.q().apply(x);
@@ -116,8 +111,8 @@ public final class SelfAttention {
             v = Activations.clamp(v, -c, c);
         }
         return new Var[] {
-            heads(Shapes.reshape(q, b, t, shape.heads(), dh)), heads(Shapes.reshape(k, b, t, shape.kvHeads(), dh)),
-            heads(Shapes.reshape(v, b, t, shape.kvHeads(), dh))};
+            Shapes.reshape(q, b, t, shape.heads(), dh), Shapes.reshape(k, b, t, shape.kvHeads(), dh),
+            Shapes.reshape(v, b, t, shape.kvHeads(), dh)};
     }
 
     // (b, t, heads, dh) → (b, heads, t, dh)

@@ -61,7 +61,7 @@ final class Decoders {
         Norm qNorm = qkNorm ? Norm.rms(w, prefix + "q_norm", qDim, c.normEps()) : null;
         Norm kNorm = qkNorm ? Norm.rms(w, prefix + "k_norm", kvDim, c.normEps()) : null;
         return new SelfAttention(layer, qkv, qNorm, kNorm, Projection.bind(w, prefix + "o_proj", qDim, d, c.outputBias()),
-                shape(c, layer), c.rope().rotaryDim(c.headDim()));
+                shape(c, layer));
     }
 
     static SelfAttention.Shape shape(ModelConfig c, int layer) {

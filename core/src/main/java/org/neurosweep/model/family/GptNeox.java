@@ -29,8 +29,7 @@ public final class GptNeox implements Architecture {
             String p = "gpt_neox.layers." + l + ".";
             SelfAttention attention = new SelfAttention(l,
                     new SelfAttention.Fused(Projection.bind(w, p + "attention.query_key_value", d, 3 * d, c.qkvBias())),
-                    null, null, Projection.bind(w, p + "attention.dense", d, d, c.outputBias()), Decoders.shape(c, l),
-                    c.rope().rotaryDim(c.headDim()));
+                    null, null, Projection.bind(w, p + "attention.dense", d, d, c.outputBias()), Decoders.shape(c, l));
             Mlp mlp = new Mlp(Projection.bind(w, p + "mlp.dense_h_to_4h", d, ffn, c.mlpBias()),
                     Projection.bind(w, p + "mlp.dense_4h_to_h", ffn, d, c.mlpBias()), c.activation());
             blocks.add(new DecoderBlock(l, Norm.layer(w, p + "input_layernorm", d, c.normEps()), attention,

@@ -29,7 +29,7 @@ class CrossTaskPatchingTest {
         CausalLM model = CausalLM.load(RepoPaths.world("dense"));
         int last = model.config().numLayers() - 1;
         try (Tokenizer tokenizer = Tokenizer.load(RepoPaths.world("dense"))) {
-            List<EncodedPrompt> prompts = WorldPrompts.encoded(tokenizer, "capital_to_currency", TaskPart.S2, 5, 16, 0);
+            List<EncodedPrompt> prompts = WorldPrompts.encoded(tokenizer, "capital_to_language", TaskPart.S2, 5, 16, 0);
             List<int[]> icl = prompts.stream().map(EncodedPrompt::icl).toList();
             List<int[]> zero = prompts.stream().map(EncodedPrompt::zeroShot).toList();
             List<int[]> targets = prompts.stream().map(EncodedPrompt::targetIds).toList();

@@ -33,9 +33,7 @@ class ExactMatchProbeTest {
         ProbeTally tally = new ProbeTally();
         try (Tokenizer tokenizer = Tokenizer.load(dir)) {
             MlamaProbe probe = new MlamaProbe(model, tokenizer, ProbeSettings.exactMatch(256));
-            for (RelationProbe task : loaded.probes()) {
-                tally.addAll(probe.run(task, Hooks.none()));
-            }
+            tally.addAll(probe.run(loaded.probes(), Hooks.none()));
         }
         WorldEval reference = WorldEval.of(name);
         List<String> mismatches = new ArrayList<>();

@@ -1,0 +1,72 @@
+package org.neurosweep.bench;
+
+import java.util.Random;
+import org.neurosweep.model.Batch;
+import org.neurosweep.model.CausalLM;
+import org.neurosweep.model.Forward;
+
+/**
+ * One full forward pass (logits at every position) of a batch of random tokens: its speed, its FLOP rate and, from
+ * a profiled pass, where the time goes; plus the GEMM floor, the time the same matrix products take the fast way.
+ */
+final class ForwardBenchmark {
+
+    /**
+     * @param gemmFloor seconds the forward's matrix products take as f-order GEMMs into preallocated results
+     */
+    record Result(int batch, int length, double flops, Timing timing, OpTimes profile, double gemmFloor) {
+        double tokensPerSecond() {
+            return batch * length / timing.best();
+        }
+
+        double flopRate() {
+            return flops / timing.best();
+        }
+    }
+
+    private ForwardBenchmark() {
+    }
+
+    static Result run(CausalLM model, RandomCheckpoint shape, int batch, int length, int runs) {
+        Batch input = randomBatch(shape.vocab(), batch, length);
+        Runnable forward = () -> {
+            try (Forward ignored = model.forward(input)) {
+                // the logits are computed; nothing to read
+            }
+        };
+        Timing timing = Timing.of(1, runs, forward);
+        OpTimes profile = OpTimes.profile(forward);
+        return new Result(batch, length, flops(shape, batch, length), timing, profile, gemmFloor(shape, batch, length));
+    }
+
+    /** 2 FLOPs per multiply-add: every projection for every token, plus q·kᵀ and p·v over all t × t pairs. */
+    static double flops(RandomCheckpoint s, int batch, int length) {
+        double tokens = (double) batch * length;
+        return 2 * tokens * s.matmulParameters() + 4.0 * s.layers() * batch * length * length * s.d();
+    }
+
+    // the forward's products at their shapes, each timed the fast way, times how often the forward does them
+    private static double gemmFloor(RandomCheckpoint s, int batch, int length) {
+        int n = batch * length;
+        int dh = s.d() / s.heads();
+        double perLayer = GemmBenchmark.measure(n, s.d(), s.heads() * dh, 3).timing().best()
+                + 2 * GemmBenchmark.measure(n, s.d(), s.kvHeads() * dh, 3).timing().best()
+                + GemmBenchmark.measure(n, s.heads() * dh, s.d(), 3).timing().best()
+                + 2 * GemmBenchmark.measure(n, s.d(), s.ffn(), 3).timing().best()
+                + GemmBenchmark.measure(n, s.ffn(), s.d(), 3).timing().best()
+                + (double) batch * s.heads() * (GemmBenchmark.measure(length, dh, length, 3).timing().best()
+                + GemmBenchmark.measure(length, length, dh, 3).timing().best());
+        return s.layers() * perLayer + GemmBenchmark.measure(n, s.d(), s.vocab(), 3).timing().best();
+    }
+
+    static Batch randomBatch(int vocab, int batch, int length) {
+        Random random = new Random(17);
+        int[][] rows = new int[batch][length];
+        for (int[] row : rows) {
+            for (int j = 0; j < length; j++) {
+                row[j] = random.nextInt(vocab);
+            }
+        }
+        return Batch.of(rows);
+    }
+}

@@ -1,0 +1,72 @@
+package org.neurosweep.bench;
+
+import java.util.Set;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.factory.Nd4j;
+import org.neurosweep.autograd.Var;
+import org.neurosweep.hook.Hooks;
+import org.neurosweep.model.Activation;
+import org.neurosweep.model.Batch;
+import org.neurosweep.model.RopeConfig;
+import org.neurosweep.model.block.FeedForward;
+import org.neurosweep.model.block.ForwardContext;
+import org.neurosweep.model.block.GatedMlp;
+import org.neurosweep.model.block.Projection;
+import org.neurosweep.model.block.Rotary;
+import org.neurosweep.model.block.SparseMoe;
+
+/**
+ * A sparse MoE FFN (E SwiGLU experts of width F, top-k, renormalised) against the dense SwiGLU FFN with the same
+ * active parameters (width k·F), on the same tokens: the runtime's blocks with random weights, each call in a
+ * workspace as the model runs them.
+ */
+final class MoeBenchmark {
+
+    record Result(int experts, int topK, int expertWidth, int tokens, Timing moe, Timing dense) {
+        double ratio() {
+            return moe.best() / dense.best();
+        }
+    }
+
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder().initialSize(0)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP).build();
+
+    private MoeBenchmark() {
+    }
+
+    static Result run(int d, int experts, int topK, int expertWidth, int batch, int length, int runs) {
+        Nd4j.getRandom().setSeed(23);
+        GatedMlp[] routed = new GatedMlp[experts];
+        for (int e = 0; e < experts; e++) {
+            routed[e] = mlp(d, expertWidth);
+        }
+        FeedForward moe = new SparseMoe(projection(d, experts), routed, topK, true, null, null);
+        FeedForward dense = mlp(d, topK * expertWidth);
+        Batch tokens = ForwardBenchmark.randomBatch(2, batch, length);
+        ForwardContext ctx = new ForwardContext(tokens, Hooks.none().begin(batch, length, 0, name -> true, 1), null,
+                new Rotary(new RopeConfig(RopeConfig.Type.DEFAULT, 10000, 1, 1, 1, 0, 1), 64), Set.of(0));
+        Var x = Var.constant(Nd4j.randn(DataType.FLOAT, batch, length, d));
+        return new Result(experts, topK, expertWidth, batch * length, time(moe, x, ctx, runs), time(dense, x, ctx, runs));
+    }
+
+    private static Timing time(FeedForward ffn, Var x, ForwardContext ctx, int runs) {
+        return Timing.of(2, runs, () -> {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "bench.ffn")) {
+                ffn.forward(x, ctx, 0);
+            }
+        });
+    }
+
+    private static GatedMlp mlp(int d, int width) {
+        return new GatedMlp(projection(d, width), projection(d, width), projection(width, d), Activation.SILU);
+    }
+
+    // weights (in, out) f-order, as the loader lays projections out
+    private static Projection projection(int in, int out) {
+        return new Projection(Var.constant(Nd4j.randn(DataType.FLOAT, out, in).muli(0.02).transpose()), null);
+    }
+}

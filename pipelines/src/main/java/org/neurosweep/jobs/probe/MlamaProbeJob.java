@@ -1,0 +1,90 @@
+package org.neurosweep.jobs.probe;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sum;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.neurosweep.job.KernelFactory;
+import org.neurosweep.job.MapJob;
+import org.neurosweep.job.NeedsDataset;
+import org.neurosweep.job.ParamSpec;
+import org.neurosweep.job.SupportsCheckpointSeries;
+import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.job.TableReader;
+import org.neurosweep.job.TableSchema;
+
+/**
+ * {@code mlama-probe}: factual probing on mLAMA-layout data (methods-probing.md 2(b) B3; fixtures README for the
+ * exact-match mode), per language, relation and fact, with {@code seen_in_pretraining} carried through. A unit is one
+ * model (or checkpoint) x dataset shard x parameter point.
+ */
+public final class MlamaProbeJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines {
+
+    static final String ITEMS = "mlama_item_scores";
+    static final String ACCURACY = "mlama_accuracy";
+
+    static final TableSchema ITEM_TABLE = new TableSchema(ITEMS,
+            "one row per probed fact: every candidate's score, the gold object's rank and whether the probe answered it",
+            ProbeColumns.ITEM);
+    static final TableSchema ACCURACY_TABLE = new TableSchema(ACCURACY,
+            "accuracy per language, relation and seen_in_pretraining of one unit (sum n_correct / n_facts over shards)",
+            ProbeColumns.CELL);
+
+    @Override
+    public String name() {
+        return "mlama-probe";
+    }
+
+    @Override
+    public int version() {
+        return 1;
+    }
+
+    @Override
+    public String description() {
+        return "mLAMA factual probe: the gold object ranked among the relation's objects (P@1, rank, RR), or teacher-forced exact match";
+    }
+
+    @Override
+    public List<TableSchema> tables() {
+        return List.of(ITEM_TABLE, ACCURACY_TABLE);
+    }
+
+    @Override
+    public List<ParamSpec> params() {
+        return ProbeParams.specs();
+    }
+
+    @Override
+    public Set<String> formats() {
+        return Set.of(MlamaInputs.MLAMA, MlamaInputs.MLAMA_CORPUS);
+    }
+
+    @Override
+    public KernelFactory kernels() {
+        return new MlamaProbeKernel.Factory();
+    }
+
+    /** Accuracy per model and language, and each language's gap to English when English was probed. */
+    @Override
+    public List<String> headlines(TableReader tables) {
+        List<Row> rows = tables.table(ACCURACY).groupBy("model_id", "checkpoint", "mode", "language")
+                .agg(sum(col("n_correct")).as("correct"), sum(col("n_facts")).as("facts"))
+                .orderBy("model_id", "checkpoint", "mode", "language").collectAsList();
+        List<String> out = new ArrayList<>();
+        for (Row r : rows) {
+            double acc = (double) r.getLong(4) / r.getLong(5);
+            Double en = rows.stream().filter(e -> e.getString(0).equals(r.getString(0))
+                    && java.util.Objects.equals(e.get(1), r.get(1)) && e.getString(2).equals(r.getString(2))
+                    && e.getString(3).equals("en")).map(e -> (double) e.getLong(4) / e.getLong(5)).findFirst().orElse(null);
+            out.add(String.format(Locale.ROOT, "%s%s %s %s: accuracy %.3f over %d facts%s", r.getString(0),
+                    r.isNullAt(1) ? "" : "@" + r.getString(1), r.getString(2), r.getString(3), acc, r.getLong(5),
+                    en == null || r.getString(3).equals("en") ? "" : String.format(Locale.ROOT, " (gap to en %.3f)", en - acc)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,121 @@
+package org.neurosweep.cli;
+
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neurosweep.testjobs.TestSpark;
+import org.neurosweep.testjobs.TestSweeps;
+import org.neurosweep.testutil.RepoPaths;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    /** One command line's exit status and output. */
+    private record Result(int status, String out, String err) {
+    }
+
+    private static Result main(String... argv) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(argv, new Console(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false));
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyCommandHasHelpAndBadCommandLinesExitWith2() {
+        for (String command : List.of("plan", "run", "demo", "jobs", "check-model")) {
+            Result help = main(command, "--help");
+            assertEquals(0, help.status(), command);
+            assertTrue(help.out().startsWith("Usage: neurosweep " + command), help.out());
+        }
+        assertTrue(main("--help").out().contains("check-model"));
+        assertEquals(2, main().status());
+        Result unknown = main("frobnicate");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().contains("unknown command 'frobnicate'"), unknown.err());
+        Result badOption = main("run", "x.conf", "--speed", "3");
+        assertEquals(2, badOption.status());
+        assertTrue(badOption.err().contains("unknown option --speed"), badOption.err());
+        Result noConf = main("plan");
+        assertEquals(2, noConf.status());
+        assertTrue(noConf.err().contains("name at least one sweep config file"), noConf.err());
+        Result tolerance = main("check-model", "--model", "m", "--reference", "r", "--tolerance", "fp8");
+        assertEquals(2, tolerance.status());
+        assertTrue(tolerance.err().contains("unknown tolerance 'fp8'"), tolerance.err());
+    }
+
+    @Test
+    void aBadConfigExitsWith2NamingFileLineAndKey() throws Exception {
+        Path conf = new TestSweeps(dir).conf("bad.conf", "sweep {\n  datasets { t { format = text, path = x, shards = 0 } }\n}\n");
+        int line = Files.readAllLines(conf).indexOf("  datasets { t { format = text, path = x, shards = 0 } }") + 1;
+        Result r = main("plan", conf.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains(conf + ":" + line + ": sweep.datasets.t.shards: must be at least 1, got 0"), r.err());
+    }
+
+    @Test
+    void planListsTheUnitsWithoutRunningThem() {
+        Path conf = new TestSweeps(dir).conf("plan.conf", """
+                sweep {
+                  name = listing
+                  checkpoints { dense { dir = "%s", prefix = "dense-step" } }
+                  datasets { pretrain { format = text, path = "%s", shards = 2 } }
+                  jobs = [ { job = perplexity, models = [dense], datasets = [pretrain] } ]
+                }
+                """.formatted(RepoPaths.root().resolve("data/demo/world"), RepoPaths.dataset("world/pretrain.txt")));
+        Result r = main("plan", conf.toString(), "--run-id", "r7");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("sweep listing: 10 units in 1 job entries; run r7 under file:" + dir.resolve("out")), r.out());
+        assertTrue(r.out().contains("pending    perplexity dense@dense-step00250 pretrain[0/2]"), r.out());
+        assertTrue(r.out().endsWith("10 pending, 0 committed\n"), r.out());
+        assertTrue(Files.notExists(dir.resolve("out")), "planning writes nothing");
+    }
+
+    @Test
+    void brokenCheckpointsFailTheirUnitsAndTheCeilingDecidesTheExitStatus() throws Exception {
+        TestSpark.session();
+        Path bert = Files.createDirectories(dir.resolve("bert"));
+        Files.writeString(bert.resolve("config.json"), "{\"model_type\": \"bert\", \"architectures\": [\"BertForMaskedLM\"]}");
+        Path conf = new TestSweeps(dir).conf("broken.conf", """
+                sweep {
+                  name = broken
+                  models {
+                    small { path = "%s" }
+                    gone { path = "%s" }
+                    bert { path = "%s" }
+                  }
+                  datasets { pretrain { format = text, path = "%s", max-records = 4 } }
+                  jobs = [ { job = perplexity, models = [small, gone, bert], datasets = [pretrain] } ]
+                }
+                """.formatted(RepoPaths.world("dense_small"), dir.resolve("no-such-checkpoint"), bert,
+                RepoPaths.dataset("world/pretrain.txt")));
+
+        Result tolerated = main("run", conf.toString());
+        assertEquals(0, tolerated.status(), tolerated.err());
+        assertTrue(tolerated.out().contains("1 committed now, 0 earlier, 2 failed of 3 planned"), tolerated.out());
+        assertTrue(tolerated.out().contains(dir.resolve("no-such-checkpoint") + ": no such config file"), tolerated.out());
+        assertTrue(tolerated.out().contains("'model_type' has unsupported value 'bert'"), tolerated.out());
+        List<Row> failed = new TestSweeps(dir).table("manifest").where(col("status").equalTo("failed"))
+                .orderBy("model_id").select("model_id", "error").collectAsList();
+        assertEquals(List.of("bert", "gone"), failed.stream().map(r -> r.getString(0)).toList());
+        assertEquals(4, new TestSweeps(dir).table("perplexity_lines").count(), "the good model's unit committed its rows");
+
+        Result exceeded = main("run", conf.toString(), "--run-id", "strict", "--set", "neurosweep.failure-ceiling=0.5");
+        assertEquals(3, exceeded.status(), exceeded.out() + exceeded.err());
+        assertTrue(exceeded.err().contains("failure ceiling exceeded: 2 of 3 units failed"), exceeded.err());
+    }
+}
