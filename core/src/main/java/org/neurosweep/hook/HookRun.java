@@ -57,11 +57,6 @@ public final class HookRun {
         return apply(new HookContext(HookNames.LOGITS, Layout.TOKENS, batch, length, offset, null, positions), logits);
     }
 
-    /** True when {@code name} has any capture, watch or intervention (lets the runtime skip optional work). */
-    public boolean touches(String name) {
-        return hooks != null && (hooks.captures(name) || hooks.watches(name) || hooks.interventionsAt(name) != null);
-    }
-
     /** Records the routing of an MoE layer if {@code name} is captured: ids (b, t, k) integer, weights (b, t, k). */
     public void routing(String name, INDArray ids, INDArray weights) {
         if (hooks != null && hooks.captures(name)) {

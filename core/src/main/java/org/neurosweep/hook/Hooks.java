@@ -26,6 +26,10 @@ public final class Hooks {
     private final Map<Integer, List<INDArray>> attentionMasks = new HashMap<>();
     private final Map<Integer, MoeEdits> moe = new HashMap<>();
 
+    /** An empty set to add captures and interventions to. */
+    public Hooks() {
+    }
+
     /** No hooks: a forward with it costs no more than a bare one. */
     public static Hooks none() {
         return new Hooks();

@@ -76,19 +76,18 @@ public final class Select {
             ind[rank - 1] = shape[rank - 1];
         }
         float[] values = new float[(int) product(ind)];
-        long[] strides = strides(ind);
+        int[] idx = new int[rank];                                  // odometer over the indicator's shape
         for (int i = 0; i < values.length; i++) {
-            values[i] = contains(i, ind, strides, ctx, seq) ? 1f : 0f;
+            values[i] = contains(idx, ctx, seq) ? 1f : 0f;
+            for (int a = rank - 1; a >= 0 && ++idx[a] == ind[a]; a--) {
+                idx[a] = 0;
+            }
         }
         return Nd4j.create(values, ind, DataType.FLOAT);
     }
 
-    private boolean contains(int flat, long[] ind, long[] strides, HookContext ctx, int seq) {
-        int rank = ind.length;
-        int[] idx = new int[rank];
-        for (int a = 0; a < rank; a++) {
-            idx[a] = (int) ((flat / strides[a]) % ind[a]);
-        }
+    private boolean contains(int[] idx, HookContext ctx, int seq) {
+        int rank = idx.length;
         if (features != null && !member(features, idx[rank - 1])) {
             return false;
         }
@@ -127,16 +126,6 @@ public final class Select {
             n *= s;
         }
         return n;
-    }
-
-    private static long[] strides(long[] shape) {
-        long[] st = new long[shape.length];
-        long s = 1;
-        for (int a = shape.length - 1; a >= 0; a--) {
-            st[a] = s;
-            s *= shape[a];
-        }
-        return st;
     }
 
     @Override

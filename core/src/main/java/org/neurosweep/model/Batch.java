@@ -146,11 +146,6 @@ public final class Batch {
         return Nd4j.createFromArray(ids).reshape(size, length);
     }
 
-    /** The attention mask as an INT array (b, t). */
-    public INDArray maskArray() {
-        return Nd4j.createFromArray(mask).reshape(size, length);
-    }
-
     private static Batch padded(List<int[]> rows, int padId, boolean left) {
         int t = rows.stream().mapToInt(r -> r.length).max().orElse(0);
         int[][] ids = new int[rows.size()][t];

@@ -113,8 +113,7 @@ public record ModelConfig(String modelType, int vocabSize, int hiddenSize, int n
         }
         int layers = json.requireInt("num_hidden_layers");
         int window = slidingWindow(json, type);
-        String clipKey = "clip_qkv";
-        Double clip = type.equals("olmoe") && json.has(clipKey) ? json.requireDouble(clipKey) : null;
+        Double clip = type.equals("olmoe") && json.has("clip_qkv") ? json.requireDouble("clip_qkv") : null;
         return new ModelConfig(type, json.requireInt("vocab_size"), hidden, layers, heads, kvHeads, headDim,
                 json.requireInt("intermediate_size"),
                 Activation.parse(json, "hidden_act", neox ? Activation.GELU : Activation.SILU),

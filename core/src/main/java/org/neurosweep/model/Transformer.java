@@ -49,7 +49,7 @@ public final class Transformer implements CausalLM {
     private final Norm finalNorm;
     private final Var unembedding;
     private final Rotary rotary;
-    private final Set<Integer> windows = new HashSet<>();
+    private final Set<Integer> windows;
     private final Set<String> hookNames;
     private final Map<String, Var> parameters;
 
@@ -65,9 +65,11 @@ public final class Transformer implements CausalLM {
         this.finalNorm = finalNorm;
         this.unembedding = unembedding;
         this.rotary = new Rotary(config.rope(), config.headDim());
+        Set<Integer> w = new HashSet<>();
         for (int l = 0; l < config.numLayers(); l++) {
-            windows.add(config.window(l));
+            w.add(config.window(l));
         }
+        this.windows = Set.copyOf(w);
         this.hookNames = hookNamesOf(config);
         this.parameters = Map.copyOf(parameters);
     }

@@ -3,9 +3,11 @@ package org.neurosweep.train;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.model.CausalLM;
@@ -32,20 +34,17 @@ public final class ModelCheckpoint {
     }
 
     /**
-     * Parameters as the hub stores them: a projection held as its (in, out) f-order transpose is turned
-     * back to (out, in); a Var bound under two names (tied embeddings) is written once, under the first.
+     * Parameters as the hub stores them, under the names the source checkpoint uses: a projection held as
+     * its (in, out) f-order transpose is turned back to (out, in); a Var bound under a second name the
+     * source lacks (a tied unembedding) is written under its stored name only.
      */
     static Map<String, INDArray> hubTensors(Map<String, Var> params, TensorSource source) throws IOException {
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        Map<Var, String> written = new IdentityHashMap<>();
-        for (Map.Entry<String, Var> e : params.entrySet()) {
+        Map<String, INDArray> out = new TreeMap<>();
+        Set<Var> written = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Map.Entry<String, Var> e : new TreeMap<>(params).entrySet()) {
             String name = e.getKey();
-            if (written.containsKey(e.getValue())) {
-                continue;
-            }
             if (!source.contains(name)) {
-                throw new IOException(source.location() + ": the model has parameter '" + name
-                        + "' that the source checkpoint lacks, so its hub layout is unknown");
+                continue;
             }
             long[] hub = source.shape(name);
             INDArray value = e.getValue().value();
@@ -55,7 +54,13 @@ public final class ModelCheckpoint {
                         + Arrays.toString(value.shape()) + ", the checkpoint " + Arrays.toString(hub));
             }
             out.put(name, laidOut);
-            written.put(e.getValue(), name);
+            written.add(e.getValue());
+        }
+        for (Map.Entry<String, Var> e : params.entrySet()) {
+            if (!written.contains(e.getValue())) {
+                throw new IOException(source.location() + ": the model has parameter '" + e.getKey()
+                        + "' that the source checkpoint lacks, so its hub name and layout are unknown");
+            }
         }
         return out;
     }

@@ -43,7 +43,7 @@ class HooksTest {
     void denseCaptureShapes() {
         CausalLM llama = model("llama");
         ModelConfig c = llama.config();
-        Hooks hooks = Hooks.none().capture(llama.hookNames().toArray(new String[0]));
+        Hooks hooks = new Hooks().capture(llama.hookNames().toArray(new String[0]));
         Captures cap = run(llama, hooks, PROMPTS).captures();
         long b = 2;
         long t = 7;
@@ -75,8 +75,8 @@ class HooksTest {
         CausalLM llama = model("llama");
         String resid = HookNames.residPost(1);
         String pattern = HookNames.attnPattern(1);
-        Captures all = run(llama, Hooks.none().capture(resid, pattern), PROMPTS).captures();
-        Captures some = run(llama, Hooks.none().captureAt(new int[] {5, 2}, resid, pattern), PROMPTS).captures();
+        Captures all = run(llama, new Hooks().capture(resid, pattern), PROMPTS).captures();
+        Captures some = run(llama, new Hooks().captureAt(new int[] {5, 2}, resid, pattern), PROMPTS).captures();
         assertArrayEquals(new int[] {5, 2}, some.positions(resid));
         assertEquals(all.get(resid).get(NDArrayIndex.all(), NDArrayIndex.indices(5, 2), NDArrayIndex.all()), some.get(resid));
         assertEquals(all.get(pattern).get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.indices(5, 2),
@@ -87,8 +87,8 @@ class HooksTest {
     void replacingWithTheCapturedValueChangesNothing() {
         CausalLM llama = model("llama");
         String post = HookNames.mlpPost(1);
-        Run base = run(llama, Hooks.none().capture(post), PROMPTS);
-        Run replaced = run(llama, Hooks.none().replace(post, Select.all(), base.captures().get(post)), PROMPTS);
+        Run base = run(llama, new Hooks().capture(post), PROMPTS);
+        Run replaced = run(llama, new Hooks().replace(post, Select.all(), base.captures().get(post)), PROMPTS);
         assertEquals(base.logits(), replaced.logits());
     }
 
@@ -97,7 +97,7 @@ class HooksTest {
         CausalLM llama = model("llama");
         String headOut = HookNames.attnHeadOut(1);
         Run base = run(llama, Hooks.none(), PROMPTS);
-        Run zeroed = run(llama, Hooks.none().zeroHeads(1, 2).capture(headOut), PROMPTS);
+        Run zeroed = run(llama, new Hooks().zeroHeads(1, 2).capture(headOut), PROMPTS);
         INDArray head2 = zeroed.captures().get(headOut).get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(2));
         assertEquals(0.0, head2.amaxNumber().doubleValue());
         assertTrue(zeroed.captures().get(headOut).amaxNumber().doubleValue() > 0);
@@ -108,15 +108,15 @@ class HooksTest {
     void scaleAndAddActOnTheSelectedEntriesOnly() {
         CausalLM llama = model("llama");
         String pre = HookNames.residPre(2);
-        INDArray base = run(llama, Hooks.none().capture(pre), PROMPTS).captures().get(pre);
+        INDArray base = run(llama, new Hooks().capture(pre), PROMPTS).captures().get(pre);
         Select where = Select.at(3).features(0, 5).rows(1);
-        INDArray scaled = run(llama, Hooks.none().scale(pre, where, 3.0).capture(pre), PROMPTS).captures().get(pre);
+        INDArray scaled = run(llama, new Hooks().scale(pre, where, 3.0).capture(pre), PROMPTS).captures().get(pre);
         INDArray diff = scaled.sub(base);
         assertEquals(2 * base.getDouble(1, 3, 5), diff.getDouble(1, 3, 5), 1e-5);
         assertEquals(0.0, diff.getDouble(0, 3, 5));
         assertEquals(0.0, diff.getDouble(1, 2, 5));
         assertEquals(0.0, diff.getDouble(1, 3, 4));
-        INDArray added = run(llama, Hooks.none().add(pre, Select.at(4), Nd4j.ones(DataType.FLOAT, 64)).capture(pre),
+        INDArray added = run(llama, new Hooks().add(pre, Select.at(4), Nd4j.ones(DataType.FLOAT, 64)).capture(pre),
                 PROMPTS).captures().get(pre);
         assertEquals(2 * 64.0, added.sub(base).sumNumber().doubleValue(), 1e-3, "one added to 64 features of 2 rows");
     }
@@ -126,10 +126,10 @@ class HooksTest {
         CausalLM llama = model("llama");
         int last = llama.config().numLayers() - 1;
         String resid = HookNames.residPost(last);
-        Run donor = run(llama, Hooks.none().capture(resid), PROMPTS[1]);
+        Run donor = run(llama, new Hooks().capture(resid), PROMPTS[1]);
         INDArray vector = donor.captures().get(resid).get(NDArrayIndex.point(0), NDArrayIndex.point(4), NDArrayIndex.all());
         Run base = run(llama, Hooks.none(), PROMPTS[0]);
-        Run patched = run(llama, Hooks.none().patchResidual(last, 4, vector), PROMPTS[0]);
+        Run patched = run(llama, new Hooks().patchResidual(last, 4, vector), PROMPTS[0]);
         INDArray got = patched.logits().get(NDArrayIndex.point(0), NDArrayIndex.point(4), NDArrayIndex.all());
         INDArray want = donor.logits().get(NDArrayIndex.point(0), NDArrayIndex.point(4), NDArrayIndex.all());
         assertTrue(got.equalsWithEps(want, 1e-5));
@@ -137,7 +137,7 @@ class HooksTest {
         assertEquals(base.logits().get(NDArrayIndex.point(0), NDArrayIndex.interval(0, 4), NDArrayIndex.all()),
                 patched.logits().get(NDArrayIndex.point(0), NDArrayIndex.interval(0, 4), NDArrayIndex.all()));
         // patched at layer 0, the positions after 4 change too
-        Run early = run(llama, Hooks.none().patchResidual(0, 4, vector), PROMPTS[0]);
+        Run early = run(llama, new Hooks().patchResidual(0, 4, vector), PROMPTS[0]);
         assertFalse(base.logits().get(NDArrayIndex.point(0), NDArrayIndex.point(6), NDArrayIndex.all())
                 .equalsWithEps(early.logits().get(NDArrayIndex.point(0), NDArrayIndex.point(6), NDArrayIndex.all()), 1e-5));
     }
@@ -151,7 +151,7 @@ class HooksTest {
         mask.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(4, 7), NDArrayIndex.interval(0, 2))
                 .assign(Double.NEGATIVE_INFINITY);
         String pattern = HookNames.attnPattern(0);
-        Run masked = run(llama, Hooks.none().maskAttention(0, mask).capture(pattern, HookNames.attnHeadOut(0)), PROMPTS);
+        Run masked = run(llama, new Hooks().maskAttention(0, mask).capture(pattern, HookNames.attnHeadOut(0)), PROMPTS);
         INDArray p = masked.captures().get(pattern);
         assertEquals(0.0, p.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(3)).amaxNumber().doubleValue());
         assertEquals(0.0, masked.captures().get(HookNames.attnHeadOut(0)).get(NDArrayIndex.all(), NDArrayIndex.point(3))
@@ -167,7 +167,7 @@ class HooksTest {
     void moeCaptureShapesAddUpToTheSublayerOutput() {
         CausalLM moe = model("qwen2_moe");
         int l = 1;
-        Hooks hooks = Hooks.none().capture(moe.hookNames().stream().filter(n -> n.startsWith("blocks." + l + "."))
+        Hooks hooks = new Hooks().capture(moe.hookNames().stream().filter(n -> n.startsWith("blocks." + l + "."))
                 .toArray(String[]::new));
         Captures cap = run(moe, hooks, PROMPTS).captures();
         assertArrayEquals(new long[] {2, 7, 8}, cap.get(HookNames.routerLogits(l)).shape());
@@ -198,27 +198,27 @@ class HooksTest {
     void expertBlockingChangesTheOutputAndForcedRoutingRestoresIt() {
         CausalLM moe = model("qwen2_moe");
         String routingName = HookNames.routing(0);
-        Run base = run(moe, Hooks.none().capture(routingName), PROMPTS);
+        Run base = run(moe, new Hooks().capture(routingName), PROMPTS);
         Captures.ExpertRouting routing = base.captures().routing(routingName);
         int expert = routing.ids().getInt(0, 0, 0);
 
-        Run dropped = run(moe, Hooks.none().dropExperts(0, expert).capture(routingName), PROMPTS);
+        Run dropped = run(moe, new Hooks().dropExperts(0, expert).capture(routingName), PROMPTS);
         assertFalse(base.logits().equalsWithEps(dropped.logits(), 1e-4));
         Captures.ExpertRouting after = dropped.captures().routing(routingName);
         assertEquals(routing.ids(), after.ids(), "drop keeps the selection");
         assertEquals(0.0, after.weights().getDouble(0, 0, 0));
         assertEquals(routing.weights().getDouble(0, 0, 1), after.weights().getDouble(0, 0, 1), "no renormalisation");
 
-        Run rerouted = run(moe, Hooks.none().rerouteExperts(0, expert).capture(routingName), PROMPTS);
+        Run rerouted = run(moe, new Hooks().rerouteExperts(0, expert).capture(routingName), PROMPTS);
         assertFalse(contains(Nd4j.toFlattened(rerouted.captures().routing(routingName).ids()).toIntVector(), expert));
 
-        Run forced = run(moe, Hooks.none().dropExperts(0, expert).forceRouting(0, routing.ids(), routing.weights())
+        Run forced = run(moe, new Hooks().dropExperts(0, expert).forceRouting(0, routing.ids(), routing.weights())
                 .capTopK(0, 2), PROMPTS);
         assertFalse(forced.logits().equalsWithEps(base.logits(), 1e-4), "drop applies after forcing");
-        Run restored = run(moe, Hooks.none().forceRouting(0, routing.ids(), routing.weights()), PROMPTS);
+        Run restored = run(moe, new Hooks().forceRouting(0, routing.ids(), routing.weights()), PROMPTS);
         assertTrue(restored.logits().equalsWithEps(base.logits(), 1e-5));
 
-        Run capped = run(moe, Hooks.none().capTopK(0, 1).capture(routingName), PROMPTS);
+        Run capped = run(moe, new Hooks().capTopK(0, 1).capture(routingName), PROMPTS);
         assertEquals(0.0, capped.captures().routing(routingName).weights()
                 .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(1)).amaxNumber().doubleValue());
     }
@@ -228,7 +228,7 @@ class HooksTest {
         CausalLM moe = model("qwen2_moe");
         String shared = HookNames.sharedOut(2);
         Run base = run(moe, Hooks.none(), PROMPTS);
-        Run removed = run(moe, Hooks.none().removeSharedExpert(2).capture(shared, HookNames.mlpOut(2)), PROMPTS);
+        Run removed = run(moe, new Hooks().removeSharedExpert(2).capture(shared, HookNames.mlpOut(2)), PROMPTS);
         assertFalse(removed.captures().has(shared), "the shared expert does not run");
         assertFalse(base.logits().equalsWithEps(removed.logits(), 1e-4));
     }
@@ -241,7 +241,7 @@ class HooksTest {
         int neuron = 17;
         int target = 42;
         INDArray grad;
-        try (Tape tape = Tape.record(); Forward f = llama.forward(Batch.of(PROMPTS[0]), Hooks.none().watch(post), null)) {
+        try (Tape tape = Tape.record(); Forward f = llama.forward(Batch.of(PROMPTS[0]), new Hooks().watch(post), null)) {
             INDArray seed = Nd4j.zeros(DataType.FLOAT, f.logits().shape());
             seed.putScalar(new long[] {0, pos, target}, 1.0);
             tape.backward(f.logits(), seed);
@@ -259,17 +259,17 @@ class HooksTest {
     void unknownHookNamesAndCaptureOnlyRoutingAreRejected() {
         CausalLM llama = model("llama");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> run(llama, Hooks.none().capture("blocks.9.resid_post"), PROMPTS));
+                () -> run(llama, new Hooks().capture("blocks.9.resid_post"), PROMPTS));
         assertTrue(e.getMessage().contains("blocks.9.resid_post"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> run(llama, Hooks.none().capture(HookNames.routerLogits(0)), PROMPTS), "a dense model has no router");
-        assertThrows(IllegalArgumentException.class, () -> Hooks.none().zero(HookNames.routing(0), Select.all()));
+                () -> run(llama, new Hooks().capture(HookNames.routerLogits(0)), PROMPTS), "a dense model has no router");
+        assertThrows(IllegalArgumentException.class, () -> new Hooks().zero(HookNames.routing(0), Select.all()));
     }
 
     private static double logitWithDelta(CausalLM model, String name, int pos, int neuron, double delta, int target) {
         INDArray d = Nd4j.zeros(DataType.FLOAT, 128);
         d.putScalar(neuron, delta);
-        INDArray logits = run(model, Hooks.none().add(name, Select.at(pos), d), PROMPTS[0]).logits();
+        INDArray logits = run(model, new Hooks().add(name, Select.at(pos), d), PROMPTS[0]).logits();
         return logits.getDouble(0, pos, target);
     }
 

@@ -16,9 +16,11 @@ class CausalLmBatchTest {
                 LmExample.of(new int[] {10, 11, 12}, new int[] {20, 21}),
                 LmExample.of(new int[] {30}, new int[] {40}));
         CausalLmBatch batch = CausalLmBatch.of(examples, 1, LossMask.RESPONSE_ONLY);
-        assertArrayEquals(new int[] {10, 11, 12, 20, 21}, batch.inputIds().getRow(0).toIntVector());
-        assertArrayEquals(new int[] {30, 40, 1, 1, 1}, batch.inputIds().getRow(1).toIntVector());
-        assertArrayEquals(new int[] {1, 1, 0, 0, 0}, batch.attentionMask().getRow(1).toIntVector());
+        assertArrayEquals(new int[] {10, 11, 12, 20, 21}, batch.input().idArray().getRow(0).toIntVector());
+        assertArrayEquals(new int[] {30, 40, 1, 1, 1}, batch.input().idArray().getRow(1).toIntVector());
+        for (int j = 0; j < 5; j++) {
+            assertEquals(j < 2, batch.input().isReal(1, j));
+        }
         // position j predicts token j + 1: the last prompt position predicts the first response token
         assertArrayEquals(new int[] {I, I, 20, 21, I, 40, I, I, I, I}, batch.targets());
         assertEquals(3, batch.countedTokens());

@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Runs a {@link SweepPlan} on Spark (the driver side of DESIGN.md's data flow): skips the units committed by earlier
  * invocations of the run, runs the rest (run-shape units first, one task each; then map units sorted by model so
- * that executors reuse loaded weights; then rounds jobs), shows progress, stops early when failures pass the
- * ceiling, and cleans up what crashed attempts left.
+ * that executors reuse loaded weights; then rounds jobs; then the driver-side summaries of
+ * {@link org.neurosweep.job.SupportsSummary} jobs), shows progress, stops early when failures pass the ceiling, and
+ * cleans up what crashed attempts left.
  */
 public final class SweepRunner {
 
@@ -83,6 +84,9 @@ public final class SweepRunner {
                 if (pj.job() instanceof RoundsJob<?> r && !aborted.get()) {
                     outcomes.addAll(rounds.run(r, pj.units()));
                 }
+            }
+            if (!aborted.get()) {
+                outcomes.addAll(new SummaryDriver(stages, files, layout, spark).run(plan));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -148,7 +152,7 @@ public final class SweepRunner {
         for (SweepPlan.PlannedJob pj : plan.jobs()) {
             n += pj.job() instanceof RoundsJob<?> r ? RoundsDriver.unitCount(r, pj.units()) : pj.units().size();
         }
-        return n;
+        return n + SummaryDriver.unitCount(plan);
     }
 
     private static int countCommitted(SweepPlan plan, Set<String> committed) {
@@ -157,7 +161,7 @@ public final class SweepRunner {
             n += pj.job() instanceof RoundsJob<?> r ? RoundsDriver.committedCount(r, pj.units(), committed)
                     : (int) pj.units().stream().filter(u -> committed.contains(u.id())).count();
         }
-        return n;
+        return n + SummaryDriver.committedCount(plan, committed);
     }
 
     private static List<String> tableNames(SweepPlan plan) {

@@ -21,13 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -54,7 +51,7 @@ class StandaloneClusterTest {
     private final List<Process> started = new ArrayList<>();
     private final String classpath = System.getProperty("java.class.path");
     private final String java = ProcessHandle.current().info().command().orElse("java");
-    private final String marker = UUID.randomUUID().toString();
+    private final List<Process> workers = new ArrayList<>();
 
     @AfterEach
     void stopCluster() throws InterruptedException {
@@ -80,11 +77,11 @@ class StandaloneClusterTest {
                 "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(masterUi)), List.of(), Map.of());
         for (int w = 0; w < 2; w++) {
             java.nio.file.Path discovery = discoveryScript("gpu-" + w + ".sh", String.valueOf(w));
-            start("worker-" + w, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
+            workers.add(start("worker-" + w, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
                             "--port", String.valueOf(freePort()), "--webui-port", String.valueOf(freePort()),
                             "--cores", "1", "--memory", "1g", "--work-dir", dir.resolve("work-" + w).toString(), master),
                     List.of("-Dspark.worker.resource.gpu.amount=1", "-Dspark.worker.resource.gpu.discoveryScript=" + discovery),
-                    Map.of("SPARK_HOME", sparkHome.getParent().toString(), "SPARK_SCALA_VERSION", "2.13"));
+                    Map.of("SPARK_HOME", sparkHome.getParent().toString(), "SPARK_SCALA_VERSION", "2.13")));
         }
         awaitWorkers(masterUi, 2);
 
@@ -101,7 +98,6 @@ class StandaloneClusterTest {
                     "spark.executor.memory" = "640m"
                     "spark.executor.cores" = "1"
                     "spark.executor.extraClassPath" = "%s"
-                    "spark.executor.extraJavaOptions" = "-Dneurosweep.test.cluster=%s"
                     "spark.executor.resource.gpu.amount" = "1"
                     "spark.task.resource.gpu.amount" = "1"
                   }
@@ -111,7 +107,7 @@ class StandaloneClusterTest {
                   datasets { lines { format = text, path = "%s", shards = %d, max-records = %d } }
                   jobs = [ { job = line-stats, datasets = [lines], params { sleep-ms = 1500 } } ]
                 }
-                """.formatted(dir.resolve("out"), dir.resolve("scratch"), classpath, marker,
+                """.formatted(dir.resolve("out"), dir.resolve("scratch"), classpath,
                 RepoPaths.dataset("world/pretrain.txt"), UNITS, LINES_PER_UNIT));
         Process driver = start("driver", List.of("org.neurosweep.cli.Main", "run", conf.toString(), "--master", master),
                 List.of(), Map.of());
@@ -168,11 +164,10 @@ class StandaloneClusterTest {
         return script;
     }
 
-    /** The executor JVMs of this test's cluster (their command line carries the test's marker). */
+    /** The executor JVMs: the Java processes this test's workers started. */
     private List<ProcessHandle> executors() {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> String.join(" ", a)).orElse("")
-                        .contains("-Dneurosweep.test.cluster=" + marker))
+        return workers.stream().flatMap(Process::descendants)
+                .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
                 .toList();
     }
 

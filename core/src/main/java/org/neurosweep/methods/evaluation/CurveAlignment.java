@@ -7,7 +7,8 @@ import java.util.Arrays;
  * different sizes or families). Each curve is min-max normalised over its own values (a constant curve becomes 0),
  * both are resampled by linear interpolation at {@link #SAMPLES} points of the progress interval they share, and
  * compared by the mean absolute difference ({@code shapeDistance}, 0 = same shape) and by the Spearman correlation of
- * the resampled curves' first differences ({@code spearmanDiff}).
+ * the resampled curves' first differences, rounded to 1e-9 so that steps along one linear segment tie
+ * ({@code spearmanDiff}).
  *
  * <p>Progress is aligned either as a fraction of each run (progress / run end) or in absolute units (tokens); see
  * {@link Alignment}.
@@ -18,6 +19,8 @@ import java.util.Arrays;
 public record CurveAlignment(Alignment alignment, double from, double to, double shapeDistance, double spearmanDiff) {
 
     public static final int SAMPLES = 50;
+    /** First differences are compared at 1e-9 resolution (values are min-max normalised to [0, 1]). */
+    private static final double TIE_SCALE = 1e9;
 
     public enum Alignment {
         /** Progress divided by the run's end: compares phases of training. */
@@ -50,8 +53,18 @@ public record CurveAlignment(Alignment alignment, double from, double to, double
             rb[s] = interpolate(pb, nb, at);
             distance += Math.abs(ra[s] - rb[s]);
         }
-        double spearman = CurveStatistics.spearman(CurveStatistics.differences(ra), CurveStatistics.differences(rb));
+        double spearman = CurveStatistics.spearman(tied(CurveStatistics.differences(ra)),
+                tied(CurveStatistics.differences(rb)));
         return new CurveAlignment(alignment, from, to, distance / SAMPLES, spearman);
+    }
+
+    // differences equal up to rounding (one linear segment of the curve) become exact ties for the ranking
+    private static double[] tied(double[] d) {
+        double[] out = new double[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = Math.rint(d[i] * TIE_SCALE) / TIE_SCALE;
+        }
+        return out;
     }
 
     private static double[] scaled(double[] x, double by) {

@@ -88,31 +88,33 @@ public final class SelfAttention {
         return hooks.at(names.attnOut, Layout.TOKENS, out);
     }
 
-    // → {q (b, t, h, dh), k (b, t, kvh, dh), v (b, t, kvh, dh)}, before RoPE
+    // → {q (b, t, h, dh), k (b, t, kvh, dh), v (b, t, kvh, dh)}, before RoPE; q/k norm, then clipping (OLMoE order)
     private Var[] project(Var x, int b, int t) {
         int dh = shape.headDim();
+        Var[] out;
         if (qkv instanceof Fused fused) {
             Var all = Shapes.reshape(fused.qkv().apply(x), b, t, shape.heads(), 3L * dh);
-            return new Var[] {
+            out = new Var[] {
                 Shapes.slice(all, 3, 0, dh), Shapes.slice(all, 3, dh, 2L * dh), Shapes.slice(all, 3, 2L * dh, 3L * dh)};
-        }
-        Separate s = (Separate) qkv;
-        Var q = s.q().apply(x);
-        Var k = s.k().apply(x);
-        Var v = s.v().apply(x);
-        if (qNorm != null) {
-            q = qNorm.apply(q);
-            k = kNorm.apply(k);
+        } else {
+            Separate s = (Separate) qkv;
+            Var q = s.q().apply(x);
+            Var k = s.k().apply(x);
+            if (qNorm != null) {
+                q = qNorm.apply(q);
+                k = kNorm.apply(k);
+            }
+            out = new Var[] {
+                Shapes.reshape(q, b, t, shape.heads(), dh), Shapes.reshape(k, b, t, shape.kvHeads(), dh),
+                Shapes.reshape(s.v().apply(x), b, t, shape.kvHeads(), dh)};
         }
         if (shape.clip() != null) {
             double c = shape.clip();
-            q = Activations.clamp(q, -c, c);
-            k = Activations.clamp(k, -c, c);
-            v = Activations.clamp(v, -c, c);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Activations.clamp(out[i], -c, c);
+            }
         }
-        return new Var[] {
-            Shapes.reshape(q, b, t, shape.heads(), dh), Shapes.reshape(k, b, t, shape.kvHeads(), dh),
-            Shapes.reshape(v, b, t, shape.kvHeads(), dh)};
+        return out;
     }
 
     // (b, t, heads, dh) → (b, heads, t, dh)

@@ -101,6 +101,9 @@ public final class SparseMoe implements FeedForward {
         Var weights;
         if (edits != null && edits.forcedIds() != null) {
             ids = forced(edits.forcedIds(), ctx).castTo(DataType.INT);
+            if (ids.minNumber().intValue() < 0 || ids.maxNumber().intValue() >= experts.length) {
+                throw new IllegalArgumentException("forced routing names experts outside 0.." + (experts.length - 1));
+            }
             weights = Var.constant(forced(edits.forcedWeights(), ctx).castTo(DataType.FLOAT));
         } else {
             Routing.TopK top = Routing.topK(Activations.softmax(logits), topK);

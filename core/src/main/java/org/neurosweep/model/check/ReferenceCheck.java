@@ -22,6 +22,15 @@ import org.neurosweep.tensor.TensorSources;
 public final class ReferenceCheck {
     private static final Set<String> INPUTS = Set.of("input_ids", "attention_mask");
     private static final Pattern NUMBERED = Pattern.compile("(.*?)(\\d+)$");
+    // embed, layer_out.2, layer_out.10: numeric suffixes in numeric order
+    private static final Comparator<String> NATURAL = (a, b) -> {
+        Matcher ma = NUMBERED.matcher(a);
+        Matcher mb = NUMBERED.matcher(b);
+        if (ma.matches() && mb.matches() && ma.group(1).equals(mb.group(1))) {
+            return Long.compare(Long.parseLong(ma.group(2)), Long.parseLong(mb.group(2)));
+        }
+        return a.compareTo(b);
+    };
 
     private ReferenceCheck() {
     }
@@ -95,14 +104,4 @@ public final class ReferenceCheck {
                 ? "integrated gradients are not wired into check-model (no TensorCheck for ig.*)"
                 : "no check computes this tensor";
     }
-
-    // embed, layer_out.2, layer_out.10: numeric suffixes in numeric order
-    private static final Comparator<String> NATURAL = (a, b) -> {
-        Matcher ma = NUMBERED.matcher(a);
-        Matcher mb = NUMBERED.matcher(b);
-        if (ma.matches() && mb.matches() && ma.group(1).equals(mb.group(1))) {
-            return Long.compare(Long.parseLong(ma.group(2)), Long.parseLong(mb.group(2)));
-        }
-        return a.compareTo(b);
-    };
 }

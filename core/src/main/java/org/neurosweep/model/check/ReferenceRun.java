@@ -159,7 +159,7 @@ public final class ReferenceRun {
                     HookNames.routerLogits(l)));
         }
         names.retainAll(model.hookNames());
-        Hooks hooks = Hooks.none().capture(names.toArray(new String[0]));
+        Hooks hooks = new Hooks().capture(names.toArray(new String[0]));
         try (Forward f = model.forward(Batch.masked(inputIds, attentionMask), hooks, null)) {
             captures = f.captures();
             logits = f.logits().value().detach();

@@ -9,6 +9,7 @@ import org.neurosweep.job.RowSink;
 import org.neurosweep.job.TableRows;
 import org.neurosweep.job.UnitInputs;
 import org.neurosweep.job.WorkUnit;
+import org.neurosweep.jobs.ForwardFootprint;
 import org.neurosweep.model.ModelConfig;
 import org.neurosweep.model.generate.Continuation;
 import org.neurosweep.model.generate.ContinuationScore;
@@ -60,7 +61,7 @@ final class PerplexityKernel implements Kernel {
             truncated.add(tokens.length < ids.length);
             longest = Math.max(longest, tokens.length + 1);
         }
-        int microBatch = in.microBatch(bytesPerSequence(config, longest));
+        int microBatch = in.microBatch(ForwardFootprint.bytes(config, longest, longest));
         List<ContinuationScore> scores = new ContinuationScorer(model.model(), microBatch, ContinuationScorer.Padding.RIGHT)
                 .score(items);
         TableRows rows = out.table(PerplexityJob.TABLE);
@@ -85,15 +86,5 @@ final class PerplexityKernel implements Kernel {
         }
         return tokenizer.eosId().orElseThrow(() -> new IllegalStateException(
                 "neither config.json nor the tokenizer names an end-of-text token; set prefix-eos = false"));
-    }
-
-    /**
-     * Working memory of one sequence of {@code t} tokens in a forward pass, in bytes of fp32: per layer the residual
-     * stream and its norms, q/k/v and attention output (about 8 d), the FFN activations (3 ffn) and the attention
-     * scores and probabilities (2 heads t); then the logits and their log-softmax (2 V).
-     */
-    static long bytesPerSequence(ModelConfig c, int t) {
-        long perLayer = 8L * c.hiddenSize() + 3L * c.intermediateSize() + 2L * c.numHeads() * t;
-        return 4L * t * (c.numLayers() * perLayer + 2L * c.vocabSize());
     }
 }

@@ -1,0 +1,90 @@
+package org.neurosweep.jobs.icot;
+
+import org.apache.spark.sql.Row;
+import org.neurosweep.job.Column;
+import org.neurosweep.job.ColumnType;
+import org.neurosweep.job.KernelFactory;
+import org.neurosweep.job.MapJob;
+import org.neurosweep.job.NeedsDataset;
+import org.neurosweep.job.ParamSpec;
+import org.neurosweep.job.ParamType;
+import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.job.TableReader;
+import org.neurosweep.job.TableSchema;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Layer-from context masking (methods-interp.md §3.1, {@code attn} type): the demonstrations of each composite
+ * few-shot prompt are masked from layer ℓ on, and y_t, t1 and t2 first-token accuracy is measured per ℓ — the
+ * X-shaped crossing of the t1 and y_t curves. ℓ = L (the row with {@code masked = false}) is the unmasked run.
+ */
+public final class ContextMaskJob implements MapJob, NeedsDataset, SupportsHeadlines {
+
+    static final String TABLE = "p3_masking";
+    static final String LAYERS_FROM = "layers-from";
+
+    private static final TableSchema MASKING = new TableSchema(TABLE,
+            "accuracy of the composite few-shot prompts per masking layer",
+            IcotColumns.concat(List.of(IcotColumns.TASK, IcotColumns.SEED, IcotColumns.SHOTS,
+                    Column.required("mask_type", ColumnType.STRING, "attn: additive -inf on the demonstration keys of every head"),
+                    Column.required("layer_from", ColumnType.INT,
+                            "ℓ: the demonstrations are masked at every layer >= ℓ (0-based); ℓ = layers masks nothing"),
+                    Column.required("masked", ColumnType.BOOLEAN, "layer_from < layers"),
+                    Column.required("layers", ColumnType.INT, "the model's layer count L")),
+                    IcotColumns.scores("with the demonstrations masked from layer_from on")));
+
+    @Override
+    public String name() {
+        return "context-mask";
+    }
+
+    @Override
+    public int version() {
+        return 1;
+    }
+
+    @Override
+    public String description() {
+        return "layer-from masking of the in-context demonstrations: composite-task accuracy per masking layer";
+    }
+
+    @Override
+    public List<TableSchema> tables() {
+        return List.of(MASKING);
+    }
+
+    @Override
+    public List<ParamSpec> params() {
+        List<ParamSpec> specs = new ArrayList<>(IcotParams.specs(500));
+        specs.add(ParamSpec.of(LAYERS_FROM, ParamType.INT_LIST, List.of(),
+                "masking layers ℓ to run (0..L, L = unmasked); empty = all of 0..L"));
+        return specs;
+    }
+
+    @Override
+    public Set<String> formats() {
+        return CompositeInputs.FORMATS;
+    }
+
+    @Override
+    public KernelFactory kernels() {
+        return new ContextMaskKernel.Factory();
+    }
+
+    /** Per model and masking layer, mean y_t and t1 accuracy over tasks and seeds. */
+    @Override
+    public List<String> headlines(TableReader tables) {
+        List<Row> rows = tables.table(TABLE).groupBy("model_id", "dataset", "layer_from")
+                .agg(avg(col("acc_yt")), avg(col("acc_t1"))).orderBy("model_id", "dataset", "layer_from").collectAsList();
+        return rows.stream().map(r -> String.format(Locale.ROOT, "%s on %s, masked from layer %d: acc y_t %.3f, t1 %s",
+                r.getString(0), r.getString(1), r.getInt(2), r.getDouble(3),
+                r.isNullAt(4) ? "-" : String.format(Locale.ROOT, "%.3f", r.getDouble(4)))).toList();
+    }
+}

@@ -1,0 +1,128 @@
+package org.neurosweep.jobs.icot;
+
+import org.apache.spark.sql.Row;
+import org.neurosweep.job.Column;
+import org.neurosweep.job.ColumnType;
+import org.neurosweep.job.KernelFactory;
+import org.neurosweep.job.MapJob;
+import org.neurosweep.job.NeedsDataset;
+import org.neurosweep.job.ParamSpec;
+import org.neurosweep.job.ParamType;
+import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.job.TableReader;
+import org.neurosweep.job.TableSchema;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Layer-wise decoding with the logit lens (methods-interp.md §3.3 and §0.4) on the composite few-shot prompts: per
+ * prompt, layer, component and position of interest, the rank and probability of the y_t, t1 and t2 first tokens and
+ * the top-k decoded tokens; per layer, top-1 accuracy and MRR. The projection divides by the final layer's RMS s*
+ * ({@code final_scale}); {@code per_layer_norm} is the flagged common variant. Dense and MoE models alike.
+ */
+public final class LogitLensJob implements MapJob, NeedsDataset, SupportsHeadlines {
+
+    static final String DECODING_TABLE = "p3_decoding";
+    static final String TARGETS_TABLE = "p3_lens_targets";
+    static final String TOPK_TABLE = "p3_lens_topk";
+
+    static final String NORMS = "norms";
+    static final String COMPONENTS = "components";
+    static final String POSITIONS = "positions";
+    static final String TOP_K = "top-k";
+    static final String PER_EXAMPLE = "per-example";
+
+    private static final Column NORM = Column.required("norm", ColumnType.STRING,
+            "final_scale: r / s* with s* the RMS of the final residual at that position (the papers' lens); "
+                    + "per_layer_norm: the final RMSNorm applied to r itself");
+    private static final Column COMPONENT = Column.required("component", ColumnType.STRING,
+            "the projected vector: resid_post (block output h_{l+1}), attn_out or mlp_out (sublayer outputs)");
+    private static final Column POSITION = Column.required("position", ColumnType.INT,
+            "position of interest counted from the prompt's end: -1 = the last token t*");
+    private static final Column LAYER = Column.required("layer", ColumnType.INT, "0-based layer l");
+
+    private static final TableSchema DECODING = new TableSchema(DECODING_TABLE,
+            "lens accuracy and MRR per task, seed, norm, component, position and layer",
+            IcotColumns.concat(List.of(IcotColumns.TASK, IcotColumns.SEED, IcotColumns.SHOTS, NORM, COMPONENT, POSITION, LAYER),
+                    IcotColumns.scores("under the lens (top-1 of the projected distribution)")));
+
+    private static final TableSchema TARGETS = new TableSchema(TARGETS_TABLE,
+            "per prompt, norm, component, position, layer and target: the target token's rank and probability",
+            List.of(IcotColumns.TASK, IcotColumns.SEED, IcotColumns.SHOTS, IcotColumns.PROMPT_ID, NORM, COMPONENT, POSITION, LAYER,
+                    Column.required("target", ColumnType.STRING, "yt, t1 or t2"),
+                    Column.required("token", ColumnType.INT, "first token of ' ' + the target answer"),
+                    Column.required("token_text", ColumnType.STRING, "its decoded string"),
+                    Column.required("rank", ColumnType.INT, "1 + vocabulary entries with a strictly larger probability"),
+                    Column.required("prob", ColumnType.DOUBLE, "its probability under the lens"),
+                    Column.required("log_prob", ColumnType.DOUBLE, "its log-probability under the lens (fp64 log-sum-exp)")));
+
+    private static final TableSchema TOPK = new TableSchema(TOPK_TABLE,
+            "per prompt, norm, component, position and layer: the top-k decoded tokens",
+            List.of(IcotColumns.TASK, IcotColumns.SEED, IcotColumns.SHOTS, IcotColumns.PROMPT_ID, NORM, COMPONENT, POSITION, LAYER,
+                    Column.required("top_tokens", ColumnType.INT_ARRAY, "the k most probable token ids, most probable first"),
+                    Column.required("top_texts", ColumnType.STRING_ARRAY, "their decoded strings"),
+                    Column.required("top_probs", ColumnType.FLOAT_ARRAY, "their probabilities")));
+
+    @Override
+    public String name() {
+        return "logit-lens";
+    }
+
+    @Override
+    public int version() {
+        return 1;
+    }
+
+    @Override
+    public String description() {
+        return "logit lens on composite few-shot prompts: per layer, rank and probability of y_t, t1, t2 and the top-k tokens";
+    }
+
+    @Override
+    public List<TableSchema> tables() {
+        return List.of(DECODING, TARGETS, TOPK);
+    }
+
+    @Override
+    public List<ParamSpec> params() {
+        List<ParamSpec> specs = new ArrayList<>(IcotParams.specs(500));
+        specs.add(ParamSpec.of(NORMS, ParamType.STRING_LIST, List.of("final_scale"),
+                "lens normalisations: final_scale (the papers'), per_layer_norm (flagged variant)"));
+        specs.add(ParamSpec.of(COMPONENTS, ParamType.STRING_LIST, List.of("resid_post"),
+                "projected vectors per layer: resid_post, attn_out, mlp_out (the paper's 'both' = attn_out and mlp_out)"));
+        specs.add(ParamSpec.of(POSITIONS, ParamType.INT_LIST, List.of(-1),
+                "positions of interest counted from the prompt's end (-1 = the last token)"));
+        specs.add(ParamSpec.of(TOP_K, ParamType.INT, 10, "decoded tokens per reading in p3_lens_topk"));
+        specs.add(ParamSpec.of(PER_EXAMPLE, ParamType.BOOLEAN, true,
+                "write the per-prompt tables p3_lens_targets and p3_lens_topk (p3_decoding is always written)"));
+        return specs;
+    }
+
+    @Override
+    public Set<String> formats() {
+        return CompositeInputs.FORMATS;
+    }
+
+    @Override
+    public KernelFactory kernels() {
+        return new LogitLensKernel.Factory();
+    }
+
+    /** Per model, the layer where the mean t1 and y_t MRR of resid_post at t* peak. */
+    @Override
+    public List<String> headlines(TableReader tables) {
+        List<Row> rows = tables.table(DECODING_TABLE)
+                .where(col("component").equalTo("resid_post").and(col("position").equalTo(-1)))
+                .groupBy("model_id", "dataset", "norm", "layer").agg(avg(col("mrr_yt")), avg(col("mrr_t1")))
+                .orderBy("model_id", "dataset", "norm", "layer").collectAsList();
+        return rows.stream().map(r -> String.format(Locale.ROOT, "%s on %s (%s), layer %d: MRR y_t %.3f, t1 %s",
+                r.getString(0), r.getString(1), r.getString(2), r.getInt(3), r.getDouble(4),
+                r.isNullAt(5) ? "-" : String.format(Locale.ROOT, "%.3f", r.getDouble(5)))).toList();
+    }
+}

@@ -1,0 +1,233 @@
+package org.neurosweep.bench;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.factory.Nd4j;
+import org.neurosweep.data.BadRecord;
+import org.neurosweep.exec.SparkSessions;
+import org.neurosweep.exec.SweepResult;
+import org.neurosweep.exec.SweepRunner;
+import org.neurosweep.job.ArtifactDir;
+import org.neurosweep.job.Kernel;
+import org.neurosweep.job.ModelHandle;
+import org.neurosweep.job.ModelRef;
+import org.neurosweep.job.RowSink;
+import org.neurosweep.job.TableRows;
+import org.neurosweep.job.UnitInputs;
+import org.neurosweep.job.WorkUnit;
+import org.neurosweep.jobs.evaluation.PerplexityJob;
+import org.neurosweep.model.CausalLM;
+import org.neurosweep.model.ModelConfig;
+import org.neurosweep.sweep.SweepConfigLoader;
+import org.neurosweep.sweep.SweepConfigParser;
+import org.neurosweep.sweep.SweepPlan;
+import org.neurosweep.sweep.SweepPlanner;
+import org.neurosweep.job.JobRegistry;
+import org.neurosweep.text.Tokenizer;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Sweep-engine overhead: the same perplexity kernels over the same units, once through the engine in local[2]
+ * (Spark tasks, model cache, Parquet tables, commits, manifest) and once in a plain loop in this JVM (models loaded
+ * once, rows counted and dropped). Reports wall times, the throughput ratio loop/sweep, and the model loads of the
+ * sweep, which must equal executors x models (local mode: one executor). Not a test; run by
+ * {@code scripts/bench/sweep-overhead}. Arguments: the repository root, the number of shards per model, lines per unit.
+ */
+public final class SweepOverheadBenchmark {
+
+    private static final List<String> MODELS = List.of("dense_small", "dense");
+
+    private SweepOverheadBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+        int shards = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+        int lines = args.length > 2 ? Integer.parseInt(args[2]) : 24;
+        int cores = Runtime.getRuntime().availableProcessors();
+        Path work = Files.createTempDirectory("sweep-overhead");
+        PrintStream log = System.err;
+
+        SweepPlan warmup = plan(root, work, "warmup", 2, lines);
+        SweepPlan timed = plan(root, work, "timed", shards, lines);
+        List<WorkUnit> units = timed.units();
+        SparkSession spark = SparkSessions.create(timed.config().engine(), "local[2]");
+        spark.sparkContext().setLogLevel("WARN");
+
+        log.println("warm-up: a small sweep and one loop pass (JIT, native libraries)");
+        new SweepRunner(spark, log, false).run(warmup);
+        Map<String, LoopModel> loaded = new HashMap<>();
+        for (String m : MODELS) {
+            loaded.put("file:" + root.resolve("data/demo/world/" + m), LoopModel.load(root.resolve("data/demo/world/" + m)));
+        }
+        Kernel kernel = new PerplexityJob().kernels().create();
+        setThreads(cores);
+        runLoop(kernel, warmup.units(), loaded, timed);
+
+        log.printf("plain loop: %d units, one thread, ND4J threads = %d%n", units.size(), cores);
+        long t0 = System.nanoTime();
+        long loopRows = runLoop(kernel, units, loaded, timed);
+        double loopSeconds = (System.nanoTime() - t0) / 1e9;
+
+        log.printf("sweep: %d units in local[2], ND4J threads = spark.task.cpus = 1%n", units.size());
+        setThreads(1);
+        t0 = System.nanoTime();
+        SweepResult sweep = new SweepRunner(spark, log, false).run(timed);
+        double sweepSeconds = (System.nanoTime() - t0) / 1e9;
+        spark.stop();
+
+        report(System.out, units.size(), loopSeconds, loopRows, sweepSeconds, sweep, cores);
+    }
+
+    private static SweepPlan plan(Path root, Path work, String name, int shards, int lines) {
+        Path conf = work.resolve(name + ".conf");
+        try {
+            Files.writeString(conf, """
+                    neurosweep {
+                      out = "%s"
+                      failure-ceiling = 0.0
+                      progress.interval = 5s
+                      executor.scratch-dir = "%s"
+                      spark.conf { "spark.ui.enabled" = false }
+                    }
+                    sweep {
+                      name = %s
+                      models { %s }
+                      datasets { pretrain { format = text, path = "%s", shards = %d, max-records = %d } }
+                      jobs = [ { job = perplexity, models = [%s], datasets = [pretrain] } ]
+                    }
+                    """.formatted(work.resolve("out"), work.resolve("scratch-" + name), name,
+                    String.join(", ", MODELS.stream().map(m -> m + " { path = \"" + root.resolve("data/demo/world/" + m) + "\" }").toList()),
+                    root.resolve("data/demo/datasets/world/pretrain.txt"), shards, lines, String.join(", ", MODELS)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new SweepPlanner(new Configuration()).plan(SweepConfigParser.parse(
+                SweepConfigLoader.load(List.of(conf), List.of()), JobRegistry.of(List.of(new PerplexityJob()))));
+    }
+
+    private static long runLoop(Kernel kernel, List<WorkUnit> units, Map<String, LoopModel> models, SweepPlan plan)
+            throws Exception {
+        long budget = plan.config().engine().executor().microBatchMemory();
+        int max = plan.config().engine().executor().maxMicroBatch();
+        CountingSink sink = new CountingSink();
+        for (WorkUnit u : units) {
+            kernel.run(u, new LoopInputs(u, models.get(u.primaryModel().uri()), budget, max), sink);
+        }
+        return sink.rows;
+    }
+
+    private static void setThreads(int n) {
+        Nd4j.getEnvironment().setMaxThreads(n);
+        Nd4j.getEnvironment().setMaxMasterThreads(n);
+        Nd4j.factory().blas().setMaxThreads(n);
+    }
+
+    private static void report(PrintStream out, int units, double loopSeconds, long loopRows, double sweepSeconds,
+                               SweepResult sweep, int cores) throws Exception {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+        String mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
+        String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        out.printf(Locale.ROOT, """
+                ## Sweep engine
+
+                `scripts/bench/sweep-overhead`: %d perplexity units (%s x %d shards of pretrain.txt) through the engine in
+                local[2] against the same kernels in a plain loop in one JVM.
+
+                | | wall time | units/s | rows |
+                |---|---|---|---|
+                | plain loop (1 thread, ND4J %d threads, no tables) | %.2f s | %.2f | %d |
+                | sweep, local[2] (2 tasks, 1 ND4J thread each; Parquet, commits, manifest) | %.2f s | %.2f | %d |
+
+                - throughput ratio sweep / loop: **%.2f** (target >= 0.85)
+                - model loads in the sweep: **%d** = 1 executor x %d models (must be equal)
+                - machine: %s, %d cores, %s, JDK %s; load average at the end: %s
+                """, units, String.join(" + ", MODELS), units / MODELS.size(), cores, loopSeconds, units / loopSeconds,
+                loopRows, sweepSeconds, units / sweepSeconds, sweep.rows(), loopSeconds / sweepSeconds, sweep.modelLoads(),
+                MODELS.size(), cpu, cores, mem, System.getProperty("java.version"), load);
+    }
+
+    /** A model loaded once for the loop. */
+    private record LoopModel(CausalLM model, Tokenizer tokenizer) {
+        static LoopModel load(Path dir) {
+            return new LoopModel(CausalLM.load(dir), Tokenizer.load(dir));
+        }
+    }
+
+    /** The loop's inputs: the preloaded model, the dataset path, the engine's micro-batch rule. */
+    private record LoopInputs(WorkUnit unit, LoopModel loaded, long budget, int max) implements UnitInputs {
+        @Override
+        public ModelHandle model() {
+            return new ModelHandle() {
+                @Override
+                public ModelRef ref() {
+                    return unit.primaryModel();
+                }
+
+                @Override
+                public ModelConfig config() {
+                    return loaded.model().config();
+                }
+
+                @Override
+                public CausalLM model() {
+                    return loaded.model();
+                }
+
+                @Override
+                public Tokenizer tokenizer() {
+                    return loaded.tokenizer();
+                }
+            };
+        }
+
+        @Override
+        public ModelHandle model(String role) {
+            throw new UnsupportedOperationException("one model per unit");
+        }
+
+        @Override
+        public Path dataset() {
+            return Path.of(URI.create(unit.dataset().uri()).getPath());
+        }
+
+        @Override
+        public int microBatch(long bytesPerExample) {
+            return (int) Math.max(1, Math.min(max, budget / bytesPerExample));
+        }
+
+        @Override
+        public String device() {
+            return "cpu";
+        }
+    }
+
+    /** Counts rows and drops them. */
+    private static final class CountingSink implements RowSink {
+        long rows;
+
+        @Override
+        public TableRows table(String name) {
+            return (exampleId, values) -> rows++;
+        }
+
+        @Override
+        public void badRecords(List<BadRecord> records) {
+            // dropped like the rows; the engine writes them to the errors table
+        }
+
+        @Override
+        public ArtifactDir artifacts() {
+            throw new UnsupportedOperationException("perplexity writes no artifacts");
+        }
+    }
+}

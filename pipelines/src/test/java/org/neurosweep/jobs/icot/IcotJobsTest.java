@@ -1,0 +1,155 @@
+package org.neurosweep.jobs.icot;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neurosweep.exec.SweepResult;
+import org.neurosweep.testjobs.TestSweeps;
+import org.neurosweep.testutil.RepoPaths;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The five internal-CoT jobs in one local[2] sweep over the dense world model: two world composite tasks, four prompts
+ * each, and two TRACE items. The jobs rebuild the same prompts from the same parameters, so the spec's properties can
+ * be checked across their tables.
+ */
+class IcotJobsTest {
+
+    private static final int LAYERS = 6;
+    private static final int TASKS = 2;
+    private static final int PROMPTS = 4;
+    private static final int TRACE_ITEMS = 2;
+
+    @TempDir
+    static Path dir;
+    private static TestSweeps sweeps;
+    private static SweepResult result;
+
+    @BeforeAll
+    static void runSweep() throws Exception {
+        sweeps = new TestSweeps(dir);
+        Path conf = sweeps.conf("icot.conf", """
+                sweep {
+                  name = icot
+                  models { dense { path = "%s" } }
+                  datasets {
+                    world { format = world-composite, path = "%s", max-records = %d }
+                    trace { format = trace, path = "%s", max-records = %d }
+                  }
+                  jobs = [
+                    { job = composite-eval, models = [dense], datasets = [world], params { prompts = %d, shots = 3 } }
+                    { job = context-mask, models = [dense], datasets = [world], params { prompts = %d, shots = 3 } }
+                    { job = logit-lens, models = [dense], datasets = [world],
+                      params { prompts = %d, shots = 3, norms = [final_scale, per_layer_norm], top-k = 3 } }
+                    { job = cross-task-patch, models = [dense], datasets = [world],
+                      params { prompts = %d, shots = 3, vector-prompts = 3, store-vectors = true } }
+                    { job = trace-decode, models = [dense], datasets = [trace],
+                      params { template = plain, max-new-tokens = 3, layers-from = [0, %d] } }
+                  ]
+                }
+                """.formatted(RepoPaths.world("dense"), RepoPaths.dataset("world/composite.jsonl"), TASKS,
+                RepoPaths.dataset("internal-cot/2024_trace_evaluation.jsonl"), TRACE_ITEMS, PROMPTS, PROMPTS, PROMPTS,
+                PROMPTS, LAYERS));
+        result = TestSweeps.run(TestSweeps.plan(List.of(new CompositeEvalJob(), new ContextMaskJob(), new LogitLensJob(),
+                new CrossTaskPatchJob(), new TraceDecodeJob()), conf));
+    }
+
+    @Test
+    void everyUnitCommits() {
+        assertEquals(5, result.committed());
+        assertEquals(1, result.modelLoads(), "the five jobs share one load of the model");
+    }
+
+    @Test
+    void compositeEvalScoresEveryPartAndKind() {
+        Dataset<Row> prompts = sweeps.table(CompositeEvalJob.PROMPTS_TABLE);
+        assertEquals(TASKS * 3 * 2 * PROMPTS, prompts.count(), "tasks x parts x kinds x prompts");
+        Dataset<Row> accuracy = sweeps.table(CompositeEvalJob.ACCURACY_TABLE);
+        assertEquals(TASKS * 3 * 2, accuracy.count());
+        // the accuracy table is the mean of the per-prompt hits
+        List<Row> joined = prompts.groupBy("task", "part", "kind").agg(avg(when(col("hit_yt"), 1.0).otherwise(0.0)).as("mean_hit"))
+                .join(accuracy, new String[] {"task", "part", "kind"}).select("mean_hit", "acc_yt").collectAsList();
+        for (Row r : joined) {
+            assertEquals(r.getDouble(0), r.getDouble(1), 1e-12);
+        }
+        for (Row r : prompts.where(col("kind").equalTo("icl")).select("text", "demo_end", "tok_ids").collectAsList()) {
+            assertTrue(r.getString(0).startsWith("Q: ") && r.getString(0).endsWith("\nA:"), r.getString(0));
+            assertTrue(r.getInt(1) > 0 && r.getInt(1) < r.getList(2).size());
+        }
+    }
+
+    @Test
+    void maskingFromLayerLReproducesTheFewShotAccuracy() {
+        Dataset<Row> masking = sweeps.table(ContextMaskJob.TABLE);
+        assertEquals(TASKS * (LAYERS + 1), masking.count(), "ℓ = 0..L per task");
+        List<Row> rows = masking.where(col("layer_from").equalTo(LAYERS))
+                .join(sweeps.table(CompositeEvalJob.ACCURACY_TABLE).where(col("part").equalTo("composite").and(col("kind").equalTo("icl")))
+                        .select(col("task"), col("acc_yt").as("icl_yt"), col("mrr_yt").as("icl_mrr")), "task")
+                .select("masked", "acc_yt", "icl_yt", "mrr_yt", "icl_mrr").collectAsList();
+        assertEquals(TASKS, rows.size());
+        for (Row r : rows) {
+            assertEquals(false, r.getBoolean(0));
+            assertEquals(r.getDouble(2), r.getDouble(1), 1e-12, "no mask = the composite-eval few-shot run");
+            assertEquals(r.getDouble(4), r.getDouble(3), 1e-12);
+        }
+    }
+
+    @Test
+    void theLensAtTheLastLayerIsTheModelsPrediction() {
+        List<Row> rows = sweeps.table(LogitLensJob.TARGETS_TABLE)
+                .where(col("layer").equalTo(LAYERS - 1).and(col("target").equalTo("yt")))
+                .join(sweeps.table(CompositeEvalJob.PROMPTS_TABLE).where(col("part").equalTo("composite").and(col("kind").equalTo("icl")))
+                        .select(col("task"), col("prompt_id"), col("rank_yt"), col("predicted_token")), new String[] {"task", "prompt_id"})
+                .select("rank", "rank_yt", "norm").collectAsList();
+        assertEquals(TASKS * PROMPTS * 2, rows.size(), "both norms");
+        for (Row r : rows) {
+            assertEquals(r.getInt(1), r.getInt(0), "lens rank at the last layer = the model's rank (" + r.getString(2) + ")");
+        }
+        assertEquals(TASKS * PROMPTS * LAYERS * 2, sweeps.table(LogitLensJob.TOPK_TABLE).count());
+        assertEquals(TASKS * LAYERS * 2, sweeps.table(LogitLensJob.DECODING_TABLE).count());
+    }
+
+    @Test
+    void patchingReportsTheNormalisedStrengthPerLayer() {
+        Dataset<Row> patching = sweeps.table(CrossTaskPatchJob.TABLE);
+        assertEquals(TASKS * 2 * LAYERS, patching.count(), "tasks x steps x layers");
+        for (Row r : patching.select("acc_icl", "acc_zero", "acc_patched", "strength").collectAsList()) {
+            if (r.getDouble(0) == r.getDouble(1)) {
+                assertTrue(r.isNullAt(3));
+            } else {
+                assertEquals((r.getDouble(2) - r.getDouble(1)) / (r.getDouble(0) - r.getDouble(1)), r.getDouble(3), 1e-12);
+            }
+        }
+        List<Row> vectors = sweeps.table(CrossTaskPatchJob.VECTORS_TABLE).select("vector", "n_prompts").collectAsList();
+        assertEquals(TASKS * LAYERS, vectors.size());
+        assertEquals(128, vectors.get(0).getList(0).size(), "d floats");
+        assertEquals(3, vectors.get(0).getInt(1));
+    }
+
+    @Test
+    void traceDecodeStoresGenerationsAndKeywordRanks() {
+        Dataset<Row> generations = sweeps.table(TraceDecodeJob.GENERATIONS_TABLE);
+        assertEquals(TRACE_ITEMS * 2, generations.count(), "items x masking layers {0, L}");
+        for (Row r : generations.select("span_start", "span_end", "prompt_tokens", "n_new_tokens", "constraint_types")
+                .collectAsList()) {
+            assertTrue(r.getInt(0) < r.getInt(1) && r.getInt(1) <= r.getInt(2), "a non-empty span inside the prompt");
+            assertTrue(r.getInt(3) >= 1 && r.getInt(3) <= 3);
+            assertTrue(r.getList(4).containsAll(List.of("包含约束", "输出格式约束", "语气风格约束")), "the paper's subset");
+        }
+        Dataset<Row> lens = sweeps.table(TraceDecodeJob.LENS_TABLE);
+        long constraints = generations.where(col("layer_from").equalTo(0)).select(org.apache.spark.sql.functions.size(col("constraints")))
+                .collectAsList().stream().mapToLong(r -> r.getInt(0)).sum();
+        assertEquals(constraints * 2 * LAYERS, lens.count(), "constraints x masking layers x lens layers");
+        assertTrue(lens.where(col("best_rank").isNotNull()).count() > 0);
+    }
+}
