@@ -29,10 +29,16 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sweep-engine overhead: the same perplexity kernels over the same units, once through the engine in local[2]
@@ -51,7 +57,7 @@ public final class SweepOverheadBenchmark {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
         int shards = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-        int lines = args.length > 2 ? Integer.parseInt(args[2]) : 24;
+        int lines = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         int cores = Runtime.getRuntime().availableProcessors();
         Path work = Files.createTempDirectory("sweep-overhead");
         PrintStream log = System.err;
@@ -64,27 +70,28 @@ public final class SweepOverheadBenchmark {
 
         log.println("warm-up: a small sweep and one loop pass (JIT, native libraries)");
         new SweepRunner(spark, log, false).run(warmup);
-        Map<String, LoopModel> loaded = new HashMap<>();
-        for (String m : MODELS) {
-            loaded.put("file:" + root.resolve("data/demo/world/" + m), LoopModel.load(root.resolve("data/demo/world/" + m)));
-        }
         Kernel kernel = new PerplexityJob().kernels().create();
         setThreads(cores);
-        runLoop(kernel, warmup.units(), loaded, timed);
+        runLoop(kernel, warmup.units(), root, timed, 1);
 
         log.printf("plain loop: %d units, one thread, ND4J threads = %d%n", units.size(), cores);
         long t0 = System.nanoTime();
-        long loopRows = runLoop(kernel, units, loaded, timed);
+        long loopRows = runLoop(kernel, units, root, timed, 1);
         double loopSeconds = (System.nanoTime() - t0) / 1e9;
 
-        log.printf("sweep: %d units in local[2], ND4J threads = spark.task.cpus = 1%n", units.size());
+        log.printf("plain loop on 2 threads (the parallelism of local[2]), ND4J threads = 1%n");
         setThreads(1);
+        t0 = System.nanoTime();
+        runLoop(kernel, units, root, timed, 2);
+        double pairSeconds = (System.nanoTime() - t0) / 1e9;
+
+        log.printf("sweep: %d units in local[2], ND4J threads = spark.task.cpus = 1%n", units.size());
         t0 = System.nanoTime();
         SweepResult sweep = new SweepRunner(spark, log, false).run(timed);
         double sweepSeconds = (System.nanoTime() - t0) / 1e9;
         spark.stop();
 
-        report(System.out, units.size(), loopSeconds, loopRows, sweepSeconds, sweep, cores);
+        report(System.out, units.size(), loopSeconds, loopRows, pairSeconds, sweepSeconds, sweep, cores);
     }
 
     private static SweepPlan plan(Path root, Path work, String name, int shards, int lines) {
@@ -114,15 +121,40 @@ public final class SweepOverheadBenchmark {
                 SweepConfigLoader.load(List.of(conf), List.of()), JobRegistry.of(List.of(new PerplexityJob()))));
     }
 
-    private static long runLoop(Kernel kernel, List<WorkUnit> units, Map<String, LoopModel> models, SweepPlan plan)
+    /**
+     * Loads the models (once each, as the sweep's executor does), then runs {@code units} in plan order on
+     * {@code threads} threads, each taking the next unit when it finishes one; returns the rows written.
+     */
+    private static long runLoop(Kernel kernel, List<WorkUnit> units, Path root, SweepPlan plan, int threads)
             throws Exception {
+        Map<String, LoopModel> models = new HashMap<>();
+        for (String m : MODELS) {
+            Path dir = root.resolve("data/demo/world/" + m);
+            models.put("file:" + dir, LoopModel.load(dir));
+        }
         long budget = plan.config().engine().executor().microBatchMemory();
         int max = plan.config().engine().executor().maxMicroBatch();
-        CountingSink sink = new CountingSink();
-        for (WorkUnit u : units) {
-            kernel.run(u, new LoopInputs(u, models.get(u.primaryModel().uri()), budget, max), sink);
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong rows = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            workers.add(pool.submit(() -> {
+                CountingSink sink = new CountingSink();
+                for (int i = next.getAndIncrement(); i < units.size(); i = next.getAndIncrement()) {
+                    WorkUnit u = units.get(i);
+                    kernel.run(u, new LoopInputs(u, models.get(u.primaryModel().uri()), budget, max), sink);
+                }
+                rows.addAndGet(sink.rows);
+                return null;
+            }));
         }
-        return sink.rows;
+        for (Future<?> w : workers) {
+            w.get();
+        }
+        pool.shutdown();
+        models.values().forEach(m -> m.tokenizer().close());
+        return rows.get();
     }
 
     private static void setThreads(int n) {
@@ -131,8 +163,8 @@ public final class SweepOverheadBenchmark {
         Nd4j.factory().blas().setMaxThreads(n);
     }
 
-    private static void report(PrintStream out, int units, double loopSeconds, long loopRows, double sweepSeconds,
-                               SweepResult sweep, int cores) throws Exception {
+    private static void report(PrintStream out, int units, double loopSeconds, long loopRows, double pairSeconds,
+                               double sweepSeconds, SweepResult sweep, int cores) throws Exception {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
         String mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
@@ -145,14 +177,19 @@ public final class SweepOverheadBenchmark {
 
                 | | wall time | units/s | rows |
                 |---|---|---|---|
-                | plain loop (1 thread, ND4J %d threads, no tables) | %.2f s | %.2f | %d |
+                | plain loop (1 thread, ND4J %d threads; models loaded once; rows dropped) | %.2f s | %.2f | %d |
+                | plain loop on 2 threads (1 ND4J thread each; same) | %.2f s | %.2f | %d |
                 | sweep, local[2] (2 tasks, 1 ND4J thread each; Parquet, commits, manifest) | %.2f s | %.2f | %d |
 
-                - throughput ratio sweep / loop: **%.2f** (target >= 0.85)
+                - throughput ratio sweep / plain loop: **%.2f** (target >= 0.85)
+                - throughput ratio sweep / 2-thread loop (the engine's own overhead): **%.2f**, i.e. %.0f ms of engine
+                  time per unit and task slot
                 - model loads in the sweep: **%d** = 1 executor x %d models (must be equal)
                 - machine: %s, %d cores, %s, JDK %s; load average at the end: %s
                 """, units, String.join(" + ", MODELS), units / MODELS.size(), cores, loopSeconds, units / loopSeconds,
-                loopRows, sweepSeconds, units / sweepSeconds, sweep.rows(), loopSeconds / sweepSeconds, sweep.modelLoads(),
+                loopRows, pairSeconds, units / pairSeconds, loopRows, sweepSeconds, units / sweepSeconds, sweep.rows(),
+                loopSeconds / sweepSeconds, pairSeconds / sweepSeconds, 2000 * (sweepSeconds - pairSeconds) / units,
+                sweep.modelLoads(),
                 MODELS.size(), cpu, cores, mem, System.getProperty("java.version"), load);
     }
 

@@ -126,6 +126,86 @@ class SweepConfigParserTest {
         assertTrue(syntax.getMessage().contains("broken.conf"), syntax.getMessage());
     }
 
+    @Test
+    void aListParameterTakesAListAsOneValueAndAListOfListsAsAGridAxis() {
+        TestSweeps sweeps = new TestSweeps(dir);
+        List<org.neurosweep.job.Job> jobs = List.of(new LayeredJob());
+        Path one = sweeps.conf("one.conf", "sweep.jobs = [ { job = layered, params { layers = [0, 1] } } ]\n");
+        List<Params> single = TestSweeps.parse(jobs, one).jobs().get(0).grid();
+        assertEquals(1, single.size());
+        assertEquals(List.of(0, 1), single.get(0).getIntList("layers"));
+        assertEquals(List.of("mean"), single.get(0).getStringList("pooling"), "the default");
+        Path axis = sweeps.conf("axis.conf", "sweep.jobs = [ { job = layered, params { layers = [[0, 1], [5]], pooling = [[mean], [max, mean]] } } ]\n");
+        List<Params> grid = TestSweeps.parse(jobs, axis).jobs().get(0).grid();
+        assertEquals(4, grid.size());
+        assertEquals(List.of(List.of(0, 1), List.of(0, 1), List.of(5), List.of(5)), grid.stream().map(p -> p.getIntList("layers")).toList());
+        Path bad = sweeps.conf("bad.conf", "sweep.jobs = [ { job = layered, params { layers = [0, 1.5] } } ]\n");
+        SweepConfigException e = assertThrows(SweepConfigException.class, () -> TestSweeps.parse(jobs, bad));
+        assertTrue(e.getMessage().contains("sweep.jobs[0].params.layers: expected a list of integers, got a list [0,1.5]"), e.getMessage());
+    }
+
+    @Test
+    void theShippedConfsParseWithTheRegisteredJobs() {
+        Path conf = RepoPaths.root().resolve("conf");
+        org.neurosweep.job.JobRegistry registry = org.neurosweep.job.JobRegistry.load();
+        SweepConfig local = SweepConfigParser.parse(SweepConfigLoader.load(
+                List.of(conf.resolve("local.conf"), conf.resolve("demo.conf")), List.of()), registry);
+        assertEquals("demo", local.engine().runId());
+        String cwd = "file:" + Path.of("").toAbsolutePath() + "/";
+        List<String> paths = new java.util.ArrayList<>();
+        local.models().values().forEach(m -> {
+            if (m instanceof ModelSource.Single s) {
+                paths.add(s.uri());
+            } else {
+                paths.addAll(((ModelSource.Series) m).paths());
+            }
+        });
+        local.datasets().values().forEach(d -> paths.add(d.uri()));
+        for (String uri : paths) {
+            assertTrue(uri.startsWith(cwd) && Files.exists(RepoPaths.root().resolve(uri.substring(cwd.length()))),
+                    "demo.conf names " + uri + ", which must exist relative to the repository root");
+        }
+        SweepConfig cluster = SweepConfigParser.parse(SweepConfigLoader.load(List.of(conf.resolve("cluster.conf"),
+                conf.resolve("gpu.conf"), conf.resolve("demo.conf")), List.of("neurosweep.out=hdfs:///tables")), registry);
+        assertEquals("1", cluster.engine().spark().conf().get("spark.task.resource.gpu.amount"));
+        assertEquals("4", cluster.engine().spark().conf().get("spark.task.cpus"), "gpu.conf overrides cluster.conf");
+        assertEquals("hdfs:///tables", cluster.engine().out());
+    }
+
+    /** A job with list parameters. */
+    private static final class LayeredJob implements org.neurosweep.job.MapJob {
+        @Override
+        public org.neurosweep.job.KernelFactory kernels() {
+            throw new UnsupportedOperationException("parsing only");
+        }
+
+        @Override
+        public String name() {
+            return "layered";
+        }
+
+        @Override
+        public int version() {
+            return 1;
+        }
+
+        @Override
+        public String description() {
+            return "list parameters";
+        }
+
+        @Override
+        public List<org.neurosweep.job.TableSchema> tables() {
+            return List.of();
+        }
+
+        @Override
+        public List<org.neurosweep.job.ParamSpec> params() {
+            return List.of(org.neurosweep.job.ParamSpec.of("layers", org.neurosweep.job.ParamType.INT_LIST, null, "layers to read"),
+                    org.neurosweep.job.ParamSpec.of("pooling", org.neurosweep.job.ParamType.STRING_LIST, List.of("mean"), "poolings"));
+        }
+    }
+
     private static int lineOf(List<String> lines, String fragment) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(fragment)) {

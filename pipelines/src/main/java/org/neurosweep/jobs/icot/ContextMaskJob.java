@@ -1,6 +1,5 @@
 package org.neurosweep.jobs.icot;
 
-import org.apache.spark.sql.Row;
 import org.neurosweep.job.Column;
 import org.neurosweep.job.ColumnType;
 import org.neurosweep.job.KernelFactory;
@@ -14,7 +13,6 @@ import org.neurosweep.job.TableSchema;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 import static org.apache.spark.sql.functions.avg;
@@ -78,13 +76,15 @@ public final class ContextMaskJob implements MapJob, NeedsDataset, SupportsHeadl
         return new ContextMaskKernel.Factory();
     }
 
-    /** Per model and masking layer, mean y_t and t1 accuracy over tasks and seeds. */
+    /** Per model: mean y_t and t1 accuracy over tasks and seeds as curves over ℓ = 0..L. */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<Row> rows = tables.table(TABLE).groupBy("model_id", "dataset", "layer_from")
-                .agg(avg(col("acc_yt")), avg(col("acc_t1"))).orderBy("model_id", "dataset", "layer_from").collectAsList();
-        return rows.stream().map(r -> String.format(Locale.ROOT, "%s on %s, masked from layer %d: acc y_t %.3f, t1 %s",
-                r.getString(0), r.getString(1), r.getInt(2), r.getDouble(3),
-                r.isNullAt(4) ? "-" : String.format(Locale.ROOT, "%.3f", r.getDouble(4)))).toList();
+        List<String> out = new ArrayList<>();
+        for (String target : List.of("yt", "t1")) {
+            out.addAll(Curves.lines(tables.table(TABLE).groupBy("model_id", "dataset", "layer_from")
+                    .agg(avg(col("acc_" + target))).orderBy("model_id", "dataset", "layer_from").collectAsList(), 2,
+                    "acc " + target + " masked from layer 0..L ="));
+        }
+        return out;
     }
 }

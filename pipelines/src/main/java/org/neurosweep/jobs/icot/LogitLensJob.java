@@ -1,6 +1,5 @@
 package org.neurosweep.jobs.icot;
 
-import org.apache.spark.sql.Row;
 import org.neurosweep.job.Column;
 import org.neurosweep.job.ColumnType;
 import org.neurosweep.job.KernelFactory;
@@ -14,7 +13,6 @@ import org.neurosweep.job.TableSchema;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 import static org.apache.spark.sql.functions.avg;
@@ -114,15 +112,16 @@ public final class LogitLensJob implements MapJob, NeedsDataset, SupportsHeadlin
         return new LogitLensKernel.Factory();
     }
 
-    /** Per model, the layer where the mean t1 and y_t MRR of resid_post at t* peak. */
+    /** Per model: the mean y_t and t1 MRR of resid_post at t* (papers' lens) as curves over layers. */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<Row> rows = tables.table(DECODING_TABLE)
-                .where(col("component").equalTo("resid_post").and(col("position").equalTo(-1)))
-                .groupBy("model_id", "dataset", "norm", "layer").agg(avg(col("mrr_yt")), avg(col("mrr_t1")))
-                .orderBy("model_id", "dataset", "norm", "layer").collectAsList();
-        return rows.stream().map(r -> String.format(Locale.ROOT, "%s on %s (%s), layer %d: MRR y_t %.3f, t1 %s",
-                r.getString(0), r.getString(1), r.getString(2), r.getInt(3), r.getDouble(4),
-                r.isNullAt(5) ? "-" : String.format(Locale.ROOT, "%.3f", r.getDouble(5)))).toList();
+        List<String> out = new ArrayList<>();
+        for (String target : List.of("yt", "t1")) {
+            out.addAll(Curves.lines(tables.table(DECODING_TABLE).where(col("component").equalTo("resid_post")
+                            .and(col("position").equalTo(-1)).and(col("norm").equalTo("final_scale")))
+                    .groupBy("model_id", "dataset", "layer").agg(avg(col("mrr_" + target)))
+                    .orderBy("model_id", "dataset", "layer").collectAsList(), 2, "lens MRR " + target + " at layers 0..L-1 ="));
+        }
+        return out;
     }
 }

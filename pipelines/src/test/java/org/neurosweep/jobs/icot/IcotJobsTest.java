@@ -152,4 +152,16 @@ class IcotJobsTest {
         assertEquals(constraints * 2 * LAYERS, lens.count(), "constraints x masking layers x lens layers");
         assertTrue(lens.where(col("best_rank").isNotNull()).count() > 0);
     }
+
+    @Test
+    void headlinesPrintLayerCurves() {
+        List<String> masking = new ContextMaskJob().headlines(sweeps::table);
+        assertEquals(2, masking.size(), "y_t and t1 curves of the one model");
+        assertEquals(LAYERS + 1, masking.get(0).substring(masking.get(0).indexOf('=') + 1).trim().split(" ").length,
+                masking.get(0));
+        List<String> lens = new LogitLensJob().headlines(sweeps::table);
+        assertEquals(LAYERS, lens.get(0).substring(lens.get(0).indexOf('=') + 1).trim().split(" ").length, lens.get(0));
+        assertEquals(6, new CompositeEvalJob().headlines(sweeps::table).size(), "composite, s1, s2 x icl, zero");
+        assertTrue(new TraceDecodeJob().headlines(sweeps::table).get(0).contains("2 generations"));
+    }
 }
