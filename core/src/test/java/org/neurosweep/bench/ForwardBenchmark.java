@@ -11,10 +11,14 @@ import org.neurosweep.model.Forward;
  */
 final class ForwardBenchmark {
 
-    /**
-     * @param gemmFloor seconds the forward's matrix products take as f-order GEMMs into preallocated results
-     */
-    record Result(int batch, int length, double flops, Timing timing, OpTimes profile, double gemmFloor) {
+    /** Seconds the forward's matrix products take as f-order GEMMs into preallocated results, by kind. */
+    record GemmFloor(double projections, double attention, double head) {
+        double total() {
+            return projections + attention + head;
+        }
+    }
+
+    record Result(int batch, int length, double flops, Timing timing, OpTimes profile, GemmFloor gemmFloor) {
         double tokensPerSecond() {
             return batch * length / timing.best();
         }
@@ -46,17 +50,17 @@ final class ForwardBenchmark {
     }
 
     // the forward's products at their shapes, each timed the fast way, times how often the forward does them
-    private static double gemmFloor(RandomCheckpoint s, int batch, int length) {
+    private static GemmFloor gemmFloor(RandomCheckpoint s, int batch, int length) {
         int n = batch * length;
         int dh = s.d() / s.heads();
-        double perLayer = GemmBenchmark.measure(n, s.d(), s.heads() * dh, 3).timing().best()
-                + 2 * GemmBenchmark.measure(n, s.d(), s.kvHeads() * dh, 3).timing().best()
-                + GemmBenchmark.measure(n, s.heads() * dh, s.d(), 3).timing().best()
-                + 2 * GemmBenchmark.measure(n, s.d(), s.ffn(), 3).timing().best()
-                + GemmBenchmark.measure(n, s.ffn(), s.d(), 3).timing().best()
-                + (double) batch * s.heads() * (GemmBenchmark.measure(length, dh, length, 3).timing().best()
-                + GemmBenchmark.measure(length, length, dh, 3).timing().best());
-        return s.layers() * perLayer + GemmBenchmark.measure(n, s.d(), s.vocab(), 3).timing().best();
+        double projections = fastest(n, s.d(), s.heads() * dh) + 2 * fastest(n, s.d(), s.kvHeads() * dh)
+                + fastest(n, s.heads() * dh, s.d()) + 2 * fastest(n, s.d(), s.ffn()) + fastest(n, s.ffn(), s.d());
+        double attention = (double) batch * s.heads() * (fastest(length, dh, length) + fastest(length, length, dh));
+        return new GemmFloor(s.layers() * projections, s.layers() * attention, fastest(n, s.d(), s.vocab()));
+    }
+
+    private static double fastest(int m, int k, int n) {
+        return GemmBenchmark.measure(m, k, n, 3).timing().best();
     }
 
     static Batch randomBatch(int vocab, int batch, int length) {

@@ -1,6 +1,7 @@
 package org.neurosweep.bench;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +23,7 @@ final class MachineInfo {
                         + Runtime.getRuntime().availableProcessors() + " cores visible to the JVM",
                 "RAM: " + firstValue(Path.of("/proc/meminfo"), "MemTotal"),
                 "JDK: " + System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"),
-                "ND4J: " + Nd4j.class.getPackage().getImplementationVersion() + ", backend "
+                "ND4J: " + jarOf(Nd4j.class) + ", backend "
                         + Nd4j.getBackend().getClass().getSimpleName() + ", native build linux-x86_64"
                         + extension + ", BLAS " + env.getOrDefault("blas.vendor", "?"),
                 "threads: OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)")
@@ -34,6 +35,15 @@ final class MachineInfo {
     static String loadAverage() {
         String[] f = read(Path.of("/proc/loadavg")).split("\\s+");
         return f.length >= 3 ? f[0] + " " + f[1] + " " + f[2] : "?";
+    }
+
+    // the jar a class was loaded from, which names the library version (e.g. nd4j-api-1.0.0-M2.1.jar)
+    private static String jarOf(Class<?> c) {
+        try {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).getFileName().toString();
+        } catch (URISyntaxException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private static String firstValue(Path file, String key) {

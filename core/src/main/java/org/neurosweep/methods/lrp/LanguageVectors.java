@@ -75,6 +75,7 @@ public final class LanguageVectors {
                     chunk.add(ids[s]);
                 }
                 if (chunk.size() == microBatch || (s == ids.length && !chunk.isEmpty())) {
+                    // only the captures are used; logits at one position per row are the least the forward computes
                     accumulate(model, Batch.rightPadded(chunk, pad).logitsAt(LogitsAt.last()), capture, taps, sums);
                     sentences += chunk.size();
                     tokens += chunk.stream().mapToLong(r -> r.length).sum();
@@ -118,10 +119,6 @@ public final class LanguageVectors {
 
     public Collection<Entry> entries() {
         return entries.values();
-    }
-
-    public boolean has(String language) {
-        return entries.containsKey(language);
     }
 
     public Entry entry(String language) {

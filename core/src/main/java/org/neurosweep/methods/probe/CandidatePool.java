@@ -69,10 +69,6 @@ public final class CandidatePool {
         return objects;
     }
 
-    public int size() {
-        return objects.size();
-    }
-
     /**
      * The candidates of one fact: the pool, with the gold object appended when the pool lacks it. With
      * {@code maxCandidates > 0} and a larger pool, the gold object and {@code maxCandidates − 1} distractors drawn

@@ -29,10 +29,6 @@ public final class MlamaProbe {
         this.settings = settings;
     }
 
-    public ProbeSettings settings() {
-        return settings;
-    }
-
     /**
      * Probes the facts of {@code tasks} (any languages and relations) in shared micro-batches; each task's pool
      * supplies its ranking candidates (unused in exact-match mode). Results follow the tasks' facts in order.

@@ -1,6 +1,7 @@
 package org.neurosweep.jobs.probe;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.neurosweep.data.MlamaDataset;
 import org.neurosweep.job.DatasetSlice;
 import org.neurosweep.methods.lrp.LanguageCorpus;
@@ -32,7 +33,7 @@ final class MlamaInputs {
     }
 
     /** The language corpus of an {@code mlama-corpus} slice, cut to {@code maxSentences} per language (0 = all). */
-    static LanguageCorpus corpus(DatasetSlice slice, Path local, java.util.List<String> languages, int maxSentences) {
+    static LanguageCorpus corpus(DatasetSlice slice, Path local, List<String> languages, int maxSentences) {
         String corpus = slice.options().get("corpus");
         if (!slice.format().equals(MLAMA_CORPUS) || corpus == null) {
             throw new IllegalArgumentException("dataset '" + slice.name() + "' must have format " + MLAMA_CORPUS

@@ -1,11 +1,14 @@
 package org.neurosweep.jobs.probe;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.sum;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.neurosweep.job.KernelFactory;
@@ -69,21 +72,23 @@ public final class MlamaProbeJob implements MapJob, NeedsDataset, SupportsCheckp
         return new MlamaProbeKernel.Factory();
     }
 
-    /** Accuracy per model and language, and each language's gap to English when English was probed. */
+    /** Accuracy per model, mode and language, and each language's gap to English when English was probed. */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<Row> rows = tables.table(ACCURACY).groupBy("model_id", "checkpoint", "mode", "language")
-                .agg(sum(col("n_correct")).as("correct"), sum(col("n_facts")).as("facts"))
-                .orderBy("model_id", "checkpoint", "mode", "language").collectAsList();
+        List<Row> rows = tables.table(ACCURACY)
+                .withColumn("model", concat_ws("@", col("model_id"), col("checkpoint")))
+                .groupBy("model", "mode", "language")
+                .agg(sum(col("n_correct")).divide(sum(col("n_facts"))).as("accuracy"), sum(col("n_facts")).as("facts"))
+                .orderBy("model", "mode", "language").collectAsList();
+        Map<String, Double> english = new HashMap<>();
+        rows.stream().filter(r -> r.getString(2).equals("en"))
+                .forEach(r -> english.put(r.getString(0) + " " + r.getString(1), r.getDouble(3)));
         List<String> out = new ArrayList<>();
         for (Row r : rows) {
-            double acc = (double) r.getLong(4) / r.getLong(5);
-            Double en = rows.stream().filter(e -> e.getString(0).equals(r.getString(0))
-                    && java.util.Objects.equals(e.get(1), r.get(1)) && e.getString(2).equals(r.getString(2))
-                    && e.getString(3).equals("en")).map(e -> (double) e.getLong(4) / e.getLong(5)).findFirst().orElse(null);
-            out.add(String.format(Locale.ROOT, "%s%s %s %s: accuracy %.3f over %d facts%s", r.getString(0),
-                    r.isNullAt(1) ? "" : "@" + r.getString(1), r.getString(2), r.getString(3), acc, r.getLong(5),
-                    en == null || r.getString(3).equals("en") ? "" : String.format(Locale.ROOT, " (gap to en %.3f)", en - acc)));
+            Double en = r.getString(2).equals("en") ? null : english.get(r.getString(0) + " " + r.getString(1));
+            out.add(String.format(Locale.ROOT, "%s %s %s: accuracy %.3f over %d facts%s", r.getString(0), r.getString(1),
+                    r.getString(2), r.getDouble(3), r.getLong(4),
+                    en == null ? "" : String.format(Locale.ROOT, " (gap to en %.3f)", en - r.getDouble(3))));
         }
         return out;
     }
