@@ -103,16 +103,17 @@ public final class Losses {
             }
         }
         return Tape.op(out, g -> {
-            // d log p(t) / d logits = onehot(t) − softmax
+            // d log p(t) / d logits = onehot(t) − softmax, weighted by g on counted rows, 0 on ignored ones
             INDArray d = Transforms.exp(lp.dup(), false).negi();
+            double[] weights = new double[targets.length];
             for (int i = 0; i < targets.length; i++) {
                 if (targets[i] != ignoreIndex) {
                     d.putScalar(i, targets[i], d.getDouble(i, targets[i]) + 1.0);
-                } else {
-                    d.getRow(i).assign(0.0);
+                    weights[i] = g.getDouble(i);
                 }
             }
-            logits.accumulateOwned(d.muli(g.reshape(g.length(), 1)));
+            INDArray w = Nd4j.createFromArray(weights).castTo(d.dataType()).reshape(targets.length, 1);
+            logits.accumulateOwned(d.muli(w));
         }, logits);
     }
 

@@ -135,9 +135,10 @@ public final class Var {
         }
     }
 
+    /** A copy of g that this Var owns, laid out like the value (a GEMM weight's gradient stays f-order). */
     private INDArray fresh(INDArray g) {
         if (!gradTarget) {
-            return g.dup('c');
+            return g.dup(value.ordering());
         }
         if (spare != null) {
             INDArray reused = spare.assign(g);
@@ -145,7 +146,7 @@ public final class Var {
             return reused;
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return g.dup('c');
+            return g.dup(value.ordering());
         }
     }
 

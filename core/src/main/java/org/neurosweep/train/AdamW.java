@@ -36,8 +36,9 @@ public final class AdamW implements Optimizer {
         this.weightDecay = weightDecay;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             for (Var p : this.params) {
-                firstMoment.add(Nd4j.zeros(p.dataType(), p.shape()));
-                secondMoment.add(Nd4j.zeros(p.dataType(), p.shape()));
+                // laid out like the weight, so that the update runs over contiguous memory
+                firstMoment.add(Nd4j.create(p.dataType(), p.shape(), p.value().ordering()));
+                secondMoment.add(Nd4j.create(p.dataType(), p.shape(), p.value().ordering()));
             }
         }
     }

@@ -31,9 +31,9 @@ public final class LocalCopies {
 
     /** A local file or folder with the content of {@code uri}. */
     public java.nio.file.Path local(String uri) throws IOException {
-        URI u = URI.create(uri);
+        URI u = new Path(uri).toUri();
         if (u.getScheme() == null || u.getScheme().equals("file")) {
-            return java.nio.file.Path.of(u.getScheme() == null ? uri : u.getPath());
+            return java.nio.file.Path.of(u.getPath());
         }
         try {
             return copies.computeIfAbsent(uri, this::copy);

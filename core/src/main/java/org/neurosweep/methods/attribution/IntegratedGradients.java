@@ -1,8 +1,6 @@
 package org.neurosweep.methods.attribution;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -56,7 +54,7 @@ public final class IntegratedGradients {
      * @param prompt    token ids, no padding
      * @param hook      a hook point of layout (b, t, features)
      * @param steps     m ≥ 1
-     * @param positions the positions whose activation is scaled (distinct, within the prompt)
+     * @param positions the positions whose activation is scaled (ascending, within the prompt)
      * @param baseline  a′ (|positions|, features), or null for zeros
      * @param target    the token attributed, or −1 for the argmax at the last position
      */
@@ -80,7 +78,23 @@ public final class IntegratedGradients {
                     + " must be (positions, features) = " + Arrays.toString(a.shape()));
         }
         INDArray path = a.sub(start);                                      // a − a′
-        Var points = Var.param(pathPoints(start, path, steps));           // (m, |P|, features)
+        INDArray grads = gradientsAt(prompt, hook, scaled, pathPoints(start, path, steps), chosen);
+        return new Result(chosen, scaled, a, path.mul(grads.mean(0)));
+    }
+
+    /**
+     * ∂ p(target | last position) / ∂(activation at {@code positions}) with that activation replaced by each
+     * row of {@code points} (m, |positions|, features): one forward and one backward over a batch of m copies
+     * of the prompt → (m, |positions|, features).
+     */
+    public INDArray gradientsAt(int[] prompt, String hook, int[] positions, INDArray points, int target) {
+        int[] scaled = checkedPositions(prompt, positions);
+        if (points.rank() != 3 || points.size(1) != scaled.length) {
+            throw new IllegalArgumentException("integrated gradients: points " + Arrays.toString(points.shape())
+                    + " must be (steps, " + scaled.length + ", features)");
+        }
+        int steps = (int) points.size(0);
+        Var leaf = Var.param(points);
         int[][] rows = new int[steps][];
         Arrays.fill(rows, prompt);
         Hooks hooks = Hooks.none().intervene(hook, (act, ctx) -> {
@@ -88,17 +102,16 @@ public final class IntegratedGradients {
                 throw new IllegalArgumentException("integrated gradients needs a (b, t, features) hook, "
                         + hook + " is " + ctx.layout());
             }
-            return placeAt(act, points, scaled);
+            return placeAt(act, leaf, scaled);
         });
         try (Tape tape = Tape.record();
              Forward f = model.forward(Batch.of(rows).logitsAt(LogitsAt.last()), hooks, null)) {
             Var logits = Shapes.reshape(f.logits(), steps, f.logits().size(2));          // (m, vocab)
             Var probs = Activations.softmax(logits);
-            INDArray ids = Nd4j.valueArrayOf(new long[] {steps, 1}, chosen, DataType.INT);
+            INDArray ids = Nd4j.valueArrayOf(new long[] {steps, 1}, target, DataType.INT);
             tape.backward(Reductions.sum(Routing.gatherLastDim(probs, ids)));
         }
-        INDArray meanGrad = points.grad().mean(0);                         // (|P|, features)
-        return new Result(chosen, scaled, a, path.mul(meanGrad));
+        return leaf.grad();
     }
 
     /** Row k − 1 of the result is a′ + (k/m)(a − a′). */
@@ -121,20 +134,18 @@ public final class IntegratedGradients {
         return Elementwise.add(Elementwise.mul(act, Var.constant(keep)), placed);
     }
 
+    /** The positions, checked to be strictly ascending and within the prompt. */
     private static int[] checkedPositions(int[] prompt, int[] positions) {
         if (prompt.length == 0 || positions.length == 0) {
             throw new IllegalArgumentException("integrated gradients needs a prompt and at least one position");
         }
-        int[] sorted = positions.clone();
-        Arrays.sort(sorted);
-        List<Integer> seen = new ArrayList<>();
-        for (int p : sorted) {
-            if (p < 0 || p >= prompt.length || seen.contains(p)) {
-                throw new IllegalArgumentException("integrated gradients: position " + p
-                        + " is repeated or outside the prompt of " + prompt.length + " tokens");
+        for (int i = 0; i < positions.length; i++) {
+            int p = positions[i];
+            if (p < 0 || p >= prompt.length || (i > 0 && p <= positions[i - 1])) {
+                throw new IllegalArgumentException("integrated gradients: positions " + Arrays.toString(positions)
+                        + " must be ascending and within the prompt of " + prompt.length + " tokens");
             }
-            seen.add(p);
         }
-        return sorted;
+        return positions.clone();
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,7 +48,7 @@ class CheckpointFiguresTest {
             }
         }
         WorldEval reference = WorldEval.of(name);
-        assertEquals(new java.util.TreeSet<>(reference.instructCategories()), byCategory.keySet());
+        assertEquals(new TreeSet<>(reference.instructCategories()), byCategory.keySet());
         byCategory.forEach((category, c) -> assertEquals(Math.round(reference.instruct(category) * c[1]), c[0],
                 name + " instruct." + category));
     }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -100,7 +102,7 @@ class TrajectoryAnalysisTest {
 
     @Test
     void trainingDynamicsGroupsPointsIntoCurvesAndGroups() {
-        List<TrainingDynamics.Point> points = new java.util.ArrayList<>();
+        List<TrainingDynamics.Point> points = new ArrayList<>();
         double[] know = {0.2, 0.6, 0.8, 0.9, 0.95};
         double[] inst = {0.0, 0.1, 0.5, 0.7, 0.8};
         for (int i = 0; i < 5; i++) {
@@ -125,6 +127,6 @@ class TrajectoryAnalysisTest {
     }
 
     private static List<Double> toList(double[] v) {
-        return java.util.Arrays.stream(v).boxed().toList();
+        return Arrays.stream(v).boxed().toList();
     }
 }

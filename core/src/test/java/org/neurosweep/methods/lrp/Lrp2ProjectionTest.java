@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,7 +92,7 @@ class Lrp2ProjectionTest {
         }
         double[] en = vectors.vector("en", i);
         assertArrayEquals(en, mean, 1e-4 * norm(en), "mean of projected fr sentence means = v^i_en");
-        assertFalse(java.util.Arrays.equals(vectors.vector("fr", i), en));
+        assertFalse(Arrays.equals(vectors.vector("fr", i), en));
     }
 
     @Test

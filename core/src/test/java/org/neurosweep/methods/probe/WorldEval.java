@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import org.neurosweep.testutil.RepoPaths;
 
 /** The reference figures of a world model: {@code data/demo/world/eval/eval-NAME.json}. */
@@ -31,8 +33,8 @@ public record WorldEval(JsonNode json) {
         return json.path("instruct").path(category).doubleValue();
     }
 
-    public java.util.List<String> instructCategories() {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    public List<String> instructCategories() {
+        List<String> out = new ArrayList<>();
         json.path("instruct").fieldNames().forEachRemaining(out::add);
         return out;
     }

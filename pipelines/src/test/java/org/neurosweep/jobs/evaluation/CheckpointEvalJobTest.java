@@ -1,6 +1,7 @@
 package org.neurosweep.jobs.evaluation;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,7 +105,7 @@ class CheckpointEvalJobTest {
         Dataset<Row> items = sweeps.table(CheckpointEvalJob.ITEMS);
         for (String checkpoint : concat(EARLY, LATE)) {
             Row lines = items.where(col("checkpoint").equalTo(checkpoint).and(col("dataset").equalTo("heldout")))
-                    .agg(sum("nll"), sum("tokens"), org.apache.spark.sql.functions.count("*")).first();
+                    .agg(sum("nll"), sum("tokens"), count("*")).first();
             assertEquals(LINES, lines.getLong(2));
             Row ppl = scores(checkpoint, "heldout").where("metric = 'perplexity'").first();
             assertEquals(Math.exp(lines.getDouble(0) / lines.getLong(1)), ppl.getDouble(ppl.fieldIndex("value")), 1e-9);
@@ -151,6 +153,6 @@ class CheckpointEvalJobTest {
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+        return Stream.concat(a.stream(), b.stream()).toList();
     }
 }

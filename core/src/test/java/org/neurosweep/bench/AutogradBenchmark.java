@@ -1,0 +1,196 @@
+package org.neurosweep.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.neurosweep.autograd.Tape;
+import org.neurosweep.autograd.Var;
+import org.neurosweep.hook.HookNames;
+import org.neurosweep.methods.attribution.IntegratedGradients;
+import org.neurosweep.model.Batch;
+import org.neurosweep.model.CausalLM;
+import org.neurosweep.model.Forward;
+import org.neurosweep.model.ModelLoader;
+import org.neurosweep.train.AdamW;
+import org.neurosweep.train.CausalLmBatch;
+import org.neurosweep.train.LearningRateSchedule;
+import org.neurosweep.train.LmExample;
+import org.neurosweep.train.LossMask;
+import org.neurosweep.train.Trainer;
+import org.neurosweep.train.TrainingConfig;
+
+/**
+ * The autograd figures of issue 3 on the runtime benchmark's 110M Llama shape (random weights): forward+backward
+ * time over forward time, integrated gradients with 20 steps batched against 20 sequential forward+backward
+ * passes, and the peak resident memory of an AdamW training step. Prints a Markdown report.
+ */
+public final class AutogradBenchmark {
+    private static final int BATCH = 4;
+    private static final int LENGTH = 256;
+    private static final int IG_STEPS = 20;
+    private static final int IG_PROMPT = 64;
+    private static final double BACKWARD_TARGET = 3.5;
+    private static final double IG_TARGET = 1.5;
+
+    private final List<String> lines = new ArrayList<>();
+
+    private AutogradBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        AutogradBenchmark report = new AutogradBenchmark();
+        report.run();
+        String markdown = String.join("\n", report.lines) + "\n";
+        System.out.print(markdown);
+        if (args.length > 0) {
+            Files.writeString(Path.of(args[0]), markdown);
+        }
+    }
+
+    private void run() throws IOException {
+        line("### Machine");
+        line("");
+        MachineInfo.describe().forEach(m -> line("- " + m));
+        RandomCheckpoint shape = RandomCheckpoint.llama110m();
+        Path dir = Files.createTempDirectory("neurosweep-bench-autograd");
+        try {
+            progress("writing and loading a random " + shape.parameters() / 1_000_000 + "M-parameter Llama");
+            CausalLM model = ModelLoader.load(shape.writeTo(dir, 1).toString(), true);
+            progress("training step");
+            trainingStep(model, shape);
+            progress("forward and forward+backward");
+            backward(model, shape);
+            progress("integrated gradients");
+            integratedGradients(model, shape);
+        } finally {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+        line("");
+        line("Load average at the end: " + MachineInfo.loadAverage());
+    }
+
+    // first, so that the process's resident high-water mark is this step's
+    private void trainingStep(CausalLM model, RandomCheckpoint s) {
+        List<Var> params = new TreeMap<>(model.parameters()).values().stream().distinct().toList();
+        long before = residentKb("VmHWM");
+        List<LmExample> examples = new ArrayList<>();
+        Batch input = ForwardBenchmark.randomBatch(s.vocab(), BATCH, LENGTH);
+        for (int r = 0; r < BATCH; r++) {
+            int[] row = new int[LENGTH];
+            for (int j = 0; j < LENGTH; j++) {
+                row[j] = input.id(r, j);
+            }
+            examples.add(new LmExample(row, 0));
+        }
+        long start = System.nanoTime();
+        new Trainer<LmExample>(new TrainingConfig(1, BATCH, 1, 1.0, 1), AdamW.withDefaults(params),
+                LearningRateSchedule.constant(1e-4, 0)).train(examples, (batch, scope) -> {
+                    CausalLmBatch b = CausalLmBatch.of(batch, 0, LossMask.ALL_TOKENS);
+                    return b.loss(scope.keep(model.forward(b.input())).logits());
+                }, log -> { });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long after = residentKb("VmHWM");
+        double paramMb = s.parameters() * 4.0 / (1 << 20);
+        line("");
+        line(fmt("### Training step: AdamW, %d×%d tokens, fp32, %.1fM parameters", BATCH, LENGTH, s.parameters() / 1e6));
+        line("");
+        line(fmt("- one step (forward, backward, clipping, AdamW with its first-step state allocation): %.2f s", seconds));
+        line(fmt("- peak resident memory: %.0f MB after loading, **%.0f MB** during the step (+%.0f MB); "
+                        + "weights %.0f MB, gradients %.0f MB, AdamW moments %.0f MB",
+                before / 1024.0, after / 1024.0, (after - before) / 1024.0, paramMb, paramMb, 2 * paramMb));
+        params.forEach(Var::zeroGrad);
+    }
+
+    private void backward(CausalLM model, RandomCheckpoint s) {
+        Batch input = ForwardBenchmark.randomBatch(s.vocab(), BATCH, LENGTH);
+        List<LmExample> rows = new ArrayList<>();
+        for (int r = 0; r < BATCH; r++) {
+            int[] row = new int[LENGTH];
+            for (int j = 0; j < LENGTH; j++) {
+                row[j] = input.id(r, j);
+            }
+            rows.add(new LmExample(row, 0));
+        }
+        CausalLmBatch lm = CausalLmBatch.of(rows, 0, LossMask.ALL_TOKENS);
+        Timing forward = Timing.of(1, 3, () -> {
+            try (Forward ignored = model.forward(input)) {
+                // the logits are computed; nothing to read
+            }
+        });
+        Timing both = Timing.of(1, 3, () -> {
+            try (Tape tape = Tape.record(); Forward f = model.forward(input)) {
+                tape.backward(lm.loss(f.logits()));
+            }
+            model.parameters().values().forEach(Var::zeroGrad);
+        });
+        double ratio = both.best() / forward.best();
+        line("");
+        line(fmt("### Forward+backward over forward, %d×%d tokens (loss: mean next-token cross-entropy)", BATCH, LENGTH));
+        line("");
+        line(fmt("- forward %.2f s (median %.2f), forward+backward %.2f s (median %.2f) → ratio **%.2f**; target ≤ %.1f: %s",
+                forward.best(), forward.median(), both.best(), both.median(), ratio, BACKWARD_TARGET,
+                ratio <= BACKWARD_TARGET ? "met" : "missed"));
+    }
+
+    private void integratedGradients(CausalLM model, RandomCheckpoint s) {
+        Random random = new Random(5);
+        int[] prompt = random.ints(IG_PROMPT, 0, s.vocab()).toArray();
+        int[] last = {IG_PROMPT - 1};
+        String hook = HookNames.mlpPost(s.layers() / 2);
+        IntegratedGradients ig = new IntegratedGradients(model);
+        IntegratedGradients.Result probe = ig.attribute(prompt, hook, 1);
+        int target = probe.target();
+        INDArray a = probe.activation();                                    // (1, ffn)
+        Timing batched = Timing.of(1, 3, () -> ig.attribute(prompt, hook, IG_STEPS, last, null, target));
+        Timing sequential = Timing.of(1, 3, () -> {
+            for (int k = 1; k <= IG_STEPS; k++) {
+                INDArray point = a.mul((double) k / IG_STEPS).reshape(1, 1, a.size(1));
+                ig.gradientsAt(prompt, hook, last, point, target);
+            }
+        });
+        double speedup = sequential.best() / batched.best();
+        line("");
+        line(fmt("### Integrated gradients, %d steps, %d-token prompt, %s", IG_STEPS, IG_PROMPT, hook));
+        line("");
+        line(fmt("- one batched forward+backward (%d rows) %.2f s, %d sequential forward+backward passes %.2f s "
+                        + "→ speed-up **%.2f×**; target ≥ %.1f×: %s", IG_STEPS, batched.best(), IG_STEPS,
+                sequential.best(), speedup, IG_TARGET, speedup >= IG_TARGET ? "met" : "missed"));
+    }
+
+    /** A field of /proc/self/status in kB (VmHWM: the peak resident set so far). */
+    private static long residentKb(String field) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith(field + ":")) {
+                    return Long.parseLong(l.replaceAll("\\D+", ""));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/self/status", e);
+        }
+        throw new IllegalStateException("/proc/self/status has no " + field);
+    }
+
+    private static void progress(String step) {
+        System.err.println("bench: " + step + " (load average " + MachineInfo.loadAverage() + ")");
+    }
+
+    private void line(String s) {
+        lines.add(s);
+    }
+
+    private static String fmt(String format, Object... args) {
+        return String.format(java.util.Locale.ROOT, format, args);
+    }
+}
