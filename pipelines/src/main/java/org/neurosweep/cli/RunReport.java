@@ -1,8 +1,7 @@
 package org.neurosweep.cli;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.neurosweep.exec.RunTables;
 import org.neurosweep.exec.SparkSessions;
 import org.neurosweep.exec.SweepResult;
 import org.neurosweep.exec.SweepRunner;
@@ -73,7 +72,7 @@ final class RunReport {
         out.println("tables (read with spark.read.parquet(\"" + r.out() + "/<table>\"), partitioned by run):");
         out.println("  manifest  " + layout.tableDir("manifest"));
         out.println("  errors    " + layout.tableDir("errors"));
-        TableReader reader = name -> read(spark, layout, name);
+        TableReader reader = new RunTables(spark, layout);
         for (SweepPlan.PlannedJob pj : plan.jobs()) {
             for (TableSchema t : pj.job().tables()) {
                 out.println("  " + t.name() + "  " + layout.tableDir(t.name()));
@@ -82,18 +81,5 @@ final class RunReport {
                 h.headlines(reader).forEach(line -> out.println("  " + pj.job().name() + ": " + line));
             }
         }
-    }
-
-    private static Dataset<Row> read(SparkSession spark, TableLayout layout, String table) {
-        String dir = layout.tableDir(table).toString();
-        try {
-            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
-            if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
-                return spark.emptyDataFrame();
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot list " + dir, e);
-        }
-        return spark.read().parquet(dir);
     }
 }

@@ -1,8 +1,5 @@
 package org.neurosweep.exec;
 
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.neurosweep.job.Job;
 import org.neurosweep.job.KernelFactory;
@@ -15,7 +12,6 @@ import org.neurosweep.table.RunFiles;
 import org.neurosweep.table.TableLayout;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -68,7 +64,7 @@ final class SummaryDriver {
             if (committed.contains(unit.id()) || !pj.units().stream().allMatch(u -> committed.contains(u.id()))) {
                 continue;
             }
-            TableReader reader = this::read;
+            TableReader reader = new RunTables(spark, layout);
             KernelFactory kernels = () -> (u, in, out) -> s.summarize(reader, out);
             outcomes.add(stages.runOnDriver(JobKernels.of(pj.job(), kernels), unit));
         }
@@ -84,17 +80,5 @@ final class SummaryDriver {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM provides SHA-256", e);
         }
-    }
-
-    private Dataset<Row> read(String table) {
-        Path dir = layout.tableDir(table);
-        try {
-            if (!dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(dir)) {
-                return spark.emptyDataFrame();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
-        return spark.read().parquet(dir.toString());
     }
 }

@@ -18,8 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Runs unit attempts on an executor (or, for rounds aggregation, the driver): skips units already committed, binds
- * the device, runs the kernel into a staged {@link UnitOutput}, commits it, writes the manifest row and counts the
- * outcome. A unit that throws is recorded {@code failed} with the reason and the next unit runs; only a killed task
+ * the device, runs the kernel into a staged {@link UnitOutput}, commits it together with its manifest row (or
+ * records the failed or superseded attempt's row) and counts the outcome. A unit that throws is recorded {@code failed} with the reason and the next unit runs; only a killed task
  * (Spark interrupts it) propagates.
  */
 final class UnitRunner {
@@ -64,7 +64,10 @@ final class UnitRunner {
         try (inputs) {
             runtime.kernel(unit.job(), job.kernels()).run(unit, inputs, staged);
             staged.finish();
-            status = committer.commit(staged) == UnitCommitter.Outcome.COMMITTED ? UnitStatus.COMMITTED : UnitStatus.SUPERSEDED;
+            Object[] committedRow = manifestRow(unit, task, attemptId, UnitStatus.COMMITTED, null, staged, inputs,
+                    device, started, System.currentTimeMillis() - started);
+            status = committer.commit(staged, committedRow) == UnitCommitter.Outcome.COMMITTED
+                    ? UnitStatus.COMMITTED : UnitStatus.SUPERSEDED;
         } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError e) {
             staged.discard();
             if (task != null && task.isInterrupted()) {
@@ -73,9 +76,10 @@ final class UnitRunner {
             status = UnitStatus.FAILED;
             error = describe(e);
         }
-        long elapsed = System.currentTimeMillis() - started;
-        manifest.write(unit.id(), attemptId, manifestRow(unit, task, attemptId, status, error, staged, inputs, device,
-                started, elapsed));
+        if (status != UnitStatus.COMMITTED) {
+            manifest.writeAttempt(unit.id(), attemptId, manifestRow(unit, task, attemptId, status, error, staged, inputs,
+                    device, started, System.currentTimeMillis() - started));
+        }
         plan.metrics().record(status, staged.rows(), staged.badRecordCount(), inputs.loadedModel(), inputs.loadMillis());
         return new UnitOutcome(unit.id(), unit.describe(), status, error, staged.rows(), inputs.loadedModel());
     }

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 public final class RunFiles {
 
     private static final Pattern ATTEMPT = Pattern.compile("attempt-(\\d+)\\.json");
-    private static final Pattern UNIT_FILE = Pattern.compile("part-([0-9a-f]+)\\.parquet");
+    /** A unit's file in a table: part-UNIT.parquet (attempt rows of the manifest have a longer name). */
+    private static final Pattern UNIT_FILE = Pattern.compile("part-([0-9a-f]{16})\\.parquet");
 
     private final TableLayout layout;
     private final FileSystem fs;
@@ -30,11 +31,14 @@ public final class RunFiles {
         this.fs = TableFileSystems.get(new Path(layout.out()), hadoop);
     }
 
-    /** The ids of the units whose outputs are committed in this run. */
+    /** The ids of the units whose outputs are committed in this run (those with a committed manifest row). */
     public Set<String> committedUnits() throws IOException {
         Set<String> ids = new HashSet<>();
-        for (FileStatus s : list(layout.commitsDir())) {
-            ids.add(s.getPath().getName());
+        for (FileStatus s : list(layout.tableDir(EngineTables.MANIFEST.name()))) {
+            Matcher m = UNIT_FILE.matcher(s.getPath().getName());
+            if (m.matches()) {
+                ids.add(m.group(1));
+            }
         }
         return ids;
     }

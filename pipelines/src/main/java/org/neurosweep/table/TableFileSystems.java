@@ -37,6 +37,35 @@ public final class TableFileSystems {
         return path.getFileSystem(conf);
     }
 
+    /**
+     * Moves {@code source} to {@code target} only if {@code target} does not exist, atomically where the file system
+     * allows: a hard link on the local file system (which fails if the name exists), a rename on HDFS (which does
+     * not overwrite files); elsewhere an existence check and a rename.
+     *
+     * @return whether {@code source} is now at {@code target}; false (and {@code source} left) when it existed
+     */
+    static boolean moveIfAbsent(FileSystem fs, Path source, Path target) throws IOException {
+        if (fs instanceof NioLocalFileSystem local) {
+            try {
+                Files.createLink(local.pathToFile(target).toPath(), local.pathToFile(source).toPath());
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            }
+            fs.delete(source, false);
+            return true;
+        }
+        if (fs.exists(target)) {
+            return false;
+        }
+        if (fs.rename(source, target)) {
+            return true;
+        }
+        if (fs.exists(target)) {
+            return false;
+        }
+        throw new IOException("cannot move " + source + " to " + target);
+    }
+
     /** A Parquet output file at {@code path} on {@code fs}. */
     static OutputFile outputFile(FileSystem fs, Path path) {
         return new OutputFile() {

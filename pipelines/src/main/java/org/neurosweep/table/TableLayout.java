@@ -8,9 +8,9 @@ import java.io.Serializable;
  * Where a run's files live under the output root:
  * <pre>
  * &lt;out&gt;/&lt;table&gt;/run=&lt;run&gt;/part-&lt;unit&gt;.parquet             committed rows of one unit (job tables, errors)
- * &lt;out&gt;/manifest/run=&lt;run&gt;/part-&lt;unit&gt;-&lt;attempt&gt;.parquet  one row per attempt
+ * &lt;out&gt;/manifest/run=&lt;run&gt;/part-&lt;unit&gt;.parquet            the committing attempt's row: its presence commits the unit
+ * &lt;out&gt;/manifest/run=&lt;run&gt;/part-&lt;unit&gt;-&lt;attempt&gt;.parquet  the row of an attempt that failed or was superseded
  * &lt;out&gt;/artifacts/run=&lt;run&gt;/&lt;unit&gt;/...                 files a unit wrote besides rows
- * &lt;out&gt;/_commits/run=&lt;run&gt;/&lt;unit&gt;                     commit marker: the unit's outputs are complete
  * &lt;out&gt;/_staging/run=&lt;run&gt;/&lt;unit&gt;/&lt;attempt&gt;/            an attempt's files before commit
  * &lt;out&gt;/_runs/run=&lt;run&gt;/attempt-N.json                   one record per invocation of the run
  * </pre>
@@ -43,20 +43,18 @@ public final class TableLayout implements Serializable {
         return new Path(tableDir(table), "part-" + unitId + ".parquet");
     }
 
-    public Path manifestFile(String unitId, String attemptId) {
+    /** The manifest row of the attempt that committed {@code unitId}; the unit is committed iff it exists. */
+    public Path committedManifest(String unitId) {
+        return unitFile(EngineTables.MANIFEST.name(), unitId);
+    }
+
+    /** The manifest row of an attempt that did not commit (failed, superseded). */
+    public Path attemptManifest(String unitId, String attemptId) {
         return new Path(tableDir(EngineTables.MANIFEST.name()), "part-" + unitId + "-" + attemptId + ".parquet");
     }
 
     public Path artifactsDir(String unitId) {
         return new Path(out + "/artifacts/run=" + runId + "/" + unitId);
-    }
-
-    public Path commitsDir() {
-        return new Path(out + "/_commits/run=" + runId);
-    }
-
-    public Path commitMarker(String unitId) {
-        return new Path(commitsDir(), unitId);
     }
 
     public Path stagingRoot() {

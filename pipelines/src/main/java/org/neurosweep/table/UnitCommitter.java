@@ -1,25 +1,24 @@
 package org.neurosweep.table;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * Commits a unit's staged outputs, exactly once per unit and run.
  *
- * <p>Protocol: (1) if the unit's commit marker exists, another attempt committed first: drop this one's files
- * ({@code superseded}); (2) move each staged table file to its final, deterministic name
- * {@code <table>/run=R/part-<unit>.parquet} (replacing a file that a crashed earlier attempt may have left, and
- * deleting the unit's files in tables this attempt did not write), then the artifacts; (3) create the marker
- * (create-if-absent; losing that race also means {@code superseded}). Because every unit has one file name per
+ * <p>Protocol: (1) if the unit has a committed manifest row ({@code manifest/run=R/part-<unit>.parquet}), another
+ * attempt committed first: drop this one's files ({@code superseded}); (2) move each staged table file to its final,
+ * deterministic name {@code <table>/run=R/part-<unit>.parquet} (replacing a file that a crashed earlier attempt may
+ * have left, and deleting the unit's files in tables this attempt did not write), then the artifacts; (3) move the
+ * attempt's manifest row (status {@code committed}) to the unit's manifest name if no row is there: that move is the
+ * commit point (losing the race also means {@code superseded}). The committing attempt's manifest row thus exists
+ * exactly when the unit is committed, whatever moment a task is killed at. Because every unit has one file name per
  * table, neither a retried task nor a speculative duplicate nor a rerun can add a second copy of a row. A crash
- * between (2) and (3) leaves files of an uncommitted unit, which the next attempt replaces and the end-of-run
+ * between (2) and (3) leaves files of an uncommitted unit, which the next attempt replaces and
  * {@link RunFiles#removeUncommitted} deletes.
  */
 public final class UnitCommitter {
@@ -29,19 +28,25 @@ public final class UnitCommitter {
 
     private final TableLayout layout;
     private final Configuration hadoop;
+    private final ManifestWriter manifest;
 
     public UnitCommitter(TableLayout layout, Configuration hadoop) {
         this.layout = layout;
         this.hadoop = hadoop;
+        this.manifest = new ManifestWriter(layout, hadoop);
     }
 
     public boolean isCommitted(String unitId) throws IOException {
-        Path marker = layout.commitMarker(unitId);
-        return TableFileSystems.get(marker, hadoop).exists(marker);
+        Path row = layout.committedManifest(unitId);
+        return TableFileSystems.get(row, hadoop).exists(row);
     }
 
-    /** Publishes {@code staged} (already {@link UnitOutput#finish() finished}) and marks the unit committed. */
-    public Outcome commit(UnitOutput staged) throws IOException {
+    /**
+     * Publishes {@code staged} (already {@link UnitOutput#finish() finished}) and commits it with
+     * {@code manifestRow} (the attempt's row, status {@code committed}). When the outcome is {@code SUPERSEDED} the
+     * row was not recorded.
+     */
+    public Outcome commit(UnitOutput staged, Object[] manifestRow) throws IOException {
         String unitId = staged.unit().id();
         if (isCommitted(unitId)) {
             staged.discard();
@@ -49,12 +54,12 @@ public final class UnitCommitter {
         }
         publishFiles(staged);
         publishArtifacts(staged);
-        boolean won = createMarker(staged);
+        boolean won = manifest.publishIfAbsent(unitId, staged.attemptId(), manifestRow);
         staged.discard();
         return won ? Outcome.COMMITTED : Outcome.SUPERSEDED;
     }
 
-    /** Step (2) alone: the files in their final place, no marker yet. */
+    /** Step (2) alone: the files in their final place, not committed yet. */
     void publishFiles(UnitOutput staged) throws IOException {
         String unitId = staged.unit().id();
         Map<String, Path> files = staged.stagedFiles();
@@ -87,20 +92,6 @@ public final class UnitCommitter {
         fs.mkdirs(target.getParent());
         if (!fs.rename(copy, target)) {
             throw new IOException("cannot move " + copy + " to " + target);
-        }
-    }
-
-    private boolean createMarker(UnitOutput staged) throws IOException {
-        Path marker = layout.commitMarker(staged.unit().id());
-        FileSystem fs = TableFileSystems.get(marker, hadoop);
-        String record = "{\"unit_id\":\"" + staged.unit().id() + "\",\"attempt_id\":\"" + staged.attemptId()
-                + "\",\"rows\":" + staged.rows() + ",\"bad_records\":" + staged.badRecordCount()
-                + ",\"committed_at\":" + System.currentTimeMillis() + "}\n";
-        try (FSDataOutputStream out = fs.create(marker, false)) {
-            out.write(record.getBytes(StandardCharsets.UTF_8));
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
         }
     }
 }

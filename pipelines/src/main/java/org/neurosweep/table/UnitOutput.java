@@ -4,7 +4,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.neurosweep.data.BadRecord;
 import org.neurosweep.job.ArtifactDir;
-import org.neurosweep.job.Column;
 import org.neurosweep.job.RowSink;
 import org.neurosweep.job.TableRows;
 import org.neurosweep.job.TableSchema;
@@ -154,30 +153,10 @@ public final class UnitOutput implements RowSink {
     }
 
     private void append(TableSchema schema, String exampleId, Object[] values) {
-        List<Column> columns = schema.columns();
         int offset = IdentityColumns.COLUMNS.size();
-        if (values.length != columns.size() - offset) {
-            throw new IllegalArgumentException("table " + schema.name() + " has " + (columns.size() - offset)
-                    + " columns, got " + values.length + " values");
-        }
-        Object[] row = new Object[columns.size()];
+        Object[] row = RowCheck.check(schema, values, offset);
         IdentityColumns.fill(row, layout.runId(), unit);
         row[offset - 1] = exampleId;
-        for (int i = 0; i < values.length; i++) {
-            Column c = columns.get(offset + i);
-            if (values[i] == null) {
-                if (!c.nullable()) {
-                    throw new IllegalArgumentException("table " + schema.name() + ": column " + c.name() + " must not be null");
-                }
-                continue;
-            }
-            Object v = c.type().coerce(values[i]);
-            if (v == null) {
-                throw new IllegalArgumentException("table " + schema.name() + ": column " + c.name() + " is "
-                        + c.type().sqlName() + ", got " + values[i].getClass().getSimpleName());
-            }
-            row[offset + i] = v;
-        }
         write(schema, row);
     }
 

@@ -112,7 +112,7 @@ class StandaloneClusterTest {
         Process driver = start("driver", List.of("org.neurosweep.cli.Main", "run", conf.toString(), "--master", master),
                 List.of(), Map.of());
 
-        java.nio.file.Path commits = dir.resolve("out/_commits/run=cluster");
+        java.nio.file.Path commits = dir.resolve("out/manifest/run=cluster");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
         while (count(commits) < 3 && driver.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(200);
@@ -202,12 +202,13 @@ class StandaloneClusterTest {
         return out;
     }
 
-    private static long count(java.nio.file.Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) {
+    /** Committed units: their manifest rows are named part-UNIT.parquet. */
+    private static long count(java.nio.file.Path manifest) throws IOException {
+        if (!Files.isDirectory(manifest)) {
             return 0;
         }
-        try (Stream<java.nio.file.Path> s = Files.list(folder)) {
-            return s.filter(p -> !p.getFileName().toString().startsWith(".")).count();
+        try (Stream<java.nio.file.Path> s = Files.list(manifest)) {
+            return s.filter(p -> p.getFileName().toString().matches("part-[0-9a-f]{16}\\.parquet")).count();
         }
     }
 

@@ -43,6 +43,23 @@ class UnitCommitterTest {
         return WorkUnit.of(JOB, null, slice, Params.of(Map.of("scale", 1, "sleep-ms", 0)));
     }
 
+    /** A manifest row for {@code unit} with every required column set. */
+    private static Object[] manifestRow(WorkUnit unit, long rows) {
+        List<org.neurosweep.job.Column> columns = EngineTables.MANIFEST.columns();
+        Object[] row = new Object[columns.size()];
+        for (int i = 0; i < row.length; i++) {
+            org.neurosweep.job.Column c = columns.get(i);
+            row[i] = c.nullable() ? null : switch (c.type()) {
+                case STRING -> c.name().equals("unit_id") ? unit.id() : c.name().equals("status") ? "committed" : "x";
+                case INT -> 0;
+                case LONG, TIMESTAMP -> c.name().equals("rows") ? rows : 0L;
+                case BOOLEAN -> false;
+                default -> throw new IllegalStateException("no such manifest column type " + c.type());
+            };
+        }
+        return row;
+    }
+
     private UnitOutput stage(WorkUnit unit, String attempt, int rows, int badRecords) throws IOException {
         UnitOutput out = new UnitOutput(layout(), unit, attempt, JOB.tables(), hadoop, dir.resolve("local-" + attempt));
         for (int i = 0; i < rows; i++) {
@@ -60,11 +77,12 @@ class UnitCommitterTest {
         UnitCommitter committer = new UnitCommitter(layout(), hadoop);
         WorkUnit unit = unit(0);
         assertFalse(committer.isCommitted(unit.id()));
-        assertEquals(UnitCommitter.Outcome.COMMITTED, committer.commit(stage(unit, "a1", 5, 2)));
+        assertEquals(UnitCommitter.Outcome.COMMITTED, committer.commit(stage(unit, "a1", 5, 2), manifestRow(unit, 5)));
         assertTrue(committer.isCommitted(unit.id()));
         assertEquals(5, rowCount(layout().unitFile(LineStatsJob.TABLE, unit.id())));
         assertEquals(2, rowCount(layout().unitFile("errors", unit.id())));
         assertEquals(List.of("part-" + unit.id() + ".parquet"), dataFiles(LineStatsJob.TABLE));
+        assertEquals(List.of("part-" + unit.id() + ".parquet"), dataFiles("manifest"), "the committing attempt's row commits the unit");
         assertFalse(new File(new Path(layout().stagingDir(unit.id(), "a1").toString()).toUri().getPath()).exists(),
                 "the attempt's staging folder is gone");
         assertEquals(java.util.Set.of(unit.id()), new RunFiles(layout(), hadoop).committedUnits());
@@ -74,10 +92,11 @@ class UnitCommitterTest {
     void aSecondAttemptOfACommittedUnitIsSupersededAndAddsNothing() throws IOException {
         UnitCommitter committer = new UnitCommitter(layout(), hadoop);
         WorkUnit unit = unit(1);
-        committer.commit(stage(unit, "a1", 3, 0));
-        assertEquals(UnitCommitter.Outcome.SUPERSEDED, committer.commit(stage(unit, "a2", 7, 0)));
+        committer.commit(stage(unit, "a1", 3, 0), manifestRow(unit, 3));
+        assertEquals(UnitCommitter.Outcome.SUPERSEDED, committer.commit(stage(unit, "a2", 7, 0), manifestRow(unit, 7)));
         assertEquals(3, rowCount(layout().unitFile(LineStatsJob.TABLE, unit.id())), "the first commit's rows stay");
         assertEquals(1, dataFiles(LineStatsJob.TABLE).size());
+        assertEquals(1, dataFiles("manifest").size());
     }
 
     @Test
@@ -89,13 +108,35 @@ class UnitCommitterTest {
         committer.publishFiles(stage(orphan, "a1", 4, 0));
         assertEquals(2, dataFiles(LineStatsJob.TABLE).size(), "published but uncommitted files are visible until cleaned");
 
-        assertEquals(UnitCommitter.Outcome.COMMITTED, committer.commit(stage(replaced, "a2", 6, 0)));
+        assertEquals(UnitCommitter.Outcome.COMMITTED, committer.commit(stage(replaced, "a2", 6, 0), manifestRow(replaced, 6)));
         assertEquals(6, rowCount(layout().unitFile(LineStatsJob.TABLE, replaced.id())), "the retry replaced the file");
         assertFalse(Files.exists(local(layout().unitFile("errors", replaced.id()))),
                 "a table the retry did not write loses the dead attempt's file");
 
         assertEquals(1, new RunFiles(layout(), hadoop).removeUncommitted(List.of(LineStatsJob.TABLE, "errors")));
         assertEquals(List.of("part-" + replaced.id() + ".parquet"), dataFiles(LineStatsJob.TABLE));
+    }
+
+    @Test
+    void onlyOneOfTwoAttemptsCommittingAtOnceWins() throws IOException {
+        WorkUnit unit = unit(1);
+        UnitOutput first = stage(unit, "a1", 2, 0);
+        UnitOutput second = stage(unit, "a2", 2, 0);
+        ManifestWriter manifest = new ManifestWriter(layout(), hadoop);
+        assertTrue(manifest.publishIfAbsent(unit.id(), "a1", manifestRow(unit, 2)));
+        assertFalse(manifest.publishIfAbsent(unit.id(), "a2", manifestRow(unit, 2)), "the unit's manifest name is taken");
+        assertEquals(List.of("part-" + unit.id() + ".parquet"), dataFiles("manifest"));
+        first.discard();
+        second.discard();
+    }
+
+    @Test
+    void manifestRowsAreChecked() {
+        Object[] row = manifestRow(unit(0), 1);
+        row[3] = "one";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ManifestWriter(layout(), hadoop).writeAttempt("u", "a", row));
+        assertEquals("table manifest: column run_attempt is int, got String", e.getMessage());
     }
 
     @Test

@@ -110,9 +110,15 @@ public final class Generator {
         }
     }
 
-    // logits (b, 1, V) → b rows of V
+    // logits (b, 1, V) → b rows of V, copied to the heap in one transfer
     private static float[][] lastLogits(INDArray logits, int b) {
-        return logits.reshape('c', b, logits.size(2)).toFloatMatrix();
+        int vocab = (int) logits.size(2);
+        float[] flat = logits.reshape('c', new long[] {(long) b * vocab}).toFloatVector();
+        float[][] rows = new float[b][];
+        for (int r = 0; r < b; r++) {
+            rows[r] = Arrays.copyOfRange(flat, r * vocab, (r + 1) * vocab);
+        }
+        return rows;
     }
 
     // one column: each row's latest token (a stopped row repeats its last; its outputs are ignored)

@@ -32,7 +32,7 @@ public record Sampling(double temperature, int topK, double topP) {
     }
 
     /** Sampling at {@code temperature} with no top-k or top-p limit. */
-    public static Sampling temperature(double temperature) {
+    public static Sampling atTemperature(double temperature) {
         if (temperature == 0) {
             throw new IllegalArgumentException("sampling needs a temperature > 0; use Sampling.greedy() for argmax");
         }

@@ -68,7 +68,7 @@ class GeneratorTest {
         GoldenReference golden = GoldenReference.of("llama");
         Generator generator = new Generator(golden.model());
         GenerationSettings settings = GenerationSettings.greedy(6)
-                .withSampling(Sampling.temperature(1.5).withTopK(50).withTopP(0.95), 7L);
+                .withSampling(Sampling.atTemperature(1.5).withTopK(50).withTopP(0.95), 7L);
         List<int[]> prompts = golden.raggedPrompts();
         Generation first = generator.generate(prompts, settings);
         Generation again = generator.generate(prompts, settings);
@@ -97,7 +97,7 @@ class GeneratorTest {
         GenerationSettings greedy = GenerationSettings.greedy(8);
         Generation expected = generator.generate(golden.raggedPrompts(), greedy);
         Generation topOne = generator.generate(golden.raggedPrompts(),
-                greedy.withSampling(Sampling.temperature(2.0).withTopK(1), 123L));
+                greedy.withSampling(Sampling.atTemperature(2.0).withTopK(1), 123L));
         for (int r = 0; r < 3; r++) {
             assertArrayEquals(expected.tokens(r), topOne.tokens(r), "row " + r);
         }

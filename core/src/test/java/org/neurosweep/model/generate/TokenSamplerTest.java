@@ -21,7 +21,7 @@ class TokenSamplerTest {
     @Test
     void topKKeepsTheKHighestLogitsLowerIdFirstOnTies() {
         float[] logits = {1f, 5f, 2f, 5f, 4f, -3f};
-        TokenSampler.Candidates c = new TokenSampler(Sampling.temperature(1).withTopK(3)).candidates(logits);
+        TokenSampler.Candidates c = new TokenSampler(Sampling.atTemperature(1).withTopK(3)).candidates(logits);
         assertArrayEquals(new int[] {1, 3, 4}, c.ids());
         double z = 2 * Math.exp(5) + Math.exp(4);
         assertArrayEquals(new double[] {Math.exp(5) / z, Math.exp(5) / z, Math.exp(4) / z}, c.probabilities(), 1e-12);
@@ -39,7 +39,7 @@ class TokenSamplerTest {
             double p = 0.05 + 0.9 * random.nextDouble();
             double temperature = 0.5 + random.nextDouble();
             double[] probs = softmax(logits, temperature);
-            TokenSampler.Candidates c = new TokenSampler(Sampling.temperature(temperature).withTopP(p)).candidates(logits);
+            TokenSampler.Candidates c = new TokenSampler(Sampling.atTemperature(temperature).withTopP(p)).candidates(logits);
             double kept = 0;
             double smallestKept = 1;
             for (int id : c.ids()) {
@@ -65,7 +65,7 @@ class TokenSamplerTest {
     void drawsFollowTheTemperedDistributionAndRepeatWithTheSeed() {
         float[] logits = {2f, 1f, 0f, -1f};
         double temperature = 1.7;
-        TokenSampler sampler = new TokenSampler(Sampling.temperature(temperature));
+        TokenSampler sampler = new TokenSampler(Sampling.atTemperature(temperature));
         int draws = 40_000;
         int[] counts = new int[logits.length];
         SplittableRandom rng = new SplittableRandom(5);
@@ -94,9 +94,9 @@ class TokenSamplerTest {
     @Test
     void invalidSettingsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new Sampling(-1, 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> Sampling.temperature(1).withTopP(0));
-        assertThrows(IllegalArgumentException.class, () -> Sampling.temperature(1).withTopP(1.5));
-        assertThrows(IllegalArgumentException.class, () -> Sampling.temperature(1).withTopK(-2));
+        assertThrows(IllegalArgumentException.class, () -> Sampling.atTemperature(1).withTopP(0));
+        assertThrows(IllegalArgumentException.class, () -> Sampling.atTemperature(1).withTopP(1.5));
+        assertThrows(IllegalArgumentException.class, () -> Sampling.atTemperature(1).withTopK(-2));
         assertThrows(IllegalArgumentException.class, () -> GenerationSettings.greedy(0));
     }
 
