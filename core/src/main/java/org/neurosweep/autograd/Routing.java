@@ -1,9 +1,7 @@
 package org.neurosweep.autograd;
 
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** MoE routing: top-k expert selection and the differentiable gather of the selected weights. */
@@ -21,15 +19,38 @@ public final class Routing {
         if (x.rank() != 2 || k < 1 || k > x.size(1)) {
             throw new IllegalArgumentException("topK: k " + k + " for x " + Arrays.toString(x.shape()));
         }
-        INDArray values = Nd4j.createUninitialized(x.dataType(), x.size(0), k);
-        INDArray ids = Nd4j.createUninitialized(DataType.INT, x.size(0), k);
-        Nd4j.exec(DynamicCustomOp.builder("top_k")
-                .addInputs(x.value())
-                .addOutputs(values, ids)
-                .addIntegerArguments(k)
-                .addBooleanArguments(true)
-                .build());
+        // A selection in Java: with E (experts) in the tens, libnd4j's generic top_k op costs far more per row than
+        // the work itself (it dominated MoE forward time). Largest first; ties keep the lower expert id first.
+        int n = Math.toIntExact(x.size(0));
+        int e = Math.toIntExact(x.size(1));
+        float[] scores = x.value().dup('c').data().asFloat();
+        int[] chosen = new int[n * k];
+        for (int row = 0; row < n; row++) {
+            int base = row * e;
+            for (int j = 0; j < k; j++) {
+                int best = -1;
+                for (int c = 0; c < e; c++) {
+                    if (isTaken(chosen, row * k, j, c)) {
+                        continue;
+                    }
+                    if (best < 0 || scores[base + c] > scores[base + best]) {
+                        best = c;
+                    }
+                }
+                chosen[row * k + j] = best;
+            }
+        }
+        INDArray ids = Nd4j.createFromArray(chosen).reshape('c', n, k);
         return new TopK(ids, gatherLastDim(x, ids));
+    }
+
+    private static boolean isTaken(int[] chosen, int from, int count, int id) {
+        for (int i = from; i < from + count; i++) {
+            if (chosen[i] == id) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** out[i, j] = x[i, ids[i, j]]: x (n, E), ids (n, k) integer → (n, k). */

@@ -1,7 +1,15 @@
 package org.neurosweep.autograd;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -19,13 +27,27 @@ import org.nd4j.linalg.factory.Nd4j;
  * An op records a step only when a tape is open on the calling thread and one of its inputs requires
  * grad. Tapes nest: closing an inner tape reactivates the outer one. The arrays a step captured stay
  * referenced until the tape closes, so run the forward and the backward in the same workspace scope.
+ *
+ * <p>Memory: when backward runs inside a workspace, the steps are replayed in segments of
+ * {@value #SEGMENT_STEPS}, each in a scratch workspace that the next segment reuses. A gradient that
+ * leaves its segment (that of a Var created before it) is moved to the enclosing workspace; the
+ * gradients of a segment's own intermediates are released with it. So a backward pass holds the
+ * forward's activations plus one segment's temporaries, not every gradient and temporary at once.
  */
 public final class Tape implements AutoCloseable {
 
     private static final ThreadLocal<Tape> ACTIVE = new ThreadLocal<>();
 
-    private record Step(Var output, Backward backward) {
+    private record Step(Var output, Backward backward, Var[] inputs) {
     }
+
+    static final int SEGMENT_STEPS = 64;
+    private static final WorkspaceConfiguration SCRATCH = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .build();
 
     private final List<Step> steps = new ArrayList<>();
     private final Tape outer;
@@ -75,7 +97,7 @@ public final class Tape implements AutoCloseable {
             return Var.constant(value);
         }
         Var out = Var.recorded(value);
-        ACTIVE.get().steps.add(new Step(out, backward));
+        ACTIVE.get().steps.add(new Step(out, backward, inputs));
         return out;
     }
 
@@ -89,9 +111,10 @@ public final class Tape implements AutoCloseable {
     }
 
     /**
-     * Backward from {@code out} with the given seed (d objective / d out, same shape as out). Leaves
-     * (params, watched constants) accumulate over calls; recorded intermediates hold the gradient of
-     * the latest call.
+     * Backward from {@code out} with the given seed (d objective / d out, same shape as out). Gradient
+     * targets ({@link Var#param}, {@link Var#watch}) receive their gradients, leaves accumulating over
+     * calls and watched intermediates holding the latest call's; other intermediates hold a gradient only
+     * while the pass runs.
      */
     public void backward(Var out, INDArray seed) {
         if (closed) {
@@ -108,11 +131,45 @@ public final class Tape implements AutoCloseable {
             step.output().clearGrad();
         }
         out.addGrad(seed);
-        for (int i = steps.size() - 1; i >= 0; i--) {
+        MemoryWorkspace enclosing = Nd4j.getMemoryManager().getCurrentWorkspace();
+        for (int end = steps.size(); end > 0; end -= SEGMENT_STEPS) {
+            int start = Math.max(0, end - SEGMENT_STEPS);
+            if (enclosing == null) {
+                replay(start, end);
+            } else {
+                String scratchId = "neurosweep.backward." + enclosing.getId();
+                try (MemoryWorkspace scratch = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, scratchId)) {
+                    replay(start, end);
+                    keepLeavingGradients(start, end, scratch, enclosing);
+                }
+            }
+            for (int i = start; i < end; i++) {
+                steps.get(i).output().releaseIntermediateGrad();
+            }
+        }
+    }
+
+    private void replay(int start, int end) {
+        for (int i = end - 1; i >= start; i--) {
             Step step = steps.get(i);
             INDArray g = step.output().grad();
             if (g != null) {
                 step.backward().apply(g);
+            }
+        }
+    }
+
+    /** Moves into {@code enclosing} the scratch gradients of Vars the segment [start, end) did not create. */
+    private void keepLeavingGradients(int start, int end, MemoryWorkspace scratch, MemoryWorkspace enclosing) {
+        Set<Var> own = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = start; i < end; i++) {
+            own.add(steps.get(i).output());
+        }
+        for (int i = start; i < end; i++) {
+            for (Var input : steps.get(i).inputs()) {
+                if (input != null && !own.contains(input)) {
+                    input.moveGradOutOf(scratch, enclosing);
+                }
             }
         }
     }

@@ -10,9 +10,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * backward seed with respect to it.
  *
  * <p>Values are never mutated by ops. A Var is a <em>gradient target</em> when it is a parameter
- * ({@link #param}) or was {@link #watch watched}; the gradients of targets are allocated outside any
- * ND4J workspace, so they stay valid after the forward's workspace scope closes, and they accumulate
- * across backward passes until {@link #zeroGrad()}.
+ * ({@link #param}) or was {@link #watch watched}: only targets keep a gradient after a backward pass.
+ * Their gradients are allocated outside any ND4J workspace, so they stay valid after the forward's
+ * workspace scope closes; a leaf's accumulates across backward passes until {@link #zeroGrad()}.
  */
 public final class Var {
 
@@ -56,7 +56,7 @@ public final class Var {
         return value;
     }
 
-    /** d(seed · output)/d(this), or null when no backward pass reached this Var. */
+    /** d(seed · output)/d(this) for a gradient target, or null when no backward pass reached it. */
     public INDArray grad() {
         return grad;
     }
@@ -113,6 +113,20 @@ public final class Var {
     /** Forgets the gradient without recycling its array (the tape resets intermediates this way). */
     void clearGrad() {
         grad = null;
+    }
+
+    /** Moves a gradient allocated in {@code scratch} into {@code target} (the tape's segmented backward). */
+    void moveGradOutOf(MemoryWorkspace scratch, MemoryWorkspace target) {
+        if (grad != null && grad.isAttached() && grad.data().getParentWorkspace() == scratch) {
+            grad = grad.leverageTo(target.getId(), true);
+        }
+    }
+
+    /** Drops an intermediate's gradient once the backward pass is done with it; targets keep theirs. */
+    void releaseIntermediateGrad() {
+        if (!gradTarget) {
+            grad = null;
+        }
     }
 
     /** Adds {@code g} (same shape as the value; not kept) into the gradient; for {@link Backward} steps. */

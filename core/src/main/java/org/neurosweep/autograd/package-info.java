@@ -13,10 +13,12 @@
  *       {@code try (Tape tape = Tape.record()) { ...; tape.backward(loss); }} an op records its backward
  *       step when one of its inputs requires grad; with no tape open, or no input requiring grad, the
  *       op costs one branch over its plain ND4J forward and returns a constant.</li>
- *   <li>Gradients accumulate ({@code +=}) into every recorded Var that requires grad, intermediates
- *       included ({@code hookVar.grad()} is the gradient at a hook point). Gradients of targets
- *       (params, watched Vars) live outside ND4J workspaces and accumulate across backward passes
- *       until {@code zeroGrad()}; intermediates hold the gradient of the latest pass.</li>
+ *   <li>During backward, gradients accumulate ({@code +=}) into every recorded Var that requires grad.
+ *       Gradient targets keep theirs afterwards: params (accumulating across passes until
+ *       {@code zeroGrad()}) and watched Vars ({@code hookVar.grad()} is the gradient at a watched hook
+ *       point); their gradients live outside ND4J workspaces. Other intermediates' gradients are
+ *       released as the pass moves on, so a backward pass holds the forward's activations plus one
+ *       segment of temporaries (see {@link org.neurosweep.autograd.Tape}).</li>
  *   <li>Ops are static methods grouped by kind: {@link org.neurosweep.autograd.Linear},
  *       {@link org.neurosweep.autograd.Elementwise}, {@link org.neurosweep.autograd.Reductions},
  *       {@link org.neurosweep.autograd.Shapes}, {@link org.neurosweep.autograd.Norms},

@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ public final class LocalCopies {
         }
         try {
             return copies.computeIfAbsent(uri, this::copy);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw e.getCause();
         }
     }
@@ -55,7 +56,7 @@ public final class LocalCopies {
             }
             return target;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot copy " + uri + " to " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot copy " + uri + " to " + target + ": " + e.getMessage(), e);
         }
     }
 

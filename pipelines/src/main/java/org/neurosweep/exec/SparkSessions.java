@@ -35,6 +35,8 @@ public final class SparkSessions {
             conf.setMaster(settings.spark().master());
         }
         conf.setIfMissing("spark.app.name", settings.spark().appName() + " " + settings.runId());
+        // the sweep prints its own progress line; Spark's stage bar would overwrite it
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         settings.spark().conf().forEach(conf::set);
         NativeSettings nat = settings.nativeLibs();
         String threads = String.valueOf(nat.threads() > 0 ? nat.threads() : conf.getInt("spark.task.cpus", 1));

@@ -1,9 +1,10 @@
 package org.neurosweep.job;
 
+import java.io.Serializable;
 import java.util.regex.Pattern;
 
 /** One column of an output table: a snake_case name, its type, whether it may be null, and what it means. */
-public record Column(String name, ColumnType type, boolean nullable, String doc) implements java.io.Serializable {
+public record Column(String name, ColumnType type, boolean nullable, String doc) implements Serializable {
 
     private static final Pattern SNAKE_CASE = Pattern.compile("[a-z][a-z0-9_]*");
 

@@ -1,5 +1,7 @@
 package org.neurosweep.job;
 
+import java.util.List;
+
 /**
  * The value types a table column can hold, with the Java values a kernel passes for them. Parquet has no bf16, so
  * vectors are fp32 ({@code float[]}); big tensors go to artifact files referenced by path, never into cells.
@@ -65,7 +67,7 @@ public enum ColumnType {
         if (value instanceof String[]) {
             return value;
         }
-        if (value instanceof java.util.List<?> list && list.stream().allMatch(String.class::isInstance)) {
+        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
             return list.toArray(new String[0]);
         }
         return null;

@@ -4,6 +4,7 @@ import org.neurosweep.data.Shard;
 
 import java.io.Serializable;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -27,7 +28,7 @@ public record DatasetSlice(String name, String format, String uri, Shard shard, 
     }
 
     /** {@code records} cut to {@link #maxRecords()}. */
-    public <T> java.util.List<T> limit(java.util.List<T> records) {
+    public <T> List<T> limit(List<T> records) {
         return maxRecords == 0 || records.size() <= maxRecords ? records : records.subList(0, maxRecords);
     }
 

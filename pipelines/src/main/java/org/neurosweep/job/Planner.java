@@ -1,6 +1,7 @@
 package org.neurosweep.job;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -16,8 +17,8 @@ public interface Planner {
     static Planner grid() {
         return spec -> {
             List<WorkUnit> units = new ArrayList<>();
-            List<ModelRef> models = spec.models().isEmpty() ? java.util.Collections.singletonList(null) : spec.models();
-            List<DatasetSlice> slices = spec.slices().isEmpty() ? java.util.Collections.singletonList(null) : spec.slices();
+            List<ModelRef> models = spec.models().isEmpty() ? Collections.singletonList(null) : spec.models();
+            List<DatasetSlice> slices = spec.slices().isEmpty() ? Collections.singletonList(null) : spec.slices();
             for (ModelRef model : models) {
                 for (DatasetSlice slice : slices) {
                     for (Params point : spec.grid()) {

@@ -1,5 +1,7 @@
 package org.neurosweep.job;
 
+import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -12,7 +14,7 @@ import java.util.regex.Pattern;
  * identity columns ({@code run_id}, {@code unit_id}, {@code model_id}, ...) in front of these; a job declares only
  * its own.
  */
-public record TableSchema(String name, String doc, List<Column> columns) implements java.io.Serializable {
+public record TableSchema(String name, String doc, List<Column> columns) implements Serializable {
 
     private static final Pattern TABLE_NAME = Pattern.compile("[a-z][a-z0-9_]*");
 
@@ -44,7 +46,7 @@ public record TableSchema(String name, String doc, List<Column> columns) impleme
 
     /** This table with {@code prefix} in front of its columns (the engine's identity columns). */
     public TableSchema prefixedWith(List<Column> prefix) {
-        List<Column> all = new java.util.ArrayList<>(prefix);
+        List<Column> all = new ArrayList<>(prefix);
         all.addAll(columns);
         return new TableSchema(name, doc, all);
     }

@@ -1,5 +1,6 @@
 package org.neurosweep.sweep;
 
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import org.neurosweep.job.ParamSpec;
@@ -48,7 +49,7 @@ final class ParamGrid {
     /** The values a parameter takes in the grid, or null after recording a problem. */
     private static List<Object> axis(Section params, ParamSpec spec, ConfigValue value) {
         boolean isList = value.valueType() == ConfigValueType.LIST;
-        List<? extends ConfigValue> elements = isList ? ((com.typesafe.config.ConfigList) value) : List.of(value);
+        List<? extends ConfigValue> elements = isList ? ((ConfigList) value) : List.of(value);
         boolean gridAxis = isList && (!spec.type().isList()
                 || (!elements.isEmpty() && elements.stream().allMatch(e -> e.valueType() == ConfigValueType.LIST)));
         if (isList && gridAxis && elements.isEmpty()) {
@@ -91,7 +92,7 @@ final class ParamGrid {
             return null;
         }
         List<Object> out = new ArrayList<>();
-        for (ConfigValue e : (com.typesafe.config.ConfigList) v) {
+        for (ConfigValue e : (ConfigList) v) {
             Object converted = convert(element, e);
             if (converted == null) {
                 return null;

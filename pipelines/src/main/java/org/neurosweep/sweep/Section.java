@@ -2,7 +2,10 @@ package org.neurosweep.sweep;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
@@ -41,11 +44,7 @@ final class Section {
         }
         ConfigOrigin where = root.hasPath(path) ? root.getValue(path).origin() : root.origin();
         problems.add(where, path, root.hasPath(path) ? "must be an object" : "missing");
-        return new Section(com.typesafe.config.ConfigFactory.empty(), path, where, problems);
-    }
-
-    String path() {
-        return path;
+        return new Section(ConfigFactory.empty(), path, where, problems);
     }
 
     ConfigOrigin origin() {
@@ -53,7 +52,7 @@ final class Section {
     }
 
     /** The full key of {@code key}, for messages. */
-    String keyPath(String key) {
+    private String keyPath(String key) {
         return path + "." + key;
     }
 
@@ -68,7 +67,7 @@ final class Section {
         return keys;
     }
 
-    ConfigOrigin originOf(String key) {
+    private ConfigOrigin originOf(String key) {
         return config.hasPath(q(key)) ? config.getValue(q(key)).origin() : origin;
     }
 
@@ -82,11 +81,11 @@ final class Section {
 
     Section section(String key) {
         if (!has(key)) {
-            return new Section(com.typesafe.config.ConfigFactory.empty(), keyPath(key), origin, problems);
+            return new Section(ConfigFactory.empty(), keyPath(key), origin, problems);
         }
         if (value(key).valueType() != ConfigValueType.OBJECT) {
             problem(key, "must be an object, got " + describe(value(key)));
-            return new Section(com.typesafe.config.ConfigFactory.empty(), keyPath(key), originOf(key), problems);
+            return new Section(ConfigFactory.empty(), keyPath(key), originOf(key), problems);
         }
         return new Section(config.getConfig(q(key)), keyPath(key), originOf(key), problems);
     }
@@ -104,7 +103,7 @@ final class Section {
             if (v.valueType() != ConfigValueType.OBJECT) {
                 problems.add(v.origin(), k, "must be an object, got " + describe(v));
             } else {
-                out.add(new Section(((com.typesafe.config.ConfigObject) v).toConfig(), k, v.origin(), problems));
+                out.add(new Section(((ConfigObject) v).toConfig(), k, v.origin(), problems));
             }
         }
         return out;
@@ -177,7 +176,7 @@ final class Section {
         return out;
     }
 
-    List<? extends ConfigValue> list(String key) {
+    private List<? extends ConfigValue> list(String key) {
         return read(key, false, List.of(), config::getList, "a list");
     }
 
@@ -231,7 +230,7 @@ final class Section {
         return switch (v.valueType()) {
             case STRING -> "\"" + v.unwrapped() + "\"";
             case OBJECT -> "an object";
-            case LIST -> "a list " + v.render(com.typesafe.config.ConfigRenderOptions.concise());
+            case LIST -> "a list " + v.render(ConfigRenderOptions.concise());
             default -> String.valueOf(v.unwrapped());
         };
     }

@@ -12,6 +12,7 @@ import org.neurosweep.job.WorkUnit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,7 +107,7 @@ public final class UnitOutput implements RowSink {
 
     /** The tables this unit may write (the job's and {@code errors}). */
     public List<String> tableNames() {
-        List<String> names = new java.util.ArrayList<>(tables.keySet());
+        List<String> names = new ArrayList<>(tables.keySet());
         names.add(EngineTables.ERRORS.name());
         return names;
     }

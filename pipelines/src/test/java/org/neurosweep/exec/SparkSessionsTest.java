@@ -35,6 +35,7 @@ class SparkSessionsTest {
         assertEquals("4", conf.get("spark.executorEnv.OMP_NUM_THREADS"), "OpenMP threads follow spark.task.cpus");
         assertEquals((6L << 30 >> 20) + "m", conf.get("spark.executor.memoryOverhead"), "off-heap room for ND4J");
         assertEquals("local[2]", conf.get("spark.master"));
+        assertEquals("false", conf.get("spark.ui.showConsoleProgress"), "the sweep's progress line is not overwritten");
     }
 
     @Test

@@ -54,6 +54,7 @@ class SweepRunnerTest {
         SweepPlan crashing = TestSweeps.plan(List.of(new LineStatsJob(7)), conf);
         List<WorkUnit> units = crashing.units();
         assertThrows(SweepFailedException.class, () -> TestSweeps.run(crashing), "the injected crash kills the run");
+        awaitNoRunningTasks();   // tasks of the aborted job may still be finishing (and committing) their unit
 
         TableLayout layout = new TableLayout(crashing.config().engine().out(), "resume");
         Set<String> committedFirst = new RunFiles(layout, new org.apache.hadoop.conf.Configuration()).committedUnits();
@@ -176,6 +177,19 @@ class SweepRunnerTest {
                 assertEquals(1, Invocations.of(client.inRound(r).id()), "client " + client.describe() + " round " + r + " ran once");
             }
         }
+    }
+
+    private static void awaitNoRunningTasks() throws InterruptedException {
+        org.apache.spark.SparkStatusTracker tracker = org.neurosweep.testjobs.TestSpark.session().sparkContext().statusTracker();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (runningTasks(tracker) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, runningTasks(tracker), "the aborted job's tasks ended");
+    }
+
+    private static int runningTasks(org.apache.spark.SparkStatusTracker tracker) {
+        return java.util.Arrays.stream(tracker.getExecutorInfos()).mapToInt(org.apache.spark.SparkExecutorInfo::numRunningTasks).sum();
     }
 
     private static Set<String> ids(Dataset<Row> unitIds) {

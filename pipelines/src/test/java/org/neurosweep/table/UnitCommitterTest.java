@@ -73,7 +73,7 @@ class UnitCommitterTest {
     }
 
     @Test
-    void commitsEachTableUnderOneDeterministicNameAndMarksTheUnit() throws IOException {
+    void commitsEachTableUnderOneDeterministicNameAndTheManifestRowLast() throws IOException {
         UnitCommitter committer = new UnitCommitter(layout(), hadoop);
         WorkUnit unit = unit(0);
         assertFalse(committer.isCommitted(unit.id()));
@@ -100,11 +100,11 @@ class UnitCommitterTest {
     }
 
     @Test
-    void filesOfAnAttemptThatDiedBeforeItsMarkerAreReplacedOrRemoved() throws IOException {
+    void filesOfAnAttemptThatDiedBeforeItsCommitAreReplacedOrRemoved() throws IOException {
         UnitCommitter committer = new UnitCommitter(layout(), hadoop);
         WorkUnit replaced = unit(2);
         WorkUnit orphan = unit(3);
-        committer.publishFiles(stage(replaced, "a1", 4, 1));   // the attempt dies here, before its marker
+        committer.publishFiles(stage(replaced, "a1", 4, 1));   // the attempt dies here, before its commit
         committer.publishFiles(stage(orphan, "a1", 4, 0));
         assertEquals(2, dataFiles(LineStatsJob.TABLE).size(), "published but uncommitted files are visible until cleaned");
 
@@ -120,14 +120,10 @@ class UnitCommitterTest {
     @Test
     void onlyOneOfTwoAttemptsCommittingAtOnceWins() throws IOException {
         WorkUnit unit = unit(1);
-        UnitOutput first = stage(unit, "a1", 2, 0);
-        UnitOutput second = stage(unit, "a2", 2, 0);
         ManifestWriter manifest = new ManifestWriter(layout(), hadoop);
         assertTrue(manifest.publishIfAbsent(unit.id(), "a1", manifestRow(unit, 2)));
         assertFalse(manifest.publishIfAbsent(unit.id(), "a2", manifestRow(unit, 2)), "the unit's manifest name is taken");
         assertEquals(List.of("part-" + unit.id() + ".parquet"), dataFiles("manifest"));
-        first.discard();
-        second.discard();
     }
 
     @Test
