@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.neurosweep.autograd.Tape;
 import org.neurosweep.autograd.Var;
@@ -38,61 +37,36 @@ public final class AutogradBenchmark {
     private static final double BACKWARD_TARGET = 3.5;
     private static final double IG_TARGET = 1.5;
 
-    private final List<String> lines = new ArrayList<>();
+    private final Report report = new Report();
 
     private AutogradBenchmark() {
     }
 
     public static void main(String[] args) throws IOException {
-        AutogradBenchmark report = new AutogradBenchmark();
-        report.run();
-        String markdown = String.join("\n", report.lines) + "\n";
-        System.out.print(markdown);
-        if (args.length > 0) {
-            Files.writeString(Path.of(args[0]), markdown);
-        }
+        AutogradBenchmark bench = new AutogradBenchmark();
+        bench.run();
+        bench.report.finish(args);
     }
 
     private void run() throws IOException {
-        line("### Machine");
-        line("");
-        MachineInfo.describe().forEach(m -> line("- " + m));
         RandomCheckpoint shape = RandomCheckpoint.llama110m();
-        Path dir = Files.createTempDirectory("neurosweep-bench-autograd");
-        try {
-            progress("writing and loading a random " + shape.parameters() / 1_000_000 + "M-parameter Llama");
-            CausalLM model = ModelLoader.load(shape.writeTo(dir, 1).toString(), true);
-            progress("training step");
+        try (RandomCheckpoint.Scratch scratch = shape.writeToTemp()) {
+            Report.progress("writing and loading a random " + shape.parameters() / 1_000_000 + "M-parameter Llama");
+            CausalLM model = ModelLoader.load(scratch.dir().toString(), true);
+            Report.progress("training step");
             trainingStep(model, shape);
-            progress("forward and forward+backward");
+            Report.progress("forward and forward+backward");
             backward(model, shape);
-            progress("integrated gradients");
+            Report.progress("integrated gradients");
             integratedGradients(model, shape);
-        } finally {
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : files.toList()) {
-                    Files.delete(f);
-                }
-            }
-            Files.delete(dir);
         }
-        line("");
-        line("Load average at the end: " + MachineInfo.loadAverage());
     }
 
     // first, so that the process's resident high-water mark is this step's
     private void trainingStep(CausalLM model, RandomCheckpoint s) {
         List<Var> params = new TreeMap<>(model.parameters()).values().stream().distinct().toList();
         long before = residentKb("VmHWM");
-        List<LmExample> examples = new ArrayList<>();
-        Batch input = ForwardBenchmark.randomBatch(s.vocab(), BATCH, LENGTH);
-        for (int r = 0; r < BATCH; r++) {
-            int[] row = new int[LENGTH];
-            for (int j = 0; j < LENGTH; j++) {
-                row[j] = input.id(r, j);
-            }
-            examples.add(new LmExample(row, 0));
-        }
+        List<LmExample> examples = examples(ForwardBenchmark.randomBatch(s.vocab(), BATCH, LENGTH));
         long start = System.nanoTime();
         new Trainer<LmExample>(new TrainingConfig(1, BATCH, 1, 1.0, 1), AdamW.withDefaults(params),
                 LearningRateSchedule.constant(1e-4, 0)).train(examples, (batch, scope) -> {
@@ -102,11 +76,9 @@ public final class AutogradBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         long after = residentKb("VmHWM");
         double paramMb = s.parameters() * 4.0 / (1 << 20);
-        line("");
-        line(fmt("### Training step: AdamW, %d×%d tokens, fp32, %.1fM parameters", BATCH, LENGTH, s.parameters() / 1e6));
-        line("");
-        line(fmt("- one step (forward, backward, clipping, AdamW with its first-step state allocation): %.2f s", seconds));
-        line(fmt("- peak resident memory: %.0f MB after loading, **%.0f MB** during the step (+%.0f MB); "
+        report.section(Report.fmt("Training step: AdamW, %d×%d tokens, fp32, %.1fM parameters", BATCH, LENGTH, s.parameters() / 1e6));
+        report.line(Report.fmt("- one step (forward, backward, clipping, AdamW with its first-step state allocation): %.2f s", seconds));
+        report.line(Report.fmt("- peak resident memory: %.0f MB after loading, **%.0f MB** during the step (+%.0f MB); "
                         + "weights %.0f MB, gradients %.0f MB, AdamW moments %.0f MB",
                 before / 1024.0, after / 1024.0, (after - before) / 1024.0, paramMb, paramMb, 2 * paramMb));
         params.forEach(Var::zeroGrad);
@@ -114,15 +86,7 @@ public final class AutogradBenchmark {
 
     private void backward(CausalLM model, RandomCheckpoint s) {
         Batch input = ForwardBenchmark.randomBatch(s.vocab(), BATCH, LENGTH);
-        List<LmExample> rows = new ArrayList<>();
-        for (int r = 0; r < BATCH; r++) {
-            int[] row = new int[LENGTH];
-            for (int j = 0; j < LENGTH; j++) {
-                row[j] = input.id(r, j);
-            }
-            rows.add(new LmExample(row, 0));
-        }
-        CausalLmBatch lm = CausalLmBatch.of(rows, 0, LossMask.ALL_TOKENS);
+        CausalLmBatch lm = CausalLmBatch.of(examples(input), 0, LossMask.ALL_TOKENS);
         Timing forward = Timing.of(1, 3, () -> {
             try (Forward ignored = model.forward(input)) {
                 // the logits are computed; nothing to read
@@ -135,12 +99,10 @@ public final class AutogradBenchmark {
             model.parameters().values().forEach(Var::zeroGrad);
         });
         double ratio = both.best() / forward.best();
-        line("");
-        line(fmt("### Forward+backward over forward, %d×%d tokens (loss: mean next-token cross-entropy)", BATCH, LENGTH));
-        line("");
-        line(fmt("- forward %.2f s (median %.2f), forward+backward %.2f s (median %.2f) → ratio **%.2f**; target ≤ %.1f: %s",
+        report.section(Report.fmt("Forward+backward over forward, %d×%d tokens (loss: mean next-token cross-entropy)", BATCH, LENGTH));
+        report.line(Report.fmt("- forward %.2f s (median %.2f), forward+backward %.2f s (median %.2f) → ratio **%.2f**; target ≤ %.1f: %s",
                 forward.best(), forward.median(), both.best(), both.median(), ratio, BACKWARD_TARGET,
-                ratio <= BACKWARD_TARGET ? "met" : "missed"));
+                Report.verdict(ratio <= BACKWARD_TARGET)));
     }
 
     private void integratedGradients(CausalLM model, RandomCheckpoint s) {
@@ -160,12 +122,23 @@ public final class AutogradBenchmark {
             }
         });
         double speedup = sequential.best() / batched.best();
-        line("");
-        line(fmt("### Integrated gradients, %d steps, %d-token prompt, %s", IG_STEPS, IG_PROMPT, hook));
-        line("");
-        line(fmt("- one batched forward+backward (%d rows) %.2f s, %d sequential forward+backward passes %.2f s "
+        report.section(Report.fmt("Integrated gradients, %d steps, %d-token prompt, %s", IG_STEPS, IG_PROMPT, hook));
+        report.line(Report.fmt("- one batched forward+backward (%d rows) %.2f s, %d sequential forward+backward passes %.2f s "
                         + "→ speed-up **%.2f×**; target ≥ %.1f×: %s", IG_STEPS, batched.best(), IG_STEPS,
-                sequential.best(), speedup, IG_TARGET, speedup >= IG_TARGET ? "met" : "missed"));
+                sequential.best(), speedup, IG_TARGET, Report.verdict(speedup >= IG_TARGET)));
+    }
+
+    /** The rows of {@code batch} as language-model examples whose loss covers every token. */
+    private static List<LmExample> examples(Batch batch) {
+        List<LmExample> rows = new ArrayList<>();
+        for (int r = 0; r < batch.size(); r++) {
+            int[] row = new int[batch.length()];
+            for (int j = 0; j < row.length; j++) {
+                row[j] = batch.id(r, j);
+            }
+            rows.add(new LmExample(row, 0));
+        }
+        return rows;
     }
 
     /** A field of /proc/self/status in kB (VmHWM: the peak resident set so far). */
@@ -182,15 +155,4 @@ public final class AutogradBenchmark {
         throw new IllegalStateException("/proc/self/status has no " + field);
     }
 
-    private static void progress(String step) {
-        System.err.println("bench: " + step + " (load average " + MachineInfo.loadAverage() + ")");
-    }
-
-    private void line(String s) {
-        lines.add(s);
-    }
-
-    private static String fmt(String format, Object... args) {
-        return String.format(java.util.Locale.ROOT, format, args);
-    }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -74,6 +75,26 @@ record RandomCheckpoint(int vocab, int d, int layers, int heads, int kvHeads, in
         tensors.put("lm_head.weight", normal(vocab, d));
         new SafetensorsWriter().write(dir.resolve("model.safetensors"), tensors);
         return dir;
+    }
+
+    /** A temporary folder holding this checkpoint (seed 1); closing deletes it. */
+    Scratch writeToTemp() throws IOException {
+        Path dir = Files.createTempDirectory("neurosweep-bench-model");
+        writeTo(dir, 1);
+        return new Scratch(dir);
+    }
+
+    /** A checkpoint folder in the temporary directory, deleted on close. */
+    record Scratch(Path dir) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
     }
 
     private static INDArray normal(long rows, long cols) {

@@ -1,0 +1,35 @@
+# Sourced by scripts/neurosweep and scripts/bench/*: how NeuroSweep's JVMs are started.
+#
+# nd4j_native PREFIX   sets $native (generic | avx2 | avx512: NEUROSWEEP_NATIVE, else the best build this CPU runs)
+#                      and $ext (the matching -Djavacpp.platform.extension value: "", -avx2 or -avx512); exits 2
+#                      naming PREFIX when NEUROSWEEP_NATIVE is not one of the three.
+# spark_opens          the --add-opens flags Spark needs on Java 17 (array).
+
+nd4j_native() {
+  native="${NEUROSWEEP_NATIVE:-}"
+  if [[ -z "$native" ]]; then
+    local flags
+    flags=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true)
+    if [[ "$flags" == *avx512f* && "$flags" == *avx512bw* && "$flags" == *avx512dq* && "$flags" == *avx512vl* ]]; then
+      native=avx512
+    elif [[ "$flags" == *avx2* && "$flags" == *fma* ]]; then
+      native=avx2
+    else
+      native=generic
+    fi
+  fi
+  case "$native" in
+    generic) ext="" ;;
+    avx2|avx512) ext="-$native" ;;
+    *) echo "$1: NEUROSWEEP_NATIVE must be generic, avx2 or avx512 (got '$native')" >&2; exit 2 ;;
+  esac
+}
+
+spark_opens=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false
+  -Dio.netty.tryReflectionSetAccessible=true)
