@@ -12,31 +12,17 @@ import org.apache.hadoop.fs.Path;
  * ({@link FSDataInputStream#readFully(long, byte[], int, int)}): nothing is copied to local disk, and only the requested
  * ranges travel. Each read allocates a heap buffer of the requested length.
  */
-final class HadoopFileBytes implements RandomAccessBytes {
+final class HadoopFileBytes extends FileBytes {
 
-    private final Path path;
     private final FSDataInputStream in;
-    private final long size;
 
     HadoopFileBytes(FileSystem fs, Path path) throws IOException {
-        this.path = path;
-        this.size = fs.getFileStatus(path).getLen();
+        super(path.toString(), fs.getFileStatus(path).getLen());
         this.in = fs.open(path);
     }
 
     @Override
-    public String location() {
-        return path.toString();
-    }
-
-    @Override
-    public long size() {
-        return size;
-    }
-
-    @Override
-    public ByteBuffer read(long position, int length) throws IOException {
-        RandomAccessBytes.checkRange(this, position, length);
+    ByteBuffer readInside(long position, int length) throws IOException {
         byte[] bytes = new byte[length];
         in.readFully(position, bytes, 0, length);
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);

@@ -14,13 +14,11 @@ import java.nio.file.StandardOpenOption;
  * mapped on first use. A read that straddles windows is stitched into a heap buffer; any other read is a view of the
  * mapping. Mappings are released by the garbage collector after {@link #close()}.
  */
-final class MappedFileBytes implements RandomAccessBytes {
+final class MappedFileBytes extends FileBytes {
 
     static final long DEFAULT_WINDOW_BYTES = 1L << 30;
 
-    private final Path file;
     private final FileChannel channel;
-    private final long size;
     private final long windowBytes;
     private final MappedByteBuffer[] windows;
 
@@ -30,29 +28,25 @@ final class MappedFileBytes implements RandomAccessBytes {
 
     /** {@code windowBytes} in [1, 1 GiB]; small windows let tests put tensors across window boundaries. */
     MappedFileBytes(Path file, long windowBytes) throws IOException {
+        this(file, checkedWindow(windowBytes), FileChannel.open(file, StandardOpenOption.READ));
+    }
+
+    private MappedFileBytes(Path file, long windowBytes, FileChannel channel) throws IOException {
+        super(file.toString(), channel.size());
+        this.channel = channel;
+        this.windowBytes = windowBytes;
+        this.windows = new MappedByteBuffer[Math.toIntExact((size() + windowBytes - 1) / windowBytes)];
+    }
+
+    private static long checkedWindow(long windowBytes) {
         if (windowBytes < 1 || windowBytes > DEFAULT_WINDOW_BYTES) {
             throw new IllegalArgumentException("window size " + windowBytes + " outside [1, " + DEFAULT_WINDOW_BYTES + "]");
         }
-        this.file = file;
-        this.channel = FileChannel.open(file, StandardOpenOption.READ);
-        this.size = channel.size();
-        this.windowBytes = windowBytes;
-        this.windows = new MappedByteBuffer[Math.toIntExact((size + windowBytes - 1) / windowBytes)];
+        return windowBytes;
     }
 
     @Override
-    public String location() {
-        return file.toString();
-    }
-
-    @Override
-    public long size() {
-        return size;
-    }
-
-    @Override
-    public ByteBuffer read(long position, int length) throws IOException {
-        RandomAccessBytes.checkRange(this, position, length);
+    ByteBuffer readInside(long position, int length) throws IOException {
         if (length == 0) {
             return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
         }
@@ -74,7 +68,7 @@ final class MappedFileBytes implements RandomAccessBytes {
     private synchronized MappedByteBuffer window(int w) throws IOException {
         if (windows[w] == null) {
             long start = w * windowBytes;
-            windows[w] = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min(windowBytes, size - start));
+            windows[w] = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min(windowBytes, size() - start));
         }
         return windows[w];
     }

@@ -20,12 +20,4 @@ interface RandomAccessBytes extends Closeable {
      * @throws java.io.EOFException when the range does not lie inside the file
      */
     ByteBuffer read(long position, int length) throws IOException;
-
-    /** Rejects a range outside {@code [0, size)}; for implementations. */
-    static void checkRange(RandomAccessBytes file, long position, int length) throws java.io.EOFException {
-        if (position < 0 || length < 0 || position > file.size() - length) {
-            throw new java.io.EOFException(file.location() + ": bytes [" + position + ", " + (position + length)
-                    + ") lie outside the file of " + file.size() + " bytes");
-        }
-    }
 }
