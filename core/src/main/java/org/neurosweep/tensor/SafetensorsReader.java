@@ -1,12 +1,8 @@
 package org.neurosweep.tensor;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.SortedSet;
-import java.util.TreeSet;
-import java.util.Collections;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -14,56 +10,45 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * work); files on other file systems are read with positioned reads ({@link HadoopFileBytes}). The header is read
  * and validated on open; tensor bytes are read on {@link #load}.
  */
-public final class SafetensorsReader implements TensorSource {
+public final class SafetensorsReader extends FileTensorSource<TensorInfo> {
 
-    private final RandomAccessBytes file;
     private final SafetensorsHeader header;
-    private final SortedSet<String> names;
 
-    private SafetensorsReader(RandomAccessBytes file) throws IOException {
-        this.file = file;
-        try {
-            this.header = SafetensorsHeader.read(file);
-        } catch (RuntimeException | IOException e) {
-            file.close();
-            throw e;
-        }
-        this.names = Collections.unmodifiableSortedSet(new TreeSet<>(header.tensors().keySet()));
+    private SafetensorsReader(RandomAccessBytes file, SafetensorsHeader header) {
+        super(file, header.tensors());
+        this.header = header;
     }
 
     /** Opens a local file, memory-mapped. */
     public static SafetensorsReader open(Path file) throws IOException {
-        return new SafetensorsReader(new MappedFileBytes(file));
+        return open(new MappedFileBytes(file));
     }
 
     /** Opens a local file mapped in windows of {@code windowBytes}; small windows test reads across window boundaries. */
     static SafetensorsReader open(Path file, long windowBytes) throws IOException {
-        return new SafetensorsReader(new MappedFileBytes(file, windowBytes));
+        return open(new MappedFileBytes(file, windowBytes));
     }
 
-    /** Reads from {@code file}, which this reader closes. */
+    /** Reads from {@code file}, which this reader closes (at once, when the header is not valid). */
     static SafetensorsReader open(RandomAccessBytes file) throws IOException {
-        return new SafetensorsReader(file);
-    }
-
-    @Override
-    public String location() {
-        return file.location();
-    }
-
-    @Override
-    public SortedSet<String> names() {
-        return names;
+        SafetensorsHeader header;
+        try {
+            header = SafetensorsHeader.read(file);
+        } catch (RuntimeException | IOException e) {
+            file.close();
+            throw e;
+        }
+        return new SafetensorsReader(file, header);
     }
 
     @Override
     public long[] shape(String name) {
-        return info(name).shape().clone();
+        return tensor(name).shape().clone();
     }
 
     @Override
     public DType dtype(String name) {
-        return info(name).dtype();
+        return tensor(name).dtype();
     }
 
     @Override
@@ -73,28 +58,11 @@ public final class SafetensorsReader implements TensorSource {
 
     @Override
     public INDArray load(String name, char order) {
-        TensorInfo info = info(name);
+        TensorInfo info = tensor(name);
         try {
             return TensorDecoder.decode(file, info.position(), info.dtype(), info.shape(), order);
         } catch (IOException e) {
-            throw new UncheckedIOException(location() + ": reading tensor '" + name + "' failed: " + e.getMessage(), e);
-        }
-    }
-
-    private TensorInfo info(String name) {
-        TensorInfo info = header.tensors().get(name);
-        if (info == null) {
-            throw new IllegalArgumentException(location() + ": no tensor named '" + name + "' among " + names.size());
-        }
-        return info;
-    }
-
-    @Override
-    public void close() {
-        try {
-            file.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(location() + ": close failed", e);
+            throw readFailed(name, e);
         }
     }
 }

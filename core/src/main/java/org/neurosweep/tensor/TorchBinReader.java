@@ -1,16 +1,12 @@
 package org.neurosweep.tensor;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,20 +22,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * and copied into a fresh array of the requested order. Storage bytes are read in place: memory-mapped for local files,
  * positioned reads on Hadoop file systems.
  */
-public final class TorchBinReader implements TensorSource {
+public final class TorchBinReader extends FileTensorSource<TorchTensorRef> {
 
     private static final String PICKLE = "data.pkl";
 
-    private final RandomAccessBytes file;
-    private final SortedMap<String, TorchTensorRef> tensors;
-    private final SortedSet<String> names;
     private final Map<String, ZipDirectory.Entry> storageEntries;
 
     private TorchBinReader(RandomAccessBytes file, SortedMap<String, TorchTensorRef> tensors,
                            Map<String, ZipDirectory.Entry> storageEntries) {
-        this.file = file;
-        this.tensors = Collections.unmodifiableSortedMap(tensors);
-        this.names = Collections.unmodifiableSortedSet(new TreeSet<>(tensors.keySet()));
+        super(file, tensors);
         this.storageEntries = storageEntries;
     }
 
@@ -134,16 +125,6 @@ public final class TorchBinReader implements TensorSource {
     }
 
     @Override
-    public String location() {
-        return file.location();
-    }
-
-    @Override
-    public SortedSet<String> names() {
-        return names;
-    }
-
-    @Override
     public long[] shape(String name) {
         return tensor(name).shape().clone();
     }
@@ -175,24 +156,7 @@ public final class TorchBinReader implements TensorSource {
             }
             return TensorDecoder.detachedDup(view, order);
         } catch (IOException e) {
-            throw new UncheckedIOException(location() + ": reading tensor '" + name + "' failed: " + e.getMessage(), e);
-        }
-    }
-
-    private TorchTensorRef tensor(String name) {
-        TorchTensorRef tensor = tensors.get(name);
-        if (tensor == null) {
-            throw new IllegalArgumentException(location() + ": no tensor named '" + name + "' among " + names.size());
-        }
-        return tensor;
-    }
-
-    @Override
-    public void close() {
-        try {
-            file.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(location() + ": close failed", e);
+            throw readFailed(name, e);
         }
     }
 }
