@@ -1,32 +1,18 @@
 package org.neurosweep.train;
 
 import java.util.List;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.neurosweep.autograd.Var;
 
 /** Plain stochastic gradient descent: p ← p − lr · g. */
-public final class Sgd implements Optimizer {
-
-    private final List<Var> params;
+public final class Sgd extends GradientStep {
 
     public Sgd(List<Var> params) {
-        this.params = List.copyOf(params);
+        super(params);
     }
 
     @Override
-    public void step(double learningRate) {
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            for (Var p : params) {
-                if (p.grad() != null) {
-                    p.value().subi(p.grad().mul(learningRate));
-                }
-            }
-        }
-    }
-
-    @Override
-    public List<Var> parameters() {
-        return params;
+    INDArray delta(INDArray grad, double learningRate) {
+        return grad.mul(learningRate);
     }
 }
