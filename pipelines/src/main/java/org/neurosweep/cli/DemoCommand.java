@@ -2,7 +2,6 @@ package org.neurosweep.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -38,9 +37,7 @@ final class DemoCommand implements Command {
 
     @Override
     public Set<String> valueOptions() {
-        Set<String> s = new HashSet<>(SweepSetup.OPTIONS);
-        s.add("master");
-        return s;
+        return SweepSetup.RUN_OPTIONS;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.neurosweep.cli;
 
-import java.util.HashSet;
 import java.util.Set;
 
 /** {@code neurosweep run CONF...}: runs a sweep on Spark, resuming the run if it exists. */
@@ -35,9 +34,7 @@ final class RunCommand implements Command {
 
     @Override
     public Set<String> valueOptions() {
-        Set<String> s = new HashSet<>(SweepSetup.OPTIONS);
-        s.add("master");
-        return s;
+        return SweepSetup.RUN_OPTIONS;
     }
 
     @Override

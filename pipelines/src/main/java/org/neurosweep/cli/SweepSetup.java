@@ -12,11 +12,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** The config and plan a command line names: CONF files, {@code --set}, and the shortcuts {@code --out}, {@code --run-id}. */
 final class SweepSetup {
 
     static final Set<String> OPTIONS = Set.of("set", "out", "run-id");
+
+    /** {@link #OPTIONS} and {@code --master}: the value options of the commands that run a sweep. */
+    static final Set<String> RUN_OPTIONS =
+            Stream.concat(OPTIONS.stream(), Stream.of("master")).collect(Collectors.toUnmodifiableSet());
 
     static final String OPTIONS_HELP = """
               --set KEY=VALUE  override a config key (repeatable; wins over -D and the files)
