@@ -4,16 +4,13 @@ import org.apache.spark.sql.Row;
 import org.neurosweep.job.Column;
 import org.neurosweep.job.ColumnType;
 import org.neurosweep.job.KernelFactory;
-import org.neurosweep.job.MapJob;
-import org.neurosweep.job.NeedsDataset;
-import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.jobs.HeadlineQueries;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
@@ -23,7 +20,7 @@ import static org.apache.spark.sql.functions.col;
  * the input of the logit-lens, context-mask and cross-task-patch jobs, which rebuild the same prompts from the same
  * (dataset, task, seed, shots, prompts) and so refer to the prompt ids stored here.
  */
-public final class CompositeEvalJob implements MapJob, NeedsDataset, SupportsHeadlines {
+public final class CompositeEvalJob extends CompositePromptJob implements SupportsHeadlines {
 
     static final String PROMPTS_TABLE = "p3_prompts";
     static final String ACCURACY_TABLE = "p3_accuracy";
@@ -83,16 +80,6 @@ public final class CompositeEvalJob implements MapJob, NeedsDataset, SupportsHea
     }
 
     @Override
-    public List<ParamSpec> params() {
-        return IcotParams.specs(500);
-    }
-
-    @Override
-    public Set<String> formats() {
-        return CompositeInputs.FORMATS;
-    }
-
-    @Override
     public KernelFactory kernels() {
         return new CompositeEvalKernel.Factory();
     }
@@ -100,8 +87,8 @@ public final class CompositeEvalJob implements MapJob, NeedsDataset, SupportsHea
     /** Mean few-shot and zero-shot y_t accuracy per model, dataset and part, over tasks and seeds. */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<Row> rows = tables.table(ACCURACY_TABLE).groupBy("model_id", "dataset", "part", "kind")
-                .agg(avg(col("acc_yt")), avg(col("acc_t1"))).orderBy("model_id", "dataset", "part", "kind").collectAsList();
+        List<Row> rows = HeadlineQueries.grouped(tables.table(ACCURACY_TABLE), List.of("model_id", "dataset", "part", "kind"),
+                avg(col("acc_yt")), avg(col("acc_t1")));
         return rows.stream().map(r -> String.format(Locale.ROOT, "%s on %s, %s %s: acc y_t %.3f%s", r.getString(0),
                 r.getString(1), r.getString(2), r.getString(3), r.getDouble(4),
                 r.isNullAt(5) ? "" : String.format(Locale.ROOT, ", t1 %.3f", r.getDouble(5)))).toList();

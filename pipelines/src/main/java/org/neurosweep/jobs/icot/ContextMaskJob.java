@@ -3,8 +3,6 @@ package org.neurosweep.jobs.icot;
 import org.neurosweep.job.Column;
 import org.neurosweep.job.ColumnType;
 import org.neurosweep.job.KernelFactory;
-import org.neurosweep.job.MapJob;
-import org.neurosweep.job.NeedsDataset;
 import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsHeadlines;
@@ -13,17 +11,14 @@ import org.neurosweep.job.TableSchema;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
 
 /**
  * Layer-from context masking (methods-interp.md §3.1, {@code attn} type): the demonstrations of each composite
  * few-shot prompt are masked from layer ℓ on, and y_t, t1 and t2 first-token accuracy is measured per ℓ — the
  * X-shaped crossing of the t1 and y_t curves. ℓ = L (the row with {@code masked = false}) is the unmasked run.
  */
-public final class ContextMaskJob implements MapJob, NeedsDataset, SupportsHeadlines {
+public final class ContextMaskJob extends CompositePromptJob implements SupportsHeadlines {
 
     static final String TABLE = "p3_masking";
     static final String LAYERS_FROM = "layers-from";
@@ -59,16 +54,9 @@ public final class ContextMaskJob implements MapJob, NeedsDataset, SupportsHeadl
     }
 
     @Override
-    public List<ParamSpec> params() {
-        List<ParamSpec> specs = new ArrayList<>(IcotParams.specs(500));
-        specs.add(ParamSpec.of(LAYERS_FROM, ParamType.INT_LIST, List.of(),
+    List<ParamSpec> ownParams() {
+        return List.of(ParamSpec.of(LAYERS_FROM, ParamType.INT_LIST, List.of(),
                 "masking layers ℓ to run (0..L, L = unmasked); empty = all of 0..L"));
-        return specs;
-    }
-
-    @Override
-    public Set<String> formats() {
-        return CompositeInputs.FORMATS;
     }
 
     @Override
@@ -81,8 +69,7 @@ public final class ContextMaskJob implements MapJob, NeedsDataset, SupportsHeadl
     public List<String> headlines(TableReader tables) {
         List<String> out = new ArrayList<>();
         for (String target : List.of("yt", "t1")) {
-            out.addAll(Curves.lines(tables.table(TABLE).groupBy("model_id", "dataset", "layer_from")
-                    .agg(avg(col("acc_" + target))).orderBy("model_id", "dataset", "layer_from").collectAsList(), 2,
+            out.addAll(Curves.meanCurves(tables.table(TABLE), "layer_from", "acc_" + target,
                     "acc " + target + " masked from layer 0..L ="));
         }
         return out;

@@ -4,18 +4,15 @@ import org.apache.spark.sql.Row;
 import org.neurosweep.job.Column;
 import org.neurosweep.job.ColumnType;
 import org.neurosweep.job.KernelFactory;
-import org.neurosweep.job.MapJob;
-import org.neurosweep.job.NeedsDataset;
 import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.jobs.HeadlineQueries;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
@@ -26,7 +23,7 @@ import static org.apache.spark.sql.functions.max;
  * normalised strength S(l) = (acc_patch − acc_0) / (acc_ICL − acc_0) per layer shows whether the composite vector
  * carries both steps, and at which depth.
  */
-public final class CrossTaskPatchJob implements MapJob, NeedsDataset, SupportsHeadlines {
+public final class CrossTaskPatchJob extends CompositePromptJob implements SupportsHeadlines {
 
     static final String TABLE = "p3_patching";
     static final String VECTORS_TABLE = "p3_task_vectors";
@@ -77,18 +74,12 @@ public final class CrossTaskPatchJob implements MapJob, NeedsDataset, SupportsHe
     }
 
     @Override
-    public List<ParamSpec> params() {
-        List<ParamSpec> specs = new ArrayList<>(IcotParams.specs(500));
-        specs.add(ParamSpec.of(VECTOR_PROMPTS, ParamType.INT, 100, "composite few-shot prompts averaged into the task vector"));
-        specs.add(ParamSpec.of(TRAIN_FRACTION, ParamType.DOUBLE, 0.3,
-                "share of each file's records in the train part (task-vector prompts); the rest is the validation part"));
-        specs.add(ParamSpec.of(STORE_VECTORS, ParamType.BOOLEAN, false, "also write θ to p3_task_vectors"));
-        return specs;
-    }
-
-    @Override
-    public Set<String> formats() {
-        return CompositeInputs.FORMATS;
+    List<ParamSpec> ownParams() {
+        return List.of(
+                ParamSpec.of(VECTOR_PROMPTS, ParamType.INT, 100, "composite few-shot prompts averaged into the task vector"),
+                ParamSpec.of(TRAIN_FRACTION, ParamType.DOUBLE, 0.3,
+                        "share of each file's records in the train part (task-vector prompts); the rest is the validation part"),
+                ParamSpec.of(STORE_VECTORS, ParamType.BOOLEAN, false, "also write θ to p3_task_vectors"));
     }
 
     @Override
@@ -99,9 +90,8 @@ public final class CrossTaskPatchJob implements MapJob, NeedsDataset, SupportsHe
     /** Per model, task and step: the best strength and its layer (seed 0 and others pooled by max). */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<Row> rows = tables.table(TABLE).where(col("strength").isNotNull())
-                .groupBy("model_id", "task", "subtask").agg(max(col("strength")))
-                .orderBy("model_id", "task", "subtask").collectAsList();
+        List<Row> rows = HeadlineQueries.grouped(tables.table(TABLE).where(col("strength").isNotNull()),
+                List.of("model_id", "task", "subtask"), max(col("strength")));
         return rows.stream().map(r -> String.format(Locale.ROOT, "%s %s %s: max strength %.3f", r.getString(0),
                 r.getString(1), r.getString(2), r.getDouble(3))).toList();
     }

@@ -3,8 +3,6 @@ package org.neurosweep.jobs.icot;
 import org.neurosweep.job.Column;
 import org.neurosweep.job.ColumnType;
 import org.neurosweep.job.KernelFactory;
-import org.neurosweep.job.MapJob;
-import org.neurosweep.job.NeedsDataset;
 import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsHeadlines;
@@ -13,9 +11,7 @@ import org.neurosweep.job.TableSchema;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 
 /**
@@ -24,7 +20,7 @@ import static org.apache.spark.sql.functions.col;
  * the top-k decoded tokens; per layer, top-1 accuracy and MRR. The projection divides by the final layer's RMS s*
  * ({@code final_scale}); {@code per_layer_norm} is the flagged common variant. Dense and MoE models alike.
  */
-public final class LogitLensJob implements MapJob, NeedsDataset, SupportsHeadlines {
+public final class LogitLensJob extends CompositePromptJob implements SupportsHeadlines {
 
     static final String DECODING_TABLE = "p3_decoding";
     static final String TARGETS_TABLE = "p3_lens_targets";
@@ -88,23 +84,17 @@ public final class LogitLensJob implements MapJob, NeedsDataset, SupportsHeadlin
     }
 
     @Override
-    public List<ParamSpec> params() {
-        List<ParamSpec> specs = new ArrayList<>(IcotParams.specs(500));
-        specs.add(ParamSpec.of(NORMS, ParamType.STRING_LIST, List.of("final_scale"),
-                "lens normalisations: final_scale (the papers'), per_layer_norm (flagged variant)"));
-        specs.add(ParamSpec.of(COMPONENTS, ParamType.STRING_LIST, List.of("resid_post"),
-                "projected vectors per layer: resid_post, attn_out, mlp_out (the paper's 'both' = attn_out and mlp_out)"));
-        specs.add(ParamSpec.of(POSITIONS, ParamType.INT_LIST, List.of(-1),
-                "positions of interest counted from the prompt's end (-1 = the last token)"));
-        specs.add(ParamSpec.of(TOP_K, ParamType.INT, 10, "decoded tokens per reading in p3_lens_topk"));
-        specs.add(ParamSpec.of(PER_EXAMPLE, ParamType.BOOLEAN, true,
-                "write the per-prompt tables p3_lens_targets and p3_lens_topk (p3_decoding is always written)"));
-        return specs;
-    }
-
-    @Override
-    public Set<String> formats() {
-        return CompositeInputs.FORMATS;
+    List<ParamSpec> ownParams() {
+        return List.of(
+                ParamSpec.of(NORMS, ParamType.STRING_LIST, List.of("final_scale"),
+                        "lens normalisations: final_scale (the papers'), per_layer_norm (flagged variant)"),
+                ParamSpec.of(COMPONENTS, ParamType.STRING_LIST, List.of("resid_post"),
+                        "projected vectors per layer: resid_post, attn_out, mlp_out (the paper's 'both' = attn_out and mlp_out)"),
+                ParamSpec.of(POSITIONS, ParamType.INT_LIST, List.of(-1),
+                        "positions of interest counted from the prompt's end (-1 = the last token)"),
+                ParamSpec.of(TOP_K, ParamType.INT, 10, "decoded tokens per reading in p3_lens_topk"),
+                ParamSpec.of(PER_EXAMPLE, ParamType.BOOLEAN, true,
+                        "write the per-prompt tables p3_lens_targets and p3_lens_topk (p3_decoding is always written)"));
     }
 
     @Override
@@ -117,10 +107,9 @@ public final class LogitLensJob implements MapJob, NeedsDataset, SupportsHeadlin
     public List<String> headlines(TableReader tables) {
         List<String> out = new ArrayList<>();
         for (String target : List.of("yt", "t1")) {
-            out.addAll(Curves.lines(tables.table(DECODING_TABLE).where(col("component").equalTo("resid_post")
-                            .and(col("position").equalTo(-1)).and(col("norm").equalTo("final_scale")))
-                    .groupBy("model_id", "dataset", "layer").agg(avg(col("mrr_" + target)))
-                    .orderBy("model_id", "dataset", "layer").collectAsList(), 2, "lens MRR " + target + " at layers 0..L-1 ="));
+            out.addAll(Curves.meanCurves(tables.table(DECODING_TABLE).where(col("component").equalTo("resid_post")
+                            .and(col("position").equalTo(-1)).and(col("norm").equalTo("final_scale"))),
+                    "layer", "mrr_" + target, "lens MRR " + target + " at layers 0..L-1 ="));
         }
         return out;
     }

@@ -11,6 +11,7 @@ import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.jobs.HeadlineQueries;
 
 import java.util.List;
 import java.util.Locale;
@@ -122,8 +123,8 @@ public final class TraceDecodeJob implements MapJob, NeedsDataset, SupportsHeadl
     /** Per model and masking layer: generations stored and the mean best keyword rank at the last lens layer. */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<Row> rows = tables.table(GENERATIONS_TABLE).groupBy("model_id", "mask_range", "layer_from")
-                .agg(count("*"), avg(col("n_new_tokens"))).orderBy("model_id", "mask_range", "layer_from").collectAsList();
+        List<Row> rows = HeadlineQueries.grouped(tables.table(GENERATIONS_TABLE), List.of("model_id", "mask_range", "layer_from"),
+                count("*"), avg(col("n_new_tokens")));
         return rows.stream().map(r -> String.format(Locale.ROOT,
                 "%s, %s masked from layer %d: %d generations stored for judging, %.1f tokens on average",
                 r.getString(0), r.getString(1), r.getInt(2), r.getLong(3), r.getDouble(4))).toList();

@@ -19,6 +19,7 @@ import org.neurosweep.job.SupportsCheckpointSeries;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.jobs.HeadlineQueries;
 
 /**
  * {@code mlama-probe}: factual probing on mLAMA-layout data (methods-probing.md 2(b) B3; fixtures README for the
@@ -75,11 +76,10 @@ public final class MlamaProbeJob implements MapJob, NeedsDataset, SupportsCheckp
     /** Accuracy per model, mode and language, and each language's gap to English when English was probed. */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<Row> rows = tables.table(ACCURACY)
-                .withColumn("model", concat_ws("@", col("model_id"), col("checkpoint")))
-                .groupBy("model", "mode", "language")
-                .agg(sum(col("n_correct")).divide(sum(col("n_facts"))).as("accuracy"), sum(col("n_facts")).as("facts"))
-                .orderBy("model", "mode", "language").collectAsList();
+        List<Row> rows = HeadlineQueries.grouped(
+                tables.table(ACCURACY).withColumn("model", concat_ws("@", col("model_id"), col("checkpoint"))),
+                List.of("model", "mode", "language"),
+                sum(col("n_correct")).divide(sum(col("n_facts"))).as("accuracy"), sum(col("n_facts")).as("facts"));
         Map<String, Double> english = new HashMap<>();
         rows.stream().filter(r -> r.getString(2).equals("en"))
                 .forEach(r -> english.put(r.getString(0) + " " + r.getString(1), r.getDouble(3)));
