@@ -47,6 +47,11 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
     private static final Column KIND = Column.required("benchmark_kind", ColumnType.STRING,
             "perplexity | probe | instruction | multiple_choice: how the benchmark is scored");
 
+    /** The columns that name a curve of eval_task_scores in the driver summaries. */
+    private static final Column BENCHMARK = Column.required("benchmark", ColumnType.STRING, "the dataset");
+    private static final Column SCORED_SUBTASK = Column.required("subtask", ColumnType.STRING, "as in eval_task_scores");
+    private static final Column SCORED_METRIC = Column.required("metric", ColumnType.STRING, "as in eval_task_scores");
+
     static final TableSchema ITEM_TABLE = TableSchema.of(ITEMS,
             "one row per evaluated item (text line, fact, instruction, question) and checkpoint; example_id = line number "
                     + "or fact uuid or instruction id",
@@ -79,10 +84,7 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
             "driver summary, one row per series, benchmark, subtask and metric: the shape of its curve (step A4); "
                     + "y = normalized_value, or -value for metrics where lower is better",
             Column.required("series", ColumnType.STRING, "the checkpoint series (model_id of the evaluated rows)"),
-            Column.required("benchmark", ColumnType.STRING, "the dataset"),
-            GROUP,
-            Column.required("subtask", ColumnType.STRING, "as in eval_task_scores"),
-            Column.required("metric", ColumnType.STRING, "as in eval_task_scores"),
+            BENCHMARK, GROUP, SCORED_SUBTASK, SCORED_METRIC,
             Column.required("progress_unit", ColumnType.STRING, "tokens (tokens-per-step set) or steps"),
             Column.required("n_checkpoints", ColumnType.INT, "points on the curve"),
             Column.required("first_progress", ColumnType.DOUBLE, "progress of the first checkpoint"),
@@ -112,9 +114,7 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
     static final TableSchema ALIGNMENT_TABLE = TableSchema.of(ALIGNMENT,
             "driver summary, one row per benchmark, subtask, metric, pair of series and alignment (step A7): how alike "
                     + "the min-max normalised curves of two runs are",
-            Column.required("benchmark", ColumnType.STRING, "the dataset"),
-            Column.required("subtask", ColumnType.STRING, "as in eval_task_scores"),
-            Column.required("metric", ColumnType.STRING, "as in eval_task_scores"),
+            BENCHMARK, SCORED_SUBTASK, SCORED_METRIC,
             Column.required("series_a", ColumnType.STRING, "first series"),
             Column.required("series_b", ColumnType.STRING, "second series"),
             Column.required("alignment", ColumnType.STRING, "fraction (progress / the series' last checkpoint) | tokens (raw progress)"),
