@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurosweep.exec.SweepResult;
 import org.neurosweep.methods.probe.WorldEval;
-import org.neurosweep.sweep.SweepPlan;
+import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testjobs.TestSweeps;
 import org.neurosweep.testutil.RepoPaths;
 
@@ -37,14 +37,11 @@ class CheckpointEvalJobTest {
 
     @TempDir
     static Path dir;
-    private static TestSweeps sweeps;
-    private static SweepPlan plan;
-    private static SweepResult result;
+    private static SweepRun sweep;
 
     @BeforeAll
     static void runSweep() throws Exception {
-        sweeps = new TestSweeps(dir);
-        Path conf = sweeps.conf("dynamics.conf", """
+        sweep = SweepRun.of(dir, "dynamics.conf", """
                 sweep {
                   name = dynamics
                   checkpoints {
@@ -63,19 +60,17 @@ class CheckpointEvalJobTest {
                 """.formatted(RepoPaths.world(EARLY.get(0)), RepoPaths.world(EARLY.get(1)), RepoPaths.world(LATE.get(0)),
                 RepoPaths.world(LATE.get(1)), RepoPaths.dataset("world/pretrain.txt"), LINES,
                 RepoPaths.dataset("world/mlama"), RepoPaths.dataset("world/instruct.jsonl"),
-                RepoPaths.dataset("world/world_mc.jsonl"), QUESTIONS));
-        plan = TestSweeps.plan(List.of(new CheckpointEvalJob()), conf);
-        result = TestSweeps.run(plan);
+                RepoPaths.dataset("world/world_mc.jsonl"), QUESTIONS), List.of(new CheckpointEvalJob()));
     }
 
     @Test
     void everyUnitAndTheSummaryCommitOnceAndAResumeSkipsThem() throws Exception {
-        assertEquals(4 * 4 + 1, result.committed(), "4 checkpoints x 4 benchmarks, and the driver summary");
-        assertEquals(0, result.failed());
-        SweepResult again = TestSweeps.run(plan);
+        assertEquals(4 * 4 + 1, sweep.result().committed(), "4 checkpoints x 4 benchmarks, and the driver summary");
+        assertEquals(0, sweep.result().failed());
+        SweepResult again = TestSweeps.run(sweep.plan());
         assertEquals(0, again.committed());
         assertEquals(4 * 4 + 1, again.alreadyCommitted());
-        assertEquals(1, sweeps.table(CheckpointEvalJob.LEAD_LAG).select("unit_id").distinct().count());
+        assertEquals(1, sweep.table(CheckpointEvalJob.LEAD_LAG).select("unit_id").distinct().count());
     }
 
     @Test
@@ -102,7 +97,7 @@ class CheckpointEvalJobTest {
 
     @Test
     void aggregatesFollowFromTheItems() {
-        Dataset<Row> items = sweeps.table(CheckpointEvalJob.ITEMS);
+        Dataset<Row> items = sweep.table(CheckpointEvalJob.ITEMS);
         for (String checkpoint : concat(EARLY, LATE)) {
             Row lines = items.where(col("checkpoint").equalTo(checkpoint).and(col("dataset").equalTo("heldout")))
                     .agg(sum("nll"), sum("tokens"), count("*")).first();
@@ -122,33 +117,33 @@ class CheckpointEvalJobTest {
 
     @Test
     void summaryCoversEveryCurveGroupPairAndSeriesPair() {
-        long curves = sweeps.table(CheckpointEvalJob.SCORES).select("model_id", "dataset", "subtask", "metric").distinct().count();
-        Dataset<Row> features = sweeps.table(CheckpointEvalJob.FEATURES);
+        long curves = sweep.table(CheckpointEvalJob.SCORES).select("model_id", "dataset", "subtask", "metric").distinct().count();
+        Dataset<Row> features = sweep.table(CheckpointEvalJob.FEATURES);
         assertEquals(curves, features.count());
         assertEquals(0, features.where("n_checkpoints != 2 or progress_unit != 'tokens'").count());
         assertTrue(features.where("phase_label not in ('early', 'mid', 'late', 'flat')").isEmpty());
         Row ppl = features.where("series = 'early' and benchmark = 'heldout' and metric = 'mean_nll'").first();
         assertEquals(500.0 * 8192, ppl.getDouble(ppl.fieldIndex("last_progress")));
 
-        Dataset<Row> lags = sweeps.table(CheckpointEvalJob.LEAD_LAG);
+        Dataset<Row> lags = sweep.table(CheckpointEvalJob.LEAD_LAG);
         assertEquals(2 * 6, lags.count(), "two series x pairs of the four capability groups");
         assertEquals(lags.count(), lags.where("best_lag is null").count(), "two checkpoints are too few for a lag");
 
-        Dataset<Row> alignment = sweeps.table(CheckpointEvalJob.ALIGNMENT);
-        long shared = sweeps.table(CheckpointEvalJob.SCORES).select("dataset", "subtask", "metric").distinct().count();
+        Dataset<Row> alignment = sweep.table(CheckpointEvalJob.ALIGNMENT);
+        long shared = sweep.table(CheckpointEvalJob.SCORES).select("dataset", "subtask", "metric").distinct().count();
         assertEquals(shared, alignment.count(), "one fraction alignment per metric; the token ranges do not overlap");
         assertEquals(0, alignment.where("alignment != 'fraction' or progress_from != 0.5 or progress_to != 1.0").count());
     }
 
     @Test
     void headlinesFollowEachSeries() {
-        List<String> lines = new CheckpointEvalJob().headlines(sweeps::table);
+        List<String> lines = new CheckpointEvalJob().headlines(sweep::table);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("early heldout perplexity by step: 250=")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("late facts accuracy by step: 1000=")), lines.toString());
     }
 
     private static Dataset<Row> scores(String checkpoint, String dataset) {
-        return sweeps.table(CheckpointEvalJob.SCORES).where(col("checkpoint").equalTo(checkpoint)
+        return sweep.table(CheckpointEvalJob.SCORES).where(col("checkpoint").equalTo(checkpoint)
                 .and(col("dataset").equalTo(dataset)));
     }
 

@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.neurosweep.exec.SweepResult;
-import org.neurosweep.testjobs.TestSweeps;
+import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testutil.RepoPaths;
 
 import java.nio.file.Path;
@@ -28,25 +27,23 @@ class PerplexityJobTest {
      */
     @Test
     void matchesTheReferencePerplexityOfTheDenseModel() throws Exception {
-        TestSweeps sweeps = new TestSweeps(dir);
-        Path conf = sweeps.conf("ppl.conf", """
+        SweepRun sweep = SweepRun.of(dir, "ppl.conf", """
                 sweep {
                   name = ppl
                   models { dense { path = "%s" } }
                   datasets { pretrain { format = text, path = "%s", shards = 4, max-records = 500 } }
                   jobs = [ { job = perplexity, models = [dense], datasets = [pretrain] } ]
                 }
-                """.formatted(RepoPaths.world("dense"), RepoPaths.dataset("world/pretrain.txt")));
-        SweepResult result = TestSweeps.run(TestSweeps.plan(List.of(new PerplexityJob()), conf));
-        assertEquals(4, result.committed());
-        assertEquals(1, result.modelLoads(), "one executor x one model");
-        Row totals = sweeps.table(PerplexityJob.TABLE).agg(sum(col("nll")), sum(col("tokens")), org.apache.spark.sql.functions.count("*")).first();
+                """.formatted(RepoPaths.world("dense"), RepoPaths.dataset("world/pretrain.txt")), List.of(new PerplexityJob()));
+        assertEquals(4, sweep.result().committed());
+        assertEquals(1, sweep.result().modelLoads(), "one executor x one model");
+        Row totals = sweep.table(PerplexityJob.TABLE).agg(sum(col("nll")), sum(col("tokens")), org.apache.spark.sql.functions.count("*")).first();
         assertEquals(2000L, totals.getLong(2));
         double perplexity = Math.exp(totals.getDouble(0) / totals.getLong(1));
         double reference = new ObjectMapper().readTree(RepoPaths.world("eval").resolve("eval-dense.json").toFile())
                 .get("pretrain_text_ppl_first2000_lines").asDouble();
         assertEquals(reference, perplexity, 1e-4 * reference, "perplexity over the first 2000 lines");
-        Row manifest = sweeps.table("manifest").agg(sum(col("model_loaded").cast("int")), org.apache.spark.sql.functions.min("micro_batch")).first();
+        Row manifest = sweep.table("manifest").agg(sum(col("model_loaded").cast("int")), org.apache.spark.sql.functions.min("micro_batch")).first();
         assertEquals(1L, manifest.getLong(0), "the manifest counts the same single load");
         assertTrue(manifest.getInt(1) >= 1, "the kernel chose a micro-batch from the memory budget");
     }

@@ -5,8 +5,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.neurosweep.exec.SweepResult;
-import org.neurosweep.testjobs.TestSweeps;
+import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testutil.RepoPaths;
 
 import java.nio.file.Path;
@@ -32,13 +31,11 @@ class IcotJobsTest {
 
     @TempDir
     static Path dir;
-    private static TestSweeps sweeps;
-    private static SweepResult result;
+    private static SweepRun sweep;
 
     @BeforeAll
     static void runSweep() throws Exception {
-        sweeps = new TestSweeps(dir);
-        Path conf = sweeps.conf("icot.conf", """
+        sweep = SweepRun.of(dir, "icot.conf", """
                 sweep {
                   name = icot
                   models { dense { path = "%s" } }
@@ -59,22 +56,21 @@ class IcotJobsTest {
                 }
                 """.formatted(RepoPaths.world("dense"), RepoPaths.dataset("world/composite.jsonl"), TASKS,
                 RepoPaths.dataset("internal-cot/2024_trace_evaluation.jsonl"), TRACE_ITEMS, PROMPTS, PROMPTS, PROMPTS,
-                PROMPTS, LAYERS));
-        result = TestSweeps.run(TestSweeps.plan(List.of(new CompositeEvalJob(), new ContextMaskJob(), new LogitLensJob(),
-                new CrossTaskPatchJob(), new TraceDecodeJob()), conf));
+                PROMPTS, LAYERS), List.of(new CompositeEvalJob(), new ContextMaskJob(), new LogitLensJob(),
+                new CrossTaskPatchJob(), new TraceDecodeJob()));
     }
 
     @Test
     void everyUnitCommits() {
-        assertEquals(5, result.committed());
-        assertEquals(1, result.modelLoads(), "the five jobs share one load of the model");
+        assertEquals(5, sweep.result().committed());
+        assertEquals(1, sweep.result().modelLoads(), "the five jobs share one load of the model");
     }
 
     @Test
     void compositeEvalScoresEveryPartAndKind() {
-        Dataset<Row> prompts = sweeps.table(CompositeEvalJob.PROMPTS_TABLE);
+        Dataset<Row> prompts = sweep.table(CompositeEvalJob.PROMPTS_TABLE);
         assertEquals(TASKS * 3 * 2 * PROMPTS, prompts.count(), "tasks x parts x kinds x prompts");
-        Dataset<Row> accuracy = sweeps.table(CompositeEvalJob.ACCURACY_TABLE);
+        Dataset<Row> accuracy = sweep.table(CompositeEvalJob.ACCURACY_TABLE);
         assertEquals(TASKS * 3 * 2, accuracy.count());
         // the accuracy table is the mean of the per-prompt hits
         List<Row> joined = prompts.groupBy("task", "part", "kind").agg(avg(when(col("hit_yt"), 1.0).otherwise(0.0)).as("mean_hit"))
@@ -90,10 +86,10 @@ class IcotJobsTest {
 
     @Test
     void maskingFromLayerLReproducesTheFewShotAccuracy() {
-        Dataset<Row> masking = sweeps.table(ContextMaskJob.TABLE);
+        Dataset<Row> masking = sweep.table(ContextMaskJob.TABLE);
         assertEquals(TASKS * (LAYERS + 1), masking.count(), "ℓ = 0..L per task");
         List<Row> rows = masking.where(col("layer_from").equalTo(LAYERS))
-                .join(sweeps.table(CompositeEvalJob.ACCURACY_TABLE).where(col("part").equalTo("composite").and(col("kind").equalTo("icl")))
+                .join(sweep.table(CompositeEvalJob.ACCURACY_TABLE).where(col("part").equalTo("composite").and(col("kind").equalTo("icl")))
                         .select(col("task"), col("acc_yt").as("icl_yt"), col("mrr_yt").as("icl_mrr")), "task")
                 .select("masked", "acc_yt", "icl_yt", "mrr_yt", "icl_mrr").collectAsList();
         assertEquals(TASKS, rows.size());
@@ -106,22 +102,22 @@ class IcotJobsTest {
 
     @Test
     void theLensAtTheLastLayerIsTheModelsPrediction() {
-        List<Row> rows = sweeps.table(LogitLensJob.TARGETS_TABLE)
+        List<Row> rows = sweep.table(LogitLensJob.TARGETS_TABLE)
                 .where(col("layer").equalTo(LAYERS - 1).and(col("target").equalTo("yt")))
-                .join(sweeps.table(CompositeEvalJob.PROMPTS_TABLE).where(col("part").equalTo("composite").and(col("kind").equalTo("icl")))
+                .join(sweep.table(CompositeEvalJob.PROMPTS_TABLE).where(col("part").equalTo("composite").and(col("kind").equalTo("icl")))
                         .select(col("task"), col("prompt_id"), col("rank_yt"), col("predicted_token")), new String[] {"task", "prompt_id"})
                 .select("rank", "rank_yt", "norm").collectAsList();
         assertEquals(TASKS * PROMPTS * 2, rows.size(), "both norms");
         for (Row r : rows) {
             assertEquals(r.getInt(1), r.getInt(0), "lens rank at the last layer = the model's rank (" + r.getString(2) + ")");
         }
-        assertEquals(TASKS * PROMPTS * LAYERS * 2, sweeps.table(LogitLensJob.TOPK_TABLE).count());
-        assertEquals(TASKS * LAYERS * 2, sweeps.table(LogitLensJob.DECODING_TABLE).count());
+        assertEquals(TASKS * PROMPTS * LAYERS * 2, sweep.table(LogitLensJob.TOPK_TABLE).count());
+        assertEquals(TASKS * LAYERS * 2, sweep.table(LogitLensJob.DECODING_TABLE).count());
     }
 
     @Test
     void patchingReportsTheNormalisedStrengthPerLayer() {
-        Dataset<Row> patching = sweeps.table(CrossTaskPatchJob.TABLE);
+        Dataset<Row> patching = sweep.table(CrossTaskPatchJob.TABLE);
         assertEquals(TASKS * 2 * LAYERS, patching.count(), "tasks x steps x layers");
         for (Row r : patching.select("acc_icl", "acc_zero", "acc_patched", "strength").collectAsList()) {
             if (r.getDouble(0) == r.getDouble(1)) {
@@ -130,7 +126,7 @@ class IcotJobsTest {
                 assertEquals((r.getDouble(2) - r.getDouble(1)) / (r.getDouble(0) - r.getDouble(1)), r.getDouble(3), 1e-12);
             }
         }
-        List<Row> vectors = sweeps.table(CrossTaskPatchJob.VECTORS_TABLE).select("vector", "n_prompts").collectAsList();
+        List<Row> vectors = sweep.table(CrossTaskPatchJob.VECTORS_TABLE).select("vector", "n_prompts").collectAsList();
         assertEquals(TASKS * LAYERS, vectors.size());
         assertEquals(128, vectors.get(0).getList(0).size(), "d floats");
         assertEquals(3, vectors.get(0).getInt(1));
@@ -138,7 +134,7 @@ class IcotJobsTest {
 
     @Test
     void traceDecodeStoresGenerationsAndKeywordRanks() {
-        Dataset<Row> generations = sweeps.table(TraceDecodeJob.GENERATIONS_TABLE);
+        Dataset<Row> generations = sweep.table(TraceDecodeJob.GENERATIONS_TABLE);
         assertEquals(TRACE_ITEMS * 2, generations.count(), "items x masking layers {0, L}");
         for (Row r : generations.select("span_start", "span_end", "prompt_tokens", "n_new_tokens", "constraint_types")
                 .collectAsList()) {
@@ -146,7 +142,7 @@ class IcotJobsTest {
             assertTrue(r.getInt(3) >= 1 && r.getInt(3) <= 3);
             assertTrue(r.getList(4).containsAll(List.of("包含约束", "输出格式约束", "语气风格约束")), "the paper's subset");
         }
-        Dataset<Row> lens = sweeps.table(TraceDecodeJob.LENS_TABLE);
+        Dataset<Row> lens = sweep.table(TraceDecodeJob.LENS_TABLE);
         long constraints = generations.where(col("layer_from").equalTo(0)).select(org.apache.spark.sql.functions.size(col("constraints")))
                 .collectAsList().stream().mapToLong(r -> r.getInt(0)).sum();
         assertEquals(constraints * 2 * LAYERS, lens.count(), "constraints x masking layers x lens layers");
@@ -155,13 +151,13 @@ class IcotJobsTest {
 
     @Test
     void headlinesPrintLayerCurves() {
-        List<String> masking = new ContextMaskJob().headlines(sweeps::table);
+        List<String> masking = new ContextMaskJob().headlines(sweep::table);
         assertEquals(2, masking.size(), "y_t and t1 curves of the one model");
         assertEquals(LAYERS + 1, masking.get(0).substring(masking.get(0).indexOf('=') + 1).trim().split(" ").length,
                 masking.get(0));
-        List<String> lens = new LogitLensJob().headlines(sweeps::table);
+        List<String> lens = new LogitLensJob().headlines(sweep::table);
         assertEquals(LAYERS, lens.get(0).substring(lens.get(0).indexOf('=') + 1).trim().split(" ").length, lens.get(0));
-        assertEquals(6, new CompositeEvalJob().headlines(sweeps::table).size(), "composite, s1, s2 x icl, zero");
-        assertTrue(new TraceDecodeJob().headlines(sweeps::table).get(0).contains("2 generations"));
+        assertEquals(6, new CompositeEvalJob().headlines(sweep::table).size(), "composite, s1, s2 x icl, zero");
+        assertTrue(new TraceDecodeJob().headlines(sweep::table).get(0).contains("2 generations"));
     }
 }

@@ -14,9 +14,8 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.neurosweep.exec.SweepResult;
 import org.neurosweep.methods.probe.WorldEval;
-import org.neurosweep.testjobs.TestSweeps;
+import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testutil.RepoPaths;
 
 /**
@@ -32,13 +31,11 @@ class ProbeJobsTest {
 
     @TempDir
     static Path dir;
-    private static TestSweeps sweeps;
-    private static SweepResult result;
+    private static SweepRun sweep;
 
     @BeforeAll
     static void runSweep() throws Exception {
-        sweeps = new TestSweeps(dir);
-        Path conf = sweeps.conf("probe.conf", """
+        sweep = SweepRun.of(dir, "probe.conf", """
                 sweep {
                   name = probe
                   models { small { path = "%s" } }
@@ -59,23 +56,22 @@ class ProbeJobsTest {
                   ]
                 }
                 """.formatted(RepoPaths.world(MODEL), RepoPaths.dataset("world/mlama"), RepoPaths.dataset("world/mlama"),
-                RANKED_FACTS, RepoPaths.dataset("world"), RepoPaths.dataset("world")));
-        result = TestSweeps.run(TestSweeps.plan(List.of(new MlamaProbeJob(), new Lrp2Job()), conf));
+                RANKED_FACTS, RepoPaths.dataset("world"), RepoPaths.dataset("world")), List.of(new MlamaProbeJob(), new Lrp2Job()));
     }
 
     @Test
     void everyUnitButTheShardedLrp2Commits() {
-        assertEquals(2 + 1 + 1, result.committed(), "two probe shards, one ranked probe, one lrp2");
-        assertEquals(2, result.failed(), "lrp2 refuses each shard of a sharded dataset");
-        assertTrue(result.failures().get(0).error().contains("shards = 1"), result.failures().get(0).error());
+        assertEquals(2 + 1 + 1, sweep.result().committed(), "two probe shards, one ranked probe, one lrp2");
+        assertEquals(2, sweep.result().failed(), "lrp2 refuses each shard of a sharded dataset");
+        assertTrue(sweep.result().failures().get(0).error().contains("shards = 1"), sweep.result().failures().get(0).error());
     }
 
     @Test
     void exactMatchShardsAddUpToTheEvalFile() {
-        Dataset<Row> items = sweeps.table(MlamaProbeJob.ITEMS).where("mode = 'exact-match'");
+        Dataset<Row> items = sweep.table(MlamaProbeJob.ITEMS).where("mode = 'exact-match'");
         assertEquals(4 * 4 * 60, items.count(), "4 languages x 4 relations x 60 countries");
         assertEquals(items.count(), items.select("uuid", "language").distinct().count(), "each fact once across shards");
-        List<Row> cells = sweeps.table(MlamaProbeJob.ACCURACY).where("mode = 'exact-match'")
+        List<Row> cells = sweep.table(MlamaProbeJob.ACCURACY).where("mode = 'exact-match'")
                 .groupBy("language", "relation", "seen_in_pretraining")
                 .agg(sum(col("n_correct")).as("correct"), sum(col("n_facts")).as("facts")).collectAsList();
         WorldEval reference = WorldEval.of(MODEL);
@@ -89,7 +85,7 @@ class ProbeJobsTest {
 
     @Test
     void rankModeColumnsAreConsistent() {
-        List<Row> rows = sweeps.table(MlamaProbeJob.ITEMS).where("mode = 'rank'").collectAsList();
+        List<Row> rows = sweep.table(MlamaProbeJob.ITEMS).where("mode = 'rank'").collectAsList();
         assertEquals(4 * 4 * RANKED_FACTS, rows.size(), "max-records facts per relation file");
         for (Row r : rows) {
             List<String> candidates = r.getList(r.fieldIndex("candidates"));
@@ -105,30 +101,30 @@ class ProbeJobsTest {
 
     @Test
     void lrp2WritesVectorsGridAndTestResults() {
-        Dataset<Row> vectors = sweeps.table(Lrp2Job.VECTORS);
+        Dataset<Row> vectors = sweep.table(Lrp2Job.VECTORS);
         assertEquals(2 * LAYERS, vectors.count(), "en and fr, every layer");
         Row v = vectors.first();
         assertEquals(64, v.getList(v.fieldIndex("vector")).size(), "d_model of dense_small");
 
-        Dataset<Row> grid = sweeps.table(Lrp2Job.GRID);
+        Dataset<Row> grid = sweep.table(Lrp2Job.GRID);
         assertEquals(1 + 2, grid.count(), "fr: no projection and two layer pairs");
         assertEquals(0, grid.where("language = 'en'").count(), "English is never searched");
 
-        Dataset<Row> items = sweeps.table(Lrp2Job.ITEMS);
+        Dataset<Row> items = sweep.table(Lrp2Job.ITEMS);
         assertEquals(0, items.where("language = 'en' and condition = 'lrp2'").count());
         long frBase = items.where("language = 'fr' and condition = 'base'").count();
         assertTrue(frBase > 0);
         assertEquals(frBase, items.where("language = 'fr' and condition = 'lrp2'").count());
         assertEquals(items.where("language = 'en'").count(), frBase, "the same test facts in every language");
 
-        Row fr = sweeps.table(Lrp2Job.SUMMARY).where("language = 'fr'").first();
-        Row en = sweeps.table(Lrp2Job.SUMMARY).where("language = 'en'").first();
+        Row fr = sweep.table(Lrp2Job.SUMMARY).where("language = 'fr'").first();
+        Row en = sweep.table(Lrp2Job.SUMMARY).where("language = 'en'").first();
         assertTrue(en.isNullAt(en.fieldIndex("best_lirp")));
         assertEquals(en.getDouble(en.fieldIndex("accuracy_base")), en.getDouble(en.fieldIndex("accuracy_lrp2")));
         assertEquals(en.getDouble(en.fieldIndex("accuracy_base")) - fr.getDouble(fr.fieldIndex("accuracy_lrp2")),
                 fr.getDouble(fr.fieldIndex("gap_lrp2")), 1e-12);
         assertFalse(fr.isNullAt(fr.fieldIndex("best_lirp")));
-        List<String> headlines = new Lrp2Job().headlines(sweeps::table);
+        List<String> headlines = new Lrp2Job().headlines(sweep::table);
         assertTrue(headlines.stream().anyMatch(h -> h.contains("fr") && h.contains("gap to en")), headlines.toString());
     }
 }
