@@ -13,6 +13,8 @@ import org.neurosweep.methods.evaluation.LeadLag;
 import org.neurosweep.methods.evaluation.TrainingDynamics;
 import org.neurosweep.methods.evaluation.TrajectoryFeatures;
 
+import static org.neurosweep.jobs.JobTables.orNull;
+
 /**
  * The driver side of checkpoint-eval: the committed {@code eval_task_scores} of the run become curves per series
  * (model_id), benchmark (dataset), subtask and metric, then trajectory features, group lead/lag and cross-series
@@ -72,9 +74,5 @@ final class CheckpointDynamicsSummary {
                     al.alignment().name().toLowerCase(Locale.ROOT), al.from(), al.to(), al.shapeDistance(),
                     orNull(al.spearmanDiff()));
         }
-    }
-
-    private static Double orNull(double v) {
-        return Double.isNaN(v) ? null : v;
     }
 }

@@ -7,6 +7,7 @@ import org.neurosweep.job.KernelFactory;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.jobs.JobTables;
 import org.neurosweep.jobs.HeadlineQueries;
 
 import java.util.List;
@@ -56,7 +57,7 @@ public final class CompositeEvalJob extends CompositePromptJob implements Suppor
 
     private static final TableSchema ACCURACY = new TableSchema(ACCURACY_TABLE,
             "accuracy per task, part (composite, s1, s2), seed and kind (icl, zero)",
-            IcotColumns.concat(List.of(IcotColumns.TASK, PART, PART_TASK, IcotColumns.SEED, IcotColumns.SHOTS, KIND),
+            JobTables.concat(List.of(IcotColumns.TASK, PART, PART_TASK, IcotColumns.SEED, IcotColumns.SHOTS, KIND),
                     IcotColumns.scores("on the part's prompts")));
 
     @Override

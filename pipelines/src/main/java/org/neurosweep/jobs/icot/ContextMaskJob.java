@@ -8,6 +8,7 @@ import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.jobs.JobTables;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class ContextMaskJob extends CompositePromptJob implements Supports
 
     private static final TableSchema MASKING = new TableSchema(TABLE,
             "accuracy of the composite few-shot prompts per masking layer",
-            IcotColumns.concat(List.of(IcotColumns.TASK, IcotColumns.SEED, IcotColumns.SHOTS,
+            JobTables.concat(List.of(IcotColumns.TASK, IcotColumns.SEED, IcotColumns.SHOTS,
                     Column.required("mask_type", ColumnType.STRING, "attn: additive -inf on the demonstration keys of every head"),
                     Column.required("layer_from", ColumnType.INT,
                             "ℓ: the demonstrations are masked at every layer >= ℓ (0-based); ℓ = layers masks nothing"),

@@ -9,6 +9,7 @@ import org.neurosweep.job.Params;
 import org.neurosweep.job.RowSink;
 import org.neurosweep.job.UnitInputs;
 import org.neurosweep.job.WorkUnit;
+import org.neurosweep.jobs.JobTables;
 import org.neurosweep.methods.icl.EncodedPrompt;
 import org.neurosweep.methods.icl.IclExample;
 import org.neurosweep.methods.icl.NextToken;
@@ -76,7 +77,7 @@ final class CrossTaskPatchKernel implements Kernel {
                                     theta.get(NDArrayIndex.point(l), NDArrayIndex.all())));
                     out.table(CrossTaskPatchJob.TABLE).add(null, pools.task(), seed, IcotParams.shots(p), step.label(),
                             pools.name(step), l, prompts.size(), accIcl, accZero, accPatched,
-                            IcotColumns.orNull(ResidualPatching.strength(accPatched, accZero, accIcl)), vectorPrompts.size());
+                            JobTables.orNull(ResidualPatching.strength(accPatched, accZero, accIcl)), vectorPrompts.size());
                 }
             }
         }

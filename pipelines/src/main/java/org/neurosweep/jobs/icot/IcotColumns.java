@@ -2,6 +2,7 @@ package org.neurosweep.jobs.icot;
 
 import org.neurosweep.job.Column;
 import org.neurosweep.job.ColumnType;
+import org.neurosweep.jobs.JobTables;
 import org.neurosweep.methods.icl.Target;
 import org.neurosweep.methods.icl.TargetTally;
 
@@ -42,21 +43,12 @@ final class IcotColumns {
         List<Object> out = new ArrayList<>();
         out.add(tally.prompts());
         for (Target t : Target.values()) {
-            out.add(orNull(tally.accuracy(t)));
+            out.add(JobTables.orNull(tally.accuracy(t)));
         }
         for (Target t : Target.values()) {
-            out.add(orNull(tally.meanReciprocalRank(t)));
+            out.add(JobTables.orNull(tally.meanReciprocalRank(t)));
         }
         return out;
     }
 
-    static Double orNull(double v) {
-        return Double.isNaN(v) ? null : v;
-    }
-
-    static List<Column> concat(List<Column> a, List<Column> b) {
-        List<Column> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
-    }
 }

@@ -8,6 +8,7 @@ import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.jobs.JobTables;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class LogitLensJob extends CompositePromptJob implements SupportsHe
 
     private static final TableSchema DECODING = new TableSchema(DECODING_TABLE,
             "lens accuracy and MRR per task, seed, norm, component, position and layer",
-            IcotColumns.concat(List.of(IcotColumns.TASK, IcotColumns.SEED, IcotColumns.SHOTS, NORM, COMPONENT, POSITION, LAYER),
+            JobTables.concat(List.of(IcotColumns.TASK, IcotColumns.SEED, IcotColumns.SHOTS, NORM, COMPONENT, POSITION, LAYER),
                     IcotColumns.scores("under the lens (top-1 of the projected distribution)")));
 
     private static final TableSchema TARGETS = new TableSchema(TARGETS_TABLE,

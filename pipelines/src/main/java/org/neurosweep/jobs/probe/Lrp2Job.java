@@ -16,6 +16,7 @@ import org.neurosweep.job.SupportsCheckpointSeries;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.jobs.JobTables;
 
 /**
  * {@code lrp2}: language representation projection (methods-probing.md 2(b)): language vectors per layer from a
@@ -65,7 +66,7 @@ public final class Lrp2Job implements MapJob, NeedsDataset, SupportsCheckpointSe
 
     private static final TableSchema ITEM_TABLE = new TableSchema(ITEMS,
             "test-split probe results per fact, without (condition base) and with (lrp2) the dev-selected projection",
-            ProbeColumns.withPrefix(List.of(
+            JobTables.concat(List.of(
                     Column.required("condition", ColumnType.STRING, "base | lrp2 (English: base only; it is never projected)"),
                     LIRP, LSRP), ProbeColumns.ITEM));
 

@@ -85,11 +85,4 @@ final class ProbeColumns {
         v.add(ranked ? c.meanReciprocalRank() : null);
         return v.toArray();
     }
-
-    /** {@code prefix} columns followed by {@code columns}. */
-    static List<Column> withPrefix(List<Column> prefix, List<Column> columns) {
-        List<Column> all = new ArrayList<>(prefix);
-        all.addAll(columns);
-        return all;
-    }
 }
