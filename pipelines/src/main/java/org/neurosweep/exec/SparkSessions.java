@@ -41,6 +41,8 @@ public final class SparkSessions {
         NativeSettings nat = settings.nativeLibs();
         String threads = String.valueOf(nat.threads() > 0 ? nat.threads() : conf.getInt("spark.task.cpus", 1));
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", threads);
+        // idle OpenMP threads sleep instead of spinning against OpenBLAS's threads (DESIGN.md, performance)
+        conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
         conf.setIfMissing("spark.executor.memoryOverhead", (nat.maxBytes() >> 20) + "m");
         String javacpp = "-Dorg.bytedeco.javacpp.cachedir=" + nat.cacheDir()
                 + " -Dorg.bytedeco.javacpp.maxbytes=" + nat.maxBytes()
