@@ -66,10 +66,16 @@ public final class Linear {
 
     /**
      * (N, k)·W or (N, k)·Wᵀ as a c-layout (N, m) view of an f-order (m, N) GEMM result, so that
-     * reshaping it back to (..., m) is free.
+     * reshaping it back to (..., m) is free; a single token (N = 1) goes to {@link MatrixVector}.
      */
     private static INDArray tokensTimes(INDArray x2, INDArray w, boolean transposeW) {
         long n = x2.size(0);
+        if (n == 1) {
+            INDArray row = MatrixVector.rowTimes(x2, w, transposeW);                // one token: GEMV
+            if (row != null) {
+                return row;
+            }
+        }
         long m = transposeW ? w.size(0) : w.size(1);
         INDArray outT = Nd4j.createUninitialized(x2.dataType(), new long[] {m, n}, 'f');
         // (x·W)ᵀ = Wᵀ·xᵀ ; (x·Wᵀ)ᵀ = W·xᵀ
