@@ -3,6 +3,10 @@ package org.neurosweep.train;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -15,6 +19,14 @@ import org.neurosweep.autograd.Var;
  */
 public final class AdamW implements Optimizer {
 
+    private static final WorkspaceConfiguration SCRATCH = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .build();
+
+    private final String scratchId = "adamw-" + System.identityHashCode(this);
     private final List<Var> params;
     private final double beta1;
     private final double beta2;
@@ -53,13 +65,16 @@ public final class AdamW implements Optimizer {
         steps++;
         double correction1 = 1 - Math.pow(beta1, steps);
         double sqrtCorrection2 = Math.sqrt(1 - Math.pow(beta2, steps));
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            for (int i = 0; i < params.size(); i++) {
-                Var p = params.get(i);
-                INDArray g = p.grad();
-                if (g == null) {
-                    continue;
-                }
+        for (int i = 0; i < params.size(); i++) {
+            Var p = params.get(i);
+            INDArray g = p.grad();
+            if (g == null) {
+                continue;
+            }
+            // m, v and the weight live outside workspaces and are updated in place; the temporaries (three of the
+            // parameter's size) go to a scratch workspace reused by every parameter and step, since allocating them
+            // outside a workspace costs more than the arithmetic (DESIGN.md, performance)
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, scratchId)) {
                 INDArray m = firstMoment.get(i).muli(beta1).addi(g.mul(1 - beta1));
                 INDArray v = secondMoment.get(i).muli(beta2).addi(g.mul(g).muli(1 - beta2));
                 INDArray w = p.value();
@@ -67,7 +82,7 @@ public final class AdamW implements Optimizer {
                     w.muli(1 - learningRate * weightDecay);
                 }
                 INDArray denom = Transforms.sqrt(v, true).divi(sqrtCorrection2).addi(eps);
-                w.subi(m.div(denom).muli(learningRate / correction1));
+                w.subi(denom.rdivi(m).muli(learningRate / correction1));
             }
         }
     }
