@@ -1,23 +1,33 @@
 package org.neurosweep.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.hook.Hooks;
 import org.neurosweep.model.Activation;
 import org.neurosweep.model.Batch;
 import org.neurosweep.model.RopeConfig;
+import org.neurosweep.model.Weights;
 import org.neurosweep.model.block.FeedForward;
 import org.neurosweep.model.block.ForwardContext;
 import org.neurosweep.model.block.GatedMlp;
 import org.neurosweep.model.block.Projection;
 import org.neurosweep.model.block.Rotary;
 import org.neurosweep.model.block.SparseMoe;
+import org.neurosweep.tensor.SafetensorsWriter;
+import org.neurosweep.tensor.TensorSource;
+import org.neurosweep.tensor.TensorSources;
 
 /**
  * A sparse MoE FFN (E SwiGLU experts of width F, top-k, renormalised) against the dense SwiGLU FFN with the same
@@ -38,19 +48,37 @@ final class MoeBenchmark {
     private MoeBenchmark() {
     }
 
-    static Result run(int d, int experts, int topK, int expertWidth, int batch, int length, int runs) {
+    static Result run(int d, int experts, int topK, int expertWidth, int batch, int length, int runs) throws IOException {
         Nd4j.getRandom().setSeed(23);
-        GatedMlp[] routed = new GatedMlp[experts];
+        Map<String, INDArray> hub = new LinkedHashMap<>();
+        hub.put("router.weight", normal(experts, d));
         for (int e = 0; e < experts; e++) {
-            routed[e] = mlp(d, expertWidth);
+            putMlp(hub, "experts." + e + ".", d, expertWidth);
         }
-        FeedForward moe = new SparseMoe(projection(d, experts), routed, topK, true, null, null);
-        FeedForward dense = mlp(d, topK * expertWidth);
-        Batch tokens = ForwardBenchmark.randomBatch(2, batch, length);
-        ForwardContext ctx = new ForwardContext(tokens, Hooks.none().begin(batch, length, 0, name -> true, 1), null,
-                new Rotary(new RopeConfig(RopeConfig.Type.DEFAULT, 10000, 1, 1, 1, 0, 1), 64), Set.of(0));
-        Var x = Var.constant(Nd4j.randn(DataType.FLOAT, batch, length, d));
-        return new Result(experts, topK, expertWidth, batch * length, time(moe, x, ctx, runs), time(dense, x, ctx, runs));
+        putMlp(hub, "dense.", d, topK * expertWidth);
+        Path file = Files.createTempFile("neurosweep-bench-moe", ".safetensors");
+        try {
+            new SafetensorsWriter().write(file, hub);
+            try (TensorSource source = TensorSources.open(file)) {
+                // bound as the loader binds them: gate and up of each SwiGLU as views of one joint matrix
+                Weights w = new Weights(source, false);
+                GatedMlp[] routed = new GatedMlp[experts];
+                for (int e = 0; e < experts; e++) {
+                    routed[e] = mlp(w, "experts." + e + ".", d, expertWidth);
+                }
+                FeedForward moe = new SparseMoe(Projection.bind(w, "router", d, experts, false), routed, topK, true,
+                        null, null);
+                FeedForward dense = mlp(w, "dense.", d, topK * expertWidth);
+                Batch tokens = ForwardBenchmark.randomBatch(2, batch, length);
+                ForwardContext ctx = new ForwardContext(tokens, Hooks.none().begin(batch, length, 0, name -> true, 1),
+                        null, new Rotary(new RopeConfig(RopeConfig.Type.DEFAULT, 10000, 1, 1, 1, 0, 1), 64), Set.of(0));
+                Var x = Var.constant(Nd4j.randn(DataType.FLOAT, batch, length, d));
+                return new Result(experts, topK, expertWidth, batch * length, time(moe, x, ctx, runs),
+                        time(dense, x, ctx, runs));
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     private static Timing time(FeedForward ffn, Var x, ForwardContext ctx, int runs) {
@@ -61,12 +89,19 @@ final class MoeBenchmark {
         });
     }
 
-    private static GatedMlp mlp(int d, int width) {
-        return new GatedMlp(projection(d, width), projection(d, width), projection(width, d), Activation.SILU);
+    private static GatedMlp mlp(Weights w, String prefix, int d, int width) {
+        return GatedMlp.bind(w, prefix + "gate_proj", prefix + "up_proj", prefix + "down_proj", d, width, false,
+                Activation.SILU);
     }
 
-    // weights (in, out) f-order, as the loader lays projections out
-    private static Projection projection(int in, int out) {
-        return new Projection(Var.constant(Nd4j.randn(DataType.FLOAT, out, in).muli(0.02).transpose()), null);
+    // hub layout (out, in), N(0, 0.02²)
+    private static void putMlp(Map<String, INDArray> hub, String prefix, int d, int width) {
+        hub.put(prefix + "gate_proj.weight", normal(width, d));
+        hub.put(prefix + "up_proj.weight", normal(width, d));
+        hub.put(prefix + "down_proj.weight", normal(d, width));
+    }
+
+    private static INDArray normal(int out, int in) {
+        return Nd4j.randn(DataType.FLOAT, out, in).muli(0.02);
     }
 }
