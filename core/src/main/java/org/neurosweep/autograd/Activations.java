@@ -5,6 +5,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Swish;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Pointwise nonlinearities and the last-dim softmax family; each allocates its output once and transforms it in place. */
@@ -31,7 +32,10 @@ public final class Activations {
     public static Var silu(Var x) {
         INDArray xv = x.value();
         if (!Tape.recording(x)) {
-            return Var.constant(Transforms.sigmoid(xv.dup(), false).muli(xv));
+            // libnd4j's swish is x·σ(x) in one op (the product below is three: copy, sigmoid, multiply)
+            INDArray y = Nd4j.createUninitialized(xv.dataType(), xv.shape(), 'c');
+            Nd4j.exec(new Swish(xv, y));
+            return Var.constant(y);
         }
         INDArray s = Transforms.sigmoid(xv.dup(), false);
         INDArray y = s.mul(xv);
