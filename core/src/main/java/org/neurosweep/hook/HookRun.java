@@ -41,6 +41,11 @@ public final class HookRun {
         return apply(new HookContext(name, layout, batch, length, offset, null, null), activation);
     }
 
+    /** Whether any intervention, watch or capture is registered at {@code name} for this forward. */
+    public boolean touches(String name) {
+        return hooks != null && (hooks.interventionsAt(name) != null || hooks.watches(name) || hooks.captures(name));
+    }
+
     /** An expert hook: row i of {@code activation} belongs to flat token {@code tokens[i]} (row · t + j). */
     public Var atRouted(String name, Var activation, int[] tokens) {
         if (hooks == null) {

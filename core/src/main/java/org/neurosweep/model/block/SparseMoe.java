@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,6 +14,7 @@ import org.neurosweep.autograd.Elementwise;
 import org.neurosweep.autograd.Reductions;
 import org.neurosweep.autograd.Routing;
 import org.neurosweep.autograd.Shapes;
+import org.neurosweep.autograd.Tape;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.hook.HookNames;
 import org.neurosweep.hook.HookRun;
@@ -63,8 +65,13 @@ public final class SparseMoe implements FeedForward {
         Var tokens = Shapes.reshape(x, n, d);
         Var slotWeights = Shapes.reshape(weights, (long) n * k, 1);
         int[] flatIds = ids.dup('c').reshape((long) n * k).toIntVector();
+        // without a tape or an expert.out hook, the routing weights multiply all experts' outputs at once, after
+        // stacking; otherwise each expert's weighted output exists on its own, for the hook or the backward pass
+        boolean weighEach = Tape.isRecording() || IntStream.range(0, experts.length)
+                .anyMatch(e -> hooks.touches(names.expertOut(e)));
         List<Var> contributions = new ArrayList<>();
         List<int[]> routedRows = new ArrayList<>();
+        List<int[]> routedSlots = new ArrayList<>();
         for (int e = 0; e < experts.length; e++) {
             int[] slots = slotsOf(flatIds, e);
             if (slots.length == 0 || (edits != null && edits.isDropped(e))) {
@@ -74,11 +81,16 @@ public final class SparseMoe implements FeedForward {
             String post = names.expertPost(e);
             Var out = experts[e].apply(Shapes.indexSelect(tokens, 0, rows), UnaryOperator.identity(),
                     v -> hooks.atRouted(post, v, rows));                                 // (routed, d)
-            Var weighted = Elementwise.mul(out, Shapes.indexSelect(slotWeights, 0, slots));
-            contributions.add(hooks.atRouted(names.expertOut(e), weighted, rows));
+            if (weighEach) {
+                Var weighted = Elementwise.mul(out, Shapes.indexSelect(slotWeights, 0, slots));
+                out = hooks.atRouted(names.expertOut(e), weighted, rows);
+            }
+            contributions.add(out);
             routedRows.add(rows);
+            routedSlots.add(slots);
         }
-        Var routed = combine(contributions, routedRows, n, d);
+        Var routed = weighEach ? combine(contributions, routedRows, n, d)
+                : combineWeighing(contributions, routedRows, routedSlots, slotWeights, n, d);
         Var y = Shapes.reshape(routed, b, t, d);
         if (shared != null && (edits == null || !edits.sharedRemoved())) {
             Var s = shared.apply(x, UnaryOperator.identity(), v -> hooks.at(names.sharedPost, Layout.TOKENS, v));
@@ -156,6 +168,19 @@ public final class SparseMoe implements FeedForward {
             }
         }
         return slots;
+    }
+
+    // Σ of the experts' outputs per token, (n, d), each row times its slot's routing weight: one concat, one gather of
+    // the weights in stacked order, one product, one scatter-add
+    private static Var combineWeighing(List<Var> outputs, List<int[]> rows, List<int[]> slots, Var slotWeights, int n,
+                                       long d) {
+        if (outputs.isEmpty()) {
+            return combine(outputs, rows, n, d);
+        }
+        int[] allSlots = slots.stream().flatMapToInt(Arrays::stream).toArray();
+        Var stacked = outputs.size() == 1 ? outputs.get(0) : Shapes.concat(0, outputs.toArray(new Var[0]));
+        Var weighted = Elementwise.mul(stacked, Shapes.indexSelect(slotWeights, 0, allSlots));
+        return combine(List.of(weighted), List.of(rows.stream().flatMapToInt(Arrays::stream).toArray()), n, d);
     }
 
     // Σ of the experts' weighted outputs per token, (n, d): one concat and one scatter-add

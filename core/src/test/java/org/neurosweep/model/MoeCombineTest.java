@@ -1,0 +1,51 @@
+package org.neurosweep.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.neurosweep.hook.HookNames;
+import org.neurosweep.hook.Hooks;
+import org.neurosweep.hook.Select;
+
+/**
+ * A sparse MoE layer weighs its experts' outputs by the routing weights either all at once after stacking (no hook on
+ * {@code expert.out}) or expert by expert (a hook there): the logits agree, and a hook that scales one expert's
+ * weighted output by 1 changes nothing.
+ */
+class MoeCombineTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mixtral", "olmoe", "qwen2_moe"})
+    void stackedAndPerExpertWeighingAgree(String family) {
+        CausalLM model = GoldenModels.load(family);
+        Batch batch = Batch.of(new int[][] {GoldenModels.tokens(11, model.config().vocabSize(), 8)});
+        INDArray stacked = GoldenModels.logits(model, batch);
+        int layer = firstSparseLayer(model.config());
+        Hooks capture = Hooks.none();
+        Hooks byOne = Hooks.none();
+        Hooks byTwo = Hooks.none();
+        for (int e = 0; e < model.config().moe().numExperts(); e++) {
+            String out = HookNames.layer(layer).expertOut(e);
+            capture = capture.capture(out);
+            byOne = byOne.scale(out, Select.all(), 1.0);
+            byTwo = byTwo.scale(out, Select.all(), 2.0);
+        }
+        double err = GoldenModels.relError(GoldenModels.logits(model, batch, capture), stacked);
+        assertTrue(err < 1e-6, family + ": per-expert vs stacked weighing, relative error " + err);
+        assertTrue(GoldenModels.relError(GoldenModels.logits(model, batch, byOne), stacked) < 1e-6,
+                family + ": scaling every expert's output by 1");
+        assertTrue(GoldenModels.relError(GoldenModels.logits(model, batch, byTwo), stacked) > 1e-6,
+                family + ": the hook is applied");
+    }
+
+    private static int firstSparseLayer(ModelConfig config) {
+        for (int l = 0; l < config.numLayers(); l++) {
+            if (config.moe().isSparse(l)) {
+                return l;
+            }
+        }
+        throw new IllegalStateException("no sparse layer");
+    }
+}
