@@ -11,10 +11,12 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
- * The training-dynamics summary of a checkpoint study (methods-probing.md 1(b) steps A4, A6, A7) over the scores of
+ * The training-dynamics summary of a checkpoint study (methods-probing.md 1(b) steps A4–A7) over the scores of
  * one or more checkpoint series: per-metric curves and their features (phase boundaries t50/t90 and the phase
- * label), lead/lag between capability groups within a series, and the agreement of each metric's curve across series
- * (models of different sizes or families).
+ * label), the prediction of one benchmark's curve from another's within a capability group, lead/lag between
+ * capability groups within a series, and the agreement of each metric's curve across series (models of different
+ * sizes or families). The scaling fits (A8) and phase recommendations (A9) are {@link PowerLawFit} and
+ * {@link PhaseMonitoring}.
  */
 public final class TrainingDynamics {
 
@@ -39,6 +41,15 @@ public final class TrainingDynamics {
     }
 
     public record CurveFeatures(Curve curve, TrajectoryFeatures features) {
+    }
+
+    /**
+     * Step A5 for one ordered pair of benchmarks of one group.
+     *
+     * @param fitCutoff progress of the last checkpoint fitted on; NaN when none was
+     */
+    public record GroupPrediction(String series, String group, String benchKnown, String benchUnseen, double fitCutoff,
+                                  WithinGroupPrediction prediction) {
     }
 
     public record GroupLeadLag(String series, String groupA, String groupB, LeadLag leadLag) {
@@ -117,6 +128,44 @@ public final class TrainingDynamics {
         return out;
     }
 
+    /**
+     * Step A5 within each series and capability group: for every ordered pair of distinct benchmarks (A known, B
+     * unseen; name order) with a {@code primary} curve, the line y_B ≈ α + β·y_A fitted on the first
+     * {@code fitFraction} of the checkpoints both curves share ({@link WithinGroupPrediction#fitPoints}) and tested on
+     * the rest. A benchmark with several primary curves is represented by the first in curve order.
+     */
+    public static List<GroupPrediction> withinGroup(List<Curve> curves, Predicate<Curve> primary, double fitFraction) {
+        Map<List<String>, Map<String, Curve>> byGroup = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
+                .thenComparing(k -> k.get(1)));
+        for (Curve c : curves) {
+            if (primary.test(c)) {
+                byGroup.computeIfAbsent(List.of(c.series(), c.group()), k -> new TreeMap<>()).putIfAbsent(c.benchmark(), c);
+            }
+        }
+        List<GroupPrediction> out = new ArrayList<>();
+        byGroup.forEach((key, benchmarks) -> {
+            for (Curve a : benchmarks.values()) {
+                for (Curve b : benchmarks.values()) {
+                    if (a == b) {
+                        continue;
+                    }
+                    TreeSet<Double> shared = progressSet(a);
+                    shared.retainAll(progressSet(b));
+                    if (shared.isEmpty()) {
+                        continue;
+                    }
+                    double[] ya = at(a, shared);
+                    double[] yb = at(b, shared);
+                    int fit = WithinGroupPrediction.fitPoints(shared.size(), fitFraction);
+                    double cutoff = fit == 0 ? Double.NaN : new ArrayList<>(shared).get(fit - 1);
+                    out.add(new GroupPrediction(key.get(0), key.get(1), a.benchmark(), b.benchmark(), cutoff,
+                            WithinGroupPrediction.of(ya, yb, fit)));
+                }
+            }
+        });
+        return out;
+    }
+
     /** Step A7: every pair of series (in name order) on each benchmark, subtask and metric, in both alignments. */
     public static List<SeriesAlignment> alignments(List<Curve> curves) {
         Map<String, Double> ends = seriesEnds(curves);
@@ -140,6 +189,26 @@ public final class TrainingDynamics {
                 }
             }
         });
+        return out;
+    }
+
+    private static TreeSet<Double> progressSet(Curve c) {
+        TreeSet<Double> x = new TreeSet<>();
+        for (double p : c.progress()) {
+            x.add(p);
+        }
+        return x;
+    }
+
+    // the curve's y at each of the progress values, in order; every value must be on the curve
+    private static double[] at(Curve c, TreeSet<Double> progress) {
+        double[] out = new double[progress.size()];
+        int k = 0;
+        for (int i = 0; i < c.progress().length; i++) {
+            if (progress.contains(c.progress()[i])) {
+                out[k++] = c.y()[i];
+            }
+        }
         return out;
     }
 
