@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.neurosweep.job.Column;
 import org.neurosweep.job.ColumnType;
@@ -18,6 +22,8 @@ import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.SupportsSummary;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+
+import static org.apache.spark.sql.functions.col;
 
 /**
  * {@code checkpoint-eval}: capability dynamics across pretraining checkpoints (methods-probing.md 1, "The Fine Line").
@@ -35,11 +41,18 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
     static final String FEATURES = "trajectory_features";
     static final String LEAD_LAG = "capability_leadlag";
     static final String ALIGNMENT = "series_alignment";
+    static final String PREDICTION = "within_group_prediction";
+    static final String SCALING = "scaling_fit";
+    static final String RECOMMENDATION = "phase_metric_recommendation";
 
     static final String PROBE_MODE = "probe-mode";
     static final String MAX_NEW_TOKENS = "max-new-tokens";
     static final String INSTRUCTION_SPLIT = "instruction-split";
     static final String TOKENS_PER_STEP = "tokens-per-step";
+    static final String FIT_FRACTION = "prediction-fit-fraction";
+
+    static final double DEFAULT_FIT_FRACTION = 0.5;
+    private static final Pattern FIT_FRACTION_PARAM = Pattern.compile("(?:^|, )" + FIT_FRACTION + "=([-+0-9.eE]+)");
 
     private static final Column GROUP = Column.required("capability_group", ColumnType.STRING,
             "the benchmark's capability group (dataset option 'group'; defaults: text lm_loss, mlama world_knowledge, "
@@ -78,7 +91,9 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
             Column.optional("random_baseline", ColumnType.DOUBLE, "chance level: mean 1/choices (multiple choice, rank probe), 0 for exact match"),
             Column.optional("normalized_value", ColumnType.DOUBLE, "(value - baseline) / (1 - baseline) clipped to [-1, 1]; null for perplexity"),
             Column.required("higher_is_better", ColumnType.BOOLEAN, "orientation of the metric"),
-            Column.optional("tokens_seen", ColumnType.LONG, "step x tokens-per-step when that parameter is set"));
+            Column.optional("tokens_seen", ColumnType.LONG, "step x tokens-per-step when that parameter is set"),
+            Column.required("n_params", ColumnType.LONG, "N of C = 6ND: non-embedding parameters a token passes through "
+                    + "(top-k routed experts), counted from config.json"));
 
     static final TableSchema FEATURE_TABLE = TableSchema.of(FEATURES,
             "driver summary, one row per series, benchmark, subtask and metric: the shape of its curve (step A4); "
@@ -123,6 +138,56 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
             Column.required("shape_distance", ColumnType.DOUBLE, "mean |a - b| over 50 resampled points (0 = same shape)"),
             Column.optional("spearman_diff", ColumnType.DOUBLE, "Spearman of the resampled curves' first differences"));
 
+    private static final Column SERIES = Column.required("series", ColumnType.STRING, "the checkpoint series");
+    private static final Column PROGRESS_UNIT = Column.required("progress_unit", ColumnType.STRING,
+            "tokens (tokens-per-step set) or steps");
+
+    static final TableSchema PREDICTION_TABLE = TableSchema.of(PREDICTION,
+            "driver summary, one row per series, capability group and ordered pair of its benchmarks (step A5): the "
+                    + "known benchmark's curve predicts the unseen one's through y_B = alpha + beta * y_A, fitted on the "
+                    + "first prediction-fit-fraction of the checkpoints both share; y as in trajectory_features, primary "
+                    + "metric (accuracy, mean_nll) on subtask all",
+            SERIES, Column.required("group", ColumnType.STRING, "the capability group"),
+            Column.required("bench_known", ColumnType.STRING, "benchmark A (dataset), the predictor"),
+            Column.required("bench_unseen", ColumnType.STRING, "benchmark B, predicted"),
+            PROGRESS_UNIT,
+            Column.optional("fit_cutoff", ColumnType.DOUBLE, "progress of the last checkpoint fitted on (fit: progress <= this)"),
+            Column.optional("alpha", ColumnType.DOUBLE, "intercept; null with fewer than 2 fit points or a constant y_A"),
+            Column.optional("beta", ColumnType.DOUBLE, "slope; null likewise"),
+            Column.optional("mae", ColumnType.DOUBLE, "mean |y_B - prediction| over the held-out checkpoints; null without any"),
+            Column.optional("r2_heldout", ColumnType.DOUBLE, "1 - SS_res / SS_tot over the held-out checkpoints; null with "
+                    + "fewer than 2 or a constant y_B there"),
+            Column.optional("pearson", ColumnType.DOUBLE, "Pearson of y_A and y_B over the whole trajectory"),
+            Column.optional("spearman", ColumnType.DOUBLE, "Spearman of y_A and y_B over the whole trajectory"),
+            Column.required("n_points", ColumnType.INT, "checkpoints shared by both curves"));
+
+    static final TableSchema SCALING_TABLE = TableSchema.of(SCALING,
+            "driver summary, one row per series and target (step A8): y = E + A * C^-alpha fitted over training compute "
+                    + "C = 6 * n_params * tokens_seen; no rows when tokens_seen is unknown (tokens-per-step 0)",
+            SERIES,
+            Column.required("target", ColumnType.STRING, "loss (mean mean_nll of the series' perplexity benchmarks) or a "
+                    + "capability group (1 - the mean normalized_value of its benchmarks' accuracy on subtask all)"),
+            Column.required("form", ColumnType.STRING, "E+A*C^-alpha"),
+            Column.optional("e", ColumnType.DOUBLE, "asymptote; null when the fit is undefined (< 4 points, constant curve)"),
+            Column.optional("a", ColumnType.DOUBLE, "amplitude (y units at C = 1 FLOP); < 0 for a rising curve"),
+            Column.optional("alpha", ColumnType.DOUBLE, "exponent, searched in [0.001, 3]"),
+            Column.optional("r2", ColumnType.DOUBLE, "1 - SS_res / SS_tot of the fit"),
+            Column.required("n_points", ColumnType.INT, "checkpoints fitted"));
+
+    static final TableSchema RECOMMENDATION_TABLE = TableSchema.of(RECOMMENDATION,
+            "driver summary, one row per series and phase (step A9): the metrics worth monitoring in that third of the run "
+                    + "and the alarms raised there",
+            SERIES,
+            Column.required("phase", ColumnType.STRING, "early | mid | late: progress in (0, end/3], (end/3, 2 end/3], (2 end/3, end]"),
+            PROGRESS_UNIT,
+            Column.required("progress_from", ColumnType.DOUBLE, "start of the phase (exclusive)"),
+            Column.required("progress_to", ColumnType.DOUBLE, "end of the phase (inclusive)"),
+            Column.required("metric_ids", ColumnType.STRING_ARRAY, "benchmark/subtask/metric of the curves kept (not "
+                    + "saturated, not within 2 stderr of chance), highest snr first"),
+            Column.required("snr", ColumnType.DOUBLE_ARRAY, "their |slope| / noise in the phase, aligned with metric_ids"),
+            Column.required("alarm_flags", ColumnType.STRING_ARRAY, "unstable_optimization: the loss fell while >= 2 "
+                    + "capability groups dropped by > 2 stderr between consecutive checkpoints in the phase"));
+
     @Override
     public String name() {
         return "checkpoint-eval";
@@ -130,7 +195,7 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
 
     @Override
     public int version() {
-        return 1;
+        return 2;
     }
 
     @Override
@@ -140,7 +205,8 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
 
     @Override
     public List<TableSchema> tables() {
-        return List.of(ITEM_TABLE, SCORE_TABLE, FEATURE_TABLE, LEAD_LAG_TABLE, ALIGNMENT_TABLE);
+        return List.of(ITEM_TABLE, SCORE_TABLE, FEATURE_TABLE, LEAD_LAG_TABLE, ALIGNMENT_TABLE, PREDICTION_TABLE,
+                SCALING_TABLE, RECOMMENDATION_TABLE);
     }
 
     @Override
@@ -152,7 +218,9 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
                 ParamSpec.of(INSTRUCTION_SPLIT, ParamType.STRING, "test",
                         "instructions: evaluate records of this split only; empty = every record"),
                 ParamSpec.of(TOKENS_PER_STEP, ParamType.LONG, 0L,
-                        "tokens per training step (batch x sequence), for tokens_seen; 0 = progress in steps"));
+                        "tokens per training step (batch x sequence), for tokens_seen; 0 = progress in steps"),
+                ParamSpec.of(FIT_FRACTION, ParamType.DOUBLE, DEFAULT_FIT_FRACTION,
+                        "summary, within_group_prediction: fit on the first fraction (0, 1] of the checkpoints, predict the rest"));
     }
 
     @Override
@@ -167,7 +235,30 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
 
     @Override
     public void summarize(TableReader tables, RowSink out) {
-        CheckpointDynamicsSummary.write(tables.table(SCORES), out);
+        CheckpointDynamicsSummary.write(tables.table(SCORES), fitFraction(tables), out);
+    }
+
+    /**
+     * The {@value #FIT_FRACTION} the run's units were planned with, read from their manifest rows (the summary unit
+     * carries no parameters of its own); the default when the manifest does not say.
+     */
+    static double fitFraction(TableReader tables) {
+        Dataset<Row> manifest = tables.table("manifest");
+        if (manifest.isEmpty()) {
+            return DEFAULT_FIT_FRACTION;
+        }
+        Set<Double> values = new TreeSet<>();
+        for (Row r : manifest.where(col("job").equalTo("checkpoint-eval").and(col("status").equalTo("committed")))
+                .select("params").distinct().collectAsList()) {
+            Matcher m = FIT_FRACTION_PARAM.matcher(r.isNullAt(0) ? "" : r.getString(0));
+            if (m.find()) {
+                values.add(Double.parseDouble(m.group(1)));
+            }
+        }
+        if (values.size() > 1) {
+            throw new IllegalArgumentException(FIT_FRACTION + " must be one value for the whole run, got " + values);
+        }
+        return values.isEmpty() ? DEFAULT_FIT_FRACTION : values.iterator().next();
     }
 
     /** Per series and benchmark: the main metric at every checkpoint, in step order. */

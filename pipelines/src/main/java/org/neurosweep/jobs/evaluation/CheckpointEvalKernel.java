@@ -21,6 +21,7 @@ import org.neurosweep.jobs.ForwardFootprint;
 import org.neurosweep.methods.evaluation.CapabilityScore;
 import org.neurosweep.methods.evaluation.InstructionExactMatch;
 import org.neurosweep.methods.evaluation.MultipleChoiceEval;
+import org.neurosweep.methods.evaluation.ParameterCount;
 import org.neurosweep.methods.evaluation.Perplexity;
 import org.neurosweep.methods.probe.CandidateSource;
 import org.neurosweep.methods.probe.FactResult;
@@ -47,7 +48,7 @@ final class CheckpointEvalKernel implements Kernel {
     }
 
     /** The rows of one unit under construction: where they go and the identity of the benchmark. */
-    private record Out(TableRows items, TableRows scores, String group, BenchmarkKind kind, Long tokensSeen) {
+    private record Out(TableRows items, TableRows scores, String group, BenchmarkKind kind, Long tokensSeen, long params) {
 
         void item(String exampleId, String subtask, Integer tokens, Double nll, double[] choiceLogprobs, int[] choiceBytes,
                   String genText, String pred, String gold, Boolean correct, Boolean correctNorm) {
@@ -58,11 +59,11 @@ final class CheckpointEvalKernel implements Kernel {
         void accuracy(String subtask, String metric, long correct, long n, double baseline) {
             CapabilityScore s = CapabilityScore.of(correct, n, baseline);
             scores.add(null, group, kind.column(), subtask, metric, s.value(), s.stderr(), n, baseline, s.normalized(),
-                    true, tokensSeen);
+                    true, tokensSeen, params);
         }
 
         void loss(String metric, double value, long n) {
-            scores.add(null, group, kind.column(), ALL, metric, value, null, n, null, null, false, tokensSeen);
+            scores.add(null, group, kind.column(), ALL, metric, value, null, n, null, null, false, tokensSeen, params);
         }
     }
 
@@ -71,9 +72,10 @@ final class CheckpointEvalKernel implements Kernel {
         BenchmarkKind kind = BenchmarkKind.of(unit.dataset().format());
         long perStep = unit.params().getLong(CheckpointEvalJob.TOKENS_PER_STEP);
         Long step = unit.primaryModel().step();
-        Out out = new Out(sink.table(CheckpointEvalJob.ITEMS), sink.table(CheckpointEvalJob.SCORES),
-                kind.group(unit.dataset().options()), kind, perStep > 0 && step != null ? step * perStep : null);
         ModelHandle model = in.model();
+        Out out = new Out(sink.table(CheckpointEvalJob.ITEMS), sink.table(CheckpointEvalJob.SCORES),
+                kind.group(unit.dataset().options()), kind, perStep > 0 && step != null ? step * perStep : null,
+                ParameterCount.activeNonEmbedding(model.config()));
         int microBatch = in.microBatch(ForwardFootprint.bytes(model.config(), SEQUENCE_TOKENS, SEQUENCE_TOKENS));
         switch (kind) {
             case PERPLEXITY -> perplexity(unit, in.dataset(), model, microBatch, sink, out);
