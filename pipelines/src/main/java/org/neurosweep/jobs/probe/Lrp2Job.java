@@ -31,11 +31,14 @@ public final class Lrp2Job implements MapJob, NeedsDataset, SupportsCheckpointSe
     static final String GRID = "lrp2_grid";
     static final String ITEMS = "lrp2_item_scores";
     static final String SUMMARY = "lrp2_summary";
+    static final String SIMILARITY = "lrp2_layer_similarity";
 
     static final String ENGLISH = "english";
     static final String DEV_FRACTION = "dev-fraction";
     static final String MAX_SENTENCES = "max-sentences";
     static final String LAYER_PAIRS = "layer-pairs";
+    static final String LAYER_SIMILARITY = "layer-similarity";
+    static final String SIMILARITY_FACTS = "layer-similarity-max-facts";
 
     private static final Column LIRP = Column.optional("lirp_layer", ColumnType.INT,
             "layer i (1-based, after block i) of the language-independent projection; null = no projection");
@@ -86,6 +89,21 @@ public final class Lrp2Job implements MapJob, NeedsDataset, SupportsCheckpointSe
             Column.optional("gap_base", ColumnType.DOUBLE, "English test accuracy minus accuracy_base"),
             Column.optional("gap_lrp2", ColumnType.DOUBLE, "English test accuracy minus accuracy_lrp2"));
 
+    private static final TableSchema SIMILARITY_TABLE = TableSchema.of(SIMILARITY,
+            "mechanism analysis B6.1, per language and layer: mean cosine between the representation of a query and that "
+                    + "of the parallel English query (same fact uuid, test split), without and with the language's "
+                    + "dev-selected projection",
+            Column.required("language", ColumnType.STRING, "query language (English: compared with itself, = 1)"),
+            Column.required("layer", ColumnType.INT, "i, 1..L: the residual stream after block i, before the final norm"),
+            LIRP, LSRP,
+            Column.required("split", ColumnType.STRING, "test"),
+            Column.required("pooling", ColumnType.STRING, "mean_over_query_tokens: the mean over the prompt's tokens "
+                    + "(template cut before [Y], subject filled; no special tokens)"),
+            Column.required("n_pairs", ColumnType.LONG, "parallel query pairs averaged over"),
+            Column.optional("mean_cosine_base", ColumnType.DOUBLE, "mean cos(query_l, query_en) without projection"),
+            Column.optional("mean_cosine_lrp2", ColumnType.DOUBLE, "the same with the (lirp, lsrp) projection applied to "
+                    + "the language's query (= base for English, which is never projected)"));
+
     @Override
     public String name() {
         return "lrp2";
@@ -93,7 +111,7 @@ public final class Lrp2Job implements MapJob, NeedsDataset, SupportsCheckpointSe
 
     @Override
     public int version() {
-        return 1;
+        return 2;
     }
 
     @Override
@@ -103,7 +121,7 @@ public final class Lrp2Job implements MapJob, NeedsDataset, SupportsCheckpointSe
 
     @Override
     public List<TableSchema> tables() {
-        return List.of(VECTOR_TABLE, GRID_TABLE, ITEM_TABLE, SUMMARY_TABLE);
+        return List.of(VECTOR_TABLE, GRID_TABLE, ITEM_TABLE, SUMMARY_TABLE, SIMILARITY_TABLE);
     }
 
     @Override
@@ -116,6 +134,10 @@ public final class Lrp2Job implements MapJob, NeedsDataset, SupportsCheckpointSe
                 "distinct corpus sentences per language pooled into the language vectors; 0 = all"));
         specs.add(ParamSpec.of(LAYER_PAIRS, ParamType.STRING_LIST, List.of(),
                 "layer pairs searched, as \"i-j\" (1 <= i < j <= L); empty = every pair"));
+        specs.add(ParamSpec.of(LAYER_SIMILARITY, ParamType.BOOLEAN, true,
+                "write lrp2_layer_similarity (B6.1): three more forward passes per parallel test query"));
+        specs.add(ParamSpec.of(SIMILARITY_FACTS, ParamType.INT, 500,
+                "lrp2_layer_similarity: at most this many parallel test facts per language (first by uuid); 0 = all"));
         return specs;
     }
 

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.neurosweep.data.MlamaFact;
 import org.neurosweep.data.Shard;
 import org.neurosweep.job.Kernel;
 import org.neurosweep.job.KernelFactory;
@@ -18,11 +20,15 @@ import org.neurosweep.jobs.ForwardFootprint;
 import org.neurosweep.methods.lrp.LanguageCorpus;
 import org.neurosweep.methods.lrp.LanguageVectors;
 import org.neurosweep.methods.lrp.LayerPair;
+import org.neurosweep.methods.lrp.LayerSimilarity;
 import org.neurosweep.methods.lrp.Lrp2Experiment;
 import org.neurosweep.methods.probe.FactResult;
 import org.neurosweep.methods.probe.MlamaProbe;
+import org.neurosweep.methods.probe.ProbeQuery;
 import org.neurosweep.methods.probe.ProbeSettings;
 import org.neurosweep.methods.probe.RelationProbe;
+
+import static org.neurosweep.jobs.JobTables.orNull;
 
 /** Runs the LRP2 protocol for one model over one (unsharded) dataset; stateless. */
 final class Lrp2Kernel implements Kernel {
@@ -67,6 +73,47 @@ final class Lrp2Kernel implements Kernel {
         Lrp2Experiment.Result result = new Lrp2Experiment(new MlamaProbe(model.model(), model.tokenizer(), settings),
                 vectors, protocol).run(byLanguage);
         write(out, result, english);
+        if (p.getBoolean(Lrp2Job.LAYER_SIMILARITY)) {
+            writeSimilarity(out.table(Lrp2Job.SIMILARITY), model, vectors, byLanguage, result, english,
+                    p.getDouble(Lrp2Job.DEV_FRACTION), p.getInt(Lrp2Job.SIMILARITY_FACTS), microBatch);
+        }
+    }
+
+    // B6.1 over the test facts each language shares with English, under the pair chosen on dev
+    private static void writeSimilarity(TableRows rows, ModelHandle model, LanguageVectors vectors,
+                                        Map<String, List<RelationProbe>> byLanguage, Lrp2Experiment.Result result,
+                                        String english, double devFraction, int maxFacts, int microBatch) {
+        Map<String, String> en = testPrompts(byLanguage.get(english), devFraction);
+        for (Lrp2Experiment.LanguageSummary s : result.summaries()) {
+            Map<String, String> own = testPrompts(byLanguage.get(s.language()), devFraction);
+            List<String> queries = new ArrayList<>();
+            List<String> englishQueries = new ArrayList<>();
+            for (Map.Entry<String, String> e : own.entrySet()) {
+                if (en.containsKey(e.getKey()) && (maxFacts == 0 || queries.size() < maxFacts)) {
+                    queries.add(e.getValue());
+                    englishQueries.add(en.get(e.getKey()));
+                }
+            }
+            LayerSimilarity.Result r = LayerSimilarity.compute(model.model(), model.tokenizer(), vectors, s.language(),
+                    english, queries, englishQueries, s.best(), microBatch);
+            for (int layer = 1; layer <= vectors.layers(); layer++) {
+                rows.add(null, s.language(), layer, lirp(s.best()), lsrp(s.best()), "test", "mean_over_query_tokens",
+                        r.pairs(), orNull(r.base()[layer - 1]), orNull(r.projected()[layer - 1]));
+            }
+        }
+    }
+
+    // uuid -> the query's prompt, for the test facts of one language, in uuid order
+    private static Map<String, String> testPrompts(List<RelationProbe> tasks, double devFraction) {
+        Map<String, String> out = new TreeMap<>();
+        for (RelationProbe t : tasks) {
+            for (MlamaFact f : t.facts()) {
+                if (!Lrp2Experiment.isDev(f.uuid(), devFraction)) {
+                    out.put(f.uuid(), ProbeQuery.of(t.template(), f).prompt());
+                }
+            }
+        }
+        return out;
     }
 
     private static void writeVectors(TableRows rows, LanguageVectors vectors, String corpus) {

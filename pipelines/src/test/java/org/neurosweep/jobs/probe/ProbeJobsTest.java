@@ -3,6 +3,7 @@ package org.neurosweep.jobs.probe;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -126,5 +127,32 @@ class ProbeJobsTest {
         assertFalse(fr.isNullAt(fr.fieldIndex("best_lirp")));
         List<String> headlines = new Lrp2Job().headlines(sweep::table);
         assertTrue(headlines.stream().anyMatch(h -> h.contains("fr") && h.contains("gap to en")), headlines.toString());
+    }
+
+    @Test
+    void lrp2LayerSimilarityComparesEachLanguageWithEnglishPerLayer() {
+        Dataset<Row> similarity = sweep.table(Lrp2Job.SIMILARITY);
+        assertEquals(2 * LAYERS, similarity.count(), "en and fr, every layer");
+        long frTest = sweep.table(Lrp2Job.ITEMS).where("language = 'fr' and condition = 'base'").count();
+        for (Row r : similarity.where("language = 'en'").collectAsList()) {
+            assertTrue(r.isNullAt(r.fieldIndex("lirp_layer")), "English is never projected");
+            assertEquals(1.0, r.getDouble(r.fieldIndex("mean_cosine_base")), 1e-9, "English against itself");
+            assertEquals(r.getDouble(r.fieldIndex("mean_cosine_base")), r.getDouble(r.fieldIndex("mean_cosine_lrp2")));
+        }
+        Row fr = sweep.table(Lrp2Job.SUMMARY).where("language = 'fr'").first();
+        int lirp = fr.getInt(fr.fieldIndex("best_lirp"));
+        for (Row r : similarity.where("language = 'fr'").collectAsList()) {
+            assertEquals(lirp, r.getInt(r.fieldIndex("lirp_layer")), "the dev-selected pair");
+            assertEquals(fr.getInt(fr.fieldIndex("best_lsrp")), r.getInt(r.fieldIndex("lsrp_layer")));
+            assertEquals(frTest, r.getLong(r.fieldIndex("n_pairs")), "every fr test fact has its English twin");
+            double base = r.getDouble(r.fieldIndex("mean_cosine_base"));
+            double lrp2 = r.getDouble(r.fieldIndex("mean_cosine_lrp2"));
+            assertTrue(base > -1 && base < 1 - 1e-6, "fr and en queries differ: " + r);
+            if (r.getInt(r.fieldIndex("layer")) < lirp) {
+                assertEquals(base, lrp2, 1e-12, "blocks before the LIRP layer run unchanged: " + r);
+            } else if (r.getInt(r.fieldIndex("layer")) == lirp) {
+                assertNotEquals(base, lrp2, "the LIRP shift moves the representation: " + r);
+            }
+        }
     }
 }
