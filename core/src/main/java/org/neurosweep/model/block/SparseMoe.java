@@ -65,32 +65,43 @@ public final class SparseMoe implements FeedForward {
         Var tokens = Shapes.reshape(x, n, d);
         Var slotWeights = Shapes.reshape(weights, (long) n * k, 1);
         int[] flatIds = ids.dup('c').reshape((long) n * k).toIntVector();
-        // without a tape or an expert.out hook, the routing weights multiply all experts' outputs at once, after
-        // stacking; otherwise each expert's weighted output exists on its own, for the hook or the backward pass
-        boolean weighEach = Tape.isRecording() || IntStream.range(0, experts.length)
-                .anyMatch(e -> hooks.touches(names.expertOut(e)));
-        List<Var> contributions = new ArrayList<>();
-        List<int[]> routedRows = new ArrayList<>();
+        // Inference (no tape, no expert.out hook): one gather of every routed token, grouped by expert, each expert
+        // reading its block as a view, and the routing weights multiplying all outputs at once after stacking.
+        // Otherwise each expert gathers its tokens and weighs its output on its own, for the hook or the backward.
+        boolean inference = !Tape.isRecording() && IntStream.range(0, experts.length)
+                .noneMatch(e -> hooks.touches(names.expertOut(e)));
         List<int[]> routedSlots = new ArrayList<>();
+        List<Integer> active = new ArrayList<>();
         for (int e = 0; e < experts.length; e++) {
             int[] slots = slotsOf(flatIds, e);
-            if (slots.length == 0 || (edits != null && edits.isDropped(e))) {
-                continue;
+            if (slots.length > 0 && (edits == null || !edits.isDropped(e))) {
+                routedSlots.add(slots);
+                active.add(e);
             }
-            int[] rows = Arrays.stream(slots).map(s -> s / k).toArray();
+        }
+        List<int[]> routedRows = routedSlots.stream().map(sl -> Arrays.stream(sl).map(sv -> sv / k).toArray()).toList();
+        INDArray grouped = inference && !active.isEmpty()                               // (routed slots, d)
+                ? Shapes.indexSelect(tokens, 0, routedRows.stream().flatMapToInt(Arrays::stream).toArray()).value()
+                : null;
+        List<Var> contributions = new ArrayList<>();
+        long from = 0;
+        for (int i = 0; i < active.size(); i++) {
+            int e = active.get(i);
+            int[] rows = routedRows.get(i);
+            Var in = grouped != null
+                    ? Var.constant(grouped.get(NDArrayIndex.interval(from, from + rows.length), NDArrayIndex.all()))
+                    : Shapes.indexSelect(tokens, 0, rows);
+            from += rows.length;
             String post = names.expertPost(e);
-            Var out = experts[e].apply(Shapes.indexSelect(tokens, 0, rows), UnaryOperator.identity(),
-                    v -> hooks.atRouted(post, v, rows));                                 // (routed, d)
-            if (weighEach) {
-                Var weighted = Elementwise.mul(out, Shapes.indexSelect(slotWeights, 0, slots));
+            Var out = experts[e].apply(in, UnaryOperator.identity(), v -> hooks.atRouted(post, v, rows));  // (routed, d)
+            if (!inference) {
+                Var weighted = Elementwise.mul(out, Shapes.indexSelect(slotWeights, 0, routedSlots.get(i)));
                 out = hooks.atRouted(names.expertOut(e), weighted, rows);
             }
             contributions.add(out);
-            routedRows.add(rows);
-            routedSlots.add(slots);
         }
-        Var routed = weighEach ? combine(contributions, routedRows, n, d)
-                : combineWeighing(contributions, routedRows, routedSlots, slotWeights, n, d);
+        Var routed = inference ? combineWeighing(contributions, routedRows, routedSlots, slotWeights, n, d)
+                : combine(contributions, routedRows, n, d);
         Var y = Shapes.reshape(routed, b, t, d);
         if (shared != null && (edits == null || !edits.sharedRemoved())) {
             Var s = shared.apply(x, UnaryOperator.identity(), v -> hooks.at(names.sharedPost, Layout.TOKENS, v));
