@@ -33,7 +33,7 @@ public final class Activations {
         INDArray xv = x.value();
         if (!Tape.recording(x)) {
             // libnd4j's swish is x·σ(x) in one op (the product below is three: copy, sigmoid, multiply)
-            INDArray y = Nd4j.createUninitialized(xv.dataType(), xv.shape(), 'c');
+            INDArray y = xv.ulike();                                                  // same layout as x
             Nd4j.exec(new Swish(xv, y));
             return Var.constant(y);
         }

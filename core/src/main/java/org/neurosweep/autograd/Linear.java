@@ -41,7 +41,7 @@ public final class Linear {
                     + " does not match W " + Arrays.toString(w.shape()));
         }
         long n = x.value().length() / in;
-        INDArray x2 = x.value().reshape('c', n, in);                       // (N, in)
+        INDArray x2 = xs.length == 2 ? x.value() : x.value().reshape('c', n, in);   // (N, in), any BLAS layout
         INDArray y2 = tokensTimes(x2, w.value(), false);                    // (N, out), c-layout
         if (bias != null) {
             y2.addiRowVector(bias.value());

@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.tensor.TensorSource;
 
@@ -32,6 +35,29 @@ public final class Weights {
     public Var projection(String name, long out, long in) {
         INDArray w = load(name, out, in);
         return bind(name, w.transpose());
+    }
+
+    /**
+     * Two projections of the same input, hub (out, in) each (a SwiGLU's gate_proj and up_proj), bound as (in, out)
+     * f-order views of one joint (in, 2·out) f-order matrix, first then second: one GEMM computes both. The views
+     * share the joint's memory, so in-place updates of either weight (training) are seen through the joint.
+     */
+    public ProjectionPair projectionPair(String first, String second, long out, long in) {
+        INDArray firstHub = load(first, out, in);
+        INDArray secondHub = load(second, out, in);
+        INDArray joint;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            joint = Nd4j.createUninitialized(firstHub.dataType(), new long[] {2 * out, in}, 'c');   // rows: first, second
+        }
+        INDArray a = joint.get(NDArrayIndex.interval(0, out), NDArrayIndex.all()).assign(firstHub);
+        INDArray b = joint.get(NDArrayIndex.interval(out, 2 * out), NDArrayIndex.all()).assign(secondHub);
+        return new ProjectionPair(bind(first, a.transpose()), bind(second, b.transpose()), joint.transpose());
+    }
+
+    /**
+     * Two bound projection weights (in, out) and their joint (in, 2·out), all f-order views of one buffer.
+     */
+    public record ProjectionPair(Var first, Var second, INDArray joint) {
     }
 
     /** A vector (norm scale, bias) of length n. */

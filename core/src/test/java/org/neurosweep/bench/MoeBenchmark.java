@@ -60,11 +60,13 @@ final class MoeBenchmark {
         try {
             new SafetensorsWriter().write(file, hub);
             try (TensorSource source = TensorSources.open(file)) {
-                // bound as the loader binds them: gate and up of each SwiGLU as views of one joint matrix
+                // bound as the loader binds them: each expert's gate and up as views of one joint matrix
                 Weights w = new Weights(source, false);
                 GatedMlp[] routed = new GatedMlp[experts];
                 for (int e = 0; e < experts; e++) {
-                    routed[e] = mlp(w, "experts." + e + ".", d, expertWidth);
+                    String p = "experts." + e + ".";
+                    routed[e] = GatedMlp.bindExpert(w, p + "gate_proj", p + "up_proj", p + "down_proj", d, expertWidth,
+                            Activation.SILU);
                 }
                 FeedForward moe = new SparseMoe(Projection.bind(w, "router", d, experts, false), routed, topK, true,
                         null, null);
@@ -73,20 +75,21 @@ final class MoeBenchmark {
                 ForwardContext ctx = new ForwardContext(tokens, Hooks.none().begin(batch, length, 0, name -> true, 1),
                         null, new Rotary(new RopeConfig(RopeConfig.Type.DEFAULT, 10000, 1, 1, 1, 0, 1), 64), Set.of(0));
                 Var x = Var.constant(Nd4j.randn(DataType.FLOAT, batch, length, d));
-                return new Result(experts, topK, expertWidth, batch * length, time(moe, x, ctx, runs),
-                        time(dense, x, ctx, runs));
+                Timing[] t = Timing.interleaved(2, runs, inWorkspace(moe, x, ctx), inWorkspace(dense, x, ctx));
+                return new Result(experts, topK, expertWidth, batch * length, t[0], t[1]);
             }
         } finally {
             Files.deleteIfExists(file);
         }
     }
 
-    private static Timing time(FeedForward ffn, Var x, ForwardContext ctx, int runs) {
-        return Timing.of(2, runs, () -> {
+    // one FFN call in a workspace, as the model runs its blocks
+    private static Runnable inWorkspace(FeedForward ffn, Var x, ForwardContext ctx) {
+        return () -> {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "bench.ffn")) {
                 ffn.forward(x, ctx, 0);
             }
-        });
+        };
     }
 
     private static GatedMlp mlp(Weights w, String prefix, int d, int width) {

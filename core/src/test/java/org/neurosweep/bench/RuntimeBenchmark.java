@@ -92,7 +92,7 @@ public final class RuntimeBenchmark {
     private void moe(MoeBenchmark.Result r) {
         report.section(Report.fmt("(c) MoE FFN, %d experts of width %d, top-%d, against a dense FFN of width %d, %d tokens",
                 r.experts(), r.expertWidth(), r.topK(), r.topK() * r.expertWidth(), r.tokens()));
-        report.line(Report.fmt("- MoE %.1f ms, dense %.1f ms (best of %d) → ratio **%.2f**; target ≤ %.1f: %s", r.moe().best() * 1e3,
+        report.line(Report.fmt("- MoE %.1f ms, dense %.1f ms (best of %d, run in turn) → ratio **%.2f**; target ≤ %.1f: %s", r.moe().best() * 1e3,
                 r.dense().best() * 1e3, MOE_RUNS, r.ratio(), MOE_TARGET, Report.verdict(r.ratio() <= MOE_TARGET)));
     }
 

@@ -6,16 +6,32 @@ import java.util.Arrays;
 record Timing(double best, double median) {
 
     static Timing of(int warmups, int runs, Runnable action) {
+        return interleaved(warmups, runs, action)[0];
+    }
+
+    /**
+     * The timings of several actions run in turn (a, b, a, b, ...), so that a slow spell of a shared machine
+     * disturbs all of them alike and their ratio less.
+     */
+    static Timing[] interleaved(int warmups, int runs, Runnable... actions) {
         for (int i = 0; i < warmups; i++) {
-            action.run();
+            for (Runnable action : actions) {
+                action.run();
+            }
         }
-        double[] seconds = new double[runs];
+        double[][] seconds = new double[actions.length][runs];
         for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime();
-            action.run();
-            seconds[i] = (System.nanoTime() - start) / 1e9;
+            for (int a = 0; a < actions.length; a++) {
+                long start = System.nanoTime();
+                actions[a].run();
+                seconds[a][i] = (System.nanoTime() - start) / 1e9;
+            }
         }
-        Arrays.sort(seconds);
-        return new Timing(seconds[0], seconds[runs / 2]);
+        Timing[] out = new Timing[actions.length];
+        for (int a = 0; a < actions.length; a++) {
+            Arrays.sort(seconds[a]);
+            out[a] = new Timing(seconds[a][0], seconds[a][runs / 2]);
+        }
+        return out;
     }
 }

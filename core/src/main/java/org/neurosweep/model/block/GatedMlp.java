@@ -1,7 +1,11 @@
 package org.neurosweep.model.block;
 
 import java.util.function.UnaryOperator;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.neurosweep.autograd.Elementwise;
+import org.neurosweep.autograd.Tape;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.hook.HookNames;
 import org.neurosweep.hook.Layout;
@@ -17,12 +21,30 @@ public final class GatedMlp implements FeedForward {
     private final Projection up;
     private final Projection down;
     private final Activation activation;
+    /** (d, 2·ffn) f-order, gate's columns then up's, sharing their memory; null when they are separate arrays. */
+    private final INDArray gateUp;
 
     public GatedMlp(Projection gate, Projection up, Projection down, Activation activation) {
+        this(gate, up, down, activation, null);
+    }
+
+    private GatedMlp(Projection gate, Projection up, Projection down, Activation activation, INDArray gateUp) {
         this.gate = gate;
         this.up = up;
         this.down = down;
         this.activation = activation;
+        this.gateUp = gateUp;
+    }
+
+    /**
+     * A routed expert (no biases): gate and up are bound as views of one joint matrix, so that at inference one GEMM
+     * computes both for the expert's tokens, its two halves coming out as contiguous blocks.
+     */
+    public static GatedMlp bindExpert(Weights w, String gateName, String upName, String downName, long d, long ffn,
+                                      Activation activation) {
+        Weights.ProjectionPair pair = w.projectionPair(gateName + ".weight", upName + ".weight", ffn, d);
+        return new GatedMlp(new Projection(pair.first(), null), new Projection(pair.second(), null),
+                Projection.bind(w, downName, ffn, d, false), activation, pair.joint());
     }
 
     /** Binds {@code prefix.gate/up/down} (or the given projection names) of width {@code ffn}. */
@@ -42,8 +64,22 @@ public final class GatedMlp implements FeedForward {
 
     /** x (..., d) → (..., d), passing the gate pre-activation and the neuron activations through the given hooks. */
     public Var apply(Var x, UnaryOperator<Var> preHook, UnaryOperator<Var> postHook) {
-        Var pre = preHook.apply(gate.apply(x));
-        Var post = postHook.apply(Elementwise.mul(Neurons.activate(activation, pre), up.apply(x)));
+        Var[] gateAndUp = gateUp != null && x.rank() == 2 && !Tape.isRecording()
+                ? jointProducts(x.value())
+                : new Var[] {gate.apply(x), up.apply(x)};
+        Var pre = preHook.apply(gateAndUp[0]);
+        Var post = postHook.apply(Elementwise.mul(Neurons.activate(activation, pre), gateAndUp[1]));
         return down.apply(post);
+    }
+
+    // rows (R, d) → {x·G, x·U}: one GEMM into an f-order (R, 2·ffn) result, whose column blocks are contiguous
+    // f-order (R, ffn) arrays (inference only: with a tape, separate products keep each weight's gradient its own)
+    private Var[] jointProducts(INDArray rows) {
+        long ffn = gate.out();
+        INDArray both = Nd4j.createUninitialized(rows.dataType(), new long[] {rows.size(0), 2 * ffn}, 'f');
+        Nd4j.gemm(rows, gateUp, both, false, false, 1.0, 0.0);
+        return new Var[] {
+            Var.constant(both.get(NDArrayIndex.all(), NDArrayIndex.interval(0, ffn))),
+            Var.constant(both.get(NDArrayIndex.all(), NDArrayIndex.interval(ffn, 2 * ffn)))};
     }
 }

@@ -82,7 +82,7 @@ final class Decoders {
         GatedMlp[] routed = new GatedMlp[experts];
         for (int e = 0; e < experts; e++) {
             String p = names.prefix() + "experts." + e + ".";
-            routed[e] = GatedMlp.bind(w, p + names.gate(), p + names.up(), p + names.down(), d, ffn, false, c.activation());
+            routed[e] = GatedMlp.bindExpert(w, p + names.gate(), p + names.up(), p + names.down(), d, ffn, c.activation());
         }
         return new SparseMoe(Projection.bind(w, names.prefix() + "gate", d, experts, false), routed, c.moe().topK(),
                 c.moe().normTopkProb(), shared, sharedGate);
