@@ -6,10 +6,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -42,13 +38,6 @@ public final class Tape implements AutoCloseable {
     }
 
     static final int SEGMENT_STEPS = 64;
-    private static final WorkspaceConfiguration SCRATCH = WorkspaceConfiguration.builder()
-            .initialSize(0)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policySpill(SpillPolicy.REALLOCATE)
-            .build();
-
     private final List<Step> steps = new ArrayList<>();
     private final Tape outer;
     private boolean closed;
@@ -138,7 +127,8 @@ public final class Tape implements AutoCloseable {
                 replay(start, end);
             } else {
                 String scratchId = "neurosweep.backward." + enclosing.getId();
-                try (MemoryWorkspace scratch = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, scratchId)) {
+                try (MemoryWorkspace scratch =
+                         Nd4j.getWorkspaceManager().getAndActivateWorkspace(Workspaces.SCRATCH, scratchId)) {
                     replay(start, end);
                     keepLeavingGradients(start, end, scratch, enclosing);
                 }

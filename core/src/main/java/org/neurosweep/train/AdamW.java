@@ -3,14 +3,11 @@ package org.neurosweep.train;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.neurosweep.autograd.Var;
+import org.neurosweep.autograd.Workspaces;
 
 /**
  * AdamW (Loshchilov &amp; Hutter), with PyTorch's arithmetic: decoupled decay p ← p·(1 − lr·λ), then
@@ -18,13 +15,6 @@ import org.neurosweep.autograd.Var;
  * uncorrected √v, which changes the early steps, so the update is written here.
  */
 public final class AdamW implements Optimizer {
-
-    private static final WorkspaceConfiguration SCRATCH = WorkspaceConfiguration.builder()
-            .initialSize(0)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policySpill(SpillPolicy.REALLOCATE)
-            .build();
 
     private final String scratchId = "adamw-" + System.identityHashCode(this);
     private final List<Var> params;
@@ -74,7 +64,8 @@ public final class AdamW implements Optimizer {
             // m, v and the weight live outside workspaces and are updated in place; the temporaries (three of the
             // parameter's size) go to a scratch workspace reused by every parameter and step, since allocating them
             // outside a workspace costs more than the arithmetic (DESIGN.md, performance)
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, scratchId)) {
+            try (MemoryWorkspace ignored =
+                         Nd4j.getWorkspaceManager().getAndActivateWorkspace(Workspaces.SCRATCH, scratchId)) {
                 INDArray m = firstMoment.get(i).muli(beta1).addi(g.mul(1 - beta1));
                 INDArray v = secondMoment.get(i).muli(beta2).addi(g.mul(g).muli(1 - beta2));
                 INDArray w = p.value();

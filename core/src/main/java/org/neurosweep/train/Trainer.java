@@ -6,13 +6,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.neurosweep.autograd.Tape;
 import org.neurosweep.autograd.Var;
+import org.neurosweep.autograd.Workspaces;
 
 /**
  * The training loop: per step, {@code gradientAccumulation} micro-batches each run forward and
@@ -64,12 +61,6 @@ public final class Trainer<E> {
         }
     }
 
-    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-            .policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policySpill(SpillPolicy.REALLOCATE)
-            .build();
-
     private final TrainingConfig config;
     private final Optimizer optimizer;
     private final LearningRateSchedule schedule;
@@ -114,7 +105,8 @@ public final class Trainer<E> {
 
     /** Forward and backward of one micro-batch with loss scaled by 1/accumulation; returns the unscaled loss. */
     private double microStep(List<E> batch, Objective<E> objective, String workspaceId, long step) {
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, workspaceId);
+        try (MemoryWorkspace ignored =
+                     Nd4j.getWorkspaceManager().getAndActivateWorkspace(Workspaces.SCRATCH, workspaceId);
              Tape tape = Tape.record();
              Scope scope = new Scope()) {
             Var loss = objective.loss(batch, scope);

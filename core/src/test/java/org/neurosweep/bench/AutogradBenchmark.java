@@ -77,8 +77,8 @@ public final class AutogradBenchmark {
         long after = residentKb("VmHWM");
         double paramMb = s.parameters() * 4.0 / (1 << 20);
         report.section(Report.fmt("Training step: AdamW, %d×%d tokens, fp32, %.1fM parameters", BATCH, LENGTH, s.parameters() / 1e6));
-        report.line(Report.fmt("- %d steps (forward, backward, clipping, AdamW): the first %.2f s (it allocates the AdamW "
-                        + "state and sizes the workspaces), then %s", TRAINING_STEPS, logs.get(0).millis() / 1e3,
+        report.line(Report.fmt("- %d steps (forward, backward, clipping, AdamW): the first %.2f s (its workspaces "
+                        + "learn their sizes), then %s", TRAINING_STEPS, logs.get(0).millis() / 1e3,
                 String.join(", ", logs.subList(1, logs.size()).stream().map(l -> Report.fmt("%.2f s", l.millis() / 1e3)).toList())));
         report.line(Report.fmt("- peak resident memory: %.0f MB after loading, **%.0f MB** during training (+%.0f MB); "
                         + "weights %.0f MB, gradients %.0f MB, AdamW moments %.0f MB",
