@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.neurosweep.testutil.RepoPaths;
 
 /**
  * Runs the CLI from the shaded jar with the launcher's classpath layout (shaded jar first, then the Spark classpath
  * the build wrote), not from the IDE/test classpath: this is where a stripped service file, a Jackson clash or a
- * missing native library shows. Runs in {@code mvn verify}, after {@code package}.
+ * missing native library shows; and the README's demo through the launcher script. Runs in {@code mvn verify}, after
+ * {@code package}.
  */
 class ShadedJarIT {
 
@@ -75,5 +77,23 @@ class ShadedJarIT {
         Result r = runCli("plan", "conf/demo.conf");
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("mlama-probe"), r.output());
+    }
+
+    /** README's main command, through the launcher (its JVM flags and system properties), from another folder. */
+    @Test
+    void theReadmeDemoRunsThroughTheLauncher(@TempDir Path elsewhere) throws Exception {
+        Path out = elsewhere.resolve("tables");
+        Process p = new ProcessBuilder("bash", RepoPaths.root().resolve("scripts/neurosweep").toString(), "demo",
+                "--out", out.toString()).directory(elsewhere.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "the demo did not finish");
+        assertEquals(0, p.exitValue(), output);
+        for (String table : List.of("manifest", "perplexity_lines", "eval_task_scores", "trajectory_features",
+                "mlama_accuracy", "lrp2_summary", "p3_decoding")) {
+            assertTrue(Files.isDirectory(out.resolve(table)), table + " missing under " + out + ":\n" + output);
+        }
+        assertTrue(output.contains("0 failed"), output);
+        assertTrue(output.contains("gap to en"), "the per-language gap with and without LRP2:\n" + output);
+        assertTrue(output.contains("checkpoint-eval: dense heldout perplexity by step"), output);
     }
 }
