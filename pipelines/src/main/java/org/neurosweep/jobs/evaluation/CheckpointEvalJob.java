@@ -95,12 +95,17 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
             Column.required("n_params", ColumnType.LONG, "N of C = 6ND: non-embedding parameters a token passes through "
                     + "(top-k routed experts), counted from config.json"));
 
+    private static final Column SERIES = Column.required("series", ColumnType.STRING,
+            "the checkpoint series (model_id of the evaluated rows)");
+    private static final Column PROGRESS_UNIT = Column.required("progress_unit", ColumnType.STRING,
+            "tokens (tokens-per-step set) or steps");
+
     static final TableSchema FEATURE_TABLE = TableSchema.of(FEATURES,
             "driver summary, one row per series, benchmark, subtask and metric: the shape of its curve (step A4); "
                     + "y = normalized_value, or -value for metrics where lower is better",
-            Column.required("series", ColumnType.STRING, "the checkpoint series (model_id of the evaluated rows)"),
+            SERIES,
             BENCHMARK, GROUP, SCORED_SUBTASK, SCORED_METRIC,
-            Column.required("progress_unit", ColumnType.STRING, "tokens (tokens-per-step set) or steps"),
+            PROGRESS_UNIT,
             Column.required("n_checkpoints", ColumnType.INT, "points on the curve"),
             Column.required("first_progress", ColumnType.DOUBLE, "progress of the first checkpoint"),
             Column.required("last_progress", ColumnType.DOUBLE, "progress of the last checkpoint (the run end for phases)"),
@@ -118,7 +123,7 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
     static final TableSchema LEAD_LAG_TABLE = TableSchema.of(LEAD_LAG,
             "driver summary, one row per series and pair of capability groups (step A6); a group's curve is the mean y of "
                     + "its benchmarks' primary metric (accuracy, mean_nll) on subtask all",
-            Column.required("series", ColumnType.STRING, "the checkpoint series"),
+            SERIES,
             Column.required("group_a", ColumnType.STRING, "first group (name order)"),
             Column.required("group_b", ColumnType.STRING, "second group"),
             Column.required("n_checkpoints", ColumnType.INT, "checkpoints shared by both curves"),
@@ -137,10 +142,6 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
             Column.required("progress_to", ColumnType.DOUBLE, "its end"),
             Column.required("shape_distance", ColumnType.DOUBLE, "mean |a - b| over 50 resampled points (0 = same shape)"),
             Column.optional("spearman_diff", ColumnType.DOUBLE, "Spearman of the resampled curves' first differences"));
-
-    private static final Column SERIES = Column.required("series", ColumnType.STRING, "the checkpoint series");
-    private static final Column PROGRESS_UNIT = Column.required("progress_unit", ColumnType.STRING,
-            "tokens (tokens-per-step set) or steps");
 
     static final TableSchema PREDICTION_TABLE = TableSchema.of(PREDICTION,
             "driver summary, one row per series, capability group and ordered pair of its benchmarks (step A5): the "
