@@ -70,24 +70,15 @@ public final class SparseMoe implements FeedForward {
         // Otherwise each expert gathers its tokens and weighs its output on its own, for the hook or the backward.
         boolean inference = !Tape.isRecording() && IntStream.range(0, experts.length)
                 .noneMatch(e -> hooks.touches(names.expertOut(e)));
-        List<int[]> routedSlots = new ArrayList<>();
-        List<Integer> active = new ArrayList<>();
-        for (int e = 0; e < experts.length; e++) {
-            int[] slots = slotsOf(flatIds, e);
-            if (slots.length > 0 && (edits == null || !edits.isDropped(e))) {
-                routedSlots.add(slots);
-                active.add(e);
-            }
-        }
-        List<int[]> routedRows = routedSlots.stream().map(sl -> Arrays.stream(sl).map(sv -> sv / k).toArray()).toList();
-        INDArray grouped = inference && !active.isEmpty()                               // (routed slots, d)
-                ? Shapes.indexSelect(tokens, 0, routedRows.stream().flatMapToInt(Arrays::stream).toArray()).value()
+        Dispatch dispatch = Dispatch.of(flatIds, k, experts.length, edits);
+        INDArray grouped = inference && !dispatch.experts().isEmpty()                   // (routed slots, d)
+                ? Shapes.indexSelect(tokens, 0, flat(dispatch.rows())).value()
                 : null;
         List<Var> contributions = new ArrayList<>();
         long from = 0;
-        for (int i = 0; i < active.size(); i++) {
-            int e = active.get(i);
-            int[] rows = routedRows.get(i);
+        for (int i = 0; i < dispatch.experts().size(); i++) {
+            int e = dispatch.experts().get(i);
+            int[] rows = dispatch.rows().get(i);
             Var in = grouped != null
                     ? Var.constant(grouped.get(NDArrayIndex.interval(from, from + rows.length), NDArrayIndex.all()))
                     : Shapes.indexSelect(tokens, 0, rows);
@@ -95,13 +86,13 @@ public final class SparseMoe implements FeedForward {
             String post = names.expertPost(e);
             Var out = experts[e].apply(in, UnaryOperator.identity(), v -> hooks.atRouted(post, v, rows));  // (routed, d)
             if (!inference) {
-                Var weighted = Elementwise.mul(out, Shapes.indexSelect(slotWeights, 0, routedSlots.get(i)));
+                Var weighted = Elementwise.mul(out, Shapes.indexSelect(slotWeights, 0, dispatch.slots().get(i)));
                 out = hooks.atRouted(names.expertOut(e), weighted, rows);
             }
             contributions.add(out);
         }
-        Var routed = inference ? combineWeighing(contributions, routedRows, routedSlots, slotWeights, n, d)
-                : combine(contributions, routedRows, n, d);
+        Var routed = inference ? weighStacked(contributions, dispatch, slotWeights, n, d)
+                : combine(contributions, flat(dispatch.rows()), n, d);
         Var y = Shapes.reshape(routed, b, t, d);
         if (shared != null && (edits == null || !edits.sharedRemoved())) {
             Var s = shared.apply(x, UnaryOperator.identity(), v -> hooks.at(names.sharedPost, Layout.TOKENS, v));
@@ -167,41 +158,53 @@ public final class SparseMoe implements FeedForward {
         return Nd4j.create(keep, n, k);
     }
 
-    private static int[] slotsOf(int[] flatIds, int expert) {
-        int count = 0;
-        for (int id : flatIds) {
-            count += id == expert ? 1 : 0;
-        }
-        int[] slots = new int[count];
-        for (int i = 0, j = 0; i < flatIds.length; i++) {
-            if (flatIds[i] == expert) {
-                slots[j++] = i;
+    /**
+     * Which experts run and on what: per active expert (routed at least one slot, not dropped), in expert order, its
+     * slots (indices into the flattened (n·k) routing) and their tokens (slot / k).
+     */
+    private record Dispatch(List<Integer> experts, List<int[]> slots, List<int[]> rows) {
+        static Dispatch of(int[] flatIds, int k, int numExperts, MoeEdits edits) {
+            List<Integer> active = new ArrayList<>();
+            List<int[]> slots = new ArrayList<>();
+            for (int e = 0; e < numExperts; e++) {
+                int[] mine = slotsOf(flatIds, e);
+                if (mine.length > 0 && (edits == null || !edits.isDropped(e))) {
+                    active.add(e);
+                    slots.add(mine);
+                }
             }
+            List<int[]> rows = slots.stream().map(sl -> Arrays.stream(sl).map(slot -> slot / k).toArray()).toList();
+            return new Dispatch(active, slots, rows);
         }
-        return slots;
+
+        private static int[] slotsOf(int[] flatIds, int expert) {
+            return IntStream.range(0, flatIds.length).filter(i -> flatIds[i] == expert).toArray();
+        }
+    }
+
+    private static int[] flat(List<int[]> parts) {
+        return parts.stream().flatMapToInt(Arrays::stream).toArray();
     }
 
     // Σ of the experts' outputs per token, (n, d), each row times its slot's routing weight: one concat, one gather of
     // the weights in stacked order, one product, one scatter-add
-    private static Var combineWeighing(List<Var> outputs, List<int[]> rows, List<int[]> slots, Var slotWeights, int n,
-                                       long d) {
+    private static Var weighStacked(List<Var> outputs, Dispatch dispatch, Var slotWeights, int n, long d) {
         if (outputs.isEmpty()) {
-            return combine(outputs, rows, n, d);
+            return combine(outputs, new int[0], n, d);
         }
-        int[] allSlots = slots.stream().flatMapToInt(Arrays::stream).toArray();
         Var stacked = outputs.size() == 1 ? outputs.get(0) : Shapes.concat(0, outputs.toArray(new Var[0]));
-        Var weighted = Elementwise.mul(stacked, Shapes.indexSelect(slotWeights, 0, allSlots));
-        return combine(List.of(weighted), List.of(rows.stream().flatMapToInt(Arrays::stream).toArray()), n, d);
+        Var weighted = Elementwise.mul(stacked, Shapes.indexSelect(slotWeights, 0, flat(dispatch.slots())));
+        return combine(List.of(weighted), flat(dispatch.rows()), n, d);
     }
 
-    // Σ of the experts' weighted outputs per token, (n, d): one concat and one scatter-add
-    private static Var combine(List<Var> contributions, List<int[]> rows, int n, long d) {
+    // Σ of the experts' weighted outputs per token, (n, d): one concat and one scatter-add; rows = the token of each
+    // stacked row
+    private static Var combine(List<Var> contributions, int[] rows, int n, long d) {
         if (contributions.isEmpty()) {
             return Var.constant(Nd4j.zeros(DataType.FLOAT, n, d));
         }
-        int[] all = rows.stream().flatMapToInt(Arrays::stream).toArray();
         Var stacked = contributions.size() == 1 ? contributions.get(0)
                 : Shapes.concat(0, contributions.toArray(new Var[0]));
-        return Shapes.scatterAddRows(stacked, all, n);
+        return Shapes.scatterAddRows(stacked, rows, n);
     }
 }
