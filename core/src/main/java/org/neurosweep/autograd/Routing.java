@@ -14,6 +14,59 @@ public final class Routing {
     public record TopK(INDArray ids, Var values) {
     }
 
+    /**
+     * A router's decision: softmax of the logits (n, E) over experts, the k most probable per row (ids and
+     * probabilities), renormalised to sum 1 per row when {@code renormalize} (HF's {@code norm_topk_prob}). With a
+     * recording tape it is composed of differentiable ops; without, one pass in Java over the n·E logits, which with
+     * E in the tens is cheaper than the dozen libnd4j ops of the composition (same selection and tie rule).
+     */
+    public static TopK softmaxTopK(Var logits, int k, boolean renormalize) {
+        if (Tape.recording(logits)) {
+            TopK top = topK(Activations.softmax(logits), k);
+            return renormalize
+                    ? new TopK(top.ids(), Elementwise.div(top.values(), Reductions.sum(top.values(), 1)))
+                    : top;
+        }
+        if (logits.rank() != 2 || k < 1 || k > logits.size(1)) {
+            throw new IllegalArgumentException("softmaxTopK: k " + k + " for logits " + Arrays.toString(logits.shape()));
+        }
+        int n = Math.toIntExact(logits.size(0));
+        int e = Math.toIntExact(logits.size(1));
+        float[] x = logits.value().dup('c').data().asFloat();
+        float[] probs = new float[n * e];
+        int[] chosen = new int[n * k];
+        float[] values = new float[n * k];
+        for (int row = 0; row < n; row++) {
+            int base = row * e;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < e; c++) {
+                max = Math.max(max, x[base + c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < e; c++) {
+                double p = max == Double.NEGATIVE_INFINITY ? 0 : Math.exp(x[base + c] - max);   // all −∞: zeros
+                probs[base + c] = (float) p;
+                sum += p;
+            }
+            for (int c = 0; c < e; c++) {
+                probs[base + c] = sum == 0 ? 0f : (float) (probs[base + c] / sum);
+            }
+            select(probs, base, e, chosen, row * k, k);
+            double kept = 0;
+            for (int j = 0; j < k; j++) {
+                values[row * k + j] = probs[base + chosen[row * k + j]];
+                kept += values[row * k + j];
+            }
+            if (renormalize) {
+                for (int j = 0; j < k; j++) {
+                    values[row * k + j] = (float) (values[row * k + j] / kept);
+                }
+            }
+        }
+        return new TopK(Nd4j.createFromArray(chosen).reshape('c', n, k),
+                Var.constant(Nd4j.createFromArray(values).reshape('c', n, k)));
+    }
+
     /** x (n, E) → the k largest per row; {@code values} is {@link #gatherLastDim}(x, ids). */
     public static TopK topK(Var x, int k) {
         if (x.rank() != 2 || k < 1 || k > x.size(1)) {
@@ -26,22 +79,26 @@ public final class Routing {
         float[] scores = x.value().dup('c').data().asFloat();
         int[] chosen = new int[n * k];
         for (int row = 0; row < n; row++) {
-            int base = row * e;
-            for (int j = 0; j < k; j++) {
-                int best = -1;
-                for (int c = 0; c < e; c++) {
-                    if (isTaken(chosen, row * k, j, c)) {
-                        continue;
-                    }
-                    if (best < 0 || scores[base + c] > scores[base + best]) {
-                        best = c;
-                    }
-                }
-                chosen[row * k + j] = best;
-            }
+            select(scores, row * e, e, chosen, row * k, k);
         }
         INDArray ids = Nd4j.createFromArray(chosen).reshape('c', n, k);
         return new TopK(ids, gatherLastDim(x, ids));
+    }
+
+    // the k largest of scores[base, base + e) into chosen[at, at + k), largest first, ties to the lower id
+    private static void select(float[] scores, int base, int e, int[] chosen, int at, int k) {
+        for (int j = 0; j < k; j++) {
+            int best = -1;
+            for (int c = 0; c < e; c++) {
+                if (isTaken(chosen, at, j, c)) {
+                    continue;
+                }
+                if (best < 0 || scores[base + c] > scores[base + best]) {
+                    best = c;
+                }
+            }
+            chosen[at + j] = best;
+        }
     }
 
     private static boolean isTaken(int[] chosen, int from, int count, int id) {

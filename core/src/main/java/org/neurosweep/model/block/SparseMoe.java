@@ -11,7 +11,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.neurosweep.autograd.Activations;
 import org.neurosweep.autograd.Elementwise;
-import org.neurosweep.autograd.Reductions;
 import org.neurosweep.autograd.Routing;
 import org.neurosweep.autograd.Shapes;
 import org.neurosweep.autograd.Tape;
@@ -120,9 +119,9 @@ public final class SparseMoe implements FeedForward {
             }
             weights = Var.constant(forced(edits.forcedWeights(), ctx).castTo(DataType.FLOAT));
         } else {
-            Routing.TopK top = Routing.topK(Activations.softmax(logits), topK);
+            Routing.TopK top = Routing.softmaxTopK(logits, topK, normTopkProb);
             ids = top.ids();
-            weights = normTopkProb ? Elementwise.div(top.values(), Reductions.sum(top.values(), 1)) : top.values();
+            weights = top.values();
         }
         if (edits != null && (edits.topKCap() > 0 || !edits.dropped().isEmpty())) {
             weights = Elementwise.mul(weights, Var.constant(kept(ids, edits)));
