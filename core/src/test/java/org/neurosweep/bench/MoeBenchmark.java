@@ -45,6 +45,9 @@ final class MoeBenchmark {
     private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder().initialSize(0)
             .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP).build();
 
+    // until the JIT has compiled the per-expert paths: the first runs of a fresh process are ~10% slower for MoE
+    private static final int WARMUPS = 40;
+
     private MoeBenchmark() {
     }
 
@@ -75,7 +78,7 @@ final class MoeBenchmark {
                 ForwardContext ctx = new ForwardContext(tokens, Hooks.none().begin(batch, length, 0, name -> true, 1),
                         null, new Rotary(new RopeConfig(RopeConfig.Type.DEFAULT, 10000, 1, 1, 1, 0, 1), 64), Set.of(0));
                 Var x = Var.constant(Nd4j.randn(DataType.FLOAT, batch, length, d));
-                Timing[] t = Timing.interleaved(2, runs, inWorkspace(moe, x, ctx), inWorkspace(dense, x, ctx));
+                Timing[] t = Timing.interleaved(WARMUPS, runs, inWorkspace(moe, x, ctx), inWorkspace(dense, x, ctx));
                 return new Result(experts, topK, expertWidth, batch * length, t[0], t[1]);
             }
         } finally {
