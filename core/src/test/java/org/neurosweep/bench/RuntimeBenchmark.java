@@ -50,15 +50,19 @@ public final class RuntimeBenchmark {
             Report.progress("(b) writing and loading a random " + shape.parameters() / 1_000_000 + "M-parameter Llama");
             CausalLM model = CausalLM.load(scratch.dir());
             Report.progress("(b) forward");
-            forward(ForwardBenchmark.run(model, shape, BATCH, LENGTH, 3), shape, best);
+            ForwardBenchmark.Result forward = ForwardBenchmark.run(model, shape, BATCH, LENGTH, 3);
             Report.progress("(c) MoE");
-            moe(MoeBenchmark.run(shape.d(), 16, 2, shape.ffn() / 2, BATCH, LENGTH, MOE_RUNS));
+            MoeBenchmark.Result moe = MoeBenchmark.run(shape.d(), 16, 2, shape.ffn() / 2, BATCH, LENGTH, MOE_RUNS);
             Report.progress("(d) generation with and without the KV cache");
-            decode(DecodeBenchmark.run(model, LENGTH, 64));
+            DecodeBenchmark.Result decode = DecodeBenchmark.run(model, LENGTH, 64);
+            Report.progress("(b) a profiled forward, last: the profiler slows later ops");
+            forward(forward, ForwardBenchmark.profile(model, shape, BATCH, LENGTH), shape, best);
+            moe(moe);
+            decode(decode);
         }
     }
 
-    private void forward(ForwardBenchmark.Result r, RandomCheckpoint s, GemmBenchmark.Gemm best) {
+    private void forward(ForwardBenchmark.Result r, OpTimes p, RandomCheckpoint s, GemmBenchmark.Gemm best) {
         double fraction = r.flopRate() / best.flopRate();
         report.section(Report.fmt("(b) Forward, Llama d=%d, %d layers, %d heads, ffn %d, vocab %d (%.1fM parameters), %d×%d tokens, fp32",
                 s.d(), s.layers(), s.heads(), s.ffn(), s.vocab(), s.parameters() / 1e6, r.batch(), r.length()));
@@ -72,7 +76,6 @@ public final class RuntimeBenchmark {
                 + "(%.0f%% of the best forward): projections %.2f s, attention q·kᵀ and p·v %.2f s, lm head %.2f s",
                 floor.total(), 100 * floor.total() / r.timing().best(), floor.projections(), floor.attention(),
                 floor.head()));
-        OpTimes p = r.profile();
         double matmul = p.of("matmul");
         double other = p.insideOps() - matmul;
         report.line("");
