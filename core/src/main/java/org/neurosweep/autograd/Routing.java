@@ -27,62 +27,79 @@ public final class Routing {
                     ? new TopK(top.ids(), Elementwise.div(top.values(), Reductions.sum(top.values(), 1)))
                     : top;
         }
-        if (logits.rank() != 2 || k < 1 || k > logits.size(1)) {
-            throw new IllegalArgumentException("softmaxTopK: k " + k + " for logits " + Arrays.toString(logits.shape()));
-        }
-        int n = Math.toIntExact(logits.size(0));
+        checkTopK(logits, k, "softmaxTopK");
         int e = Math.toIntExact(logits.size(1));
-        float[] x = logits.value().dup('c').data().asFloat();
-        float[] probs = new float[n * e];
-        int[] chosen = new int[n * k];
-        float[] values = new float[n * k];
-        for (int row = 0; row < n; row++) {
-            int base = row * e;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < e; c++) {
-                max = Math.max(max, x[base + c]);
-            }
-            double sum = 0;
-            for (int c = 0; c < e; c++) {
-                double p = max == Double.NEGATIVE_INFINITY ? 0 : Math.exp(x[base + c] - max);   // all −∞: zeros
-                probs[base + c] = (float) p;
-                sum += p;
-            }
-            for (int c = 0; c < e; c++) {
-                probs[base + c] = sum == 0 ? 0f : (float) (probs[base + c] / sum);
-            }
-            select(probs, base, e, chosen, row * k, k);
-            double kept = 0;
-            for (int j = 0; j < k; j++) {
-                values[row * k + j] = probs[base + chosen[row * k + j]];
-                kept += values[row * k + j];
-            }
-            if (renormalize) {
+        float[] probs = rowMajor(logits);
+        softmaxRows(probs, e);
+        int[] chosen = selectRows(probs, e, k);
+        float[] values = new float[chosen.length];
+        for (int slot = 0; slot < chosen.length; slot++) {
+            values[slot] = probs[(slot / k) * e + chosen[slot]];
+        }
+        if (renormalize) {
+            for (int at = 0; at < values.length; at += k) {
+                double kept = 0;
                 for (int j = 0; j < k; j++) {
-                    values[row * k + j] = (float) (values[row * k + j] / kept);
+                    kept += values[at + j];
+                }
+                for (int j = 0; j < k; j++) {
+                    values[at + j] = (float) (values[at + j] / kept);
                 }
             }
         }
+        long n = logits.size(0);
         return new TopK(Nd4j.createFromArray(chosen).reshape('c', n, k),
                 Var.constant(Nd4j.createFromArray(values).reshape('c', n, k)));
     }
 
     /** x (n, E) → the k largest per row; {@code values} is {@link #gatherLastDim}(x, ids). */
     public static TopK topK(Var x, int k) {
-        if (x.rank() != 2 || k < 1 || k > x.size(1)) {
-            throw new IllegalArgumentException("topK: k " + k + " for x " + Arrays.toString(x.shape()));
-        }
+        checkTopK(x, k, "topK");
         // A selection in Java: with E (experts) in the tens, libnd4j's generic top_k op costs far more per row than
         // the work itself (it dominated MoE forward time). Largest first; ties keep the lower expert id first.
-        int n = Math.toIntExact(x.size(0));
-        int e = Math.toIntExact(x.size(1));
-        float[] scores = x.value().dup('c').data().asFloat();
+        int[] chosen = selectRows(rowMajor(x), Math.toIntExact(x.size(1)), k);
+        INDArray ids = Nd4j.createFromArray(chosen).reshape('c', x.size(0), k);
+        return new TopK(ids, gatherLastDim(x, ids));
+    }
+
+    private static void checkTopK(Var x, int k, String what) {
+        if (x.rank() != 2 || k < 1 || k > x.size(1)) {
+            throw new IllegalArgumentException(what + ": k " + k + " for " + Arrays.toString(x.shape()));
+        }
+    }
+
+    // x (n, E) as a row-major float[]
+    private static float[] rowMajor(Var x) {
+        return x.value().dup('c').data().asFloat();
+    }
+
+    // softmax of each row of e values, in place, in double; a row of −∞ only becomes zeros
+    private static void softmaxRows(float[] x, int e) {
+        for (int base = 0; base < x.length; base += e) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < e; c++) {
+                max = Math.max(max, x[base + c]);
+            }
+            double[] p = new double[e];
+            double sum = 0;
+            for (int c = 0; c < e; c++) {
+                p[c] = max == Double.NEGATIVE_INFINITY ? 0 : Math.exp(x[base + c] - max);
+                sum += p[c];
+            }
+            for (int c = 0; c < e; c++) {
+                x[base + c] = sum == 0 ? 0f : (float) (p[c] / sum);
+            }
+        }
+    }
+
+    // per row of e scores, the ids of the k largest, rows one after another (n·k)
+    private static int[] selectRows(float[] scores, int e, int k) {
+        int n = scores.length / e;
         int[] chosen = new int[n * k];
         for (int row = 0; row < n; row++) {
             select(scores, row * e, e, chosen, row * k, k);
         }
-        INDArray ids = Nd4j.createFromArray(chosen).reshape('c', n, k);
-        return new TopK(ids, gatherLastDim(x, ids));
+        return chosen;
     }
 
     // the k largest of scores[base, base + e) into chosen[at, at + k), largest first, ties to the lower id
