@@ -49,13 +49,10 @@ final class CheckpointDynamicsSummary {
     static void write(Dataset<Row> scores, double fitFraction, RowSink out) {
         List<TrainingDynamics.Point> points = new ArrayList<>();
         Map<List<Object>, Raw> raw = new HashMap<>();
-        boolean tokens = true;
         List<Row> rows = scores.isEmpty() ? List.of() : scores.where("step is not null").select("model_id", "dataset",
                 "subtask", "capability_group", "metric", "step", "tokens_seen", "value", "normalized_value",
                 "higher_is_better", "benchmark_kind", "random_baseline", "stderr", "n_params").collectAsList();
-        for (Row r : rows) {
-            tokens &= !r.isNullAt(6);
-        }
+        boolean tokens = rows.stream().noneMatch(r -> r.isNullAt(6));                // progress in tokens, else steps
         for (Row r : rows) {
             double progress = tokens ? r.getLong(6) : r.getLong(5);
             if (progress <= 0) {
@@ -70,7 +67,6 @@ final class CheckpointDynamicsSummary {
         }
         List<TrainingDynamics.Curve> curves = TrainingDynamics.curves(points);
         String unit = tokens ? "tokens" : "steps";
-        boolean tokensKnown = tokens;
         TableRows features = out.table(CheckpointEvalJob.FEATURES);
         for (TrainingDynamics.CurveFeatures cf : TrainingDynamics.features(curves)) {
             TrainingDynamics.Curve c = cf.curve();
@@ -80,8 +76,7 @@ final class CheckpointDynamicsSummary {
                     orNull(f.earlySlope()), orNull(f.lateSlope()), orNull(f.monotonicity()), orNull(f.noise()),
                     f.saturatedAt(), f.phase());
         }
-        Predicate<TrainingDynamics.Curve> primary = c -> c.subtask().equals(CheckpointEvalKernel.ALL)
-                && PRIMARY_METRICS.contains(c.metric());
+        Predicate<TrainingDynamics.Curve> primary = CheckpointDynamicsSummary::isPrimary;
         TableRows prediction = out.table(CheckpointEvalJob.PREDICTION);
         for (TrainingDynamics.GroupPrediction g : TrainingDynamics.withinGroup(curves, primary, fitFraction)) {
             WithinGroupPrediction p = g.prediction();
@@ -93,65 +88,10 @@ final class CheckpointDynamicsSummary {
         curves.forEach(c -> bySeries.computeIfAbsent(c.series(), k -> new ArrayList<>()).add(c));
         TableRows scaling = out.table(CheckpointEvalJob.SCALING);
         TableRows recommendation = out.table(CheckpointEvalJob.RECOMMENDATION);
-        bySeries.forEach((series, own) -> {
-            // the loss: mean NLL of the perplexity benchmarks; the groups: mean normalised accuracy of their benchmarks
-            Mean loss = Mean.of(own.stream().filter(primary).filter(c -> isPerplexity(raw, c)).toList(), y -> -y);
-            Map<String, List<TrainingDynamics.Curve>> byGroup = new TreeMap<>();
-            own.stream().filter(primary).filter(c -> !isPerplexity(raw, c))
-                    .forEach(c -> byGroup.computeIfAbsent(c.group(), k -> new ArrayList<>()).add(c));
-            if (tokensKnown) {
-                if (loss != null) {
-                    scaling.add(null, fit(series, "loss", loss.progress(), loss.y(), raw, own));
-                }
-                byGroup.forEach((group, members) -> {
-                    Mean g = Mean.of(members, y -> 1 - y);
-                    if (g != null) {
-                        scaling.add(null, fit(series, group, g.progress(), g.y(), raw, own));
-                    }
-                });
-            }
-            List<PhaseMonitoring.Metric> metrics = new ArrayList<>();
-            for (TrainingDynamics.Curve c : own) {
-                int n = c.progress().length;
-                double[] value = new double[n];
-                double[] baseline = new double[n];
-                double[] stderr = new double[n];
-                for (int i = 0; i < n; i++) {
-                    Raw r = raw.get(rawKey(c, c.progress()[i]));
-                    value[i] = r.value();
-                    baseline[i] = r.baseline();
-                    stderr[i] = r.stderr();
-                }
-                metrics.add(new PhaseMonitoring.Metric(c.benchmark() + "/" + c.subtask() + "/" + c.metric(), c.progress(),
-                        c.y(), value, baseline, stderr));
-            }
-            List<PhaseMonitoring.GroupCurve> groups = new ArrayList<>();
-            byGroup.forEach((group, members) -> {
-                Mean g = Mean.of(members, y -> y);
-                if (g != null) {
-                    double[] se = new double[g.progress().length];
-                    for (int i = 0; i < se.length; i++) {
-                        double sum = 0;
-                        for (TrainingDynamics.Curve c : members) {
-                            Raw r = raw.get(rawKey(c, g.progress()[i]));
-                            double s = Double.isNaN(r.stderr()) ? 0 : r.stderr() / (1 - (Double.isNaN(r.baseline()) ? 0 : r.baseline()));
-                            sum += s * s;
-                        }
-                        se[i] = Math.sqrt(sum) / members.size();
-                    }
-                    groups.add(new PhaseMonitoring.GroupCurve(group, g.progress(), g.y(), se));
-                }
-            });
-            double end = own.stream().mapToDouble(c -> c.progress()[c.progress().length - 1]).max().orElseThrow();
-            PhaseMonitoring.LossCurve lossCurve = loss == null ? null : new PhaseMonitoring.LossCurve(loss.progress(), loss.y());
-            for (PhaseMonitoring.Phase p : PhaseMonitoring.recommend(metrics, lossCurve, groups, end)) {
-                recommendation.add(null, series, p.name(), unit, p.from(), p.to(), p.metricIds(),
-                        p.snr().stream().mapToDouble(Double::doubleValue).toArray(), p.alarms());
-            }
-        });
+        bySeries.forEach((series, own) -> writeSeries(series, own, raw, primary, unit, tokens, scaling,
+                recommendation));
         TableRows leadLag = out.table(CheckpointEvalJob.LEAD_LAG);
-        for (TrainingDynamics.GroupLeadLag g : TrainingDynamics.leadLag(curves,
-                c -> c.subtask().equals(CheckpointEvalKernel.ALL) && PRIMARY_METRICS.contains(c.metric()), MAX_LAG)) {
+        for (TrainingDynamics.GroupLeadLag g : TrainingDynamics.leadLag(curves, primary, MAX_LAG)) {
             LeadLag l = g.leadLag();
             leadLag.add(null, g.series(), g.groupA(), g.groupB(), l.points(), orNull(l.corrLag0()), l.bestLag(),
                     orNull(l.corrBestLag()));
@@ -163,6 +103,86 @@ final class CheckpointDynamicsSummary {
                     al.alignment().name().toLowerCase(Locale.ROOT), al.from(), al.to(), al.shapeDistance(),
                     orNull(al.spearmanDiff()));
         }
+    }
+
+    // scaling_fit (A8, when tokens are known) and phase_metric_recommendation (A9) of one series
+    private static void writeSeries(String series, List<TrainingDynamics.Curve> own, Map<List<Object>, Raw> raw,
+                                    Predicate<TrainingDynamics.Curve> primary, String unit, boolean tokensKnown,
+                                    TableRows scaling, TableRows recommendation) {
+        // the loss: mean NLL of the perplexity benchmarks; the groups: mean normalised accuracy of their benchmarks
+        Mean loss = Mean.of(own.stream().filter(primary).filter(c -> isPerplexity(raw, c)).toList(), y -> -y);
+        Map<String, List<TrainingDynamics.Curve>> byGroup = new TreeMap<>();
+        own.stream().filter(primary).filter(c -> !isPerplexity(raw, c))
+                .forEach(c -> byGroup.computeIfAbsent(c.group(), k -> new ArrayList<>()).add(c));
+        if (tokensKnown) {
+            if (loss != null) {
+                scaling.add(null, fit(series, "loss", loss.progress(), loss.y(), raw, own));
+            }
+            byGroup.forEach((group, members) -> {
+                Mean g = Mean.of(members, y -> 1 - y);
+                if (g != null) {
+                    scaling.add(null, fit(series, group, g.progress(), g.y(), raw, own));
+                }
+            });
+        }
+        double end = own.stream().mapToDouble(c -> c.progress()[c.progress().length - 1]).max().orElseThrow();
+        PhaseMonitoring.LossCurve lossCurve = loss == null ? null : new PhaseMonitoring.LossCurve(loss.progress(), loss.y());
+        for (PhaseMonitoring.Phase p : PhaseMonitoring.recommend(phaseMetrics(own, raw), lossCurve,
+                groupCurves(byGroup, raw), end)) {
+            recommendation.add(null, series, p.name(), unit, p.from(), p.to(), p.metricIds(),
+                    p.snr().stream().mapToDouble(Double::doubleValue).toArray(), p.alarms());
+        }
+    }
+
+    // every curve of a series with its raw values, chance levels and standard errors
+    private static List<PhaseMonitoring.Metric> phaseMetrics(List<TrainingDynamics.Curve> own, Map<List<Object>, Raw> raw) {
+        List<PhaseMonitoring.Metric> metrics = new ArrayList<>();
+        for (TrainingDynamics.Curve c : own) {
+            int n = c.progress().length;
+            double[] value = new double[n];
+            double[] baseline = new double[n];
+            double[] stderr = new double[n];
+            for (int i = 0; i < n; i++) {
+                Raw r = raw.get(rawKey(c, c.progress()[i]));
+                value[i] = r.value();
+                baseline[i] = r.baseline();
+                stderr[i] = r.stderr();
+            }
+            metrics.add(new PhaseMonitoring.Metric(c.benchmark() + "/" + c.subtask() + "/" + c.metric(), c.progress(),
+                    c.y(), value, baseline, stderr));
+        }
+        return metrics;
+    }
+
+    // per capability group, the mean normalised curve and its standard error (members' errors on the normalised
+    // scale, combined as for a mean of independent estimates)
+    private static List<PhaseMonitoring.GroupCurve> groupCurves(Map<String, List<TrainingDynamics.Curve>> byGroup,
+                                                               Map<List<Object>, Raw> raw) {
+        List<PhaseMonitoring.GroupCurve> groups = new ArrayList<>();
+        byGroup.forEach((group, members) -> {
+            Mean g = Mean.of(members, y -> y);
+            if (g == null) {
+                return;
+            }
+            double[] se = new double[g.progress().length];
+            for (int i = 0; i < se.length; i++) {
+                double sum = 0;
+                for (TrainingDynamics.Curve c : members) {
+                    Raw r = raw.get(rawKey(c, g.progress()[i]));
+                    double baseline = Double.isNaN(r.baseline()) ? 0 : r.baseline();
+                    double s = Double.isNaN(r.stderr()) ? 0 : r.stderr() / (1 - baseline);
+                    sum += s * s;
+                }
+                se[i] = Math.sqrt(sum) / members.size();
+            }
+            groups.add(new PhaseMonitoring.GroupCurve(group, g.progress(), g.y(), se));
+        });
+        return groups;
+    }
+
+    // a curve that stands for its benchmark: the primary metric on subtask all
+    private static boolean isPrimary(TrainingDynamics.Curve c) {
+        return c.subtask().equals(CheckpointEvalKernel.ALL) && PRIMARY_METRICS.contains(c.metric());
     }
 
     private static List<Object> rawKey(TrainingDynamics.Curve c, double progress) {
