@@ -2,13 +2,18 @@
 #
 # nd4j_native PREFIX   sets $native (generic | avx2 | avx512: NEUROSWEEP_NATIVE, else the best build this CPU runs)
 #                      and $ext (the matching -Djavacpp.platform.extension value: "", -avx2 or -avx512); exits 2
-#                      naming PREFIX when NEUROSWEEP_NATIVE is not one of the three.
+#                      naming PREFIX when NEUROSWEEP_NATIVE is not one of the three. With avx512 it also exports
+#                      OPENBLAS_CORETYPE=SkylakeX unless set: the OpenBLAS that ND4J bundles (0.3.19) predates AMD's
+#                      AVX-512 cores and gives them its AVX2 (Haswell) kernels, at half the GEMM throughput.
 # spark_opens          the --add-opens flags Spark needs on Java 17 (array).
 #
 # Sourcing it also exports OMP_WAIT_POLICY=PASSIVE unless set: libnd4j's OpenMP threads then sleep between ops
 # instead of spinning, and stop stealing the cores from OpenBLAS's own threads during the next GEMM. On 2 cores this
 # makes the 110M forward 1.6x faster (docs/BENCHMARKS.md); ND4J reads it once, when its native library loads.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# Likewise OpenBLAS's idle worker threads: by default they call sched_yield in a loop for ~2^28 cycles after each
+# GEMM, through every libnd4j op in between; 4 (the minimum, 2^4 cycles) makes them sleep at once.
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
 
 nd4j_native() {
   native="${NEUROSWEEP_NATIVE:-}"
@@ -28,6 +33,9 @@ nd4j_native() {
     avx2|avx512) ext="-$native" ;;
     *) echo "$1: NEUROSWEEP_NATIVE must be generic, avx2 or avx512 (got '$native')" >&2; exit 2 ;;
   esac
+  if [[ "$native" == avx512 ]]; then
+    export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-SkylakeX}"
+  fi
 }
 
 spark_opens=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED

@@ -83,6 +83,22 @@ public final class Linear {
         return outT.transpose();
     }
 
+    /**
+     * Inference only (nothing taped): rows (N, k) · W (k, m) written into {@code resultT}, an f-order (m, N) array
+     * that may be a column block of a larger f-order array (e.g. one expert's share of a stacked MoE output). One
+     * row goes to {@link MatrixVector}.
+     */
+    public static void rowsTimesInto(INDArray rows, INDArray w, INDArray resultT) {
+        if (rows.size(0) == 1) {
+            INDArray row = MatrixVector.rowTimes(rows, w, false);
+            if (row != null) {
+                resultT.assign(row.reshape(resultT.shape()));
+                return;
+            }
+        }
+        Nd4j.gemm(w, rows, resultT, true, true, 1.0, 0.0);
+    }
+
     /** op(a)·op(b) into a fresh result; rank 2 goes to an f-order GEMM, higher ranks to batched matmul. */
     static INDArray mm(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
         if (a.rank() == 2 && b.rank() == 2) {

@@ -27,7 +27,11 @@ final class MachineInfo {
                         + Nd4j.getBackend().getClass().getSimpleName() + ", native build linux-x86_64"
                         + extension + ", BLAS " + env.getOrDefault("blas.vendor", "?"),
                 "threads: OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)")
-                        + ", ND4J reports " + env.getOrDefault("omp.threads", "?") + " OpenMP threads",
+                        + ", ND4J reports " + env.getOrDefault("omp.threads", "?") + " OpenMP threads, OMP_WAIT_POLICY="
+                        + System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
+                "OpenBLAS: OPENBLAS_CORETYPE=" + System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset: its own pick)")
+                        + ", OPENBLAS_THREAD_TIMEOUT="
+                        + System.getenv().getOrDefault("OPENBLAS_THREAD_TIMEOUT", "(unset)"),
                 "load average at start: " + loadAverage());
     }
 

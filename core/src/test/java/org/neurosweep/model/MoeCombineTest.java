@@ -5,14 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.neurosweep.hook.HookNames;
 import org.neurosweep.hook.Hooks;
 import org.neurosweep.hook.Select;
 
 /**
- * A sparse MoE layer weighs its experts' outputs by the routing weights either all at once after stacking (no hook on
- * {@code expert.out}) or expert by expert (a hook there): the logits agree, and a hook that scales one expert's
- * weighted output by 1 changes nothing.
+ * A sparse MoE layer runs its experts either side by side and weighs their outputs all at once after stacking (no
+ * hook on {@code expert.out}, ExpertLanes) or expert by expert (a hook there): the logits agree, also with BLAS on one
+ * thread (one lane); a hook that scales one expert's weighted output by 1 changes nothing.
  */
 class MoeCombineTest {
 
@@ -32,6 +33,16 @@ class MoeCombineTest {
             byOne = byOne.scale(out, Select.all(), 1.0);
             byTwo = byTwo.scale(out, Select.all(), 2.0);
         }
+        int blasThreads = Nd4j.factory().blas().getMaxThreads();
+        assertTrue(blasThreads > 1, "BLAS has several threads, so the experts run on several lanes");
+        Nd4j.factory().blas().setMaxThreads(1);
+        INDArray oneLane;
+        try {
+            oneLane = GoldenModels.logits(model, batch);
+        } finally {
+            Nd4j.factory().blas().setMaxThreads(blasThreads);
+        }
+        assertTrue(GoldenModels.relError(oneLane, stacked) < 1e-6, family + ": one lane vs several");
         double err = GoldenModels.relError(GoldenModels.logits(model, batch, capture), stacked);
         assertTrue(err < 1e-6, family + ": per-expert vs stacked weighing, relative error " + err);
         assertTrue(GoldenModels.relError(GoldenModels.logits(model, batch, byOne), stacked) < 1e-6,

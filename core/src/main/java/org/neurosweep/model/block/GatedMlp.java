@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.neurosweep.autograd.Elementwise;
+import org.neurosweep.autograd.Linear;
 import org.neurosweep.autograd.Tape;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.hook.HookNames;
@@ -72,12 +73,36 @@ public final class GatedMlp implements FeedForward {
         return down.apply(post);
     }
 
-    // rows (R, d) → {x·G, x·U}: one GEMM into an f-order (R, 2·ffn) result, whose column blocks are contiguous
-    // f-order (R, ffn) arrays (inference only: with a tape, separate products keep each weight's gradient its own)
+    /**
+     * A routed expert at inference (no tape, no hook at its neurons): rows (R, d) → its output written into
+     * {@code outT}, an f-order (d, R) array (a column block of the layer's stacked output). Allocates only its
+     * intermediates, in the calling thread's workspace; safe to call from several threads at once.
+     */
+    void inferInto(INDArray rows, INDArray outT) {
+        Var[] gateAndUp = gateUp != null ? jointProducts(rows) : new Var[] {gate.apply(Var.constant(rows)),
+            up.apply(Var.constant(rows))};
+        INDArray neurons = Neurons.activate(activation, gateAndUp[0]).value().muli(gateAndUp[1].value());   // (R, ffn)
+        Linear.rowsTimesInto(neurons, down.weight().value(), outT);
+        if (down.bias() != null) {
+            outT.addiColumnVector(down.bias().value().reshape(outT.size(0), 1));
+        }
+    }
+
+    // rows (R, d) → {x·G, x·U}: one product into an (R, 2·ffn) result whose column blocks are contiguous (R, ffn)
+    // arrays: f-order from a GEMM, or one row from a GEMV (inference only: with a tape, separate products keep each
+    // weight's gradient its own)
     private Var[] jointProducts(INDArray rows) {
         long ffn = gate.out();
-        INDArray both = Nd4j.createUninitialized(rows.dataType(), new long[] {rows.size(0), 2 * ffn}, 'f');
-        Nd4j.gemm(rows, gateUp, both, false, false, 1.0, 0.0);
+        long r = rows.size(0);
+        INDArray both;
+        if (r == 1) {
+            INDArray column = Nd4j.createUninitialized(rows.dataType(), new long[] {2 * ffn, 1}, 'f');
+            Linear.rowsTimesInto(rows, gateUp, column);
+            both = column.transpose();
+        } else {
+            both = Nd4j.createUninitialized(rows.dataType(), new long[] {r, 2 * ffn}, 'f');
+            Nd4j.gemm(rows, gateUp, both, false, false, 1.0, 0.0);
+        }
         return new Var[] {
             Var.constant(both.get(NDArrayIndex.all(), NDArrayIndex.interval(0, ffn))),
             Var.constant(both.get(NDArrayIndex.all(), NDArrayIndex.interval(ffn, 2 * ffn)))};

@@ -64,34 +64,15 @@ public final class SparseMoe implements FeedForward {
         Var tokens = Shapes.reshape(x, n, d);
         Var slotWeights = Shapes.reshape(weights, (long) n * k, 1);
         int[] flatIds = ids.dup('c').reshape((long) n * k).toIntVector();
-        // Inference (no tape, no expert.out hook): one gather of every routed token, grouped by expert, each expert
-        // reading its block as a view, and the routing weights multiplying all outputs at once after stacking.
-        // Otherwise each expert gathers its tokens and weighs its output on its own, for the hook or the backward.
-        boolean inference = !Tape.isRecording() && IntStream.range(0, experts.length)
-                .noneMatch(e -> hooks.touches(names.expertOut(e)));
         Dispatch dispatch = Dispatch.of(flatIds, k, experts.length, edits);
-        INDArray grouped = inference && !dispatch.experts().isEmpty()                   // (routed slots, d)
-                ? Shapes.indexSelect(tokens, 0, flat(dispatch.rows())).value()
-                : null;
-        List<Var> contributions = new ArrayList<>();
-        long from = 0;
-        for (int i = 0; i < dispatch.experts().size(); i++) {
-            int e = dispatch.experts().get(i);
-            int[] rows = dispatch.rows().get(i);
-            Var in = grouped != null
-                    ? Var.constant(grouped.get(NDArrayIndex.interval(from, from + rows.length), NDArrayIndex.all()))
-                    : Shapes.indexSelect(tokens, 0, rows);
-            from += rows.length;
-            String post = names.expertPost(e);
-            Var out = experts[e].apply(in, UnaryOperator.identity(), v -> hooks.atRouted(post, v, rows));  // (routed, d)
-            if (!inference) {
-                Var weighted = Elementwise.mul(out, Shapes.indexSelect(slotWeights, 0, dispatch.slots().get(i)));
-                out = hooks.atRouted(names.expertOut(e), weighted, rows);
-            }
-            contributions.add(out);
-        }
-        Var routed = inference ? weighStacked(contributions, dispatch, slotWeights, n, d)
-                : combine(contributions, flat(dispatch.rows()), n, d);
+        // Inference (no tape, no hook at an expert's neurons or output): the experts run side by side (ExpertLanes)
+        // on one gather of every routed token, grouped by expert, each writing its block of one stacked output; the
+        // routing weights multiply all outputs at once. Otherwise each expert gathers its tokens and weighs its output
+        // on its own, for the hooks or the backward.
+        boolean inference = !Tape.isRecording() && dispatch.experts().stream()
+                .noneMatch(e -> hooks.touches(names.expertOut(e)) || hooks.touches(names.expertPost(e)));
+        Var routed = inference ? inferRouted(tokens, dispatch, slotWeights, n, d)
+                : generalRouted(tokens, dispatch, slotWeights, hooks, names, n, d);
         Var y = Shapes.reshape(routed, b, t, d);
         if (shared != null && (edits == null || !edits.sharedRemoved())) {
             Var s = shared.apply(x, UnaryOperator.identity(), v -> hooks.at(names.sharedPost, Layout.TOKENS, v));
@@ -99,6 +80,43 @@ public final class SparseMoe implements FeedForward {
             y = Elementwise.add(y, hooks.at(names.sharedOut, Layout.TOKENS, Elementwise.mul(s, gate)));
         }
         return y;
+    }
+
+    // the routed experts' weighted outputs summed per token, (n, d), at inference: the experts' outputs land as
+    // column blocks of one f-order (d, slots) array, the experts spread over ExpertLanes
+    private Var inferRouted(Var tokens, Dispatch dispatch, Var slotWeights, int n, long d) {
+        if (dispatch.experts().isEmpty()) {
+            return combine(List.of(), new int[0], n, d);
+        }
+        int[] rows = flat(dispatch.rows());
+        INDArray grouped = Shapes.indexSelect(tokens, 0, rows).value();                  // (slots, d), by expert
+        INDArray stackedT = Nd4j.createUninitialized(grouped.dataType(), new long[] {d, rows.length}, 'f');
+        long[] from = new long[dispatch.experts().size() + 1];
+        for (int i = 0; i < dispatch.experts().size(); i++) {
+            from[i + 1] = from[i] + dispatch.rows().get(i).length;
+        }
+        ExpertLanes.run(ExpertLanes.available(), dispatch.experts().size(), i -> experts[dispatch.experts().get(i)]
+                .inferInto(grouped.get(NDArrayIndex.interval(from[i], from[i + 1]), NDArrayIndex.all()),
+                        stackedT.get(NDArrayIndex.all(), NDArrayIndex.interval(from[i], from[i + 1]))));
+        Var weighted = Elementwise.mul(Var.constant(stackedT.transpose()),
+                Shapes.indexSelect(slotWeights, 0, flat(dispatch.slots())));
+        return Shapes.scatterAddRows(weighted, rows, n);
+    }
+
+    // the same with hooks at the experts or a tape: each expert gathers its tokens and weighs its own output
+    private Var generalRouted(Var tokens, Dispatch dispatch, Var slotWeights, HookRun hooks, HookNames.Layer names,
+                              int n, long d) {
+        List<Var> contributions = new ArrayList<>();
+        for (int i = 0; i < dispatch.experts().size(); i++) {
+            int e = dispatch.experts().get(i);
+            int[] rows = dispatch.rows().get(i);
+            String post = names.expertPost(e);
+            Var out = experts[e].apply(Shapes.indexSelect(tokens, 0, rows), UnaryOperator.identity(),
+                    v -> hooks.atRouted(post, v, rows));                                   // (routed, d)
+            Var weighted = Elementwise.mul(out, Shapes.indexSelect(slotWeights, 0, dispatch.slots().get(i)));
+            contributions.add(hooks.atRouted(names.expertOut(e), weighted, rows));
+        }
+        return combine(contributions, flat(dispatch.rows()), n, d);
     }
 
     // → {ids (n, k) as a constant Var, weights (n, k)} after the layer's routing interventions
@@ -183,17 +201,6 @@ public final class SparseMoe implements FeedForward {
 
     private static int[] flat(List<int[]> parts) {
         return parts.stream().flatMapToInt(Arrays::stream).toArray();
-    }
-
-    // Σ of the experts' outputs per token, (n, d), each row times its slot's routing weight: one concat, one gather of
-    // the weights in stacked order, one product, one scatter-add
-    private static Var weighStacked(List<Var> outputs, Dispatch dispatch, Var slotWeights, int n, long d) {
-        if (outputs.isEmpty()) {
-            return combine(outputs, new int[0], n, d);
-        }
-        Var stacked = outputs.size() == 1 ? outputs.get(0) : Shapes.concat(0, outputs.toArray(new Var[0]));
-        Var weighted = Elementwise.mul(stacked, Shapes.indexSelect(slotWeights, 0, flat(dispatch.slots())));
-        return combine(List.of(weighted), flat(dispatch.rows()), n, d);
     }
 
     // Σ of the experts' weighted outputs per token, (n, d): one concat and one scatter-add; rows = the token of each
