@@ -121,6 +121,12 @@ public final class Shapes {
                 g.reshape('c', s[0], s[1], nRep, s[2], s[3]).sum(2)), x);
     }
 
+    /** Inference (nothing taped): rows {@code rows} of x (repeats allowed), a fresh c-order (rows.length, ...). */
+    public static INDArray gatherRows(INDArray x, int[] rows) {
+        checkIndices(rows, x.size(0), "gatherRows");
+        return gather(x, rows, 0);
+    }
+
     static INDArray gather(INDArray x, int[] idx, int dim) {
         return Nd4j.exec(DynamicCustomOp.builder("gather")
                 .addInputs(x, Nd4j.createFromArray(idx))

@@ -8,8 +8,8 @@ import org.neurosweep.sweep.NativeSettings;
 /**
  * Builds the Spark session of a sweep from its settings. The master comes from {@code --master}, else from
  * spark-submit (which sets {@code spark.master}), else from {@code neurosweep.spark.master}. Executors get the JDK 17
- * module flags, javacpp's cache folder and off-heap ceilings, and {@code OMP_NUM_THREADS}; settings given under
- * {@code neurosweep.spark.conf} or on the command line are never overridden.
+ * module flags, javacpp's cache folder and off-heap ceilings, {@code OMP_NUM_THREADS} and the OpenMP/OpenBLAS wait
+ * settings; settings given under {@code neurosweep.spark.conf} or on the command line are never overridden.
  */
 public final class SparkSessions {
 
@@ -41,8 +41,9 @@ public final class SparkSessions {
         NativeSettings nat = settings.nativeLibs();
         String threads = String.valueOf(nat.threads() > 0 ? nat.threads() : conf.getInt("spark.task.cpus", 1));
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", threads);
-        // idle OpenMP threads sleep instead of spinning against OpenBLAS's threads (DESIGN.md, performance)
+        // idle OpenMP and OpenBLAS threads sleep instead of spinning against each other (DESIGN.md, performance)
         conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
+        conf.setIfMissing("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT", "4");
         conf.setIfMissing("spark.executor.memoryOverhead", (nat.maxBytes() >> 20) + "m");
         String javacpp = "-Dorg.bytedeco.javacpp.cachedir=" + nat.cacheDir()
                 + " -Dorg.bytedeco.javacpp.maxbytes=" + nat.maxBytes()

@@ -65,10 +65,9 @@ public final class SparseMoe implements FeedForward {
         Var slotWeights = Shapes.reshape(weights, (long) n * k, 1);
         int[] flatIds = ids.dup('c').reshape((long) n * k).toIntVector();
         Dispatch dispatch = Dispatch.of(flatIds, k, experts.length, edits);
-        // Inference (no tape, no hook at an expert's neurons or output): the experts run side by side (ExpertLanes)
-        // on one gather of every routed token, grouped by expert, each writing its block of one stacked output; the
-        // routing weights multiply all outputs at once. Otherwise each expert gathers its tokens and weighs its output
-        // on its own, for the hooks or the backward.
+        // Inference (no tape, no hook at an expert's neurons or output): the experts run side by side (ExpertLanes),
+        // each writing its weighted output as a block of one stacked array. Otherwise each expert's output is a Var
+        // of its own, for the hooks or the backward.
         boolean inference = !Tape.isRecording() && dispatch.experts().stream()
                 .noneMatch(e -> hooks.touches(names.expertOut(e)) || hooks.touches(names.expertPost(e)));
         Var routed = inference ? inferRouted(tokens, dispatch, slotWeights, n, d)
@@ -82,25 +81,32 @@ public final class SparseMoe implements FeedForward {
         return y;
     }
 
-    // the routed experts' weighted outputs summed per token, (n, d), at inference: the experts' outputs land as
-    // column blocks of one f-order (d, slots) array, the experts spread over ExpertLanes
+    // the routed experts' weighted outputs summed per token, (n, d), at inference: the experts spread over
+    // ExpertLanes, each gathering its tokens, writing its output as a column block of one f-order (d, slots) array
+    // and weighing that block's columns by their routing weights; then one scatter-add
     private Var inferRouted(Var tokens, Dispatch dispatch, Var slotWeights, int n, long d) {
         if (dispatch.experts().isEmpty()) {
             return combine(List.of(), new int[0], n, d);
         }
+        INDArray x = tokens.value();
+        float[] weightOf = slotWeights.value().dup('c').data().asFloat();                    // by slot
         int[] rows = flat(dispatch.rows());
-        INDArray grouped = Shapes.indexSelect(tokens, 0, rows).value();                  // (slots, d), by expert
-        INDArray stackedT = Nd4j.createUninitialized(grouped.dataType(), new long[] {d, rows.length}, 'f');
+        INDArray stackedT = Nd4j.createUninitialized(x.dataType(), new long[] {d, rows.length}, 'f');
         long[] from = new long[dispatch.experts().size() + 1];
         for (int i = 0; i < dispatch.experts().size(); i++) {
             from[i + 1] = from[i] + dispatch.rows().get(i).length;
         }
-        ExpertLanes.run(ExpertLanes.available(), dispatch.experts().size(), i -> experts[dispatch.experts().get(i)]
-                .inferInto(grouped.get(NDArrayIndex.interval(from[i], from[i + 1]), NDArrayIndex.all()),
-                        stackedT.get(NDArrayIndex.all(), NDArrayIndex.interval(from[i], from[i + 1]))));
-        Var weighted = Elementwise.mul(Var.constant(stackedT.transpose()),
-                Shapes.indexSelect(slotWeights, 0, flat(dispatch.slots())));
-        return Shapes.scatterAddRows(weighted, rows, n);
+        ExpertLanes.run(ExpertLanes.available(), dispatch.experts().size(), i -> {
+            INDArray block = stackedT.get(NDArrayIndex.all(), NDArrayIndex.interval(from[i], from[i + 1]));  // (d, R)
+            experts[dispatch.experts().get(i)].inferInto(Shapes.gatherRows(x, dispatch.rows().get(i)), block);
+            int[] slots = dispatch.slots().get(i);
+            float[] w = new float[slots.length];
+            for (int j = 0; j < slots.length; j++) {
+                w[j] = weightOf[slots[j]];
+            }
+            block.muliRowVector(Nd4j.createFromArray(w).reshape(1, slots.length));
+        });
+        return Shapes.scatterAddRows(Var.constant(stackedT.transpose()), rows, n);
     }
 
     // the same with hooks at the experts or a tape: each expert gathers its tokens and weighs its own output
