@@ -11,9 +11,10 @@
 # instead of spinning, and stop stealing the cores from OpenBLAS's own threads during the next GEMM. On 2 cores this
 # makes the 110M forward 1.6x faster (docs/BENCHMARKS.md); ND4J reads it once, when its native library loads.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-# Likewise OpenBLAS's idle worker threads: by default they call sched_yield in a loop for ~2^28 cycles after each
-# GEMM, through every libnd4j op in between; 4 (the minimum, 2^4 cycles) makes them sleep at once.
-export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
+# Likewise OpenBLAS's idle worker threads: by default they call sched_yield in a loop for 2^28 cycles (~0.1 s) after
+# each BLAS call, through every libnd4j op in between. 20 (2^20 cycles, ~0.3 ms) keeps them awake across the
+# back-to-back GEMVs of a decoding step but lets them sleep during a forward's elementwise ops (docs/BENCHMARKS.md).
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-20}"
 
 nd4j_native() {
   native="${NEUROSWEEP_NATIVE:-}"

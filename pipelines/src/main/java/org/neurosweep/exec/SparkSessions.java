@@ -43,7 +43,7 @@ public final class SparkSessions {
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", threads);
         // idle OpenMP and OpenBLAS threads sleep instead of spinning against each other (DESIGN.md, performance)
         conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
-        conf.setIfMissing("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT", "4");
+        conf.setIfMissing("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT", "20");
         conf.setIfMissing("spark.executor.memoryOverhead", (nat.maxBytes() >> 20) + "m");
         String javacpp = "-Dorg.bytedeco.javacpp.cachedir=" + nat.cacheDir()
                 + " -Dorg.bytedeco.javacpp.maxbytes=" + nat.maxBytes()
