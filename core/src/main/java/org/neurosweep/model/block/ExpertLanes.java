@@ -16,7 +16,7 @@ import org.neurosweep.autograd.Workspaces;
 /**
  * Runs the routed experts of one MoE layer at inference side by side: as many lanes as BLAS has threads, each lane
  * taking whole experts in turn, with BLAS single-threaded meanwhile. An expert sees ~k/E of the tokens (128 of 1024
- * for top-2 of 16), and OpenBLAS splitting such a small GEMM across the cores runs it at ~2/3 of a large GEMM's
+ * for top-2 of 16), and OpenBLAS splitting such a small GEMM across the cores runs it at about 3/4 of a large GEMM's
  * rate; one expert per core avoids the split (docs/BENCHMARKS.md). CPU backend only: elsewhere, and with one BLAS
  * thread, the experts run one after another in the caller's thread.
  *
