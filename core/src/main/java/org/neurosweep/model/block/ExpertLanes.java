@@ -28,8 +28,9 @@ import org.neurosweep.autograd.Workspaces;
 final class ExpertLanes {
     private static final boolean CPU = "CpuBackend".equals(Nd4j.getBackend().getClass().getSimpleName());
     private static final String WORKSPACE = "neurosweep.expert-lane";
+    private static final AtomicInteger THREADS = new AtomicInteger();
     private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "neurosweep-expert-lane");
+        Thread t = new Thread(r, "neurosweep-expert-lane-" + THREADS.incrementAndGet());
         t.setDaemon(true);
         return t;
     });

@@ -104,7 +104,7 @@ public final class SparseMoe implements FeedForward {
             for (int j = 0; j < slots.length; j++) {
                 w[j] = weightOf[slots[j]];
             }
-            block.muliRowVector(Nd4j.createFromArray(w).reshape(1, slots.length));
+            block.muliRowVector(Nd4j.createFromArray(w).reshape(1, slots.length).castTo(block.dataType()));
         });
         return Shapes.scatterAddRows(Var.constant(stackedT.transpose()), rows, n);
     }
