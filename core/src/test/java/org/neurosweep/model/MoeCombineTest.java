@@ -51,6 +51,24 @@ class MoeCombineTest {
                 family + ": the hook is applied");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"mixtral", "olmoe", "qwen2_moe"})
+    void aDroppedExpertLeavesTheSameSumOnBothPaths(String family) {
+        CausalLM model = GoldenModels.load(family);
+        Batch batch = Batch.of(new int[][] {GoldenModels.tokens(11, model.config().vocabSize(), 8)});
+        int layer = firstSparseLayer(model.config());
+        Hooks drop = Hooks.none().dropExperts(layer, 0, 1);
+        Hooks dropAndCapture = Hooks.none().dropExperts(layer, 0, 1);
+        for (int e = 0; e < model.config().moe().numExperts(); e++) {
+            dropAndCapture = dropAndCapture.capture(HookNames.layer(layer).expertOut(e));
+        }
+        INDArray lanes = GoldenModels.logits(model, batch, drop);
+        double err = GoldenModels.relError(lanes, GoldenModels.logits(model, batch, dropAndCapture));
+        assertTrue(err < 1e-6, family + ": dropped experts, stacked vs per-expert path, relative error " + err);
+        assertTrue(GoldenModels.relError(lanes, GoldenModels.logits(model, batch)) > 1e-6,
+                family + ": dropping experts 0 and 1 changes the logits");
+    }
+
     private static int firstSparseLayer(ModelConfig config) {
         for (int l = 0; l < config.numLayers(); l++) {
             if (config.moe().isSparse(l)) {

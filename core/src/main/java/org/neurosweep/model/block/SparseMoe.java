@@ -70,7 +70,7 @@ public final class SparseMoe implements FeedForward {
         // of its own, for the hooks or the backward.
         boolean inference = !Tape.isRecording() && dispatch.experts().stream()
                 .noneMatch(e -> hooks.touches(names.expertOut(e)) || hooks.touches(names.expertPost(e)));
-        Var routed = inference ? inferRouted(tokens, dispatch, slotWeights, n, d)
+        Var routed = inference ? inferRouted(tokens, dispatch, slotWeights, n, k, d)
                 : generalRouted(tokens, dispatch, slotWeights, hooks, names, n, d);
         Var y = Shapes.reshape(routed, b, t, d);
         if (shared != null && (edits == null || !edits.sharedRemoved())) {
@@ -82,21 +82,24 @@ public final class SparseMoe implements FeedForward {
     }
 
     // the routed experts' weighted outputs summed per token, (n, d), at inference: the experts spread over
-    // ExpertLanes, each gathering its tokens, writing its output as a column block of one f-order (d, slots) array
-    // and weighing that block's columns by their routing weights; then one scatter-add
-    private Var inferRouted(Var tokens, Dispatch dispatch, Var slotWeights, int n, long d) {
+    // ExpertLanes, each gathering its tokens, writing its output as a column block of one f-order (d, slots + 1)
+    // array and weighing that block's columns by their routing weights; then each token's k slots are gathered and
+    // added (the extra column is zero, for the slots of dropped experts)
+    private Var inferRouted(Var tokens, Dispatch dispatch, Var slotWeights, int n, int k, long d) {
         if (dispatch.experts().isEmpty()) {
             return combine(List.of(), new int[0], n, d);
         }
         INDArray x = tokens.value();
         float[] weightOf = slotWeights.value().dup('c').data().asFloat();                    // by slot
-        int[] rows = flat(dispatch.rows());
-        INDArray stackedT = Nd4j.createUninitialized(x.dataType(), new long[] {d, rows.length}, 'f');
-        long[] from = new long[dispatch.experts().size() + 1];
-        for (int i = 0; i < dispatch.experts().size(); i++) {
+        int active = dispatch.experts().size();
+        long[] from = new long[active + 1];
+        for (int i = 0; i < active; i++) {
             from[i + 1] = from[i] + dispatch.rows().get(i).length;
         }
-        ExpertLanes.run(ExpertLanes.available(), dispatch.experts().size(), i -> {
+        int zero = (int) from[active];
+        INDArray stackedT = Nd4j.createUninitialized(x.dataType(), new long[] {d, zero + 1}, 'f');
+        stackedT.getColumn(zero).assign(0);
+        ExpertLanes.run(ExpertLanes.available(), active, i -> {
             INDArray block = stackedT.get(NDArrayIndex.all(), NDArrayIndex.interval(from[i], from[i + 1]));  // (d, R)
             experts[dispatch.experts().get(i)].inferInto(Shapes.gatherRows(x, dispatch.rows().get(i)), block);
             int[] slots = dispatch.slots().get(i);
@@ -106,7 +109,13 @@ public final class SparseMoe implements FeedForward {
             }
             block.muliRowVector(Nd4j.createFromArray(w).reshape(1, slots.length).castTo(block.dataType()));
         });
-        return Shapes.scatterAddRows(Var.constant(stackedT.transpose()), rows, n);
+        int[][] position = dispatch.stackedPositions(n, k, zero);                           // [j][token]
+        INDArray stacked = stackedT.transpose();                                            // (slots + 1, d)
+        INDArray sum = Shapes.gatherRows(stacked, position[0]);
+        for (int j = 1; j < k; j++) {
+            sum.addi(Shapes.gatherRows(stacked, position[j]));
+        }
+        return Var.constant(sum);
     }
 
     // the same with hooks at the experts or a tape: each expert gathers its tokens and weighs its own output
@@ -198,6 +207,24 @@ public final class SparseMoe implements FeedForward {
             }
             List<int[]> rows = slots.stream().map(sl -> Arrays.stream(sl).map(slot -> slot / k).toArray()).toList();
             return new Dispatch(active, slots, rows);
+        }
+
+        /**
+         * [j][token]: where the token's j-th slot lies among the active experts' slots stacked in dispatch order, or
+         * {@code missing} when that slot went to a dropped expert.
+         */
+        int[][] stackedPositions(int n, int k, int missing) {
+            int[][] position = new int[k][n];
+            for (int[] row : position) {
+                Arrays.fill(row, missing);
+            }
+            int p = 0;
+            for (int[] mine : slots) {
+                for (int slot : mine) {
+                    position[slot % k][slot / k] = p++;
+                }
+            }
+            return position;
         }
 
         private static int[] slotsOf(int[] flatIds, int expert) {
