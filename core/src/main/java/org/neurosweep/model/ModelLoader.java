@@ -26,9 +26,14 @@ public final class ModelLoader {
      * weights are parameters (gradients accumulate into them); otherwise constants.
      */
     public static CausalLM load(String folder, boolean trainable) {
-        ModelConfig config = readConfig(folder);
+        return load(folder, trainable, new Configuration());
+    }
+
+    /** As {@link #load(String, boolean)}, reading Hadoop URIs with {@code hadoop} (the sweep's configuration). */
+    public static CausalLM load(String folder, boolean trainable, Configuration hadoop) {
+        ModelConfig config = readConfig(folder, hadoop);
         Architecture family = ArchitectureRegistry.of(config.modelType());
-        try (TensorSource source = TensorSources.open(folder)) {
+        try (TensorSource source = TensorSources.open(folder, hadoop)) {
             return load(config, family, source, trainable);
         } catch (IOException e) {
             throw new CheckpointException(folder + ": cannot open the weights: " + e.getMessage(), e);
@@ -50,8 +55,13 @@ public final class ModelLoader {
         return model;
     }
 
-    /** config.json of a local folder or of a Hadoop URI. */
+    /** config.json of a local folder or {@code file:} URI (other schemes with a default configuration). */
     public static ModelConfig readConfig(String folder) {
+        return readConfig(folder, new Configuration());
+    }
+
+    /** config.json of a local folder or of a Hadoop URI read with {@code hadoop}. */
+    public static ModelConfig readConfig(String folder, Configuration hadoop) {
         if (!URI_SCHEME.matcher(folder).matches()) {
             return ModelConfig.read(Path.of(folder));
         }
@@ -61,7 +71,7 @@ public final class ModelLoader {
         }
         org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(uri), "config.json");
         try {
-            FileSystem fs = file.getFileSystem(new Configuration());
+            FileSystem fs = file.getFileSystem(hadoop);
             try (InputStream in = fs.open(file)) {
                 return ModelConfig.parse(in, file.toString());
             }

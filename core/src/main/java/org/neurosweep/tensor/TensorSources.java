@@ -29,14 +29,23 @@ public final class TensorSources {
     private TensorSources() {
     }
 
-    /** A local path, a {@code file:} URI, or a Hadoop URI (hdfs://, s3a://, ...) read with a default {@link Configuration}. */
+    /** A local path or {@code file:} URI; other schemes with a default {@link Configuration} (see the overload). */
     public static TensorSource open(String uriOrPath) throws IOException {
+        return open(uriOrPath, new Configuration());
+    }
+
+    /**
+     * A local path, a {@code file:} URI, or a Hadoop URI (hdfs://, s3a://, ...) read with {@code hadoop}: the sweep's
+     * configuration, so that its {@code spark.hadoop.*} settings (credentials, name services, file system classes)
+     * apply.
+     */
+    public static TensorSource open(String uriOrPath, Configuration hadoop) throws IOException {
         if (URI_SCHEME.matcher(uriOrPath).matches()) {
             URI uri = URI.create(uriOrPath);
             if ("file".equalsIgnoreCase(uri.getScheme())) {
                 return open(Path.of(uri));
             }
-            return openHadoop(new org.apache.hadoop.fs.Path(uri), new Configuration());
+            return openHadoop(new org.apache.hadoop.fs.Path(uri), hadoop);
         }
         return open(Path.of(uriOrPath));
     }

@@ -1,6 +1,5 @@
 package org.neurosweep.cli;
 
-import org.apache.hadoop.conf.Configuration;
 import org.neurosweep.job.RoundsJob;
 import org.neurosweep.job.WorkUnit;
 import org.neurosweep.sweep.EngineSettings;
@@ -45,7 +44,7 @@ final class PlanCommand implements Command {
     public int run(Args args, Console console) throws Exception {
         SweepPlan plan = SweepSetup.plan(SweepSetup.configFiles(args), args);
         EngineSettings engine = plan.config().engine();
-        Set<String> committed = new RunFiles(new TableLayout(engine.out(), engine.runId()), new Configuration())
+        Set<String> committed = new RunFiles(new TableLayout(engine.out(), engine.runId()), engine.spark().hadoopConfiguration())
                 .committedUnits();
         console.out().printf("sweep %s: %d units in %d job entries; run %s under %s%n",
                 plan.config().name(), plan.unitCount(), plan.jobs().size(), engine.runId(), engine.out());

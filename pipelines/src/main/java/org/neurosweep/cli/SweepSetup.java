@@ -1,6 +1,5 @@
 package org.neurosweep.cli;
 
-import org.apache.hadoop.conf.Configuration;
 import org.neurosweep.job.JobRegistry;
 import org.neurosweep.sweep.SweepConfig;
 import org.neurosweep.sweep.SweepConfigLoader;
@@ -41,7 +40,7 @@ final class SweepSetup {
             sets.add("neurosweep.run-id=" + args.option("run-id"));
         }
         SweepConfig config = SweepConfigParser.parse(SweepConfigLoader.load(files, sets), JobRegistry.load());
-        return new SweepPlanner(new Configuration()).plan(config);
+        return new SweepPlanner(config.engine().spark().hadoopConfiguration()).plan(config);
     }
 
     static List<Path> configFiles(Args args) {

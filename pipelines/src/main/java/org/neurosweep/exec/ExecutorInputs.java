@@ -138,7 +138,7 @@ final class ExecutorInputs implements UnitInputs, AutoCloseable {
         @Override
         public ModelConfig config() {
             if (config == null) {
-                config = model != null ? model.model().config() : ModelLoader.readConfig(ref.uri());
+                config = model != null ? model.model().config() : ModelLoader.readConfig(ref.uri(), runtime.hadoop());
             }
             return config;
         }

@@ -24,12 +24,14 @@ public final class ExecutorRuntime {
     private final NativeSettings nativeLibs;
     private final ModelCache<LoadedModel> models;
     private final LocalCopies copies;
+    private final Configuration hadoop;
     private final DeviceBinder devices = new DeviceBinder();
     private final Map<String, CachedKernel> kernels = new HashMap<>();   // guarded by this
 
     private ExecutorRuntime(ExecutorSettings settings, NativeSettings nativeLibs, Configuration hadoop) {
         this.settings = settings;
         this.nativeLibs = nativeLibs;
+        this.hadoop = hadoop;
         this.copies = new LocalCopies(Path.of(settings.scratchDir()), hadoop);
         int threads = nativeLibs.threads() > 0 ? nativeLibs.threads()
                 : TaskContext.get() != null ? TaskContext.get().cpus() : 1;
@@ -52,6 +54,11 @@ public final class ExecutorRuntime {
 
     public LocalCopies copies() {
         return copies;
+    }
+
+    /** The sweep's Hadoop configuration (its {@code spark.hadoop.*} settings), for every read of models and data. */
+    public Configuration hadoop() {
+        return hadoop;
     }
 
     public DeviceBinder devices() {

@@ -41,7 +41,7 @@ final class ModelLoading implements ModelCache.Loader<LoadedModel> {
         } catch (FileNotFoundException e) {
             throw new FileNotFoundException("checkpoint folder not found: " + uri);
         }
-        ModelConfig config = ModelLoader.readConfig(uri);
+        ModelConfig config = ModelLoader.readConfig(uri, hadoop);
         boolean halfWidth = config.dtype() != null && (config.dtype().contains("16"));
         return halfWidth ? 2 * onDisk : onDisk;
     }
@@ -49,7 +49,7 @@ final class ModelLoading implements ModelCache.Loader<LoadedModel> {
     @Override
     public LoadedModel load(String uri) throws IOException {
         beforeFirstLoad.run();
-        CausalLM model = ModelLoader.load(uri, false);
+        CausalLM model = ModelLoader.load(uri, false, hadoop);
         Tokenizer tokenizer = Tokenizer.load(copies.local(uri + "/tokenizer.json"));
         tokenizer.checkCompatible(model.config().vocabSize(), uri);
         return LoadedModel.of(model, tokenizer);

@@ -4,6 +4,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.neurosweep.job.WorkUnit;
 import org.neurosweep.sweep.EngineSettings;
+import org.neurosweep.table.RunLease;
 import org.neurosweep.table.TableLayout;
 
 import java.io.IOException;
@@ -16,15 +17,17 @@ final class StageRunner {
 
     private final JavaSparkContext jsc;
     private final TableLayout layout;
+    private final RunLease.Fence fence;
     private final EngineSettings settings;
     private final int runAttempt;
     private final SweepMetrics metrics;
     private final Broadcast<HadoopConf> hadoop;
 
-    StageRunner(JavaSparkContext jsc, TableLayout layout, EngineSettings settings, int runAttempt, SweepMetrics metrics,
-                Broadcast<HadoopConf> hadoop) {
+    StageRunner(JavaSparkContext jsc, TableLayout layout, RunLease.Fence fence, EngineSettings settings, int runAttempt,
+                SweepMetrics metrics, Broadcast<HadoopConf> hadoop) {
         this.jsc = jsc;
         this.layout = layout;
+        this.fence = fence;
         this.settings = settings;
         this.runAttempt = runAttempt;
         this.metrics = metrics;
@@ -53,6 +56,6 @@ final class StageRunner {
     }
 
     private TaskPlan plan(Map<String, JobKernels> jobs) {
-        return new TaskPlan(layout, settings.executor(), settings.nativeLibs(), runAttempt, jobs, metrics, hadoop);
+        return new TaskPlan(layout, fence, settings.executor(), settings.nativeLibs(), runAttempt, jobs, metrics, hadoop);
     }
 }

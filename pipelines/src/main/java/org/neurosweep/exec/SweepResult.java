@@ -9,12 +9,15 @@ import java.util.List;
  * @param planned          units in the plan (rounds jobs: clients x rounds + one aggregation per round)
  * @param alreadyCommitted units committed by earlier invocations, skipped
  * @param committed        units committed by this invocation
+ * @param superseded       attempts of this invocation that found their unit committed by another attempt (a
+ *                         retry or speculative copy, or another invocation) and published nothing
  * @param failures         the units that failed in this invocation, with their reasons
  * @param aborted          the run stopped early because failures passed the ceiling
+ * @param leaseLost        another invocation took this run over while it ran (this one was presumed dead)
  */
 public record SweepResult(String runId, String out, int runAttempt, int planned, int alreadyCommitted, int committed,
-                          List<UnitOutcome> failures, long rows, long badRecords, long modelLoads, boolean aborted,
-                          double failureCeiling, Duration elapsed) {
+                          int superseded, List<UnitOutcome> failures, long rows, long badRecords, long modelLoads,
+                          boolean aborted, boolean leaseLost, double failureCeiling, Duration elapsed) {
 
     public SweepResult {
         failures = List.copyOf(failures);

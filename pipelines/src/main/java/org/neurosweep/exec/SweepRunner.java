@@ -15,6 +15,8 @@ import org.neurosweep.sweep.EngineSettings;
 import org.neurosweep.sweep.SweepPlan;
 import org.neurosweep.table.EngineTables;
 import org.neurosweep.table.RunFiles;
+import org.neurosweep.table.RunLease;
+import org.neurosweep.table.TableFileSystems;
 import org.neurosweep.table.TableLayout;
 
 import java.io.IOException;
@@ -33,7 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * invocations of the run, runs the rest (run-shape units first, one task each; then map units sorted by model so
  * that executors reuse loaded weights; then rounds jobs; then the driver-side summaries of
  * {@link org.neurosweep.job.SupportsSummary} jobs), shows progress, stops early when failures pass the ceiling, and
- * cleans up what crashed attempts left.
+ * recovers what crashed attempts left ({@link RunFiles#recover}), all under the run's {@link RunLease}.
  */
 public final class SweepRunner {
 
@@ -48,29 +50,45 @@ public final class SweepRunner {
         this.terminal = terminal;
     }
 
+    /**
+     * Runs {@code plan} as one invocation of its run: takes the run's lease (or throws
+     * {@link org.neurosweep.table.RunInProgressException}), recovers what earlier invocations left, runs the units
+     * not yet committed, recovers again, and releases the lease.
+     */
     public SweepResult run(SweepPlan plan) throws IOException {
-        long start = System.nanoTime();
         EngineSettings settings = plan.config().engine();
         TableLayout layout = new TableLayout(settings.out(), settings.runId());
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        try (RunLease lease = RunLease.acquire(layout, hadoop, settings.runLease(), spark.sparkContext().applicationId())) {
+            RunFiles files = new RunFiles(layout, hadoop);
+            SweepResult result = runHoldingLease(plan, layout, hadoop, files, lease);
+            files.markEnded(result.runAttempt());
+            return result;
+        }
+    }
+
+    private SweepResult runHoldingLease(SweepPlan plan, TableLayout layout, Configuration hadoop, RunFiles files,
+                                        RunLease lease) throws IOException {
+        long start = System.nanoTime();
+        EngineSettings settings = plan.config().engine();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        RunFiles files = new RunFiles(layout, hadoop);
-        List<String> tables = tableNames(plan);
-        files.removeUncommitted(tables);
         Set<String> committedBefore = files.committedUnits();
         int planned = plannedUnits(plan);
         int alreadyCommitted = countCommitted(plan, committedBefore);
         int runAttempt = files.registerAttempt(attemptRecord(plan, planned, alreadyCommitted));
+        int recovered = files.recover(runAttempt);
         SweepMetrics metrics = SweepMetrics.register(spark.sparkContext());
         Broadcast<HadoopConf> hadoopConf = jsc.broadcast(new HadoopConf(hadoop));
-        StageRunner stages = new StageRunner(jsc, layout, settings, runAttempt, metrics, hadoopConf);
+        StageRunner stages = new StageRunner(jsc, layout, lease.fence(), settings, runAttempt, metrics, hadoopConf);
 
         String group = "neurosweep-" + settings.runId() + "-" + runAttempt;
         jsc.setJobGroup(group, "neurosweep " + plan.config().name() + " run " + settings.runId(), true);
         long allowedFailures = (long) Math.floor(settings.failureCeiling() * planned);
         AtomicBoolean aborted = new AtomicBoolean();
-        console.printf("run %s (attempt %d): %d units planned, %d already committed, tables under %s%n",
-                settings.runId(), runAttempt, planned, alreadyCommitted, settings.out());
+        console.printf("run %s (attempt %d): %d units planned, %d already committed%s, tables under %s%n",
+                settings.runId(), runAttempt, planned, alreadyCommitted,
+                recovered == 0 ? "" : " (" + recovered + " of them published now: an earlier invocation died while publishing)",
+                settings.out());
         List<UnitOutcome> outcomes = new ArrayList<>();
         try (ProgressReporter progress = new ProgressReporter(settings.runId(), metrics, planned - alreadyCommitted,
                 allowedFailures, () -> {
@@ -96,15 +114,14 @@ public final class SweepRunner {
                 throw new SweepFailedException("the Spark job of run " + settings.runId() + " failed: " + e.getMessage(), e);
             }
         }
-        if (!aborted.get() && !spark.sparkContext().conf().getBoolean("spark.speculation", false)) {
-            files.removeUncommitted(tables);
-        }
+        files.recover(runAttempt);
         List<UnitOutcome> failures = aborted.get() ? failuresFromManifest(layout, runAttempt)
                 : outcomes.stream().filter(o -> o.status() == UnitStatus.FAILED).toList();
         int committed = (int) outcomes.stream().filter(o -> o.status() == UnitStatus.COMMITTED).count();
         return new SweepResult(settings.runId(), settings.out(), runAttempt, planned, alreadyCommitted,
-                aborted.get() ? (int) metrics.committed() : committed, failures, metrics.rows(), metrics.badRecords(),
-                metrics.modelLoads(), aborted.get(), settings.failureCeiling(), Duration.ofNanos(System.nanoTime() - start));
+                aborted.get() ? (int) metrics.committed() : committed, supersededFromManifest(layout, hadoop, runAttempt), failures,
+                metrics.rows(), metrics.badRecords(), metrics.modelLoads(), aborted.get(), lease.lost(),
+                settings.failureCeiling(), Duration.ofNanos(System.nanoTime() - start));
     }
 
     /**
@@ -164,15 +181,6 @@ public final class SweepRunner {
         return n + SummaryDriver.committedCount(plan, committed);
     }
 
-    private static List<String> tableNames(SweepPlan plan) {
-        List<String> names = new ArrayList<>();
-        for (SweepPlan.PlannedJob pj : plan.jobs()) {
-            pj.job().tables().stream().map(TableSchema::name).forEach(names::add);
-        }
-        names.add(EngineTables.ERRORS.name());
-        return names;
-    }
-
     private List<UnitOutcome> failuresFromManifest(TableLayout layout, int runAttempt) {
         List<UnitOutcome> out = new ArrayList<>();
         List<Row> rows = spark.read().parquet(layout.tableDir(EngineTables.MANIFEST.name()).toString())
@@ -182,6 +190,17 @@ public final class SweepRunner {
             out.add(new UnitOutcome(r.getString(0), r.getString(1), UnitStatus.FAILED, r.getString(2), 0, false));
         }
         return out;
+    }
+
+    /** Attempts of this invocation recorded as superseded (counted from the manifest: a speculative copy's task
+     *  result and accumulators are dropped by Spark, its manifest row is not). */
+    private int supersededFromManifest(TableLayout layout, Configuration hadoop, int runAttempt) throws IOException {
+        org.apache.hadoop.fs.Path dir = layout.tableDir(EngineTables.MANIFEST.name());
+        if (!TableFileSystems.get(dir, hadoop).exists(dir)) {
+            return 0;
+        }
+        return (int) spark.read().parquet(dir.toString())
+                .where("status = 'superseded' and run_attempt = " + runAttempt).count();
     }
 
     private String attemptRecord(SweepPlan plan, int planned, int alreadyCommitted) {

@@ -5,7 +5,9 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.neurosweep.job.ModelRef;
 import org.neurosweep.job.WorkUnit;
+import org.neurosweep.table.ManifestRow;
 import org.neurosweep.table.ManifestWriter;
+import org.neurosweep.table.RunLease;
 import org.neurosweep.table.UnitCommitter;
 import org.neurosweep.table.UnitOutput;
 
@@ -34,7 +36,7 @@ final class UnitRunner {
         this.plan = plan;
         this.hadoop = plan.hadoop().value().get();
         this.runtime = ExecutorRuntime.get(plan.executor(), plan.nativeLibs(), hadoop);
-        this.committer = new UnitCommitter(plan.layout(), hadoop);
+        this.committer = new UnitCommitter(plan.layout(), hadoop, plan.fence(), UnitCommitter.StepHook.NONE);
         this.manifest = new ManifestWriter(plan.layout(), hadoop);
     }
 
@@ -61,35 +63,37 @@ final class UnitRunner {
                 (long) (plan.executor().microBatchMemory() / job.activationFactor()), device);
         UnitStatus status;
         String error = null;
+        ManifestRow row = null;
         try (inputs) {
             runtime.kernel(unit.job(), job.kernels()).run(unit, inputs, staged);
             staged.finish();
-            Object[] committedRow = manifestRow(unit, task, attemptId, UnitStatus.COMMITTED, null, staged, inputs,
-                    device, started, System.currentTimeMillis() - started);
-            status = committer.commit(staged, committedRow) == UnitCommitter.Outcome.COMMITTED
+            row = manifestRow(unit, task, attemptId, staged, inputs, device, started);
+            status = committer.commit(staged, row) == UnitCommitter.Outcome.COMMITTED
                     ? UnitStatus.COMMITTED : UnitStatus.SUPERSEDED;
         } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError e) {
             staged.discard();
             if (task != null && task.isInterrupted()) {
                 throw e instanceof RuntimeException r ? r : new IllegalStateException("task killed", e);
             }
-            status = UnitStatus.FAILED;
+            // an attempt that fails once another attempt committed its unit (its staging was cleaned) lost nothing
+            status = e instanceof RunLease.LeaseLostException || committer.isCommitted(unit.id())
+                    ? UnitStatus.SUPERSEDED : UnitStatus.FAILED;
             error = describe(e);
         }
         if (status != UnitStatus.COMMITTED) {
-            manifest.writeAttempt(unit.id(), attemptId, manifestRow(unit, task, attemptId, status, error, staged, inputs,
-                    device, started, System.currentTimeMillis() - started));
+            ManifestRow attempt = row != null ? row : manifestRow(unit, task, attemptId, staged, inputs, device, started);
+            manifest.writeAttempt(attempt.withStatus(status.column(), error));
         }
         plan.metrics().record(status, staged.rows(), staged.badRecordCount(), inputs.loadedModel(), inputs.loadMillis());
         return new UnitOutcome(unit.id(), unit.describe(), status, error, staged.rows(), inputs.loadedModel());
     }
 
-    private Object[] manifestRow(WorkUnit unit, TaskContext task, String attemptId, UnitStatus status, String error,
-                                 UnitOutput staged, ExecutorInputs inputs, Device device, long started, long elapsed) {
+    /** The attempt's row as it commits; {@link ManifestRow#withStatus} gives the row of another outcome. */
+    private ManifestRow manifestRow(WorkUnit unit, TaskContext task, String attemptId, UnitOutput staged,
+                                    ExecutorInputs inputs, Device device, long started) {
         ModelRef model = unit.primaryModel();
         Versions v = Versions.current();
-        boolean committed = status == UnitStatus.COMMITTED;
-        return new Object[]{
+        return new ManifestRow(
                 plan.layout().runId(), unit.id(), attemptId, plan.runAttempt(), task == null ? 0 : task.attemptNumber(),
                 unit.job(), unit.jobVersion(),
                 model == null ? null : model.id(), model == null ? null : model.checkpointLabel(),
@@ -97,11 +101,11 @@ final class UnitRunner {
                 unit.dataset() == null ? null : unit.dataset().name(),
                 unit.dataset() == null ? null : unit.dataset().shard().index() + "/" + unit.dataset().shard().count(),
                 unit.round() < 0 ? null : unit.round(),
-                unit.params().canonical(), unit.describe(), status.column(), error,
-                committed ? staged.rows() : 0L, committed ? staged.badRecordCount() : 0L,
+                unit.params().canonical(), unit.describe(), UnitStatus.COMMITTED.column(), null,
+                staged.rows(), staged.badRecordCount(),
                 inputs.loadedModel(), inputs.loadMillis(), inputs.chosenMicroBatch(), device.name(), device.bound(), "float32",
-                SparkEnv.get().executorId(), host(), started, elapsed,
-                v.neurosweep(), v.spark(), v.nd4j(), v.nd4jBackend(), v.java()};
+                SparkEnv.get().executorId(), host(), started, System.currentTimeMillis() - started,
+                v.neurosweep(), v.spark(), v.nd4j(), v.nd4jBackend(), v.java());
     }
 
     /** "r2-t41-9f3a2c": run attempt, Spark task attempt id (unique in the application), a random tag. */

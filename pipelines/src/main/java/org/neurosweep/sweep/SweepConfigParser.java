@@ -46,7 +46,7 @@ public final class SweepConfigParser {
     }
 
     private static EngineSettings engine(Section ns, String sweepName) {
-        ns.allowOnly("out", "run-id", "failure-ceiling", "executor", "native", "spark", "progress");
+        ns.allowOnly("out", "run-id", "failure-ceiling", "run-lease", "executor", "native", "spark", "progress");
         String runId = ns.string("run-id");
         if (runId.isEmpty()) {
             runId = sweepName;
@@ -80,7 +80,7 @@ public final class SweepConfigParser {
         Section progress = ns.section("progress");
         progress.allowOnly("interval");
         return new EngineSettings(Uris.resolve(ns.string("out")), runId, ns.number("failure-ceiling", 0.0, 1.0),
-                executor, nativeLibs, spark, progress.duration("interval"));
+                ns.duration("run-lease"), executor, nativeLibs, spark, progress.duration("interval"));
     }
 
     private static Map<String, ModelSource> models(Section sweep) {

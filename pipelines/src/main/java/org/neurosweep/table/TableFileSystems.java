@@ -40,11 +40,19 @@ public final class TableFileSystems {
     /**
      * Moves {@code source} to {@code target} only if {@code target} does not exist, atomically where the file system
      * allows: a hard link on the local file system (which fails if the name exists), a rename on HDFS (which does
-     * not overwrite files); elsewhere an existence check and a rename.
+     * not overwrite files); elsewhere, and for local folders, an existence check and a rename.
      *
      * @return whether {@code source} is now at {@code target}; false (and {@code source} left) when it existed
      */
     static boolean moveIfAbsent(FileSystem fs, Path source, Path target) throws IOException {
+        if (fs instanceof NioLocalFileSystem local && local.pathToFile(source).isDirectory()) {
+            try {
+                Files.move(local.pathToFile(source).toPath(), local.pathToFile(target).toPath());
+            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                return false;
+            }
+            return true;
+        }
         if (fs instanceof NioLocalFileSystem local) {
             try {
                 Files.createLink(local.pathToFile(target).toPath(), local.pathToFile(source).toPath());

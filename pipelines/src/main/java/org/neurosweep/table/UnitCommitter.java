@@ -5,35 +5,69 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
-import java.util.Map;
 
 /**
- * Commits a unit's staged outputs, exactly once per unit and run.
+ * Commits a unit's staged outputs, exactly once per unit and run, whatever attempts and invocations overlap.
  *
- * <p>Protocol: (1) if the unit has a committed manifest row ({@code manifest/run=R/part-<unit>.parquet}), another
- * attempt committed first: drop this one's files ({@code superseded}); (2) move each staged table file to its final,
- * deterministic name {@code <table>/run=R/part-<unit>.parquet} (replacing a file that a crashed earlier attempt may
- * have left, and deleting the unit's files in tables this attempt did not write), then the artifacts; (3) move the
- * attempt's manifest row (status {@code committed}) to the unit's manifest name if no row is there: that move is the
- * commit point (losing the race also means {@code superseded}). The committing attempt's manifest row thus exists
- * exactly when the unit is committed, whatever moment a task is killed at. Because every unit has one file name per
- * table, neither a retried task nor a speculative duplicate nor a rerun can add a second copy of a row. A crash
- * between (2) and (3) leaves files of an uncommitted unit, which the next attempt replaces and
- * {@link RunFiles#removeUncommitted} deletes.
+ * <p>Protocol, for one attempt whose files are complete in its staging folder
+ * {@code _staging/run=R/<unit>/<attempt>/} ({@code <table>.parquet} per table, {@code artifacts/}):
+ * <ol>
+ *   <li>{@link Step#STAGED}: the local artifacts are copied into the staging folder and the attempt's manifest row
+ *       (status {@code committed}) is written there. Nothing is visible to readers.</li>
+ *   <li>If the unit already has a committed manifest row, another attempt won: this one drops its staging folder
+ *       ({@code superseded}). Otherwise the run's lease is checked ({@link RunLease.Fence}): an invocation that lost
+ *       its lease publishes nothing.</li>
+ *   <li>{@link Step#FENCED} → the commit point: the manifest row is moved to the unit's manifest name
+ *       {@code manifest/run=R/part-<unit>.parquet} only if no row is there ({@link TableFileSystems#moveIfAbsent}).
+ *       The loser of a race is {@code superseded}. The row names the attempt, and so the staged files that belong to
+ *       the unit.</li>
+ *   <li>{@link Step#COMMITTED} → publication ({@link #publish}): each staged table file is moved to its
+ *       attempt-unique name {@code <table>/run=R/part-<unit>-<attempt>.parquet}, the artifacts to
+ *       {@code artifacts/run=R/<unit>/}, and the staging folder is deleted. Every move is move-if-absent, so
+ *       publication is idempotent: {@link RunFiles#recover} repeats it for a committed attempt that died half-way.</li>
+ * </ol>
+ * Consequences: no file reaches a name readers see before its unit is committed, and only the committing attempt's
+ * files ever do; a duplicate attempt (retry, speculation, a second invocation) can neither replace nor delete them;
+ * a crash at any step leaves either an uncommitted unit (rerun later) or a committed one whose publication is
+ * finished by the next recovery. Between the commit point and the end of publication (milliseconds, or until the
+ * next recovery after a crash) a reader may see a unit's rows in some tables and not yet in others.
  */
 public final class UnitCommitter {
 
     /** What happened to an attempt's outputs. */
     public enum Outcome { COMMITTED, SUPERSEDED }
 
+    /** The moments between the protocol's steps, where {@link StepHook}s run (tests force interleavings there). */
+    public enum Step {
+        /** Everything staged, nothing checked yet. */
+        STAGED,
+        /** The unit was not committed and the lease held when checked; the commit move comes next. */
+        FENCED,
+        /** The unit is committed by this attempt; nothing is published yet. */
+        COMMITTED
+    }
+
+    /** Runs at each {@link Step} of each commit; {@link #NONE} in production. */
+    @FunctionalInterface
+    public interface StepHook {
+        StepHook NONE = (step, unitId, attemptId) -> { };
+
+        void at(Step step, String unitId, String attemptId) throws IOException;
+    }
+
     private final TableLayout layout;
     private final Configuration hadoop;
     private final ManifestWriter manifest;
+    private final RunLease.Fence fence;
+    private final StepHook hook;
 
-    public UnitCommitter(TableLayout layout, Configuration hadoop) {
+    /** @param fence the invocation's lease, checked before every commit; null when the caller holds no lease (tests) */
+    public UnitCommitter(TableLayout layout, Configuration hadoop, RunLease.Fence fence, StepHook hook) {
         this.layout = layout;
         this.hadoop = hadoop;
         this.manifest = new ManifestWriter(layout, hadoop);
+        this.fence = fence;
+        this.hook = hook;
     }
 
     public boolean isCommitted(String unitId) throws IOException {
@@ -42,56 +76,64 @@ public final class UnitCommitter {
     }
 
     /**
-     * Publishes {@code staged} (already {@link UnitOutput#finish() finished}) and commits it with
-     * {@code manifestRow} (the attempt's row, status {@code committed}). When the outcome is {@code SUPERSEDED} the
-     * row was not recorded.
+     * Commits {@code staged} (already {@link UnitOutput#finish() finished}) with {@code row} (the attempt's manifest
+     * row, status {@code committed}) and publishes it. When the outcome is {@code SUPERSEDED} nothing of the attempt
+     * was recorded or published. An exception leaves the unit either uncommitted or committed and awaiting
+     * {@link RunFiles#recover}, never partly visible before its commit.
      */
-    public Outcome commit(UnitOutput staged, Object[] manifestRow) throws IOException {
+    public Outcome commit(UnitOutput staged, ManifestRow row) throws IOException {
         String unitId = staged.unit().id();
+        String attemptId = staged.attemptId();
+        staged.stageArtifacts();
+        Path stagedRow = manifest.stage(unitId, attemptId, row);
+        hook.at(Step.STAGED, unitId, attemptId);
         if (isCommitted(unitId)) {
             staged.discard();
             return Outcome.SUPERSEDED;
         }
-        publishFiles(staged);
-        publishArtifacts(staged);
-        boolean won = manifest.publishIfAbsent(unitId, staged.attemptId(), manifestRow);
-        staged.discard();
-        return won ? Outcome.COMMITTED : Outcome.SUPERSEDED;
+        if (fence != null) {
+            fence.check(hadoop);
+        }
+        hook.at(Step.FENCED, unitId, attemptId);
+        if (!manifest.moveToCommitted(stagedRow, unitId)) {
+            staged.discard();
+            return Outcome.SUPERSEDED;
+        }
+        hook.at(Step.COMMITTED, unitId, attemptId);
+        publish(layout, hadoop, unitId, attemptId);
+        staged.deleteLocalArtifacts();
+        return Outcome.COMMITTED;
     }
 
-    /** Step (2) alone: the files in their final place, not committed yet. */
-    void publishFiles(UnitOutput staged) throws IOException {
-        String unitId = staged.unit().id();
-        Map<String, Path> files = staged.stagedFiles();
-        for (String table : staged.tableNames()) {
-            Path target = layout.unitFile(table, unitId);
-            FileSystem fs = TableFileSystems.get(target, hadoop);
-            Path source = files.get(table);
-            if (source == null) {
-                fs.delete(target, false);
+    /**
+     * Publishes the staged files of {@code attemptId}, which must be the attempt that committed {@code unitId}, and
+     * deletes its staging folder. Idempotent, and safe to run from several processes at once: each file is moved
+     * only if its target name is free, and a file already moved by another is left as it is.
+     */
+    static void publish(TableLayout layout, Configuration hadoop, String unitId, String attemptId) throws IOException {
+        Path staging = layout.stagingDir(unitId, attemptId);
+        FileSystem fs = TableFileSystems.get(staging, hadoop);
+        for (org.apache.hadoop.fs.FileStatus s : RunFiles.list(fs, staging)) {
+            String name = s.getPath().getName();
+            Path target;
+            if (name.equals(UnitOutput.ARTIFACTS)) {
+                target = layout.artifactsDir(unitId);
+            } else if (name.endsWith(".parquet") && !name.equals(ManifestWriter.STAGED_ROW)) {
+                target = layout.unitFile(name.substring(0, name.length() - ".parquet".length()), unitId, attemptId);
+            } else {
                 continue;
             }
             fs.mkdirs(target.getParent());
-            fs.delete(target, false);
-            if (!fs.rename(source, target) && !fs.exists(target)) {
-                throw new IOException("cannot move " + source + " to " + target);
+            boolean moved;
+            try {
+                moved = TableFileSystems.moveIfAbsent(fs, s.getPath(), target);
+            } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+                moved = false;   // another process publishing the same attempt moved it first
+            }
+            if (!moved && !fs.exists(target)) {
+                throw new IOException("cannot publish " + s.getPath() + " as " + target);
             }
         }
-    }
-
-    private void publishArtifacts(UnitOutput staged) throws IOException {
-        java.nio.file.Path local = staged.localArtifacts();
-        Path target = layout.artifactsDir(staged.unit().id());
-        FileSystem fs = TableFileSystems.get(target, hadoop);
-        fs.delete(target, true);
-        if (local == null) {
-            return;
-        }
-        Path copy = new Path(layout.stagingDir(staged.unit().id(), staged.attemptId()), "artifacts");
-        fs.copyFromLocalFile(false, true, new Path(local.toUri()), copy);
-        fs.mkdirs(target.getParent());
-        if (!fs.rename(copy, target)) {
-            throw new IOException("cannot move " + copy + " to " + target);
-        }
+        fs.delete(staging, true);
     }
 }

@@ -12,7 +12,6 @@ import org.neurosweep.job.WorkUnit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +21,14 @@ import java.util.stream.Stream;
 /**
  * The staged outputs of one attempt of one unit: the one table writer every kernel writes through. Rows are
  * validated against the job's schemas, identity columns are filled in, and each table gets one Parquet file in the
- * attempt's staging folder; artifacts go to a local folder. Nothing is visible until {@link UnitCommitter} commits.
+ * attempt's staging folder; artifacts go to a local folder until {@link #stageArtifacts()}. Nothing is visible until
+ * {@link UnitCommitter} commits and publishes.
  * Not thread-safe: one attempt, one thread.
  */
 public final class UnitOutput implements RowSink {
+
+    /** The name of the artifacts folder inside an attempt's staging folder. */
+    static final String ARTIFACTS = "artifacts";
 
     private final TableLayout layout;
     private final WorkUnit unit;
@@ -98,23 +101,13 @@ public final class UnitOutput implements RowSink {
         return attemptId;
     }
 
-    /** Staged file of each table that has rows, by table name. */
-    public Map<String, Path> stagedFiles() {
-        Map<String, Path> out = new LinkedHashMap<>();
-        files.keySet().forEach(t -> out.put(t, stagedFile(t)));
-        return out;
-    }
-
-    /** The tables this unit may write (the job's and {@code errors}). */
-    public List<String> tableNames() {
-        List<String> names = new ArrayList<>(tables.keySet());
-        names.add(EngineTables.ERRORS.name());
-        return names;
-    }
-
-    /** The local artifact folder, or null when the kernel wrote none. */
-    public java.nio.file.Path localArtifacts() {
-        return Files.isDirectory(localArtifacts) ? localArtifacts : null;
+    /** Copies the local artifacts, if the kernel wrote any, into the attempt's staging folder. */
+    void stageArtifacts() throws IOException {
+        if (!Files.isDirectory(localArtifacts)) {
+            return;
+        }
+        Path copy = new Path(layout.stagingDir(unit.id(), attemptId), ARTIFACTS);
+        TableFileSystems.get(copy, hadoop).copyFromLocalFile(false, true, new Path(localArtifacts.toUri()), copy);
     }
 
     /** Closes every staged file; after this the staged files are complete. */
@@ -142,6 +135,7 @@ public final class UnitOutput implements RowSink {
         deleteLocalArtifacts();
     }
 
+    /** Deletes the local artifact folder (after they were staged, or with the attempt). */
     void deleteLocalArtifacts() {
         if (!Files.exists(localArtifacts)) {
             return;

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SparkSessionsTest {
 
     private static EngineSettings settings(String master, Map<String, String> conf) {
-        return new EngineSettings("file:/tmp/out", "r", 0.05,
+        return new EngineSettings("file:/tmp/out", "r", 0.05, java.time.Duration.ofMinutes(1),
                 new ExecutorSettings(1L << 30, 1L << 28, 32, 1, "/tmp/scratch"),
                 new NativeSettings(6L << 30, 10L << 30, 0, "/scratch/javacpp"),
                 new SparkSettings(master, "neurosweep", conf), Duration.ofSeconds(2));

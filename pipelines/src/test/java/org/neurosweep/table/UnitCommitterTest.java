@@ -11,11 +11,13 @@ import org.neurosweep.data.Shard;
 import org.neurosweep.job.DatasetSlice;
 import org.neurosweep.job.Params;
 import org.neurosweep.job.WorkUnit;
+import org.neurosweep.table.UnitCommitter.Outcome;
 import org.neurosweep.testjobs.LineStatsJob;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -43,21 +45,11 @@ class UnitCommitterTest {
         return WorkUnit.of(JOB, null, slice, Params.of(Map.of("scale", 1, "sleep-ms", 0)));
     }
 
-    /** A manifest row for {@code unit} with every required column set. */
-    private static Object[] manifestRow(WorkUnit unit, long rows) {
-        List<org.neurosweep.job.Column> columns = EngineTables.MANIFEST.columns();
-        Object[] row = new Object[columns.size()];
-        for (int i = 0; i < row.length; i++) {
-            org.neurosweep.job.Column c = columns.get(i);
-            row[i] = c.nullable() ? null : switch (c.type()) {
-                case STRING -> c.name().equals("unit_id") ? unit.id() : c.name().equals("status") ? "committed" : "x";
-                case INT -> 0;
-                case LONG, TIMESTAMP -> c.name().equals("rows") ? rows : 0L;
-                case BOOLEAN -> false;
-                default -> throw new IllegalStateException("no such manifest column type " + c.type());
-            };
-        }
-        return row;
+    /** A committing manifest row of attempt {@code attempt} of {@code unit}. */
+    private static ManifestRow manifestRow(WorkUnit unit, String attempt, long rows) {
+        return new ManifestRow("r1", unit.id(), attempt, RunFiles.invocationOf(attempt), 0, JOB.name(), 1, null, null,
+                null, "lines", "0/4", null, "scale=1", unit.describe(), "committed", null, rows, 0L, false, 0L, 0,
+                "cpu", false, "float32", "driver", "localhost", 0L, 1L, "test", "test", "test", "test", "17");
     }
 
     private UnitOutput stage(WorkUnit unit, String attempt, int rows, int badRecords) throws IOException {
@@ -72,67 +64,189 @@ class UnitCommitterTest {
         return out;
     }
 
+    private UnitCommitter committer(UnitCommitter.StepHook hook) {
+        return new UnitCommitter(layout(), hadoop, null, hook);
+    }
+
+    private Outcome commit(WorkUnit unit, String attempt, int rows, UnitCommitter.StepHook hook) throws IOException {
+        return committer(hook).commit(stage(unit, attempt, rows, 0), manifestRow(unit, attempt, rows));
+    }
+
+    /** Thrown by a hook to stop an attempt dead at a step, as a killed executor would: nothing after it runs. */
+    private static final class Crash extends IOException {
+        Crash(UnitCommitter.Step step) {
+            super("crash at " + step);
+        }
+    }
+
     @Test
-    void commitsEachTableUnderOneDeterministicNameAndTheManifestRowLast() throws IOException {
-        UnitCommitter committer = new UnitCommitter(layout(), hadoop);
+    void rowsArePublishedUnderTheCommittingAttemptsNameAfterItsManifestRow() throws IOException {
         WorkUnit unit = unit(0);
+        UnitCommitter committer = committer(UnitCommitter.StepHook.NONE);
         assertFalse(committer.isCommitted(unit.id()));
-        assertEquals(UnitCommitter.Outcome.COMMITTED, committer.commit(stage(unit, "a1", 5, 2), manifestRow(unit, 5)));
+        assertEquals(Outcome.COMMITTED, committer.commit(stage(unit, "r1-t1-aa", 5, 2), manifestRow(unit, "r1-t1-aa", 5)));
         assertTrue(committer.isCommitted(unit.id()));
-        assertEquals(5, rowCount(layout().unitFile(LineStatsJob.TABLE, unit.id())));
-        assertEquals(2, rowCount(layout().unitFile("errors", unit.id())));
-        assertEquals(List.of("part-" + unit.id() + ".parquet"), dataFiles(LineStatsJob.TABLE));
+        assertEquals(5, rowCount(layout().unitFile(LineStatsJob.TABLE, unit.id(), "r1-t1-aa")));
+        assertEquals(2, rowCount(layout().unitFile("errors", unit.id(), "r1-t1-aa")));
+        assertEquals(List.of("part-" + unit.id() + "-r1-t1-aa.parquet"), dataFiles(LineStatsJob.TABLE));
         assertEquals(List.of("part-" + unit.id() + ".parquet"), dataFiles("manifest"), "the committing attempt's row commits the unit");
-        assertFalse(new File(new Path(layout().stagingDir(unit.id(), "a1").toString()).toUri().getPath()).exists(),
-                "the attempt's staging folder is gone");
+        assertFalse(Files.exists(local(layout().stagingDir(unit.id(), "r1-t1-aa"))), "the attempt's staging folder is gone");
         assertEquals(java.util.Set.of(unit.id()), new RunFiles(layout(), hadoop).committedUnits());
     }
 
     @Test
-    void aSecondAttemptOfACommittedUnitIsSupersededAndAddsNothing() throws IOException {
-        UnitCommitter committer = new UnitCommitter(layout(), hadoop);
+    void nothingIsVisibleToReadersBeforeTheCommitPointNorBeforePublication() throws IOException {
         WorkUnit unit = unit(1);
-        committer.commit(stage(unit, "a1", 3, 0), manifestRow(unit, 3));
-        assertEquals(UnitCommitter.Outcome.SUPERSEDED, committer.commit(stage(unit, "a2", 7, 0), manifestRow(unit, 7)));
-        assertEquals(3, rowCount(layout().unitFile(LineStatsJob.TABLE, unit.id())), "the first commit's rows stay");
+        List<String> seen = new java.util.ArrayList<>();
+        commit(unit, "r1-t1-aa", 3, (step, u, a) -> seen.add(step + ":" + dataFiles(LineStatsJob.TABLE).size()
+                + "/" + dataFiles("errors").size() + "/" + dataFiles("manifest").size()));
+        assertEquals(List.of("STAGED:0/0/0", "FENCED:0/0/0", "COMMITTED:0/0/1"), seen);
         assertEquals(1, dataFiles(LineStatsJob.TABLE).size());
+    }
+
+    @Test
+    void aDuplicateAttemptAfterTheWinnersCommitNeitherReplacesNorDeletesItsFiles() throws IOException {
+        WorkUnit unit = unit(1);
+        assertEquals(Outcome.COMMITTED, commit(unit, "r1-t1-aa", 3, UnitCommitter.StepHook.NONE));
+        assertEquals(Outcome.SUPERSEDED, commit(unit, "r1-t2-bb", 7, UnitCommitter.StepHook.NONE));
+        assertEquals(List.of("part-" + unit.id() + "-r1-t1-aa.parquet"), dataFiles(LineStatsJob.TABLE));
+        assertEquals(3, rowCount(layout().unitFile(LineStatsJob.TABLE, unit.id(), "r1-t1-aa")), "the winner's rows stay");
         assertEquals(1, dataFiles("manifest").size());
     }
 
     @Test
-    void filesOfAnAttemptThatDiedBeforeItsCommitAreReplacedOrRemoved() throws IOException {
-        UnitCommitter committer = new UnitCommitter(layout(), hadoop);
-        WorkUnit replaced = unit(2);
-        WorkUnit orphan = unit(3);
-        committer.publishFiles(stage(replaced, "a1", 4, 1));   // the attempt dies here, before its commit
-        committer.publishFiles(stage(orphan, "a1", 4, 0));
-        assertEquals(2, dataFiles(LineStatsJob.TABLE).size(), "published but uncommitted files are visible until cleaned");
-
-        assertEquals(UnitCommitter.Outcome.COMMITTED, committer.commit(stage(replaced, "a2", 6, 0), manifestRow(replaced, 6)));
-        assertEquals(6, rowCount(layout().unitFile(LineStatsJob.TABLE, replaced.id())), "the retry replaced the file");
-        assertFalse(Files.exists(local(layout().unitFile("errors", replaced.id()))),
-                "a table the retry did not write loses the dead attempt's file");
-
-        assertEquals(1, new RunFiles(layout(), hadoop).removeUncommitted(List.of(LineStatsJob.TABLE, "errors")));
-        assertEquals(List.of("part-" + replaced.id() + ".parquet"), dataFiles(LineStatsJob.TABLE));
+    void aDuplicateThatPassedTheCheckBeforeTheWinnerCommittedLosesAtTheCommitPoint() throws IOException {
+        WorkUnit unit = unit(2);
+        // the speculative copy has checked that the unit is uncommitted; the winner commits and publishes now
+        Outcome late = commit(unit, "r1-t2-bb", 7, (step, u, a) -> {
+            if (step == UnitCommitter.Step.FENCED) {
+                assertEquals(Outcome.COMMITTED, commit(unit, "r1-t1-aa", 3, UnitCommitter.StepHook.NONE));
+            }
+        });
+        assertEquals(Outcome.SUPERSEDED, late);
+        assertEquals(List.of("part-" + unit.id() + "-r1-t1-aa.parquet"), dataFiles(LineStatsJob.TABLE));
+        assertEquals(3, rowCount(layout().unitFile(LineStatsJob.TABLE, unit.id(), "r1-t1-aa")));
+        assertFalse(Files.exists(local(layout().stagingDir(unit.id(), "r1-t2-bb"))), "the loser's staging is dropped");
     }
 
     @Test
-    void onlyOneOfTwoAttemptsCommittingAtOnceWins() throws IOException {
+    void aCrashBeforeTheCommitPointLeavesNothingVisibleAndItsStagingOnlyGoesOnceItsInvocationIsOver() throws IOException {
+        for (UnitCommitter.Step step : List.of(UnitCommitter.Step.STAGED, UnitCommitter.Step.FENCED)) {
+            WorkUnit unit = unit(step.ordinal());
+            assertThrows(Crash.class, () -> commit(unit, "r1-t1-aa", 4, crashAt(step)));
+            RunFiles files = new RunFiles(layout(), hadoop);
+            assertEquals(0, files.recover(2));
+            assertTrue(Files.exists(local(layout().stagingDir(unit.id(), "r1-t1-aa"))),
+                    "invocation 1 never ended: a task of it may still be alive, so invocation 2 keeps its staging");
+            assertEquals(0, dataFiles(LineStatsJob.TABLE).stream().filter(f -> f.contains(unit.id())).count(),
+                    step + ": nothing visible");
+            assertFalse(files.committedUnits().contains(unit.id()));
+            files.markEnded(2);
+            files.recover(3);
+            assertFalse(Files.exists(local(layout().stagingDir(unit.id(), "r1-t1-aa"))),
+                    "once a later invocation ended normally, invocation 1 is over");
+            assertEquals(Outcome.COMMITTED, commit(unit, "r3-t1-cc", 4, UnitCommitter.StepHook.NONE), "the rerun commits");
+            assertEquals(1, dataFiles(LineStatsJob.TABLE).stream().filter(f -> f.contains(unit.id())).count());
+        }
+    }
+
+    @Test
+    void aCrashAfterTheCommitPointIsPublishedByTheNextRecoveryExactlyOnce() throws IOException {
+        WorkUnit unit = unit(3);
+        assertThrows(Crash.class, () -> committer(crashAt(UnitCommitter.Step.COMMITTED))
+                .commit(stage(unit, "r1-t1-aa", 6, 2), manifestRow(unit, "r1-t1-aa", 6)));
+        assertEquals(List.of(), dataFiles(LineStatsJob.TABLE), "committed, not yet published");
+        RunFiles files = new RunFiles(layout(), hadoop);
+        assertEquals(1, files.recover(2));
+        assertEquals(6, rowCount(layout().unitFile(LineStatsJob.TABLE, unit.id(), "r1-t1-aa")));
+        assertEquals(2, rowCount(layout().unitFile("errors", unit.id(), "r1-t1-aa")));
+        assertEquals(0, files.recover(2), "publication is done once");
+        assertEquals(1, dataFiles(LineStatsJob.TABLE).size());
+        assertEquals(Outcome.SUPERSEDED, commit(unit, "r2-t1-bb", 9, UnitCommitter.StepHook.NONE));
+        assertEquals(6, rowCount(layout().unitFile(LineStatsJob.TABLE, unit.id(), "r1-t1-aa")));
+    }
+
+    @Test
+    void aRecoveryPublishingWhileTheWinnerPublishesMovesEveryFileOnce() throws IOException {
+        WorkUnit unit = unit(0);
+        Outcome outcome = commit(unit, "r1-t1-aa", 5, (step, u, a) -> {
+            if (step == UnitCommitter.Step.COMMITTED) {
+                assertEquals(1, new RunFiles(layout(), hadoop).recover(1));
+            }
+        });
+        assertEquals(Outcome.COMMITTED, outcome);
+        assertEquals(5, rowCount(layout().unitFile(LineStatsJob.TABLE, unit.id(), "r1-t1-aa")));
+        assertEquals(1, dataFiles(LineStatsJob.TABLE).size());
+    }
+
+    @Test
+    void recoveryDropsTheStagingOfAttemptsWhoseUnitAnotherAttemptCommitted() throws IOException {
         WorkUnit unit = unit(1);
-        ManifestWriter manifest = new ManifestWriter(layout(), hadoop);
-        assertTrue(manifest.publishIfAbsent(unit.id(), "a1", manifestRow(unit, 2)));
-        assertFalse(manifest.publishIfAbsent(unit.id(), "a2", manifestRow(unit, 2)), "the unit's manifest name is taken");
-        assertEquals(List.of("part-" + unit.id() + ".parquet"), dataFiles("manifest"));
+        assertThrows(Crash.class, () -> commit(unit, "r1-t2-bb", 4, crashAt(UnitCommitter.Step.FENCED)));
+        assertEquals(Outcome.COMMITTED, commit(unit, "r1-t1-aa", 3, UnitCommitter.StepHook.NONE));
+        new RunFiles(layout(), hadoop).recover(1);
+        assertFalse(Files.exists(local(layout().stagingDir(unit.id(), "r1-t2-bb"))));
+        assertEquals(3, rowCount(layout().unitFile(LineStatsJob.TABLE, unit.id(), "r1-t1-aa")));
+    }
+
+    @Test
+    void aSecondInvocationInsideTheWindowBeforeTheCommitIsRefusedAndTheRowsSurvive() throws IOException {
+        WorkUnit unit = unit(2);
+        try (RunLease first = RunLease.acquire(layout(), hadoop, Duration.ofMinutes(1), "app-A")) {
+            UnitCommitter committer = new UnitCommitter(layout(), hadoop, first.fence(), (step, u, a) -> {
+                if (step == UnitCommitter.Step.FENCED) {
+                    RunInProgressException e = assertThrows(RunInProgressException.class,
+                            () -> RunLease.acquire(layout(), hadoop, Duration.ofMinutes(1), "app-B"));
+                    assertTrue(e.getMessage().contains("application app-A"), e.getMessage());
+                }
+            });
+            assertEquals(Outcome.COMMITTED, committer.commit(stage(unit, "r1-t1-aa", 400, 0), manifestRow(unit, "r1-t1-aa", 400)));
+        }
+        assertEquals(400, rowCount(layout().unitFile(LineStatsJob.TABLE, unit.id(), "r1-t1-aa")));
+    }
+
+    @Test
+    void anInvocationWhoseLeaseWasTakenOverPublishesNothing() throws IOException {
+        WorkUnit unit = unit(3);
+        RunLease paused = RunLease.acquire(layout(), hadoop, Duration.ofMinutes(1), "app-A");
+        RunLease[] takeover = new RunLease[1];
+        UnitCommitter committer = new UnitCommitter(layout(), hadoop, paused.fence(), (step, u, a) -> {
+            if (step == UnitCommitter.Step.STAGED) {   // A pauses past its lease; B finds it expired and takes over
+                takeover[0] = RunLease.acquire(layout(), hadoop, Duration.ofMillis(-1), "app-B");
+            }
+        });
+        assertThrows(RunLease.LeaseLostException.class,
+                () -> committer.commit(stage(unit, "r1-t1-aa", 5, 0), manifestRow(unit, "r1-t1-aa", 5)));
+        assertFalse(committer.isCommitted(unit.id()));
+        assertEquals(List.of(), dataFiles(LineStatsJob.TABLE));
+        paused.renew();
+        assertTrue(paused.lost());
+        paused.close();
+        assertTrue(Files.exists(local(layout().leaseFile())), "closing a lost lease leaves the new holder's file");
+        takeover[0].close();
+        assertFalse(Files.exists(local(layout().leaseFile())));
+    }
+
+    private static UnitCommitter.StepHook crashAt(UnitCommitter.Step at) {
+        return (step, u, a) -> {
+            if (step == at) {
+                throw new Crash(step);
+            }
+        };
     }
 
     @Test
     void manifestRowsAreChecked() {
-        Object[] row = manifestRow(unit(0), 1);
-        row[3] = "one";
+        ManifestRow good = manifestRow(unit(0), "r1-t1-aa", 1);
+        ManifestRow row = new ManifestRow(good.runId(), good.unitId(), good.attemptId(), good.runAttempt(), good.taskAttempt(),
+                good.job(), good.jobVersion(), good.modelId(), good.checkpoint(), good.step(), good.dataset(), good.shard(),
+                good.round(), good.params(), good.description(), good.status(), good.error(), good.rows(), good.badRecords(),
+                good.modelLoaded(), good.modelLoadMs(), good.microBatch(), null, good.deviceBound(), good.dtype(),
+                good.executorId(), good.executorHost(), good.startedAt(), good.elapsedMs(), good.neurosweepVersion(),
+                good.sparkVersion(), good.nd4jVersion(), good.nd4jBackend(), good.javaVersion());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ManifestWriter(layout(), hadoop).writeAttempt("u", "a", row));
-        assertEquals("table manifest: column run_attempt is int, got String", e.getMessage());
+                () -> new ManifestWriter(layout(), hadoop).writeAttempt(row));
+        assertEquals("table manifest: column device must not be null", e.getMessage());
     }
 
     @Test
@@ -166,7 +280,11 @@ class UnitCommitterTest {
     }
 
     private List<String> dataFiles(String table) {
-        File[] files = local(layout().tableDir(table)).toFile().listFiles((d, name) -> name.endsWith(".parquet") && !name.startsWith("."));
+        return dataFiles(layout(), table);
+    }
+
+    private static List<String> dataFiles(TableLayout layout, String table) {
+        File[] files = local(layout.tableDir(table)).toFile().listFiles((d, name) -> name.endsWith(".parquet") && !name.startsWith("."));
         return files == null ? List.of() : Arrays.stream(files).map(File::getName).sorted().toList();
     }
 
