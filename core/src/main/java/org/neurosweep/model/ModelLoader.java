@@ -65,7 +65,7 @@ public final class ModelLoader {
         if (!URI_SCHEME.matcher(folder).matches()) {
             return ModelConfig.read(Path.of(folder));
         }
-        URI uri = URI.create(folder);
+        URI uri = TensorSources.toUri(folder);
         if (uri.getScheme().equalsIgnoreCase("file")) {
             return ModelConfig.read(Path.of(uri));
         }

@@ -41,13 +41,21 @@ public final class TensorSources {
      */
     public static TensorSource open(String uriOrPath, Configuration hadoop) throws IOException {
         if (URI_SCHEME.matcher(uriOrPath).matches()) {
-            URI uri = URI.create(uriOrPath);
+            URI uri = toUri(uriOrPath);
             if ("file".equalsIgnoreCase(uri.getScheme())) {
                 return open(Path.of(uri));
             }
             return openHadoop(new org.apache.hadoop.fs.Path(uri), hadoop);
         }
         return open(Path.of(uriOrPath));
+    }
+
+    /**
+     * The URI of a location written as in a sweep config: {@code hdfs://nn/a b}, {@code file:/a b}. The path part
+     * is taken literally, so spaces and other characters that a URI must escape are allowed (and escaped here).
+     */
+    public static URI toUri(String uri) {
+        return new org.apache.hadoop.fs.Path(uri).toUri();
     }
 
     /** A local file or model directory, memory-mapped. */

@@ -12,11 +12,14 @@ final class ExitCodes {
     static final int FAILURE_CEILING = 3;
     /** Spark gave up on the job, or an unexpected error. */
     static final int ERROR = 4;
+    /** Another live invocation holds the run's lease (same --run-id and --out). */
+    static final int RUN_IN_PROGRESS = 5;
 
     static final String HELP = """
             Exit status: 0 done (failed units, if any, are listed and within the ceiling); 1 check-model found a
-            mismatch; 2 bad command line or config; 3 more units failed than neurosweep.failure-ceiling allows;
-            4 the Spark job failed or an unexpected error.""";
+            mismatch; 2 bad command line, config or input (the message names the file, line or key); 3 more units
+            failed than neurosweep.failure-ceiling allows; 4 the Spark job failed or an internal error; 5 another
+            invocation of the same run (same --run-id and --out) is running.""";
 
     private ExitCodes() {
     }

@@ -36,13 +36,14 @@ final class RunReport {
             SweepResult result = new SweepRunner(spark, console.err(), console.terminal()).run(plan);
             PrintStream out = console.out();
             summary(result, out);
-            tables(plan, result, spark, out);
+            int status = ExitCodes.OK;
             if (result.ceilingExceeded()) {
                 console.err().printf(Locale.ROOT, "failure ceiling exceeded: %d of %d units failed (neurosweep.failure-ceiling = %.3f)%s%n",
                         result.failed(), result.planned(), result.failureCeiling(), result.aborted() ? "; the run was stopped early" : "");
-                return ExitCodes.FAILURE_CEILING;
+                status = ExitCodes.FAILURE_CEILING;
             }
-            return ExitCodes.OK;
+            tables(plan, result, spark, out, console.err());
+            return status;
         } finally {
             if (!embedded) {
                 spark.stop();
@@ -54,6 +55,14 @@ final class RunReport {
         out.printf(Locale.ROOT, "run %s attempt %d: %d committed now, %d earlier, %d failed of %d planned; %,d rows, %,d bad records, "
                         + "%d model loads, %.1f s%n", r.runId(), r.runAttempt(), r.committed(), r.alreadyCommitted(), r.failed(),
                 r.planned(), r.rows(), r.badRecords(), r.modelLoads(), r.elapsed().toMillis() / 1000.0);
+        if (r.superseded() > 0) {
+            out.printf("%d attempts were superseded: their unit was committed by another attempt (a retry, a speculative copy"
+                    + " or another invocation), and they published nothing%n", r.superseded());
+        }
+        if (r.leaseLost()) {
+            out.println("this invocation lost the run's lease while it ran (it was presumed dead and another invocation took the"
+                    + " run over); units it had not committed by then are that invocation's to run");
+        }
         if (r.failed() > 0) {
             out.println("failed units (the manifest table has every attempt):");
             r.failures().stream().limit(LISTED_FAILURES).forEach(f -> out.println("  " + line(f)));
@@ -67,18 +76,24 @@ final class RunReport {
         return f.unitId() + "  " + f.description() + "\n      " + f.error();
     }
 
-    private static void tables(SweepPlan plan, SweepResult r, SparkSession spark, PrintStream out) {
+    /** Where the tables are, and each job's headlines; a job whose headlines fail gets one line saying why. */
+    private static void tables(SweepPlan plan, SweepResult r, SparkSession spark, PrintStream out, PrintStream err) {
         TableLayout layout = new TableLayout(r.out(), r.runId());
         out.println("tables (read with spark.read.parquet(\"" + r.out() + "/<table>\"), partitioned by run):");
         out.println("  manifest  " + layout.tableDir("manifest"));
         out.println("  errors    " + layout.tableDir("errors"));
-        TableReader reader = new RunTables(spark, layout);
+        TableReader reader = new RunTables(spark, layout, RunTables.schemas(plan));
         for (SweepPlan.PlannedJob pj : plan.jobs()) {
             for (TableSchema t : pj.job().tables()) {
                 out.println("  " + t.name() + "  " + layout.tableDir(t.name()));
             }
             if (pj.job() instanceof SupportsHeadlines h) {
-                h.headlines(reader).forEach(line -> out.println("  " + pj.job().name() + ": " + line));
+                try {
+                    h.headlines(reader).forEach(line -> out.println("  " + pj.job().name() + ": " + line));
+                } catch (RuntimeException e) {
+                    err.println("  " + pj.job().name() + ": no headlines (" + e.getClass().getSimpleName() + ": "
+                            + e.getMessage().lines().findFirst().orElse("") + ")");
+                }
             }
         }
     }

@@ -4,34 +4,86 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.neurosweep.job.Column;
 import org.neurosweep.job.TableReader;
+import org.neurosweep.job.TableSchema;
+import org.neurosweep.sweep.SweepPlan;
+import org.neurosweep.table.EngineTables;
+import org.neurosweep.table.IdentityColumns;
+import org.neurosweep.table.TableFileSystems;
 import org.neurosweep.table.TableLayout;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-/** The committed tables of one run, read on the driver (headlines, summaries). */
+/**
+ * The committed tables of one run, read on the driver (headlines, summaries). A table no unit wrote to reads as an
+ * empty frame with the table's columns, so queries over it give empty results instead of unresolved columns.
+ */
 public final class RunTables implements TableReader {
 
     private final SparkSession spark;
     private final TableLayout layout;
+    private final Map<String, TableSchema> schemas;
 
-    public RunTables(SparkSession spark, TableLayout layout) {
+    /** @param schemas the tables' declared schemas by name (job tables without identity columns; engine tables) */
+    public RunTables(SparkSession spark, TableLayout layout, Map<String, TableSchema> schemas) {
         this.spark = spark;
         this.layout = layout;
+        this.schemas = Map.copyOf(schemas);
     }
 
-    /** The table's rows in this run; an empty frame when no unit wrote to it. */
+    /** The schemas of every table {@code plan}'s jobs and the engine write, by name. */
+    public static Map<String, TableSchema> schemas(SweepPlan plan) {
+        Map<String, TableSchema> out = new LinkedHashMap<>();
+        plan.jobs().forEach(pj -> pj.job().tables().forEach(t -> out.put(t.name(), t.prefixedWith(IdentityColumns.COLUMNS))));
+        out.put(EngineTables.MANIFEST.name(), EngineTables.MANIFEST);
+        out.put(EngineTables.ERRORS.name(), EngineTables.ERRORS);
+        return out;
+    }
+
+    /** The table's rows in this run; an empty frame with the table's columns when no unit wrote to it. */
     @Override
     public Dataset<Row> table(String name) {
         Path dir = layout.tableDir(name);
         try {
-            if (!dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(dir)) {
-                return spark.emptyDataFrame();
+            if (!TableFileSystems.get(dir, spark.sparkContext().hadoopConfiguration()).exists(dir)) {
+                TableSchema schema = schemas.get(name);
+                return schema == null ? spark.emptyDataFrame() : spark.createDataFrame(List.of(), sparkSchema(schema));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
         return spark.read().parquet(dir.toString());
+    }
+
+    /** The Spark type of each column, as the Parquet writer stores it. */
+    static StructType sparkSchema(TableSchema schema) {
+        List<StructField> fields = schema.columns().stream()
+                .map(c -> DataTypes.createStructField(c.name(), sparkType(c), c.nullable())).toList();
+        return DataTypes.createStructType(fields);
+    }
+
+    private static DataType sparkType(Column c) {
+        return switch (c.type()) {
+            case STRING -> DataTypes.StringType;
+            case INT -> DataTypes.IntegerType;
+            case LONG -> DataTypes.LongType;
+            case TIMESTAMP -> DataTypes.TimestampType;
+            case FLOAT -> DataTypes.FloatType;
+            case DOUBLE -> DataTypes.DoubleType;
+            case BOOLEAN -> DataTypes.BooleanType;
+            case FLOAT_ARRAY -> DataTypes.createArrayType(DataTypes.FloatType, false);
+            case DOUBLE_ARRAY -> DataTypes.createArrayType(DataTypes.DoubleType, false);
+            case INT_ARRAY -> DataTypes.createArrayType(DataTypes.IntegerType, false);
+            case STRING_ARRAY -> DataTypes.createArrayType(DataTypes.StringType, false);
+        };
     }
 }

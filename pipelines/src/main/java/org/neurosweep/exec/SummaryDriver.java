@@ -64,7 +64,7 @@ final class SummaryDriver {
             if (committed.contains(unit.id()) || !pj.units().stream().allMatch(u -> committed.contains(u.id()))) {
                 continue;
             }
-            TableReader reader = new RunTables(spark, layout);
+            TableReader reader = new RunTables(spark, layout, RunTables.schemas(plan));
             KernelFactory kernels = () -> (u, in, out) -> s.summarize(reader, out);
             outcomes.add(stages.runOnDriver(JobKernels.of(pj.job(), kernels), unit));
         }

@@ -65,6 +65,11 @@ final class ParamGrid {
                         + (spec.type().isList() ? "" : " (or a list of them for a grid)") + ", got " + Section.describe(element));
                 return null;
             }
+            String bad = spec.invalidChoice(v);
+            if (bad != null) {
+                params.problem(spec.name(), "must be one of " + String.join(", ", spec.choices()) + ", got \"" + bad + "\"");
+                return null;
+            }
             out.add(v);
         }
         return out;

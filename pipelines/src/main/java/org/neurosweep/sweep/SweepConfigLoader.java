@@ -28,14 +28,39 @@ public final class SweepConfigLoader {
             for (int i = sets.size() - 1; i >= 0; i--) {
                 merged = merged.withFallback(parseSet(sets.get(i)));
             }
-            merged = merged.withFallback(ConfigFactory.parseProperties(System.getProperties(),
-                    ConfigParseOptions.defaults().setOriginDescription("-D system property")));
+            merged = merged.withFallback(ours(ConfigFactory.parseProperties(System.getProperties(),
+                    ConfigParseOptions.defaults().setOriginDescription("-D system property"))));
             for (int i = files.size() - 1; i >= 0; i--) {
-                merged = merged.withFallback(parseFile(files.get(i)));
+                Config file = parseFile(files.get(i));
+                checkTopLevel(file, files.get(i).toString());
+                merged = merged.withFallback(file);
             }
             return merged.withFallback(ConfigFactory.defaultReferenceUnresolved()).resolve();
         } catch (ConfigException e) {
             throw new SweepConfigException(e.getMessage());
+        }
+    }
+
+    /** The namespaces a sweep config may set; any other top-level key is an error (a typo would be ignored). */
+    static final java.util.Set<String> NAMESPACES = java.util.Set.of("neurosweep", "sweep");
+
+    /** Only our namespaces of the system properties (the JVM's own java.*, user.*, ... are not settings). */
+    private static Config ours(Config properties) {
+        Config out = ConfigFactory.empty();
+        for (String ns : NAMESPACES) {
+            if (properties.hasPath(ns)) {
+                out = out.withFallback(properties.withOnlyPath(ns));
+            }
+        }
+        return out;
+    }
+
+    private static void checkTopLevel(Config config, String where) {
+        for (String key : config.root().keySet()) {
+            if (!NAMESPACES.contains(key)) {
+                throw new SweepConfigException(where + ": unknown top-level key '" + key
+                        + "'; settings live under neurosweep { } and the sweep under sweep { }");
+            }
         }
     }
 
@@ -60,6 +85,10 @@ public final class SweepConfigLoader {
         String key = assignment.substring(0, eq).trim();
         String value = assignment.substring(eq + 1).trim();
         String origin = "--set " + assignment;
+        if (!NAMESPACES.contains(key.split("\\.", 2)[0]) || !key.contains(".")) {
+            throw new SweepConfigException(origin + ": unknown key '" + key + "'; keys start with neurosweep. or sweep."
+                    + " (see reference.conf for every key)");
+        }
         if (value.startsWith("[") || value.startsWith("{") || value.startsWith("\"")) {
             return ConfigFactory.parseString(key + " = " + value, ConfigParseOptions.defaults()
                     .setSyntax(ConfigSyntax.CONF).setOriginDescription(origin));

@@ -41,6 +41,10 @@ public final class SweepConfigParser {
         Map<String, ModelSource> models = models(sweep);
         Map<String, DatasetSpec> datasets = datasets(sweep.section("datasets"));
         List<JobEntry> jobs = jobs(sweep, registry, models, datasets);
+        if (jobs.isEmpty() && problems.isEmpty()) {
+            sweep.problem("jobs", "the sweep has no job entry; add at least one { job = NAME, models = [...] }"
+                    + " (neurosweep jobs lists the jobs; conf/sweeps/ has examples)");
+        }
         problems.throwIfAny();
         return new SweepConfig(name, engine, models, datasets, jobs);
     }

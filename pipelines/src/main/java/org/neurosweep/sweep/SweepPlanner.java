@@ -22,12 +22,21 @@ import java.util.Set;
 public final class SweepPlanner {
 
     private final CheckpointSeriesScanner scanner;
+    private final Configuration hadoop;
 
+    /** @param hadoop the sweep's Hadoop configuration ({@link SparkSettings#hadoopConfiguration()}) */
     public SweepPlanner(Configuration hadoop) {
         this.scanner = new CheckpointSeriesScanner(hadoop);
+        this.hadoop = hadoop;
     }
 
+    /**
+     * The sweep's units. Before anything is planned, every model folder must hold a {@code config.json} and every
+     * dataset path must exist: all missing ones are reported together ({@link SweepConfigException}, naming the
+     * config's file and line), instead of failing unit by unit after Spark started.
+     */
     public SweepPlan plan(SweepConfig config) {
+        checkInputsExist(config);
         Map<String, List<ModelRef>> catalog = new LinkedHashMap<>();
         config.models().forEach((name, source) -> catalog.put(name, resolve(source)));
         Set<String> seen = new HashSet<>();
@@ -41,6 +50,36 @@ public final class SweepPlanner {
             jobs.add(new SweepPlan.PlannedJob(entry.job(), units));
         }
         return new SweepPlan(config, jobs);
+    }
+
+    private void checkInputsExist(SweepConfig config) {
+        List<String> problems = new ArrayList<>();
+        for (ModelSource source : config.models().values()) {
+            if (source instanceof ModelSource.Single single
+                    && !exists(new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(single.uri()), "config.json"), problems)) {
+                problems.add(single.origin() + ": sweep.models." + single.name() + ".path: " + single.uri()
+                        + (exists(new org.apache.hadoop.fs.Path(single.uri()), problems) ? " holds no config.json (not a model folder)"
+                        : ": no such folder"));
+            }
+        }
+        for (DatasetSpec d : config.datasets().values()) {
+            if (!exists(new org.apache.hadoop.fs.Path(d.uri()), problems)) {
+                problems.add(d.origin() + ": sweep.datasets." + d.name() + ".path: " + d.uri() + ": no such file or folder");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new SweepConfigException(problems);
+        }
+    }
+
+    /** Whether {@code path} exists; a file system that cannot be reached is a problem of its own. */
+    private boolean exists(org.apache.hadoop.fs.Path path, List<String> problems) {
+        try {
+            return path.getFileSystem(hadoop).exists(path);
+        } catch (java.io.IOException | RuntimeException e) {
+            problems.add(path + ": cannot check it: " + e.getMessage());
+            return true;
+        }
     }
 
     private List<ModelRef> resolve(ModelSource source) {

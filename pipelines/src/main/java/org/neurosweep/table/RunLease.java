@@ -98,7 +98,7 @@ public final class RunLease implements AutoCloseable {
             throws IOException {
         Path file = layout.leaseFile();
         FileSystem fs = TableFileSystems.get(file, hadoop);
-        fs.mkdirs(file.getParent());
+        TableFileSystems.ensureWritableFolder(fs, new Path(layout.out()), file.getParent());
         Holder me = new Holder(UUID.randomUUID().toString(), host(), ProcessHandle.current().pid(), applicationId,
                 System.currentTimeMillis());
         for (int tries = 0; tries < 3; tries++) {

@@ -74,6 +74,40 @@ public final class TableFileSystems {
         throw new IOException("cannot move " + source + " to " + target);
     }
 
+    /**
+     * Creates {@code folder} (inside the output root {@code out}) or throws {@link OutputFolderException} saying why it
+     * cannot hold tables: {@code out} is a file, or a folder on the way cannot be created or written.
+     */
+    static void ensureWritableFolder(FileSystem fs, Path out, Path folder) throws IOException {
+        for (Path p = folder; p != null; p = p.getParent()) {
+            if (fs.exists(p)) {
+                if (!fs.getFileStatus(p).isDirectory()) {
+                    throw new OutputFolderException(p + " is a file; the output root (--out, neurosweep.out) " + out
+                            + " must be a folder");
+                }
+                break;
+            }
+        }
+        boolean made;
+        try {
+            made = fs.mkdirs(folder);
+        } catch (IOException e) {
+            throw new OutputFolderException("cannot create " + folder + " under the output root " + out + ": " + e.getMessage());
+        }
+        if (!made) {
+            throw new OutputFolderException("cannot create " + folder + " under the output root " + out
+                    + ": permission denied (--out, neurosweep.out, must be a writable folder)");
+        }
+        Path probe = new Path(folder, "_write-probe-" + java.util.UUID.randomUUID());
+        try {
+            fs.create(probe, false).close();
+            fs.delete(probe, false);
+        } catch (IOException e) {
+            throw new OutputFolderException("cannot write in " + folder + " under the output root " + out
+                    + ": permission denied (--out, neurosweep.out, must be a writable folder)");
+        }
+    }
+
     /** A Parquet output file at {@code path} on {@code fs}. */
     static OutputFile outputFile(FileSystem fs, Path path) {
         return new OutputFile() {

@@ -16,6 +16,7 @@ import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
@@ -90,6 +91,8 @@ class MainTest {
         TestSpark.session();
         Path bert = Files.createDirectories(dir.resolve("bert"));
         Files.writeString(bert.resolve("config.json"), "{\"model_type\": \"bert\", \"architectures\": [\"BertForMaskedLM\"]}");
+        Path noWeights = Files.createDirectories(dir.resolve("no-weights"));
+        Files.copy(RepoPaths.world("dense_small").resolve("config.json"), noWeights.resolve("config.json"));
         Path conf = new TestSweeps(dir).conf("broken.conf", """
                 sweep {
                   name = broken
@@ -101,13 +104,13 @@ class MainTest {
                   datasets { pretrain { format = text, path = "%s", max-records = 4 } }
                   jobs = [ { job = perplexity, models = [small, gone, bert], datasets = [pretrain] } ]
                 }
-                """.formatted(RepoPaths.world("dense_small"), dir.resolve("no-such-checkpoint"), bert,
+                """.formatted(RepoPaths.world("dense_small"), noWeights, bert,
                 RepoPaths.dataset("world/pretrain.txt")));
 
         Result tolerated = main("run", conf.toString());
         assertEquals(0, tolerated.status(), tolerated.err());
         assertTrue(tolerated.out().contains("1 committed now, 0 earlier, 2 failed of 3 planned"), tolerated.out());
-        assertTrue(tolerated.out().contains(dir.resolve("no-such-checkpoint") + ": no such config file"), tolerated.out());
+        assertTrue(tolerated.out().contains(noWeights + ": directory holds none of"), tolerated.out());
         assertTrue(tolerated.out().contains("'model_type' has unsupported value 'bert'"), tolerated.out());
         List<Row> failed = new TestSweeps(dir).table("manifest").where(col("status").equalTo("failed"))
                 .orderBy("model_id").select("model_id", "error").collectAsList();
@@ -117,5 +120,45 @@ class MainTest {
         Result exceeded = main("run", conf.toString(), "--run-id", "strict", "--set", "neurosweep.failure-ceiling=0.5");
         assertEquals(3, exceeded.status(), exceeded.out() + exceeded.err());
         assertTrue(exceeded.err().contains("failure ceiling exceeded: 2 of 3 units failed"), exceeded.err());
+    }
+
+    @Test
+    void aMissingModelFolderIsAStartUpErrorNamingTheConfigLineWithoutAStackTrace() throws Exception {
+        Path conf = new TestSweeps(dir).conf("missing.conf", """
+                sweep {
+                  name = missing
+                  models { gone { path = "%s" } }
+                  datasets { pretrain { format = text, path = "%s" } }
+                  jobs = [ { job = perplexity, models = [gone], datasets = [pretrain] } ]
+                }
+                """.formatted(dir.resolve("no such checkpoint"), dir.resolve("no-such.txt")));
+        List<String> lines = Files.readAllLines(conf);
+        int models = lines.indexOf(lines.stream().filter(l -> l.contains("models {")).findFirst().orElseThrow()) + 1;
+        for (String command : List.of("plan", "run")) {
+            Result r = main(command, conf.toString());
+            assertEquals(2, r.status(), r.err());
+            assertTrue(r.err().contains(conf + ":" + models + ": sweep.models.gone.path: file:" + dir.resolve("no such checkpoint")
+                    + ": no such folder"), r.err());
+            assertTrue(r.err().contains(conf + ":" + (models + 1) + ": sweep.datasets.pretrain.path: "), r.err());
+            assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        }
+    }
+
+    @Test
+    void anOutputRootThatIsAFileIsOneLineAndStatusTwo() throws Exception {
+        TestSpark.session();
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
+        Path conf = new TestSweeps(dir).conf("out.conf", """
+                sweep {
+                  name = outfile
+                  models { small { path = "%s" } }
+                  datasets { pretrain { format = text, path = "%s", max-records = 2 } }
+                  jobs = [ { job = perplexity, models = [small], datasets = [pretrain] } ]
+                }
+                """.formatted(RepoPaths.world("dense_small"), RepoPaths.dataset("world/pretrain.txt")));
+        Result r = main("run", conf.toString(), "--out", file.toString());
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains(file + " is a file; the output root (--out, neurosweep.out)"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
     }
 }

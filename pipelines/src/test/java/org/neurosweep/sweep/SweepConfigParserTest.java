@@ -93,7 +93,7 @@ class SweepConfigParserTest {
     @Test
     void setOverridesWinAndNameThemselvesInErrors() {
         TestSweeps sweeps = new TestSweeps(dir);
-        Path conf = sweeps.conf("s.conf", "sweep.name = from-file\n");
+        Path conf = sweeps.conf("s.conf", "sweep.name = from-file\n" + ONE_JOB);
         SweepConfig config = TestSweeps.parse(JOBS, conf, "sweep.name=from-set", "neurosweep.out=hdfs://nn:8020/tables");
         assertEquals("from-set", config.name());
         assertEquals("hdfs://nn:8020/tables", config.engine().out(), "a URI value is not cut at '//'");
@@ -105,7 +105,7 @@ class SweepConfigParserTest {
     @Test
     void systemPropertiesOverrideTheFileButNotSet() {
         TestSweeps sweeps = new TestSweeps(dir);
-        Path conf = sweeps.conf("p.conf", "neurosweep.run-id = from-file\n");
+        Path conf = sweeps.conf("p.conf", "neurosweep.run-id = from-file\n" + ONE_JOB);
         System.setProperty("neurosweep.run-id", "from-system");
         try {
             assertEquals("from-system", TestSweeps.parse(JOBS, conf).engine().runId());
@@ -113,6 +113,36 @@ class SweepConfigParserTest {
         } finally {
             System.clearProperty("neurosweep.run-id");
         }
+    }
+
+    /** The smallest valid sweep: one job entry over a text dataset (paths are checked by the planner, not here). */
+    private static final String ONE_JOB = "sweep.datasets.lines { format = text, path = lines.txt }\n"
+            + "sweep.jobs = [ { job = line-stats, datasets = [lines] } ]\n";
+
+    @Test
+    void anEmptySweepAnUnknownSetKeyAndAValueOutsideAParametersChoicesAreStartUpErrors() {
+        TestSweeps sweeps = new TestSweeps(dir);
+        Path empty = sweeps.conf("empty.conf", "sweep.name = nothing\n");
+        SweepConfigException none = assertThrows(SweepConfigException.class, () -> TestSweeps.parse(JOBS, empty));
+        assertTrue(none.getMessage().contains("sweep.jobs: the sweep has no job entry"), none.getMessage());
+
+        Path one = sweeps.conf("one.conf", ONE_JOB);
+        SweepConfigException unknown = assertThrows(SweepConfigException.class,
+                () -> TestSweeps.parse(JOBS, one, "nosuch.key=1"));
+        assertTrue(unknown.getMessage().contains("--set nosuch.key=1: unknown key 'nosuch.key'"), unknown.getMessage());
+        Path topLevel = sweeps.conf("top.conf", ONE_JOB + "neurosweeep.out = typo\n");
+        SweepConfigException typo = assertThrows(SweepConfigException.class, () -> TestSweeps.parse(JOBS, topLevel));
+        assertTrue(typo.getMessage().contains("unknown top-level key 'neurosweeep'"), typo.getMessage());
+
+        Path rnak = sweeps.conf("rnak.conf", """
+                sweep.datasets.m { format = mlama, path = m }
+                sweep.models.x { path = x }
+                sweep.jobs = [ { job = mlama-probe, models = [x], datasets = [m], params { mode = rnak } } ]
+                """);
+        SweepConfigException choice = assertThrows(SweepConfigException.class,
+                () -> SweepConfigParser.parse(SweepConfigLoader.load(List.of(rnak), List.of()),
+                        org.neurosweep.job.JobRegistry.load()));
+        assertProblem(choice, rnak + ":9: sweep.jobs[0].params.mode: must be one of rank, exact-match, got \"rnak\"");
     }
 
     @Test

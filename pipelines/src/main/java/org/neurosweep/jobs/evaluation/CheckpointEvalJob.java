@@ -213,7 +213,7 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
     @Override
     public List<ParamSpec> params() {
         return List.of(
-                ParamSpec.of(PROBE_MODE, ParamType.STRING, "exact-match",
+                ParamSpec.oneOf(PROBE_MODE, ParamType.STRING, "exact-match", List.of("exact-match", "rank"),
                         "mlama benchmarks: exact-match (the fixtures' figure) or rank (P@1 among the relation's objects)"),
                 ParamSpec.of(MAX_NEW_TOKENS, ParamType.INT, 8, "instructions: greedy tokens at most (stops at end-of-text)"),
                 ParamSpec.of(INSTRUCTION_SPLIT, ParamType.STRING, "test",

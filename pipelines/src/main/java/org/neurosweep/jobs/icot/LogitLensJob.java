@@ -87,9 +87,10 @@ public final class LogitLensJob extends CompositePromptJob implements SupportsHe
     @Override
     List<ParamSpec> ownParams() {
         return List.of(
-                ParamSpec.of(NORMS, ParamType.STRING_LIST, List.of("final_scale"),
+                ParamSpec.oneOf(NORMS, ParamType.STRING_LIST, List.of("final_scale"), List.of("final_scale", "per_layer_norm"),
                         "lens normalisations: final_scale (the papers'), per_layer_norm (flagged variant)"),
-                ParamSpec.of(COMPONENTS, ParamType.STRING_LIST, List.of("resid_post"),
+                ParamSpec.oneOf(COMPONENTS, ParamType.STRING_LIST, List.of("resid_post"),
+                        List.of("resid_post", "attn_out", "mlp_out"),
                         "projected vectors per layer: resid_post, attn_out, mlp_out (the paper's 'both' = attn_out and mlp_out)"),
                 ParamSpec.of(POSITIONS, ParamType.INT_LIST, List.of(-1),
                         "positions of interest counted from the prompt's end (-1 = the last token)"),

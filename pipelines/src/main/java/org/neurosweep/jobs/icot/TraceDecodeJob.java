@@ -99,11 +99,12 @@ public final class TraceDecodeJob implements MapJob, NeedsDataset, SupportsHeadl
     @Override
     public List<ParamSpec> params() {
         return List.of(
-                ParamSpec.of(MASK_RANGE, ParamType.STRING, "constraints", "masked span: constraints or all"),
+                ParamSpec.oneOf(MASK_RANGE, ParamType.STRING, "constraints", List.of("constraints", "all"),
+                        "masked span: constraints or all"),
                 ParamSpec.of(LAYERS_FROM, ParamType.INT_LIST, List.of(),
                         "masking layers ℓ to run (0..L, L = unmasked); empty = all of 0..L"),
                 ParamSpec.of(MAX_NEW_TOKENS, ParamType.INT, 1500, "greedy generation budget per item (the paper: 1500)"),
-                ParamSpec.of(TEMPLATE, ParamType.STRING, "chatml",
+                ParamSpec.oneOf(TEMPLATE, ParamType.STRING, "chatml", List.of("chatml", "plain"),
                         "chat rendering: chatml (Qwen2, the paper's model) or plain (turns joined by blank lines)"),
                 ParamSpec.of(SUBSET, ParamType.BOOLEAN, true,
                         "keep only items whose types include inclusion, output format and tone/style (69 of 1,042)"),

@@ -25,11 +25,11 @@ final class ProbeParams {
 
     static List<ParamSpec> specs() {
         return List.of(
-                ParamSpec.of(MODE, ParamType.STRING, "rank",
+                ParamSpec.oneOf(MODE, ParamType.STRING, "rank", List.of("rank", "exact-match"),
                         "rank: the gold object ranked among the candidates by the log-probability of the filled template "
                                 + "(P@1, rank, reciprocal rank); exact-match: every object token is the greedy argmax under "
                                 + "teacher forcing (the fixtures' definition)"),
-                ParamSpec.of(SCORE, ParamType.STRING, "mean",
+                ParamSpec.oneOf(SCORE, ParamType.STRING, "mean", List.of("mean", "sum"),
                         "rank mode: mean (length-normalised log-probability per token) or sum (joint log-probability)"),
                 ParamSpec.of(MAX_CANDIDATES, ParamType.INT, 0,
                         "rank mode: candidates per fact, gold included, the distractors drawn with a seed from the fact's "
