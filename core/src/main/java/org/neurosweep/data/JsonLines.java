@@ -16,9 +16,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The JSONL reader behind every dataset reader: one JSON object per line, blank lines skipped. A line that is not
- * valid UTF-8, not valid JSON (e.g. truncated), not an object, or rejected by the {@link RecordMapper} (missing key,
- * wrong type) becomes a {@link BadRecord} with its line number, and reading goes on with the next line.
+ * The JSONL reader behind every dataset reader: one JSON object per line. A line that is blank, longer than the
+ * {@link RecordLimit}, not valid UTF-8, not valid JSON (e.g. truncated), not an object, or rejected by the
+ * {@link RecordMapper} (missing key, wrong type) becomes a {@link BadRecord} with its line number, and reading goes
+ * on with the next line.
  */
 public final class JsonLines {
 
@@ -41,7 +42,15 @@ public final class JsonLines {
         List<BadRecord> bad = new ArrayList<>();
         try (Utf8Lines lines = new Utf8Lines(file)) {
             while (lines.next()) {
-                if (lines.isBlank() || !shard.selects(lines.number() - 1, total)) {
+                if (!shard.selects(lines.number() - 1, total)) {
+                    continue;
+                }
+                if (lines.oversized()) {
+                    bad.add(new BadRecord(file.toString(), lines.number(), RecordLimit.reason(lines.byteLength(), lines.maxBytes())));
+                    continue;
+                }
+                if (lines.isBlank()) {
+                    bad.add(new BadRecord(file.toString(), lines.number(), "blank line: no record"));
                     continue;
                 }
                 try {

@@ -10,7 +10,7 @@ import java.util.List;
  * A plain UTF-8 text file read as one record per line (a pretraining corpus, a held-out text, a monolingual
  * sentence list). Lines keep their text exactly, blank ones included (a blank line is a record of "" so that line
  * numbers and "the first N lines" mean the same as for {@code head -n N}); a line that is not valid UTF-8 becomes a
- * {@link BadRecord}.
+ * {@link BadRecord}, as does a line longer than the {@link RecordLimit}.
  */
 public final class TextLines {
 
@@ -37,6 +37,10 @@ public final class TextLines {
         try (Utf8Lines in = new Utf8Lines(file)) {
             while ((maxLines == 0 || in.number() < maxLines) && in.next()) {
                 if (!shard.selects(in.number() - 1, total)) {
+                    continue;
+                }
+                if (in.oversized()) {
+                    bad.add(new BadRecord(file.toString(), in.number(), RecordLimit.reason(in.byteLength(), in.maxBytes())));
                     continue;
                 }
                 try {

@@ -29,7 +29,10 @@ final class Utf8Lines implements Closeable {
     private int lineStart;
     private int lineLength;
     private long number;
+    private final long maxBytes = RecordLimit.bytes();
+    private long bytes;
 
+    /** Lines longer than {@link RecordLimit#bytes()} of the constructing thread are {@link #oversized()}, not kept. */
     Utf8Lines(Path file) throws IOException {
         this.in = Files.newInputStream(file);
     }
@@ -38,6 +41,7 @@ final class Utf8Lines implements Closeable {
     boolean next() throws IOException {
         lineStart = 0;
         lineLength = 0;
+        bytes = 0;
         boolean readAny = false;
         while (true) {
             if (position == limit) {
@@ -65,6 +69,20 @@ final class Utf8Lines implements Closeable {
         return number;
     }
 
+    /** Whether the current line is longer than the record limit; its content was then not kept. */
+    boolean oversized() {
+        return bytes > maxBytes;
+    }
+
+    /** The current line's length in bytes (counted in full even when oversized). */
+    long byteLength() {
+        return bytes;
+    }
+
+    long maxBytes() {
+        return maxBytes;
+    }
+
     /** True when the line holds only ASCII whitespace. */
     boolean isBlank() {
         for (int i = lineStart; i < lineLength; i++) {
@@ -87,6 +105,11 @@ final class Utf8Lines implements Closeable {
     }
 
     private void append(int from, int length) {
+        bytes += length;
+        if (bytes > maxBytes) {
+            lineLength = 0;   // past the limit: count the rest of the line, keep none of it
+            return;
+        }
         if (lineLength + length > line.length) {
             line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
         }

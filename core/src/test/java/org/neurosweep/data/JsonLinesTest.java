@@ -48,14 +48,35 @@ class JsonLinesTest {
         assertEquals(List.of("A", "E", "I"), result.records().stream().map(Canary::name).toList());
         assertEquals(32, result.records().get(2).repetitions());
         List<BadRecord> bad = result.badRecords();
-        assertEquals(7, bad.size(), bad.toString());
+        assertEquals(8, bad.size(), bad.toString());
         assertBad(bad.get(0), file, 2, "malformed JSON");
         assertBad(bad.get(1), file, 3, "missing required key 'text'");
         assertBad(bad.get(2), file, 4, "key 'repetitions' must be an integer, found string");
-        assertBad(bad.get(3), file, 7, "expected a JSON object, found array");
-        assertBad(bad.get(4), file, 8, "malformed JSON");
-        assertBad(bad.get(5), file, 9, "Duplicate field 'name'");
-        assertBad(bad.get(6), file, 10, "key 'repetitions' must be an integer, found number");
+        assertBad(bad.get(3), file, 5, "blank line");
+        assertBad(bad.get(4), file, 7, "expected a JSON object, found array");
+        assertBad(bad.get(5), file, 8, "malformed JSON");
+        assertBad(bad.get(6), file, 9, "Duplicate field 'name'");
+        assertBad(bad.get(7), file, 10, "key 'repetitions' must be an integer, found number");
+    }
+
+    @Test
+    void aRecordOverTheLimitIsABadRecordAndTheLinesAfterItAreRead() throws IOException {
+        String huge = "x".repeat(200_000);   // spans several 64 KiB read buffers
+        Path file = write("big.jsonl", String.join("\n",
+                "{\"name\": \"A\", \"secret\": \"1\", \"repetitions\": 1, \"prefix\": \"p\", \"text\": \"t\"}",
+                "{\"name\": \"B\", \"secret\": \"2\", \"repetitions\": 1, \"prefix\": \"p\", \"text\": \"" + huge + "\"}",
+                "{\"name\": \"C\", \"secret\": \"3\", \"repetitions\": 1, \"prefix\": \"p\", \"text\": \"t\"}"));
+        ReadResult<Canary> limited;
+        try (RecordLimit.Scope s = RecordLimit.scope(100_000)) {
+            limited = Canary.read(file, Shard.all());
+            assertEquals(List.of("line 2"), TextLines.read(file, Shard.all(), 0).badRecords().stream()
+                    .map(b -> "line " + b.line()).toList(), "text datasets apply the same limit");
+        }
+        assertEquals(List.of("A", "C"), limited.records().stream().map(Canary::name).toList());
+        assertEquals(1, limited.badRecords().size());
+        assertBad(limited.badRecords().get(0), file, 2, "record of " + (huge.length() + 73) + " bytes is over the limit of 100000 bytes");
+        assertEquals(RecordLimit.DEFAULT_BYTES, RecordLimit.bytes(), "closing the scope restores the limit");
+        assertEquals(3, Canary.read(file, Shard.all()).records().size(), "under the default limit the record is read");
     }
 
     @Test
@@ -71,10 +92,11 @@ class JsonLinesTest {
     }
 
     @Test
-    void byteOrderMarkCrlfAndMissingFinalNewlineAreTolerated() throws IOException {
+    void byteOrderMarkCrlfAndMissingFinalNewlineAreToleratedAndABlankLineIsTraced() throws IOException {
         Path file = write("crlf.jsonl", "\uFEFF{\"n\": 1}\r\n{\"n\": 2}\r\n\r\n{\"n\": [3, 4.5, true, null]}");
         ReadResult<Map<String, Object>> result = JsonLines.readMaps(file, Shard.all());
-        assertTrue(result.isClean(), result.badRecords().toString());
+        assertEquals(1, result.badRecords().size(), result.badRecords().toString());
+        assertBad(result.badRecords().get(0), file, 3, "blank line");
         assertEquals(3, result.records().size());
         assertEquals(1, result.records().get(0).get("n"));
         assertEquals(java.util.Arrays.asList(3, 4.5, true, null), result.records().get(2).get("n"));

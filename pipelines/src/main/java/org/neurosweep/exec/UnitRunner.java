@@ -3,6 +3,7 @@ package org.neurosweep.exec;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
+import org.neurosweep.data.RecordLimit;
 import org.neurosweep.job.ModelRef;
 import org.neurosweep.job.WorkUnit;
 import org.neurosweep.table.ManifestRow;
@@ -64,7 +65,7 @@ final class UnitRunner {
         UnitStatus status;
         String error = null;
         ManifestRow row = null;
-        try (inputs) {
+        try (inputs; RecordLimit.Scope limit = RecordLimit.scope(plan.executor().maxRecordBytes())) {
             runtime.kernel(unit.job(), job.kernels()).run(unit, inputs, staged);
             staged.finish();
             row = manifestRow(unit, task, attemptId, staged, inputs, device, started);

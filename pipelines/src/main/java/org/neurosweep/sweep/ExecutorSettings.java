@@ -10,7 +10,8 @@ import java.io.Serializable;
  * @param maxMicroBatch     upper bound of a micro-batch
  * @param unitsPerTask      units per Spark task (partition)
  * @param scratchDir        local folder for copies of remote models and datasets
+ * @param maxRecordBytes    the longest dataset record (line) a unit reads; longer ones become errors rows
  */
 public record ExecutorSettings(long modelCacheBytes, long microBatchMemory, int maxMicroBatch, int unitsPerTask,
-                               String scratchDir) implements Serializable {
+                               String scratchDir, long maxRecordBytes) implements Serializable {
 }

@@ -58,7 +58,8 @@ public final class SweepConfigParser {
             ns.problem("run-id", "must be letters, digits, '.', '_' or '-', got \"" + runId + "\"");
         }
         Section ex = ns.section("executor");
-        ex.allowOnly("model-cache", "micro-batch-memory", "max-micro-batch", "units-per-task", "scratch-dir");
+        ex.allowOnly("model-cache", "micro-batch-memory", "max-micro-batch", "units-per-task", "scratch-dir",
+                "max-record-bytes");
         String scratch = ex.string("scratch-dir");
         if (scratch.isEmpty()) {
             scratch = Path.of(System.getProperty("java.io.tmpdir"), "neurosweep-" + System.getProperty("user.name")).toString();
@@ -68,7 +69,8 @@ public final class SweepConfigParser {
                 ex.bytes("micro-batch-memory", 1),
                 ex.integer("max-micro-batch", 1),
                 ex.integer("units-per-task", 1),
-                scratch);
+                scratch,
+                ex.bytes("max-record-bytes", 1));
         Section nat = ns.section("native");
         nat.allowOnly("max-bytes", "max-physical-bytes", "threads", "cache-dir");
         String cacheDir = nat.string("cache-dir");

@@ -17,7 +17,7 @@ class SparkSessionsTest {
 
     private static EngineSettings settings(String master, Map<String, String> conf) {
         return new EngineSettings("file:/tmp/out", "r", 0.05, java.time.Duration.ofMinutes(1),
-                new ExecutorSettings(1L << 30, 1L << 28, 32, 1, "/tmp/scratch"),
+                new ExecutorSettings(1L << 30, 1L << 28, 32, 1, "/tmp/scratch", 1L << 20),
                 new NativeSettings(6L << 30, 10L << 30, 0, "/scratch/javacpp"),
                 new SparkSettings(master, "neurosweep", conf), Duration.ofSeconds(2));
     }

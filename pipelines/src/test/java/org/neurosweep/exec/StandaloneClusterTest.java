@@ -37,7 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * classpath, each worker offering one fake GPU (a discovery script reporting address 0 or 1). The CLI runs a sweep
  * there as a separate driver JVM; when a few units are committed, one executor JVM is killed. The run must still
  * exit 0 with every unit committed once, every row present once, the lost unit retried, and every unit recording
- * the GPU address Spark assigned to it.
+ * the GPU address Spark assigned to it. Speculation is on and one unit is a straggler, so duplicate attempts of a
+ * unit run at once; the dataset is read through a file-system scheme configured only in the sweep config
+ * ({@code spark.hadoop.fs.nsalias.impl}), so the executors' reads use the sweep's Hadoop settings.
  */
 @Tag("cluster")
 class StandaloneClusterTest {
@@ -100,12 +102,17 @@ class StandaloneClusterTest {
                     "spark.executor.extraClassPath" = "%s"
                     "spark.executor.resource.gpu.amount" = "1"
                     "spark.task.resource.gpu.amount" = "1"
+                    "spark.speculation" = "true"
+                    "spark.speculation.interval" = "200ms"
+                    "spark.speculation.quantile" = "0.25"
+                    "spark.speculation.multiplier" = "1.5"
+                    "spark.hadoop.fs.nsalias.impl" = "org.neurosweep.testjobs.AliasFileSystem"
                   }
                 }
                 sweep {
                   name = cluster
-                  datasets { lines { format = text, path = "%s", shards = %d, max-records = %d } }
-                  jobs = [ { job = line-stats, datasets = [lines], params { sleep-ms = 1500 } } ]
+                  datasets { lines { format = text, path = "nsalias://%s", shards = %d, max-records = %d } }
+                  jobs = [ { job = line-stats, datasets = [lines], params { sleep-ms = 1500, slow-shard = 2, slow-ms = 6000 } } ]
                 }
                 """.formatted(dir.resolve("out"), dir.resolve("scratch"), classpath,
                 RepoPaths.dataset("world/pretrain.txt"), UNITS, LINES_PER_UNIT));
@@ -127,6 +134,10 @@ class StandaloneClusterTest {
 
         List<Group> rows = read("line_stats");
         assertEquals(UNITS * LINES_PER_UNIT, rows.size(), "every row once");
+        java.util.Map<String, Long> perUnit = new java.util.HashMap<>();
+        rows.forEach(r -> perUnit.merge(r.getString("unit_id", 0), 1L, Long::sum));
+        assertEquals(UNITS, perUnit.size());
+        assertTrue(perUnit.values().stream().allMatch(n -> n == LINES_PER_UNIT), "a clean run's rows per unit: " + perUnit);
         Set<String> keys = new HashSet<>();
         rows.forEach(r -> keys.add(r.getString("unit_id", 0) + "/" + r.getString("example_id", 0)));
         assertEquals(UNITS * LINES_PER_UNIT, keys.size(), "no duplicate rows");

@@ -63,6 +63,8 @@ public final class LineStatsJob implements MapJob, NeedsDataset {
     @Override
     public List<ParamSpec> params() {
         return List.of(ParamSpec.of("sleep-ms", ParamType.INT, 0, "pause per unit"),
+                ParamSpec.of("slow-shard", ParamType.INT, -1, "the shard whose unit pauses slow-ms instead (-1: none)"),
+                ParamSpec.of("slow-ms", ParamType.INT, 0, "pause of the slow shard's unit (a straggler for speculation)"),
                 ParamSpec.of("scale", ParamType.INT, 1, "multiplies the length (a grid axis in tests)"));
     }
 
@@ -87,7 +89,8 @@ public final class LineStatsJob implements MapJob, NeedsDataset {
         @Override
         public void run(WorkUnit unit, UnitInputs in, RowSink out) throws InterruptedException {
             Invocations.record(unit.id());
-            Thread.sleep(unit.params().getInt("sleep-ms"));
+            boolean slow = unit.dataset().shard().index() == unit.params().getInt("slow-shard");
+            Thread.sleep(unit.params().getInt(slow ? "slow-ms" : "sleep-ms"));
             ReadResult<TextLines.Line> lines = TextLines.read(in.dataset(), unit.dataset().shard(), 0);
             TableRows rows = out.table(TABLE);
             int scale = unit.params().getInt("scale");
