@@ -23,10 +23,13 @@ final class SweepSetup {
     static final Set<String> RUN_OPTIONS =
             Stream.concat(OPTIONS.stream(), Stream.of("master")).collect(Collectors.toUnmodifiableSet());
 
+    /** Option lines, indented by two spaces like the commands' own. */
     static final String OPTIONS_HELP = """
               --set KEY=VALUE  override a config key (repeatable; wins over -D and the files)
               --out DIR        root of the output tables (neurosweep.out), any Hadoop file system
-              --run-id ID      the run to write or resume (neurosweep.run-id; default: the sweep's name)""";
+              --run-id ID      the run to write or resume (neurosweep.run-id; default: the sweep's name)
+              --debug          print stack traces with error messages
+            """.stripTrailing();
 
     private SweepSetup() {
     }

@@ -44,6 +44,12 @@ class MainTest {
             assertTrue(help.out().startsWith("Usage: neurosweep " + command), help.out());
         }
         assertTrue(main("--help").out().contains("check-model"));
+        for (String command : List.of("plan", "run", "demo")) {
+            java.util.regex.Pattern option = java.util.regex.Pattern.compile("^  --[a-z-]+(?: [A-Z=.]+)?\\s+");
+            List<Integer> descriptionColumns = main(command, "--help").out().lines().map(option::matcher)
+                    .filter(java.util.regex.Matcher::find).map(java.util.regex.Matcher::end).distinct().toList();
+            assertEquals(1, descriptionColumns.size(), command + " --help aligns its options: " + descriptionColumns);
+        }
         assertEquals(2, main().status());
         Result unknown = main("frobnicate");
         assertEquals(2, unknown.status());
@@ -148,17 +154,83 @@ class MainTest {
     void anOutputRootThatIsAFileIsOneLineAndStatusTwo() throws Exception {
         TestSpark.session();
         Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
-        Path conf = new TestSweeps(dir).conf("out.conf", """
-                sweep {
-                  name = outfile
-                  models { small { path = "%s" } }
-                  datasets { pretrain { format = text, path = "%s", max-records = 2 } }
-                  jobs = [ { job = perplexity, models = [small], datasets = [pretrain] } ]
-                }
-                """.formatted(RepoPaths.world("dense_small"), RepoPaths.dataset("world/pretrain.txt")));
+        Path conf = perplexitySweep("outfile", RepoPaths.world("dense_small"));
         Result r = main("run", conf.toString(), "--out", file.toString());
         assertEquals(2, r.status(), r.err());
         assertTrue(r.err().contains(file + " is a file; the output root (--out, neurosweep.out)"), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void aJobWhoseUnitsAllFailEndsTheRunWithItsHeadlinesAndTheCeilingDecides() throws Exception {
+        TestSpark.session();
+        Path noWeights = Files.createDirectories(dir.resolve("no-weights"));
+        Files.copy(RepoPaths.world("dense_small").resolve("config.json"), noWeights.resolve("config.json"));
+        Path conf = perplexitySweep("allfail", noWeights);
+        Result tolerated = main("run", conf.toString());
+        assertEquals(0, tolerated.status(), tolerated.err());
+        assertTrue(tolerated.out().contains("0 committed now, 0 earlier, 1 failed of 1 planned"), tolerated.out());
+        assertTrue(tolerated.out().contains("perplexity_lines"), "the tables are listed: " + tolerated.out());
+        assertFalse(tolerated.err().contains("no headlines"), "an empty table's headline query works: " + tolerated.err());
+
+        Result exceeded = main("run", conf.toString(), "--run-id", "strict", "--set", "neurosweep.failure-ceiling=0.5");
+        assertEquals(3, exceeded.status(), exceeded.err());
+        assertTrue(exceeded.out().contains("perplexity_lines"), "the report still ends with the tables: " + exceeded.out());
+    }
+
+    @Test
+    void aModelFolderWithSpacesInItsPathIsRead() throws Exception {
+        TestSpark.session();
+        Path model = Files.createDirectories(dir.resolve("with space/dense small"));
+        try (var files = Files.list(RepoPaths.world("dense_small"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, model.resolve(f.getFileName().toString()));
+            }
+        }
+        Path conf = perplexitySweep("space", model);
+        Result r = main("run", conf.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("1 committed now, 0 earlier, 0 failed of 1 planned"), r.out() + r.err());
+    }
+
+    @Test
+    void aSecondInvocationOfALiveRunIsRefusedWithStatusFiveNamingTheHolder() throws Exception {
+        TestSpark.session();
+        Path conf = perplexitySweep("busy", RepoPaths.world("dense_small"));
+        org.neurosweep.table.TableLayout layout = new org.neurosweep.table.TableLayout(
+                "file:" + new TestSweeps(dir).out(), "busy");
+        try (org.neurosweep.table.RunLease other = org.neurosweep.table.RunLease.acquire(layout,
+                new org.apache.hadoop.conf.Configuration(), java.time.Duration.ofMinutes(1), "app-elsewhere")) {
+            Result r = main("run", conf.toString());
+            assertEquals(5, r.status(), r.out() + r.err());
+            assertTrue(r.err().contains("run busy in file:" + new TestSweeps(dir).out() + " is being run by "), r.err());
+            assertTrue(r.err().contains("application app-elsewhere"), r.err());
+            assertFalse(Files.exists(new TestSweeps(dir).out().resolve("manifest")), "the refused run wrote nothing");
+        }
+    }
+
+    @Test
+    void aMalformedCheckpointIsOneLineWithStatusTwo() throws Exception {
+        Path model = Files.createDirectories(dir.resolve("malformed"));
+        Files.copy(RepoPaths.world("dense_small").resolve("config.json"), model.resolve("config.json"));
+        Files.writeString(model.resolve("model.safetensors"), "not a safetensors file");
+        Result r = main("check-model", "--model", model.toString(), "--reference", model.resolve("reference.safetensors").toString());
+        assertEquals(2, r.status(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("neurosweep check-model: "), r.err());
+        Result debug = main("check-model", "--model", model.toString(), "--reference", "x", "--debug");
+        assertTrue(debug.err().contains("\tat "), "--debug adds the stack trace: " + debug.err());
+    }
+
+    /** A sweep {@code name} of the perplexity job over two lines of the world corpus, with the one model {@code model}. */
+    private Path perplexitySweep(String name, Path model) {
+        return new TestSweeps(dir).conf(name + ".conf", """
+                sweep {
+                  name = %s
+                  models { small { path = "%s" } }
+                  datasets { pretrain { format = text, path = "%s", max-records = 2 } }
+                  jobs = [ { job = perplexity, models = [small], datasets = [pretrain] } ]
+                }
+                """.formatted(name, model, RepoPaths.dataset("world/pretrain.txt")));
     }
 }
