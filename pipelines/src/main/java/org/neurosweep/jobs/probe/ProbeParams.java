@@ -28,7 +28,7 @@ final class ProbeParams {
                 ParamSpec.of(MODE, ParamType.STRING, "rank",
                         "rank: the gold object ranked among the candidates by the log-probability of the filled template "
                                 + "(P@1, rank, reciprocal rank); exact-match: every object token is the greedy argmax under "
-                                + "teacher forcing (the fixtures' definition)"),
+                                + "teacher forcing (the world models' reference probe)"),
                 ParamSpec.of(SCORE, ParamType.STRING, "mean",
                         "rank mode: mean (length-normalised log-probability per token) or sum (joint log-probability)"),
                 ParamSpec.of(MAX_CANDIDATES, ParamType.INT, 0,
