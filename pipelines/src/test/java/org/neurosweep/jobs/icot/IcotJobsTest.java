@@ -5,8 +5,6 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.neurosweep.data.CompositeTask;
-import org.neurosweep.data.InternalCotDataset;
 import org.neurosweep.methods.icl.CompositeSources;
 import org.neurosweep.methods.icl.EncodedPrompt;
 import org.neurosweep.methods.icl.IclExample;
@@ -34,10 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The five internal-CoT jobs in one local[2] sweep over the dense world model: two world composite tasks, four prompts
- * each, a task of the internal-CoT benchmark for cross-task patching, and two TRACE items. The jobs rebuild the same
- * prompts from the same parameters, so the method's properties (docs/methods/internal-cot.md) can be checked across
- * their tables.
+ * The five internal-CoT jobs in one local[2] sweep over the dense world model (cross-task patching over the small one):
+ * two world composite tasks, four prompts each, and two TRACE items. The jobs rebuild the same prompts from the same
+ * parameters, so the method's properties (docs/methods/internal-cot.md) can be checked across their tables.
  */
 class IcotJobsTest {
 
@@ -46,10 +43,12 @@ class IcotJobsTest {
     private static final int PROMPTS = 4;
     private static final int TRACE_ITEMS = 2;
     /**
-     * Cross-task patching runs on a task of the paper's benchmark: on the world corpus's tasks the world model is never
-     * helped by demonstrations (its steps are always right or always wrong), so S(l) would be undefined everywhere.
+     * Cross-task patching runs on the small world model: the dense one gets every step of these tasks right, or every
+     * one wrong, with and without demonstrations, so its S(l) would be undefined everywhere and its few-shot and
+     * zero-shot accuracies would not tell the step's validation prompts from others.
      */
-    private static final String PATCH_TASK = "country_capital-lowercase";
+    private static final String PATCH_MODEL = "dense_small";
+    private static final int PATCH_LAYERS = 3;
     private static final int PATCH_PROMPTS = 8;
     private static final int PATCH_SHOTS = 3;
     private static final int SEED = 0;
@@ -64,33 +63,35 @@ class IcotJobsTest {
         sweep = SweepRun.of(dir, "icot.conf", """
                 sweep {
                   name = icot
-                  models { dense { path = "%s" } }
+                  models {
+                    dense { path = "%s" }
+                    small { path = "%s" }
+                  }
                   datasets {
                     world { format = world-composite, path = "%s", max-records = %d }
                     trace { format = trace, path = "%s", max-records = %d }
-                    cot { format = internal-cot, path = "%s", options { tasks = "%s" } }
                   }
                   jobs = [
                     { job = composite-eval, models = [dense], datasets = [world], params { prompts = %d, shots = 3 } }
                     { job = context-mask, models = [dense], datasets = [world], params { prompts = %d, shots = 3 } }
                     { job = logit-lens, models = [dense], datasets = [world],
                       params { prompts = %d, shots = 3, norms = [final_scale, per_layer_norm], top-k = 3 } }
-                    { job = cross-task-patch, models = [dense], datasets = [cot],
+                    { job = cross-task-patch, models = [small], datasets = [world],
                       params { prompts = %d, shots = %d, vector-prompts = 3, store-vectors = true } }
                     { job = trace-decode, models = [dense], datasets = [trace],
                       params { template = plain, max-new-tokens = 3, layers-from = [0, %d] } }
                   ]
                 }
-                """.formatted(RepoPaths.world("dense"), RepoPaths.dataset("world/composite.jsonl"), TASKS,
-                RepoPaths.dataset("internal-cot/2024_trace_evaluation.jsonl"), TRACE_ITEMS, RepoPaths.dataset("internal-cot"),
-                PATCH_TASK, PROMPTS, PROMPTS, PROMPTS, PATCH_PROMPTS, PATCH_SHOTS, LAYERS), List.of(new CompositeEvalJob(), new ContextMaskJob(), new LogitLensJob(),
-                new CrossTaskPatchJob(), new TraceDecodeJob()));
+                """.formatted(RepoPaths.world("dense"), RepoPaths.world(PATCH_MODEL),
+                RepoPaths.dataset("world/composite.jsonl"), TASKS, RepoPaths.dataset("internal-cot/2024_trace_evaluation.jsonl"),
+                TRACE_ITEMS, PROMPTS, PROMPTS, PROMPTS, PATCH_PROMPTS, PATCH_SHOTS, LAYERS), List.of(new CompositeEvalJob(), new ContextMaskJob(),
+                new LogitLensJob(), new CrossTaskPatchJob(), new TraceDecodeJob()));
     }
 
     @Test
     void everyUnitCommits() {
         assertEquals(5, sweep.result().committed());
-        assertEquals(1, sweep.result().modelLoads(), "the five jobs share one load of the model");
+        assertEquals(2, sweep.result().modelLoads(), "one load per model: the four jobs on dense share it");
     }
 
     @Test
@@ -145,7 +146,7 @@ class IcotJobsTest {
     @Test
     void patchingReportsTheNormalisedStrengthPerLayer() {
         Dataset<Row> patching = sweep.table(CrossTaskPatchJob.TABLE);
-        assertEquals(2 * LAYERS, patching.count(), "one task x steps x layers");
+        assertEquals(TASKS * 2 * PATCH_LAYERS, patching.count(), "tasks x steps x layers");
         int computed = 0;
         for (Row r : patching.select("acc_icl", "acc_zero", "acc_patched", "strength").collectAsList()) {
             if (r.getDouble(0) == r.getDouble(1)) {
@@ -159,10 +160,10 @@ class IcotJobsTest {
 
         // acc_icl and acc_zero are those of the step's own prompts, drawn from the validation part of the step's
         // records with the unit's seed and shots: recomputed here from the core methods, per task and step
-        List<TaskPools> pools = CompositeSources.internalCot(InternalCotDataset.open(RepoPaths.dataset("internal-cot")),
-                List.of(CompositeTask.parse(PATCH_TASK))).orThrow();
-        CausalLM model = CausalLM.load(RepoPaths.world("dense"));
-        try (Tokenizer tokenizer = Tokenizer.load(RepoPaths.world("dense"))) {
+        List<TaskPools> pools = CompositeSources.world(RepoPaths.dataset("world/composite.jsonl"), "test").orThrow()
+                .subList(0, TASKS);
+        CausalLM model = CausalLM.load(RepoPaths.world(PATCH_MODEL));
+        try (Tokenizer tokenizer = Tokenizer.load(RepoPaths.world(PATCH_MODEL))) {
             TokenText text = new TokenText(tokenizer);
             NextTokenScorer scorer = new NextTokenScorer(model, CompositeInputs.padId(model.config(), tokenizer), PATCH_PROMPTS);
             for (TaskPools task : pools) {
@@ -174,7 +175,7 @@ class IcotJobsTest {
                     double zero = accuracy(text, scorer, prompts, EncodedPrompt::zeroShot);
                     List<Row> rows = patching.where(col("task").equalTo(task.task()).and(col("subtask").equalTo(step.label())))
                             .select("acc_icl", "acc_zero", "n").collectAsList();
-                    assertEquals(LAYERS, rows.size(), task.task() + " " + step.label());
+                    assertEquals(PATCH_LAYERS, rows.size(), task.task() + " " + step.label());
                     for (Row r : rows) {
                         assertEquals(icl, r.getDouble(0), 1e-12, task.task() + " " + step.label() + ": few-shot accuracy");
                         assertEquals(zero, r.getDouble(1), 1e-12, task.task() + " " + step.label() + ": zero-shot accuracy");
@@ -184,8 +185,8 @@ class IcotJobsTest {
             }
         }
         List<Row> vectors = sweep.table(CrossTaskPatchJob.VECTORS_TABLE).select("vector", "n_prompts").collectAsList();
-        assertEquals(LAYERS, vectors.size());
-        assertEquals(128, vectors.get(0).getList(0).size(), "d floats");
+        assertEquals(TASKS * PATCH_LAYERS, vectors.size());
+        assertEquals(64, vectors.get(0).getList(0).size(), "d floats");
         assertEquals(3, vectors.get(0).getInt(1));
     }
 
