@@ -84,8 +84,9 @@ class IcotJobsTest {
                 }
                 """.formatted(RepoPaths.world("dense"), RepoPaths.world(PATCH_MODEL),
                 RepoPaths.dataset("world/composite.jsonl"), TASKS, RepoPaths.dataset("internal-cot/2024_trace_evaluation.jsonl"),
-                TRACE_ITEMS, PROMPTS, PROMPTS, PROMPTS, PATCH_PROMPTS, PATCH_SHOTS, LAYERS), List.of(new CompositeEvalJob(), new ContextMaskJob(),
-                new LogitLensJob(), new CrossTaskPatchJob(), new TraceDecodeJob()));
+                TRACE_ITEMS, PROMPTS, PROMPTS, PROMPTS, PATCH_PROMPTS, PATCH_SHOTS, LAYERS),
+                List.of(new CompositeEvalJob(), new ContextMaskJob(), new LogitLensJob(), new CrossTaskPatchJob(),
+                        new TraceDecodeJob()));
     }
 
     @Test
