@@ -5,10 +5,10 @@ import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Routing interventions on one MoE layer (methods-interp §0.3.4, §1 steps 7–8). Applied by the MoE block in this
- * order: rerouted experts get router logit −∞ before the softmax; forced routing replaces the top-k selection;
- * only the first {@code topKCap} selected slots keep their weight; dropped experts get weight 0; no weight is
- * renormalised after an intervention.
+ * Routing interventions on one MoE layer (the expert-blocking and routing experiments of MoE attribution studies: drop
+ * experts, force the routing set, cap top-k). Applied by the MoE block in this order: rerouted experts get router logit
+ * −∞ before the softmax; forced routing replaces the top-k selection; only the first {@code topKCap} selected slots
+ * keep their weight; dropped experts get weight 0; no weight is renormalised after an intervention.
  */
 public final class MoeEdits {
     private final Set<Integer> dropped = new HashSet<>();

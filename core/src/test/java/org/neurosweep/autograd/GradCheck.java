@@ -19,8 +19,8 @@ public final class GradCheck {
     }
 
     /**
-     * The largest, over the inputs, of max |analytic − numeric| / max |numeric| (the fixtures' relative
-     * error). Every input is a param; constants belong in the closure.
+     * The largest, over the inputs, of max |analytic − numeric| / max |numeric| (the relative error of the
+     * golden references, docs/reference-format.md). Every input is a param; constants belong in the closure.
      */
     public static double maxRelError(Function<Var[], Var> f, INDArray... inputs) {
         Var[] params = new Var[inputs.length];

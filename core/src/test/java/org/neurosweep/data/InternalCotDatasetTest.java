@@ -35,7 +35,8 @@ class InternalCotDatasetTest {
         CompositeTask task = CompositeTask.parse("antonym-uppercase");
         List<CompositeExample> examples = ICOT.composite(task, Shard.all()).orThrow();
         assertEquals(2398, examples.size());
-        CompositeExample first = examples.get(0); // methods-interp.md 3(c): flawed -> Perfect (perfect, Flawed)
+        // docs/methods/internal-cot.md §1: flawed -> Perfect (perfect, Flawed)
+        CompositeExample first = examples.get(0);
         assertEquals(new CompositeExample(task, "flawed", "Perfect", "perfect", "Flawed"), first);
 
         List<TaskExample> antonyms = ICOT.base("antonym", Shard.all()).orThrow();

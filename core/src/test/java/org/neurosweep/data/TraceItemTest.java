@@ -20,7 +20,8 @@ class TraceItemTest {
     void readsTheEvaluationItems() {
         List<TraceItem> items = TraceItem.read(TRACE, Shard.all()).orThrow();
         assertEquals(1042, items.size());
-        // methods-interp.md 3.4: the replication subset needs inclusion, output-format and tone/style constraints: 69 items
+        // docs/methods/internal-cot.md §7: the replication subset needs inclusion, output-format and tone/style
+        // constraints: 69 items
         List<String> subset = List.of("包含约束", "输出格式约束", "语气风格约束");
         assertEquals(69, items.stream().filter(i -> i.constraintTypes().containsAll(subset)).count());
         for (TraceItem item : items) {

@@ -15,7 +15,7 @@ import org.neurosweep.model.check.ReferenceCheck;
 import org.neurosweep.model.check.Tolerance;
 import org.neurosweep.testutil.RepoPaths;
 
-/** Every golden model against its Hugging Face reference dump, at the fixtures README's tolerances. */
+/** Every golden model against its Hugging Face reference dump, at the tolerances of docs/reference-format.md. */
 class GoldenModelsTest {
 
     @ParameterizedTest

@@ -17,8 +17,8 @@ import org.neurosweep.testutil.RepoPaths;
 import org.neurosweep.text.Tokenizer;
 
 /**
- * The trained world models load and know what the reference implementation measured: with the mLAMA probe of the
- * fixtures README (template cut before [Y], [X] filled; every token of " " + object is the argmax under teacher
+ * The trained world models load and know what the reference implementation measured: with the mLAMA probe of
+ * data/README.md (template cut before [Y], [X] filled; every token of " " + object is the argmax under teacher
  * forcing), the English capital facts (P36) are answered at exactly the eval file's rate.
  */
 class WorldModelsTest {

@@ -3,7 +3,10 @@ package org.neurosweep.testutil;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Locates the project's bundled fixtures: the repository root is the nearest ancestor of the working dir holding {@code data/golden}. */
+/**
+ * Locates the project's bundled data (data/README.md): the repository root is the nearest ancestor of the working dir
+ * holding {@code data/golden}.
+ */
 public final class RepoPaths {
 
     private static final Path ROOT = findRoot();

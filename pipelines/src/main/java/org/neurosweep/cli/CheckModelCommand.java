@@ -5,7 +5,7 @@ import org.neurosweep.model.check.Tolerance;
 
 import java.util.Set;
 
-/** {@code neurosweep check-model}: compares a checkpoint with a reference dump (fixtures format). */
+/** {@code neurosweep check-model}: compares a checkpoint with a reference dump (docs/reference-format.md). */
 final class CheckModelCommand implements Command {
 
     @Override

@@ -19,7 +19,8 @@ import scala.jdk.javaapi.CollectionConverters;
  *   ns_l2(v)                        double        Euclidean norm
  *   ns_patch_strength(p, z, icl)    double        (p − z) / (icl − z), null when icl = z
  * </pre>
- * Register them once per session: {@code NeuroSweepFunctions.register(spark)}; the CLI does so for its own sessions.
+ * Register them once per session: {@code NeuroSweepFunctions.register(spark)}, or for every session through
+ * {@code spark.sql.extensions} (docs/udfs.md).
  */
 public final class NeuroSweepFunctions {
     private NeuroSweepFunctions() {

@@ -45,7 +45,10 @@ public final class IntegratedGradients {
         this.model = model;
     }
 
-    /** The fixtures' {@code ig.layer1} setting: zero baseline, only the last position scaled, target = argmax there. */
+    /**
+     * The {@code ig.layer1} setting of reference dumps (docs/reference-format.md): zero baseline, only the last
+     * position scaled, target = argmax there.
+     */
     public Result attribute(int[] prompt, String hook, int steps) {
         return attribute(prompt, hook, steps, new int[] {prompt.length - 1}, null, -1);
     }

@@ -8,9 +8,9 @@ import org.neurosweep.model.check.ReferenceRun;
 import org.neurosweep.model.check.TensorCheck;
 
 /**
- * {@code check-model} for the reference's {@code ig.layer1} and {@code ig.target} (fixtures README): integrated
- * gradients of the layer-1 FFN neurons at the last position of prompt 0, 16 steps, zero baseline, target = argmax,
- * held to the run's tolerance like the activations. Registered through {@code META-INF/services}.
+ * {@code check-model} for the reference's {@code ig.layer1} and {@code ig.target} (docs/reference-format.md):
+ * integrated gradients of the layer-1 FFN neurons at the last position of prompt 0, 16 steps, zero baseline, target =
+ * argmax, held to the run's tolerance like the activations. Registered through {@code META-INF/services}.
  */
 public final class IntegratedGradientsCheck implements TensorCheck {
 

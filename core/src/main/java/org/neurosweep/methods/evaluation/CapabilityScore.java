@@ -1,10 +1,10 @@
 package org.neurosweep.methods.evaluation;
 
 /**
- * One benchmark score of one checkpoint (methods-probing.md 1(b) step A3): an accuracy-like {@code value} over
- * {@code items}, its binomial standard error sqrt(v(1 − v)/n), the random baseline (1/choices for multiple choice,
- * 0 for exact match) and the normalised score ns = (v − baseline)/(1 − baseline) clipped to [−1, 1], which is 0 at
- * chance and 1 at a perfect score.
+ * One benchmark score of one checkpoint (docs/methods/capability-dynamics.md §2, step A3): an accuracy-like
+ * {@code value} over {@code items}, its binomial standard error sqrt(v(1 − v)/n), the random baseline (1/choices for
+ * multiple choice, 0 for exact match) and the normalised score ns = (v − baseline)/(1 − baseline) clipped to [−1, 1],
+ * which is 0 at chance and 1 at a perfect score.
  */
 public record CapabilityScore(double value, long items, double baseline, double stderr, double normalized) {
 

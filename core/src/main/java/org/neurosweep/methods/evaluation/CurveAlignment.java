@@ -3,11 +3,11 @@ package org.neurosweep.methods.evaluation;
 import java.util.Arrays;
 
 /**
- * Cross-size consistency (methods-probing.md 1(b) step A7): how alike the curves of one metric are in two runs (of
- * different sizes or families). Each curve is min-max normalised over its own values (a constant curve becomes 0),
- * both are resampled by linear interpolation at {@link #SAMPLES} points of the progress interval they share, and
- * compared by the mean absolute difference ({@code shapeDistance}, 0 = same shape) and by the Spearman correlation of
- * the resampled curves' first differences, rounded to 1e-9 so that steps along one linear segment tie
+ * Cross-size consistency (docs/methods/capability-dynamics.md §3, step A7): how alike the curves of one metric are in
+ * two runs (of different sizes or families). Each curve is min-max normalised over its own values (a constant curve
+ * becomes 0), both are resampled by linear interpolation at {@link #SAMPLES} points of the progress interval they
+ * share, and compared by the mean absolute difference ({@code shapeDistance}, 0 = same shape) and by the Spearman
+ * correlation of the resampled curves' first differences, rounded to 1e-9 so that steps along one linear segment tie
  * ({@code spearmanDiff}).
  *
  * <p>Progress is aligned either as a fraction of each run (progress / run end) or in absolute units (tokens); see

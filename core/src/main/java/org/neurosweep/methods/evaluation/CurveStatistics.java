@@ -3,9 +3,10 @@ package org.neurosweep.methods.evaluation;
 import java.util.Arrays;
 
 /**
- * The small statistics the trajectory analysis of checkpoint studies needs (methods-probing.md 1(b), steps A4–A7):
- * least-squares slope, Pearson and Spearman correlation, centred moving median, standard deviation. Inputs are
- * equal-length arrays; results are NaN where a statistic is undefined (fewer than two points, zero variance).
+ * The small statistics the trajectory analysis of checkpoint studies needs (docs/methods/capability-dynamics.md §3,
+ * steps A4–A7): least-squares slope, Pearson and Spearman correlation, centred moving median, standard deviation.
+ * Inputs are equal-length arrays; results are NaN where a statistic is undefined (fewer than two points, zero
+ * variance).
  */
 public final class CurveStatistics {
 

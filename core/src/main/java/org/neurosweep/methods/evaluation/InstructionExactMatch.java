@@ -14,7 +14,7 @@ import org.neurosweep.text.PromptFormat;
 import org.neurosweep.text.Tokenizer;
 
 /**
- * Instruction following by exact match (fixtures README, {@code instruct.CATEGORY}): the prompt rendered with the
+ * Instruction following by exact match (data/README.md, the {@code instruct} figures): the prompt rendered with the
  * instruction format, greedy decoding of at most {@code maxNewTokens} tokens that stops at {@code stopToken} (not
  * part of the answer), the answer decoded without special tokens and stripped of surrounding whitespace, compared
  * with the reference output exactly. Prompts run in left-padded micro-batches of similar length. Thread-safe.

@@ -3,9 +3,9 @@ package org.neurosweep.methods.evaluation;
 import java.util.Arrays;
 
 /**
- * Cross-domain promotion (methods-probing.md 1(b) step A6): how two capability-group curves of one run move together.
- * For lags k in [−K, K] (checkpoint-index units) the correlation of G1[t] with G2[t + k] over the overlapping
- * checkpoints (at least {@link #MIN_OVERLAP}); a positive best lag means G1 moves first.
+ * Cross-domain promotion (docs/methods/capability-dynamics.md §3, step A6): how two capability-group curves of one run
+ * move together. For lags k in [−K, K] (checkpoint-index units) the correlation of G1[t] with G2[t + k] over the
+ * overlapping checkpoints (at least {@link #MIN_OVERLAP}); a positive best lag means G1 moves first.
  *
  * @param corrLag0    Pearson correlation at lag 0 (NaN when undefined)
  * @param bestLag     the lag of highest correlation (smallest |k| first, then the negative one, on ties); null when no

@@ -11,8 +11,8 @@ import org.neurosweep.model.generate.ContinuationScorer;
 import org.neurosweep.text.Tokenizer;
 
 /**
- * Multiple-choice accuracy by log-likelihood (methods-probing.md 1(b) A2): for a question x and choices c_j, each
- * choice is the continuation {@code " " + c_j} of the prompt x, score_j = Σ_t log p(c_j,t | x, c_j,<t); the
+ * Multiple-choice accuracy by log-likelihood (docs/methods/capability-dynamics.md §2): for a question x and choices
+ * c_j, each choice is the continuation {@code " " + c_j} of the prompt x, score_j = Σ_t log p(c_j,t | x, c_j,<t); the
  * prediction is the argmax ({@code acc}), or the argmax of score_j / UTF-8 byte length of the continuation
  * ({@code acc_norm}); ties go to the first choice. Thread-safe.
  */

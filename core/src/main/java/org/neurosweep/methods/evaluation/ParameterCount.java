@@ -4,12 +4,12 @@ import org.neurosweep.model.ModelConfig;
 import org.neurosweep.model.MoeConfig;
 
 /**
- * The parameter count N of a checkpoint, from its config, for training compute C = 6·N·D (methods-probing.md 1(b)
- * step A8). N follows Kaplan et al.: <b>non-embedding</b> parameters — attention, FFN or experts, router, norms and
- * biases of every block and the final norm; the token embeddings and the output head are left out. For a sparse model
- * {@link #activeNonEmbedding} counts the experts a token passes through (top-k routed experts and the shared expert),
- * which is what the compute of a token is proportional to; {@link #nonEmbedding} counts every expert (what the
- * weights file holds).
+ * The parameter count N of a checkpoint, from its config, for training compute C = 6·N·D
+ * (docs/methods/capability-dynamics.md §1). N follows Kaplan et al.: <b>non-embedding</b> parameters — attention, FFN
+ * or experts, router, norms and biases of every block and the final norm; the token embeddings and the output head are
+ * left out. For a sparse model {@link #activeNonEmbedding} counts the experts a token passes through (top-k routed
+ * experts and the shared expert), which is what the compute of a token is proportional to; {@link #nonEmbedding} counts
+ * every expert (what the weights file holds).
  */
 public final class ParameterCount {
 

@@ -12,7 +12,7 @@ import org.neurosweep.model.generate.ContinuationScorer;
 import org.neurosweep.text.Tokenizer;
 
 /**
- * Perplexity of held-out text, line by line (fixtures README, {@code pretrain_text_ppl_first2000_lines}): each
+ * Perplexity of held-out text, line by line (data/README.md, {@code pretrain_text_ppl_first2000_lines}): each
  * line is scored after a leading document-start token (the end-of-text id the model was trained with between
  * documents), every token of the line counted; perplexity = exp(Σ NLL / Σ tokens) over all lines. Lines without
  * tokens add nothing. Lines are scored in micro-batches of similar length. Thread-safe.

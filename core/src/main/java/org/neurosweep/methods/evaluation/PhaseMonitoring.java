@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The optimisation-state strategy of a checkpoint study (methods-probing.md 1(b) step A9, ambiguity A2): per training
+ * The optimisation-state strategy of a checkpoint study (docs/methods/capability-dynamics.md §3, step A9): per training
  * phase — tertiles of the run's progress, early (0, end/3], mid (end/3, 2·end/3], late (2·end/3, end] — the metrics
  * still worth monitoring, and an alarm for unstable optimisation.
  *

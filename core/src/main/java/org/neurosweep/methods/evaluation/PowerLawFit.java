@@ -1,7 +1,7 @@
 package org.neurosweep.methods.evaluation;
 
 /**
- * The scaling-law check of a checkpoint study (methods-probing.md 1(b) step A8): a least-squares fit of
+ * The scaling-law check of a checkpoint study (docs/methods/capability-dynamics.md §3, step A8): a least-squares fit of
  * y(C) = E + A·C^(−α) to a curve over training compute C (C = 6·N·D: N parameters, D tokens seen), for the
  * validation loss and for 1 − normalised score of a capability group.
  *

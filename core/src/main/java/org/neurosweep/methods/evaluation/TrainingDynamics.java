@@ -11,12 +11,11 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
- * The training-dynamics summary of a checkpoint study (methods-probing.md 1(b) steps A4–A7) over the scores of
- * one or more checkpoint series: per-metric curves and their features (phase boundaries t50/t90 and the phase
- * label), the prediction of one benchmark's curve from another's within a capability group, lead/lag between
- * capability groups within a series, and the agreement of each metric's curve across series (models of different
- * sizes or families). The scaling fits (A8) and phase recommendations (A9) are {@link PowerLawFit} and
- * {@link PhaseMonitoring}.
+ * The training-dynamics summary of a checkpoint study (docs/methods/capability-dynamics.md §3, steps A4–A7) over the
+ * scores of one or more checkpoint series: per-metric curves and their features (phase boundaries t50/t90 and the phase
+ * label), the prediction of one benchmark's curve from another's within a capability group, lead/lag between capability
+ * groups within a series, and the agreement of each metric's curve across series (models of different sizes or
+ * families). The scaling fits (A8) and phase recommendations (A9) are {@link PowerLawFit} and {@link PhaseMonitoring}.
  */
 public final class TrainingDynamics {
 

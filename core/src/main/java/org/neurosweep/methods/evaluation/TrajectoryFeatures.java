@@ -3,9 +3,9 @@ package org.neurosweep.methods.evaluation;
 import java.util.Arrays;
 
 /**
- * The shape of one metric over the checkpoints of a pretraining run (methods-probing.md 1(b) step A4). With x =
- * log10(progress) (tokens seen, or steps when tokens are unknown) and y the metric (higher = better) over checkpoints
- * in training order:
+ * The shape of one metric over the checkpoints of a pretraining run (docs/methods/capability-dynamics.md §3, step A4).
+ * With x = log10(progress) (tokens seen, or steps when tokens are unknown) and y the metric (higher = better) over
+ * checkpoints in training order:
  *
  * <ul>
  *   <li>{@code finalValue} = y at the last checkpoint; {@code gain} = final − y(first);</li>

@@ -3,11 +3,11 @@ package org.neurosweep.methods.evaluation;
 import java.util.Arrays;
 
 /**
- * Task dynamic prediction within a capability group (methods-probing.md 1(b) step A5): the curve of a known benchmark
- * A predicts that of an unseen benchmark B of the same group. On the first {@code fitPoints} checkpoints (training
- * order) y_B ≈ α + β·y_A is fitted by ordinary least squares; the remaining checkpoints are predicted and scored by
- * the mean absolute error and R² (1 − SS_res / SS_tot about the held-out mean of y_B); Pearson and Spearman
- * correlations are taken over the whole trajectory.
+ * Task dynamic prediction within a capability group (docs/methods/capability-dynamics.md §3, step A5): the curve of a
+ * known benchmark A predicts that of an unseen benchmark B of the same group. On the first {@code fitPoints}
+ * checkpoints (training order) y_B ≈ α + β·y_A is fitted by ordinary least squares; the remaining checkpoints are
+ * predicted and scored by the mean absolute error and R² (1 − SS_res / SS_tot about the held-out mean of y_B); Pearson
+ * and Spearman correlations are taken over the whole trajectory.
  *
  * <p>NaN marks what is undefined: α and β with fewer than two fit points or y_A constant on them; MAE without a
  * held-out checkpoint or a fit; R² with fewer than two held-out checkpoints or y_B constant on them; the correlations

@@ -9,10 +9,10 @@ import java.util.Map;
  * An {@link IclPrompt} tokenized for one model: the few-shot and zero-shot token ids, the demonstration span
  * {@code [demoStart, demoEnd)} and the first token of each target answer.
  *
- * <p>Span (methods-interp.md §3.1): {@code demoStart} is the number of special tokens the tokenizer prepends (1 for a
- * BOS, else 0) and {@code demoEnd = demoStart + len(icl) − len(zeroShot)}: every token before the query block,
- * separators included. Targets are the first token of {@code " " + answer}, encoded without special tokens (§0.5);
- * a target the example lacks is {@link #NO_TOKEN}.
+ * <p>Span (docs/methods/internal-cot.md §4): {@code demoStart} is the number of special tokens the tokenizer prepends
+ * (1 for a BOS, else 0) and {@code demoEnd = demoStart + len(icl) − len(zeroShot)}: every token before the query block,
+ * separators included. Targets are the first token of {@code " " + answer}, encoded without special tokens
+ * (docs/methods/internal-cot.md §3); a target the example lacks is {@link #NO_TOKEN}.
  */
 public record EncodedPrompt(IclPrompt prompt, int[] icl, int[] zeroShot, int demoStart, int demoEnd,
                             Map<Target, Integer> targets) {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * An in-context prompt in the format of methods-interp.md §3(b): each demonstration is rendered
+ * An in-context prompt in the format of docs/methods/internal-cot.md §3: each demonstration is rendered
  * {@code Q: {x}\nA: {y}}, blocks are joined by a blank line, and the query block {@code Q: {x}\nA:} ends the prompt with
  * no trailing space. The zero-shot prompt is the query block alone.
  *

@@ -3,7 +3,7 @@ package org.neurosweep.methods.icl;
 /**
  * The model's next-token prediction at a prompt's last position: the argmax token (first one on ties, as
  * {@code torch.argmax}) and, per requested target token, its rank: 1 + the number of vocabulary entries with a
- * strictly larger logit (equivalently probability; methods-interp.md §0.5). A target id below 0 has rank 0.
+ * strictly larger logit (equivalently probability; docs/methods/internal-cot.md §3). A target id below 0 has rank 0.
  */
 public record NextToken(int predicted, int[] ranks) {
 

@@ -1,6 +1,6 @@
 package org.neurosweep.methods.icl;
 
-/** The answers of a composite prompt that the internal-CoT methods score (methods-interp.md §3(b)). */
+/** The answers of a composite prompt that the internal-CoT methods score (docs/methods/internal-cot.md §3). */
 public enum Target {
     /** The composite answer y_t = s2(s1(x)). */
     YT("yt"),

@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The string of single tokens (special tokens kept), cached: the internal-CoT accuracy is first-token <em>string</em>
- * equality (methods-interp.md §3(f).3), so two ids that decode alike count as the same answer.
+ * equality (docs/methods/internal-cot.md §3), so two ids that decode alike count as the same answer.
  */
 public final class TokenText {
     private final Tokenizer tokenizer;

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Layer-wise decoding (methods-interp.md §3.3): runs prompts once, captures the chosen components of every layer at
- * the positions of interest, and projects them all through the {@link LogitLens} in one GEMM per micro-batch.
+ * Layer-wise decoding (docs/methods/internal-cot.md §5): runs prompts once, captures the chosen components of every
+ * layer at the positions of interest, and projects them all through the {@link LogitLens} in one GEMM per micro-batch.
  * Positions count from the end of each prompt: −1 is the last token t*, −2 the one before.
  */
 public final class LayerwiseLens {

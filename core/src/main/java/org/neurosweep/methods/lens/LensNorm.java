@@ -1,6 +1,8 @@
 package org.neurosweep.methods.lens;
 
-/** How the logit lens normalizes a partial residual r before γ_f and the unembedding (methods-interp.md §0.4, §3(f).1). */
+/**
+ * How the logit lens normalizes a partial residual r before γ_f and the unembedding (docs/methods/internal-cot.md §5).
+ */
 public enum LensNorm {
     /**
      * The papers' projection: r / s* with s* = sqrt(mean(h_L[t]²) + eps), the RMS of the true final residual at the

@@ -6,10 +6,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The projection of methods-interp.md §0.4: {@code logits(r) = W_U · (γ_f ⊙ r / s)}, for many vectors at once (one
- * GEMM). With s = s*, the RMS of the true final residual at the same position, it is the papers' fixed-scale lens;
- * with s = rms(r) it is the final RMSNorm applied to r (the flagged per-layer variant). Softmax-invariant
- * differences from TransformerLens's folded/centred W_U do not change probabilities or ranks.
+ * The projection of docs/methods/internal-cot.md §5: {@code logits(r) = W_U · (γ_f ⊙ r / s)}, for many vectors at once
+ * (one GEMM). With s = s*, the RMS of the true final residual at the same position, it is the papers' fixed-scale lens;
+ * with s = rms(r) it is the final RMSNorm applied to r (the flagged per-layer variant). Softmax-invariant differences
+ * from TransformerLens's folded/centred W_U do not change probabilities or ranks.
  */
 public final class LogitLens {
     private final Unembedding unembedding;

@@ -24,7 +24,7 @@ public record Unembedding(INDArray gamma, INDArray weight, double eps) {
         Var gamma = p.get(FINAL_NORM);
         if (gamma == null) {
             throw new LensException("model type " + c.modelType() + " has no RMSNorm '" + FINAL_NORM
-                    + "': the fixed-scale logit lens (methods-interp.md §0.4) is defined for RMSNorm models only");
+                    + "': the fixed-scale logit lens (docs/methods/internal-cot.md §5) needs an RMSNorm model");
         }
         Var head = p.containsKey(LM_HEAD) ? p.get(LM_HEAD) : p.get(EMBEDDING);
         if (head == null) {

@@ -16,8 +16,8 @@ import org.neurosweep.data.Shard;
 import org.neurosweep.data.TextLines;
 
 /**
- * Monolingual sentences per language, the input S_l of LRP2's language vectors (methods-probing.md 2(b) B1).
- * Sentences are deduplicated and kept in file order (B-3); blank lines are dropped. Lines that could not be read
+ * Monolingual sentences per language, the input S_l of LRP2's language vectors (docs/methods/lrp2-mlama.md §4, B1).
+ * Sentences are deduplicated and kept in file order; blank lines are dropped. Lines that could not be read
  * are kept as {@link #badRecords()} for the caller to report.
  */
 public final class LanguageCorpus {

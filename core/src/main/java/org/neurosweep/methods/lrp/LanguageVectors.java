@@ -17,10 +17,10 @@ import org.neurosweep.model.LogitsAt;
 import org.neurosweep.text.Tokenizer;
 
 /**
- * LRP2's language vectors (methods-probing.md 2(b) B1): for language l and layer i = 1..L,
+ * LRP2's language vectors (docs/methods/lrp2-mlama.md §4, B1): for language l and layer i = 1..L,
  * v^i_l = (1/|S_l|) Σ_s (1/|T_s|) Σ_t h^i_{s,t}, the mean over sentences of each sentence's mean residual stream
- * after block i, before the final norm ({@code blocks.(i−1).resid_post}; tap point {@code pre_final_norm}, B-2).
- * Sentences are tokenized without special tokens, so every pooled position is a text token (B-1); padding is never
+ * after block i, before the final norm ({@code blocks.(i−1).resid_post}; tap point {@code pre_final_norm}).
+ * Sentences are tokenized without special tokens, so every pooled position is a text token; padding is never
  * pooled. Immutable.
  */
 public final class LanguageVectors {

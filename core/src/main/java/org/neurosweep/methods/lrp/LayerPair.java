@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where LRP2 projects (layers 1-based, methods-probing.md 0.1): LIRP after block {@code lirp}, LSRP after block
+ * Where LRP2 projects (layers 1-based, docs/methods/lrp2-mlama.md §2): LIRP after block {@code lirp}, LSRP after block
  * {@code lsrp}. The paper searches i < j; i = j is allowed here as the degenerate pair whose two shifts cancel.
  */
 public record LayerPair(int lirp, int lsrp) {

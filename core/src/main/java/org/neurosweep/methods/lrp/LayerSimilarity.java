@@ -13,7 +13,7 @@ import org.neurosweep.model.LogitsAt;
 import org.neurosweep.text.Tokenizer;
 
 /**
- * LRP2's first mechanism analysis (methods-probing.md 2(b) B6.1): layer by layer, how close the sentence
+ * LRP2's first mechanism analysis (docs/methods/lrp2-mlama.md §4, B6.1): layer by layer, how close the sentence
  * representation of a query in language l is to that of the parallel English query, without and with the projection.
  * A query's representation at layer i is its residual stream after block i, before the final norm
  * ({@code blocks.(i−1).resid_post}), mean-pooled over the query's tokens (no special tokens; padding never pooled) —

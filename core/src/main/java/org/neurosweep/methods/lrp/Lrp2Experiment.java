@@ -11,7 +11,7 @@ import org.neurosweep.methods.probe.RelationProbe;
 import org.neurosweep.methods.probe.StableHash;
 
 /**
- * The LRP2 protocol with a clean layer selection (methods-probing.md 2(b) B5, B-4): facts are split by uuid into a
+ * The LRP2 protocol with a clean layer selection (docs/methods/lrp2-mlama.md §4, B5): facts are split by uuid into a
  * dev part ({@code devFraction}) and a test part, the same for every language; for each non-English language the
  * layer pair (i, j) with the highest dev accuracy is chosen (ties: the first in search order), and the probe runs on
  * the test facts without and with that projection. English is never projected; its results are the reference of

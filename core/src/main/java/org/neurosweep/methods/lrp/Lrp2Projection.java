@@ -11,14 +11,14 @@ import org.neurosweep.hook.HookNames;
 import org.neurosweep.hook.Hooks;
 
 /**
- * LRP2's two parameter-free projections (methods-probing.md 2(b) B2, 4.2) for queries in language l:
+ * LRP2's two parameter-free projections (docs/methods/lrp2-mlama.md §4, B2) for queries in language l:
  * LIRP after block i, h^i ← h^i − v^i_l + v^i_en (towards English), and LSRP after block j,
  * h^j ← h^j − v^j_en + v^j_l (back to l), as additive shifts of the residual stream ({@code blocks.(i−1).resid_post}).
  * Both shifts of one layer are summed in double precision first, so i = j adds exactly nothing, and English (or
  * l with v_l = v_en) gets no hook at all: the identity.
  *
  * <p>The shift is added at every position of the batch. The probe's queries carry no special tokens, and padding
- * positions never reach real ones (causal and padding masks), so this equals applying it to query tokens only (B-1).
+ * positions never reach real ones (causal and padding masks), so this equals applying it to query tokens only.
  */
 public final class Lrp2Projection {
 

@@ -3,7 +3,7 @@ package org.neurosweep.methods.lrp;
 import java.util.Map;
 
 /**
- * LRP2's English-centric transferability (methods-probing.md 2(b) B4, B-7): over the facts (by uuid) probed in both
+ * LRP2's English-centric transferability (docs/methods/lrp2-mlama.md §4, B4): over the facts (by uuid) probed in both
  * language l and English, |R_l ∩ R_en| / |R_l ∪ R_en| where R is the set of facts answered correctly; as a fraction
  * (the paper reports 100 times it). Null when no shared fact is answered in either language.
  */

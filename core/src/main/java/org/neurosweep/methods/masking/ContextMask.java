@@ -6,9 +6,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.neurosweep.hook.Hooks;
 
 /**
- * Layer-from context masking, {@code attn} type (methods-interp.md §3.1, after Sia et al. 2024): from layer ℓ on, at
- * every layer l ≥ ℓ and every head, no query attends to the key positions of a span (the demonstrations, or a TRACE
- * item's constraints); layers below ℓ are untouched. The mask is additive, −∞ on the span's keys, added to the
+ * Layer-from context masking, {@code attn} type (docs/methods/internal-cot.md §4, after Sia et al. 2024): from layer ℓ
+ * on, at every layer l ≥ ℓ and every head, no query attends to the key positions of a span (the demonstrations, or a
+ * TRACE item's constraints); layers below ℓ are untouched. The mask is additive, −∞ on the span's keys, added to the
  * pre-softmax scores; a query row left with no key attends to nothing (the runtime's all-zero pattern rule).
  *
  * <p>The mask is indexed by absolute key position and applies to every query, so the same {@link Hooks} keep the span

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The masking sweep of methods-interp.md §3.1 over few-shot prompts: for each masking layer ℓ the demonstrations
- * {@code [demoStart, demoEnd)} are masked at every layer ≥ ℓ, and the next token at the last position is scored
- * against y_t, t1 and t2. ℓ = L masks nothing and reproduces the few-shot run; ℓ = 0 removes the demonstrations
+ * The masking sweep of docs/methods/internal-cot.md §4 over few-shot prompts: for each masking layer ℓ the
+ * demonstrations {@code [demoStart, demoEnd)} are masked at every layer ≥ ℓ, and the next token at the last position is
+ * scored against y_t, t1 and t2. ℓ = L masks nothing and reproduces the few-shot run; ℓ = 0 removes the demonstrations
  * from the query's view entirely.
  */
 public final class ContextMasking {

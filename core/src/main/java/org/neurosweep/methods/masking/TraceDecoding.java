@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The TRACE replication of methods-interp.md §3.4 for one masking layer ℓ: generation with each prompt's span masked
- * at every layer ≥ ℓ, in the prefill and at every decoding step (the mask is indexed by key position, so generated
- * tokens never see the span either), and the logit lens at the last prompt position under the same mask, from which
- * the decodability of constraint keywords per layer is read.
+ * The TRACE replication of docs/methods/internal-cot.md §7 for one masking layer ℓ: generation with each prompt's span
+ * masked at every layer ≥ ℓ, in the prefill and at every decoding step (the mask is indexed by key position, so
+ * generated tokens never see the span either), and the logit lens at the last prompt position under the same mask, from
+ * which the decodability of constraint keywords per layer is read.
  */
 public final class TraceDecoding {
     private final CausalLM model;

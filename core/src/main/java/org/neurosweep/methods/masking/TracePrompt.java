@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A TRACE item rendered as a chat prompt, with the masked span located exactly (methods-interp.md §3.4): the
+ * A TRACE item rendered as a chat prompt, with the masked span located exactly (docs/methods/internal-cot.md §7): the
  * characters of the constraints (or description and constraints) inside the user turn, turned into token positions
  * through the tokenizer's offset mapping rather than the paper's length arithmetic.
  *

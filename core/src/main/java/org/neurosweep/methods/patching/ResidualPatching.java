@@ -9,8 +9,8 @@ import org.neurosweep.methods.icl.NextTokenScorer;
 import java.util.List;
 
 /**
- * The patched run of cross-task patching (methods-interp.md §3.2 step 3): the block output {@code h_{l+1}[t*]} of
- * each prompt is <em>replaced</em> by a vector and the forward pass continues; the next token is read at t*.
+ * The patched run of cross-task patching (docs/methods/internal-cot.md §6 step 2): the block output {@code h_{l+1}[t*]}
+ * of each prompt is <em>replaced</em> by a vector and the forward pass continues; the next token is read at t*.
  */
 public final class ResidualPatching {
 

@@ -15,7 +15,7 @@ import org.neurosweep.model.LogitsAt;
 import java.util.List;
 
 /**
- * Task vectors of cross-task patching (methods-interp.md §3.2 step 2): the block outputs {@code h_{l+1}[t*]}
+ * Task vectors of cross-task patching (docs/methods/internal-cot.md §6 step 1): the block outputs {@code h_{l+1}[t*]}
  * ({@code blocks.l.resid_post}) at each prompt's last position, and their mean over prompts, θ_l.
  */
 public final class TaskVectors {

@@ -14,9 +14,9 @@ import org.neurosweep.data.DatasetException;
 import org.neurosweep.data.MlamaFact;
 
 /**
- * The objects a fact's gold object is ranked against (LRP2's "typed querying", methods-probing.md 2(b) B3): by default
- * every distinct object of the relation in the query's language; or the {@code objects} list of an mLAMA label file.
- * Candidates keep the pool's order.
+ * The objects a fact's gold object is ranked against (LRP2's "typed querying", docs/methods/lrp2-mlama.md §3): by
+ * default every distinct object of the relation in the query's language; or the {@code objects} list of an mLAMA label
+ * file. Candidates keep the pool's order.
  */
 public final class CandidatePool {
 
@@ -72,7 +72,7 @@ public final class CandidatePool {
     /**
      * The candidates of one fact: the pool, with the gold object appended when the pool lacks it. With
      * {@code maxCandidates > 0} and a larger pool, the gold object and {@code maxCandidates − 1} distractors drawn
-     * uniformly with a seed from the fact's uuid (methods-probing.md B-6), in pool order.
+     * uniformly with a seed from the fact's uuid (docs/methods/lrp2-mlama.md §3), in pool order.
      */
     public List<String> candidatesFor(MlamaFact fact, int maxCandidates) {
         if (maxCandidates < 0) {

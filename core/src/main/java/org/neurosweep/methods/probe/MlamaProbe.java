@@ -11,8 +11,8 @@ import org.neurosweep.model.generate.ContinuationScorer;
 import org.neurosweep.text.Tokenizer;
 
 /**
- * Factual probing of a causal LM on mLAMA-layout facts (methods-probing.md 2(b) B3, decoder scoring; fixtures
- * README for the exact-match mode). Prompt and completion are tokenized separately, without special tokens, and
+ * Factual probing of a causal LM on mLAMA-layout facts (docs/methods/lrp2-mlama.md §3, decoder scoring;
+ * data/README.md for the exact-match mode). Prompt and completion are tokenized separately, without special tokens, and
  * scored by teacher forcing in micro-batches; a prompt that is empty (template starting with {@code [Y]}) is replaced
  * by the tokenizer's end-of-text token, the document separator the model saw in pretraining. The given
  * {@link Hooks} apply to every forward (LRP2 projects a language's queries this way). Thread-safe.

@@ -4,13 +4,13 @@ import org.neurosweep.data.MlamaFact;
 import org.neurosweep.data.MlamaTemplate;
 
 /**
- * One mLAMA fact put to a causal LM, as text (fixtures README, "exact-match probe"):
+ * One mLAMA fact put to a causal LM, as text (data/README.md, the exact-match probe):
  * <ul>
  *   <li>{@code prompt}: the relation's template cut before {@code [Y]}, {@code [X]} filled with the subject, trailing
  *       whitespace removed;</li>
  *   <li>{@code separator}: what joins the prompt to the object: {@code " "} when the template has whitespace before
- *       {@code [Y]} (so the object text is {@code " " + obj_label}, as the fixtures define it), {@code ""} when it joins
- *       {@code [Y]} to the text before it (e.g. CJK templates) or starts with {@code [Y]};</li>
+ *       {@code [Y]} (so the object text is {@code " " + obj_label}, as the reference probe defines it), {@code ""} when
+ *       it joins {@code [Y]} to the text before it (e.g. CJK templates) or starts with {@code [Y]};</li>
  *   <li>{@code tail}: the template after {@code [Y]} with {@code [X]} filled (e.g. {@code "."}); the ranking mode
  *       scores it too, so that each candidate's score is that of the whole filled template.</li>
  * </ul>

@@ -20,7 +20,7 @@ public record ProbeSettings(ProbeMode mode, ScoreKind scoreKind, int maxCandidat
         }
     }
 
-    /** The fixtures' exact-match probe. */
+    /** The exact-match probe of the world models' reference figures (data/README.md). */
     public static ProbeSettings exactMatch(int microBatch) {
         return new ProbeSettings(ProbeMode.EXACT_MATCH, ScoreKind.SUM, 0, microBatch);
     }

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * Probe accuracy per language, relation and {@code seen_in_pretraining} (null when the dataset does not say): the
- * figures of the fixtures' {@code eval-*.json} ({@code LANG.PID.seen}/{@code unseen}) and of LRP2's per-language
+ * figures of the world models' {@code eval-*.json} ({@code LANG.PID.seen}/{@code unseen}) and of LRP2's per-language
  * accuracy. Counts are kept so that tallies of several shards add up. Not thread-safe.
  */
 public final class ProbeTally {

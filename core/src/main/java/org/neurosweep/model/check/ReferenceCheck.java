@@ -15,9 +15,9 @@ import org.neurosweep.tensor.TensorSource;
 import org.neurosweep.tensor.TensorSources;
 
 /**
- * Checks a checkpoint against a reference file (format: fixtures README): runs the reference inputs and compares
- * every tensor the file holds, one {@link CheckResult} each. A tensor no {@link TensorCheck} computes is skipped
- * with the reason.
+ * Checks a checkpoint against a reference file (format: docs/reference-format.md): runs the reference inputs and
+ * compares every tensor the file holds, one {@link CheckResult} each. A tensor no {@link TensorCheck} computes is
+ * skipped with the reason.
  */
 public final class ReferenceCheck {
     private static final Set<String> INPUTS = Set.of("input_ids", "attention_mask");

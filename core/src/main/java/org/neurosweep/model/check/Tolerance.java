@@ -2,7 +2,7 @@ package org.neurosweep.model.check;
 
 import java.util.Locale;
 
-/** The reference fixtures' acceptance rules (fixtures README). */
+/** The acceptance rules of reference dumps (docs/reference-format.md). */
 public enum Tolerance {
     /** fp32 reference: max|ours − ref| / max|ref| over real positions below 1e-4. */
     FP32(1e-4, 0),

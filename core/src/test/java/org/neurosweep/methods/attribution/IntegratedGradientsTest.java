@@ -17,7 +17,7 @@ import org.neurosweep.tensor.TensorSource;
 import org.neurosweep.tensor.TensorSources;
 import org.neurosweep.testutil.RepoPaths;
 
-/** {@code ig.layer1} of the golden dense models (definition in the fixtures README), relative error below 1e-3. */
+/** {@code ig.layer1} of the golden dense models (definition in docs/reference-format.md), relative error below 1e-3. */
 class IntegratedGradientsTest {
 
     @ParameterizedTest

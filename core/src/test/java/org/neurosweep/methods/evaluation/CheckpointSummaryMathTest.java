@@ -15,8 +15,8 @@ import org.neurosweep.tensor.SafetensorsReader;
 import org.neurosweep.testutil.RepoPaths;
 
 /**
- * Steps A5, A8 and A9 of the checkpoint study (methods-probing.md 1(b)) on curves whose answers are known by
- * construction: an exact line between two benchmarks, an exact power law over compute, a crafted regression.
+ * Steps A5, A8 and A9 of the checkpoint study (docs/methods/capability-dynamics.md §3) on curves whose answers are
+ * known by construction: an exact line between two benchmarks, an exact power law over compute, a crafted regression.
  */
 class CheckpointSummaryMathTest {
 

@@ -10,7 +10,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Checkpoint-dynamics statistics (methods-probing.md 1(b) A3–A7) on curves whose answers are known by construction. */
+/**
+ * Checkpoint-dynamics statistics (docs/methods/capability-dynamics.md §2–§3, A3–A7) on curves whose answers are known
+ * by construction.
+ */
 class TrajectoryAnalysisTest {
 
     private static final double[] STEPS = {250, 500, 1000, 2000, 4000, 8000, 16000};

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** methods-interp.md §0.4 and §4 gate (i): at the last layer the lens is the model's own next-token distribution. */
+/** docs/methods/internal-cot.md §5 and §9: at the last layer the lens is the model's own next-token distribution. */
 class LogitLensTest {
 
     private static final int POSITIONS = 2;

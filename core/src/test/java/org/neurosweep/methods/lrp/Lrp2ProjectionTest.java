@@ -34,7 +34,7 @@ import org.neurosweep.model.LogitsAt;
 import org.neurosweep.testutil.RepoPaths;
 import org.neurosweep.text.Tokenizer;
 
-/** LRP2 on the dense world model: the spec's invariants (methods-probing.md 2(g)) and the dev/test protocol. */
+/** LRP2 on the dense world model: the invariants of docs/methods/lrp2-mlama.md §6 and the dev/test protocol. */
 class Lrp2ProjectionTest {
 
     private static final int SENTENCES = 48;

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** methods-interp.md §3.1 and §4 gate (ii) on the world models. */
+/** Context masking, docs/methods/internal-cot.md §4, and its checks in §9, on the world models. */
 class ContextMaskingTest {
 
     private static final int PROMPTS = 12;

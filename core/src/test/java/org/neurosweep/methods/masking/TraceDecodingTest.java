@@ -21,7 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** methods-interp.md §3.4 on the world dense model (its outputs are not meaningful, its mechanics are). */
+/**
+ * The TRACE experiment, docs/methods/internal-cot.md §7, on the world dense model (its outputs are not meaningful, its
+ * mechanics are).
+ */
 class TraceDecodingTest {
 
     private static List<TraceItem> subset;

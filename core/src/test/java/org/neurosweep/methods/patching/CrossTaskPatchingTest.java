@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** methods-interp.md §3.2 and §4 gate (iii). */
+/** Cross-task patching, docs/methods/internal-cot.md §6, and its check in §9. */
 class CrossTaskPatchingTest {
 
     @Test

@@ -22,7 +22,7 @@ public record WorldEval(JsonNode json) {
         }
     }
 
-    /** {@code LANG.PID.seen} or {@code .unseen}; null when the fixture has none (no such facts). */
+    /** {@code LANG.PID.seen} or {@code .unseen}; null when the eval file has none (no such facts). */
     public Double probe(String language, String relation, boolean seen) {
         JsonNode v = json.path(language + "." + relation).path(seen ? "seen" : "unseen");
         return v.isNumber() ? v.doubleValue() : null;

@@ -90,7 +90,7 @@ class ContinuationScorerTest {
         assertThrows(IllegalArgumentException.class, () -> new Continuation(new int[0], new int[] {vocab - 1}));
     }
 
-    /** The probe of fixtures/README.md: en.P36.seen and fr.P36.unseen of eval-dense.json, exactly. */
+    /** The probe of data/README.md: en.P36.seen and fr.P36.unseen of eval-dense.json, exactly. */
     @Test
     void mlamaExactMatchReproducesTheDenseWorldModelsEval() throws IOException {
         CausalLM model = CausalLM.load(RepoPaths.world("dense"));

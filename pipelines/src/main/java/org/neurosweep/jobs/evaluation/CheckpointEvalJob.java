@@ -26,12 +26,12 @@ import org.neurosweep.job.TableSchema;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * {@code checkpoint-eval}: capability dynamics across pretraining checkpoints (methods-probing.md 1, "The Fine Line").
- * A unit evaluates one checkpoint on one benchmark dataset, whose format says how: {@code text} (perplexity of held-out
- * lines), {@code mlama} (factual probe), {@code instructions} (greedy exact match) or {@code multiple-choice}
- * (log-likelihood accuracy); the dataset option {@code group} names its capability group. Once every unit is committed,
- * the driver summarises the curves: trajectory features with phase boundaries, lead/lag between capability groups,
- * and the agreement of each metric across series (model sizes).
+ * {@code checkpoint-eval}: capability dynamics across pretraining checkpoints (docs/methods/capability-dynamics.md,
+ * "The Fine Line"). A unit evaluates one checkpoint on one benchmark dataset, whose format says how: {@code text}
+ * (perplexity of held-out lines), {@code mlama} (factual probe), {@code instructions} (greedy exact match) or
+ * {@code multiple-choice} (log-likelihood accuracy); the dataset option {@code group} names its capability group. Once
+ * every unit is committed, the driver summarises the curves: trajectory features with phase boundaries, lead/lag
+ * between capability groups, and the agreement of each metric across series (model sizes).
  */
 public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines,
         SupportsSummary {
@@ -213,8 +213,14 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
     @Override
     public List<ParamSpec> params() {
         return List.of(
+<<<<<<< HEAD
                 ParamSpec.oneOf(PROBE_MODE, ParamType.STRING, "exact-match", List.of("exact-match", "rank"),
                         "mlama benchmarks: exact-match (the fixtures' figure) or rank (P@1 among the relation's objects)"),
+=======
+                ParamSpec.of(PROBE_MODE, ParamType.STRING, "exact-match",
+                        "mlama benchmarks: exact-match (as the world models' reference figures) or rank (P@1 among the "
+                                + "relation's objects)"),
+>>>>>>> docs
                 ParamSpec.of(MAX_NEW_TOKENS, ParamType.INT, 8, "instructions: greedy tokens at most (stops at end-of-text)"),
                 ParamSpec.of(INSTRUCTION_SPLIT, ParamType.STRING, "test",
                         "instructions: evaluate records of this split only; empty = every record"),

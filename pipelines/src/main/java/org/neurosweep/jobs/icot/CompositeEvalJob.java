@@ -17,9 +17,9 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Few-shot and zero-shot accuracy on the composite tasks and their two single-step parts (methods-interp.md §3(b)):
- * the input of the logit-lens, context-mask and cross-task-patch jobs, which rebuild the same prompts from the same
- * (dataset, task, seed, shots, prompts) and so refer to the prompt ids stored here.
+ * Few-shot and zero-shot accuracy on the composite tasks and their two single-step parts (docs/methods/internal-cot.md
+ * §3): the input of the logit-lens, context-mask and cross-task-patch jobs, which rebuild the same prompts from the
+ * same (dataset, task, seed, shots, prompts) and so refer to the prompt ids stored here.
  */
 public final class CompositeEvalJob extends CompositePromptJob implements SupportsHeadlines {
 

@@ -15,7 +15,7 @@ import java.util.List;
 
 
 /**
- * Layer-from context masking (methods-interp.md §3.1, {@code attn} type): the demonstrations of each composite
+ * Layer-from context masking (docs/methods/internal-cot.md §4, {@code attn} type): the demonstrations of each composite
  * few-shot prompt are masked from layer ℓ on, and y_t, t1 and t2 first-token accuracy is measured per ℓ — the
  * X-shaped crossing of the t1 and y_t curves. ℓ = L (the row with {@code masked = false}) is the unmasked run.
  */

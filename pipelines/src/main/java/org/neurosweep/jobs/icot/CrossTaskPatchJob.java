@@ -18,8 +18,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 
 /**
- * Cross-task patching (methods-interp.md §3.2): the composite task vector θ_l (mean block output at the last position
- * over composite few-shot prompts) replaces {@code h_{l+1}[t*]} of zero-shot prompts of each single step; the
+ * Cross-task patching (docs/methods/internal-cot.md §6): the composite task vector θ_l (mean block output at the last
+ * position over composite few-shot prompts) replaces {@code h_{l+1}[t*]} of zero-shot prompts of each single step; the
  * normalised strength S(l) = (acc_patch − acc_0) / (acc_ICL − acc_0) per layer shows whether the composite vector
  * carries both steps, and at which depth.
  */

@@ -16,7 +16,7 @@ import java.util.List;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Layer-wise decoding with the logit lens (methods-interp.md §3.3 and §0.4) on the composite few-shot prompts: per
+ * Layer-wise decoding with the logit lens (docs/methods/internal-cot.md §5) on the composite few-shot prompts: per
  * prompt, layer, component and position of interest, the rank and probability of the y_t, t1 and t2 first tokens and
  * the top-k decoded tokens; per layer, top-1 accuracy and MRR. The projection divides by the final layer's RMS s*
  * ({@code final_scale}); {@code per_layer_norm} is the flagged common variant. Dense and MoE models alike.

@@ -22,11 +22,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 
 /**
- * The TRACE replication (methods-interp.md §3.4): for each masking layer ℓ, greedy generation on multi-constraint
- * instructions with the constraints (or description and constraints) masked from ℓ on, in the prefill and every
- * decoding step; and the logit lens at the last prompt position under the same mask, recording per layer how
- * decodable each constraint's keyword tokens are. Generations are stored for an LLM judge to score later (no judge
- * runs here).
+ * The TRACE replication (docs/methods/internal-cot.md §7): for each masking layer ℓ, greedy generation on
+ * multi-constraint instructions with the constraints (or description and constraints) masked from ℓ on, in the prefill
+ * and every decoding step; and the logit lens at the last prompt position under the same mask, recording per layer how
+ * decodable each constraint's keyword tokens are. Generations are stored for an LLM judge to score later (no judge runs
+ * here).
  */
 public final class TraceDecodeJob implements MapJob, NeedsDataset, SupportsHeadlines {
 

@@ -19,7 +19,7 @@ import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.JobTables;
 
 /**
- * {@code lrp2}: language representation projection (methods-probing.md 2(b)): language vectors per layer from a
+ * {@code lrp2}: language representation projection (docs/methods/lrp2-mlama.md §4): language vectors per layer from a
  * monolingual corpus per language, the (LIRP, LSRP) layer pair searched per language on a dev split of the facts and
  * applied on the test split, where the probe of {@code mlama-probe} runs with and without projection. English is
  * never projected. A unit is one model x dataset x parameter point; it reads the whole dataset (the split needs

@@ -22,7 +22,7 @@ import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
 
 /**
- * {@code mlama-probe}: factual probing on mLAMA-layout data (methods-probing.md 2(b) B3; fixtures README for the
+ * {@code mlama-probe}: factual probing on mLAMA-layout data (docs/methods/lrp2-mlama.md §3; data/README.md for the
  * exact-match mode), per language, relation and fact, with {@code seen_in_pretraining} carried through. A unit is one
  * model (or checkpoint) x dataset shard x parameter point.
  */

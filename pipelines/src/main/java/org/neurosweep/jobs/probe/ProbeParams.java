@@ -28,7 +28,7 @@ final class ProbeParams {
                 ParamSpec.oneOf(MODE, ParamType.STRING, "rank", List.of("rank", "exact-match"),
                         "rank: the gold object ranked among the candidates by the log-probability of the filled template "
                                 + "(P@1, rank, reciprocal rank); exact-match: every object token is the greedy argmax under "
-                                + "teacher forcing (the fixtures' definition)"),
+                                + "teacher forcing (the world models' reference probe)"),
                 ParamSpec.oneOf(SCORE, ParamType.STRING, "mean", List.of("mean", "sum"),
                         "rank mode: mean (length-normalised log-probability per token) or sum (joint log-probability)"),
                 ParamSpec.of(MAX_CANDIDATES, ParamType.INT, 0,

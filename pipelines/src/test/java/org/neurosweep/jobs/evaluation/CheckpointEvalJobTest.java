@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
@@ -272,11 +274,28 @@ class CheckpointEvalJobTest {
                 .as(Encoders.DOUBLE()).collectAsList().stream().mapToDouble(Double::doubleValue).toArray();
     }
 
+    /**
+     * One line per series, benchmark and headline metric (accuracy, or perplexity for the held-out text), in that
+     * order, holding the series' curve: each checkpoint's step and its subtask-all value from eval_task_scores.
+     */
     @Test
     void headlinesFollowEachSeries() {
-        List<String> lines = new CheckpointEvalJob().headlines(sweep::table);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("early heldout perplexity by step: 250=")), lines.toString());
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("late facts accuracy by step: 1000=")), lines.toString());
+        List<String> expected = new ArrayList<>();
+        for (String series : List.of("early", "late")) {
+            List<String> checkpoints = series.equals("early") ? EARLY : LATE;
+            for (String dataset : List.of("facts", "heldout", "instruct", "mc")) {
+                String metric = dataset.equals("heldout") ? "perplexity" : "accuracy";
+                StringBuilder line = new StringBuilder(series + " " + dataset + " " + metric + " by step:");
+                for (String checkpoint : checkpoints) {
+                    Row r = scores(checkpoint, dataset).where(col("subtask").equalTo("all").and(col("metric").equalTo(metric)))
+                            .select("step", "value").first();
+                    assertEquals(Long.parseLong(checkpoint.substring(checkpoint.indexOf("step") + 4)), r.getLong(0));
+                    line.append(String.format(Locale.ROOT, " %d=%.4f", r.getLong(0), r.getDouble(1)));
+                }
+                expected.add(line.toString());
+            }
+        }
+        assertEquals(expected, new CheckpointEvalJob().headlines(sweep::table));
     }
 
     private static Dataset<Row> scores(String checkpoint, String dataset) {

@@ -5,11 +5,25 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neurosweep.methods.icl.CompositeSources;
+import org.neurosweep.methods.icl.EncodedPrompt;
+import org.neurosweep.methods.icl.IclExample;
+import org.neurosweep.methods.icl.NextToken;
+import org.neurosweep.methods.icl.NextTokenScorer;
+import org.neurosweep.methods.icl.PromptSampler;
+import org.neurosweep.methods.icl.Target;
+import org.neurosweep.methods.icl.TargetTally;
+import org.neurosweep.methods.icl.TaskPart;
+import org.neurosweep.methods.icl.TaskPools;
+import org.neurosweep.methods.icl.TokenText;
+import org.neurosweep.model.CausalLM;
 import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testutil.RepoPaths;
+import org.neurosweep.text.Tokenizer;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
@@ -18,9 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The five internal-CoT jobs in one local[2] sweep over the dense world model: two world composite tasks, four prompts
- * each, and two TRACE items. The jobs rebuild the same prompts from the same parameters, so the spec's properties can
- * be checked across their tables.
+ * The five internal-CoT jobs in one local[2] sweep over the dense world model (cross-task patching over the small one):
+ * two world composite tasks, four prompts each, and two TRACE items. The jobs rebuild the same prompts from the same
+ * parameters, so the method's properties (docs/methods/internal-cot.md) can be checked across their tables.
  */
 class IcotJobsTest {
 
@@ -28,6 +42,17 @@ class IcotJobsTest {
     private static final int TASKS = 2;
     private static final int PROMPTS = 4;
     private static final int TRACE_ITEMS = 2;
+    /**
+     * Cross-task patching runs on the small world model: the dense one gets every step of these tasks right, or every
+     * one wrong, with and without demonstrations, so its S(l) would be undefined everywhere and its few-shot and
+     * zero-shot accuracies would not tell the step's validation prompts from others.
+     */
+    private static final String PATCH_MODEL = "dense_small";
+    private static final int PATCH_LAYERS = 3;
+    private static final int PATCH_PROMPTS = 8;
+    private static final int PATCH_SHOTS = 3;
+    private static final int SEED = 0;
+    private static final double TRAIN_FRACTION = 0.3;
 
     @TempDir
     static Path dir;
@@ -38,7 +63,10 @@ class IcotJobsTest {
         sweep = SweepRun.of(dir, "icot.conf", """
                 sweep {
                   name = icot
-                  models { dense { path = "%s" } }
+                  models {
+                    dense { path = "%s" }
+                    small { path = "%s" }
+                  }
                   datasets {
                     world { format = world-composite, path = "%s", max-records = %d }
                     trace { format = trace, path = "%s", max-records = %d }
@@ -48,22 +76,23 @@ class IcotJobsTest {
                     { job = context-mask, models = [dense], datasets = [world], params { prompts = %d, shots = 3 } }
                     { job = logit-lens, models = [dense], datasets = [world],
                       params { prompts = %d, shots = 3, norms = [final_scale, per_layer_norm], top-k = 3 } }
-                    { job = cross-task-patch, models = [dense], datasets = [world],
-                      params { prompts = %d, shots = 3, vector-prompts = 3, store-vectors = true } }
+                    { job = cross-task-patch, models = [small], datasets = [world],
+                      params { prompts = %d, shots = %d, vector-prompts = 3, store-vectors = true } }
                     { job = trace-decode, models = [dense], datasets = [trace],
                       params { template = plain, max-new-tokens = 3, layers-from = [0, %d] } }
                   ]
                 }
-                """.formatted(RepoPaths.world("dense"), RepoPaths.dataset("world/composite.jsonl"), TASKS,
-                RepoPaths.dataset("internal-cot/2024_trace_evaluation.jsonl"), TRACE_ITEMS, PROMPTS, PROMPTS, PROMPTS,
-                PROMPTS, LAYERS), List.of(new CompositeEvalJob(), new ContextMaskJob(), new LogitLensJob(),
-                new CrossTaskPatchJob(), new TraceDecodeJob()));
+                """.formatted(RepoPaths.world("dense"), RepoPaths.world(PATCH_MODEL),
+                RepoPaths.dataset("world/composite.jsonl"), TASKS, RepoPaths.dataset("internal-cot/2024_trace_evaluation.jsonl"),
+                TRACE_ITEMS, PROMPTS, PROMPTS, PROMPTS, PATCH_PROMPTS, PATCH_SHOTS, LAYERS),
+                List.of(new CompositeEvalJob(), new ContextMaskJob(), new LogitLensJob(), new CrossTaskPatchJob(),
+                        new TraceDecodeJob()));
     }
 
     @Test
     void everyUnitCommits() {
         assertEquals(5, sweep.result().committed());
-        assertEquals(1, sweep.result().modelLoads(), "the five jobs share one load of the model");
+        assertEquals(2, sweep.result().modelLoads(), "one load per model: the four jobs on dense share it");
     }
 
     @Test
@@ -118,18 +147,60 @@ class IcotJobsTest {
     @Test
     void patchingReportsTheNormalisedStrengthPerLayer() {
         Dataset<Row> patching = sweep.table(CrossTaskPatchJob.TABLE);
-        assertEquals(TASKS * 2 * LAYERS, patching.count(), "tasks x steps x layers");
+        assertEquals(TASKS * 2 * PATCH_LAYERS, patching.count(), "tasks x steps x layers");
+        int computed = 0;
         for (Row r : patching.select("acc_icl", "acc_zero", "acc_patched", "strength").collectAsList()) {
             if (r.getDouble(0) == r.getDouble(1)) {
-                assertTrue(r.isNullAt(3));
+                assertTrue(r.isNullAt(3), "S(l) is undefined when few-shot and zero-shot accuracy are equal: " + r);
             } else {
                 assertEquals((r.getDouble(2) - r.getDouble(1)) / (r.getDouble(0) - r.getDouble(1)), r.getDouble(3), 1e-12);
+                computed++;
+            }
+        }
+        assertTrue(computed > 0, "no step has different few-shot and zero-shot accuracy, so no strength was checked");
+
+        // acc_icl and acc_zero are those of the step's own prompts, drawn from the validation part of the step's
+        // records with the unit's seed and shots: recomputed here from the core methods, per task and step
+        List<TaskPools> pools = CompositeSources.world(RepoPaths.dataset("world/composite.jsonl"), "test").orThrow()
+                .subList(0, TASKS);
+        CausalLM model = CausalLM.load(RepoPaths.world(PATCH_MODEL));
+        try (Tokenizer tokenizer = Tokenizer.load(RepoPaths.world(PATCH_MODEL))) {
+            TokenText text = new TokenText(tokenizer);
+            NextTokenScorer scorer = new NextTokenScorer(model, CompositeInputs.padId(model.config(), tokenizer), PATCH_PROMPTS);
+            for (TaskPools task : pools) {
+                for (TaskPart step : List.of(TaskPart.S1, TaskPart.S2)) {
+                    List<IclExample> validation = PromptSampler.split(task.pool(step), TRAIN_FRACTION, SEED).validation();
+                    List<EncodedPrompt> prompts = PromptSampler.sample(validation, PATCH_SHOTS, PATCH_PROMPTS, SEED).stream()
+                            .map(q -> EncodedPrompt.encode(tokenizer, q, true)).toList();
+                    double icl = accuracy(text, scorer, prompts, EncodedPrompt::icl);
+                    double zero = accuracy(text, scorer, prompts, EncodedPrompt::zeroShot);
+                    List<Row> rows = patching.where(col("task").equalTo(task.task()).and(col("subtask").equalTo(step.label())))
+                            .select("acc_icl", "acc_zero", "n").collectAsList();
+                    assertEquals(PATCH_LAYERS, rows.size(), task.task() + " " + step.label());
+                    for (Row r : rows) {
+                        assertEquals(icl, r.getDouble(0), 1e-12, task.task() + " " + step.label() + ": few-shot accuracy");
+                        assertEquals(zero, r.getDouble(1), 1e-12, task.task() + " " + step.label() + ": zero-shot accuracy");
+                        assertEquals(PATCH_PROMPTS, r.getInt(2));
+                    }
+                }
             }
         }
         List<Row> vectors = sweep.table(CrossTaskPatchJob.VECTORS_TABLE).select("vector", "n_prompts").collectAsList();
-        assertEquals(TASKS * LAYERS, vectors.size());
-        assertEquals(128, vectors.get(0).getList(0).size(), "d floats");
+        assertEquals(TASKS * PATCH_LAYERS, vectors.size());
+        assertEquals(64, vectors.get(0).getList(0).size(), "d floats");
         assertEquals(3, vectors.get(0).getInt(1));
+    }
+
+    // y_t accuracy of the prompts' next token, the ids of each prompt chosen by `ids`
+    private static double accuracy(TokenText text, NextTokenScorer scorer, List<EncodedPrompt> prompts,
+                                   Function<EncodedPrompt, int[]> ids) {
+        List<int[]> targets = prompts.stream().map(EncodedPrompt::targetIds).toList();
+        List<NextToken> predictions = scorer.score(prompts.stream().map(ids).toList(), targets);
+        TargetTally tally = new TargetTally(text);
+        for (int i = 0; i < prompts.size(); i++) {
+            tally.add(targets.get(i), predictions.get(i));
+        }
+        return tally.accuracy(Target.YT);
     }
 
     @Test
