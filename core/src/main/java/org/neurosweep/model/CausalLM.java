@@ -19,6 +19,9 @@ public interface CausalLM {
      * Runs {@code batch} through the model. With a {@code cache} (may be null) the batch continues the cached
      * tokens and is appended to the cache. Ops record on the thread's {@link org.neurosweep.autograd.Tape} when one
      * is open, so gradients with respect to parameters and watched hook points work. Close the result.
+     *
+     * @throws ContextLengthException when the cached and new positions together exceed the model's context
+     *                                ({@code max_position_embeddings}, when the config gives one)
      */
     Forward forward(Batch batch, Hooks hooks, KvCache cache);
 

@@ -91,6 +91,10 @@ public final class Transformer implements CausalLM {
 
     @Override
     public Forward forward(Batch batch, Hooks hooks, KvCache cache) {
+        int cached = cache == null ? 0 : cache.length();
+        if (config.maxPositions() > 0 && cached + batch.length() > config.maxPositions()) {
+            throw new ContextLengthException(cached, batch.length(), config.maxPositions());
+        }
         if (cache != null) {
             cache.checkFits(batch);
         }
