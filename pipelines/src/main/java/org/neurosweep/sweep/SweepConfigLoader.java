@@ -37,9 +37,13 @@ public final class SweepConfigLoader {
             }
             return merged.withFallback(ConfigFactory.defaultReferenceUnresolved()).resolve();
         } catch (ConfigException e) {
-            throw new SweepConfigException(e.getMessage());
+            throw new SweepConfigException(e.getMessage().replace(HOCON_UNCLOSED, UNCLOSED));
         }
     }
+
+    /** What Typesafe Config says when a file ends inside an object (it names the wrong bracket), and what we say. */
+    private static final String HOCON_UNCLOSED = "expecting a close parentheses ')' here, not: end of file";
+    private static final String UNCLOSED = "the file ends inside an object: a closing '}' is missing";
 
     /** The namespaces a sweep config may set; any other top-level key is an error (a typo would be ignored). */
     static final java.util.Set<String> NAMESPACES = java.util.Set.of("neurosweep", "sweep");

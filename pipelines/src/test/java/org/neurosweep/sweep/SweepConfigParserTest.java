@@ -153,7 +153,8 @@ class SweepConfigParserTest {
         assertTrue(missing.getMessage().contains("absent.conf: no such config file"), missing.getMessage());
         Path broken = sweeps.write("broken.conf", "sweep {\n  name = x\n  models = {\n");
         SweepConfigException syntax = assertThrows(SweepConfigException.class, () -> TestSweeps.parse(JOBS, broken));
-        assertTrue(syntax.getMessage().contains("broken.conf"), syntax.getMessage());
+        assertTrue(syntax.getMessage().contains("broken.conf: 4: the file ends inside an object: a closing '}' is missing"),
+                syntax.getMessage());
     }
 
     @Test

@@ -213,14 +213,9 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
     @Override
     public List<ParamSpec> params() {
         return List.of(
-<<<<<<< HEAD
                 ParamSpec.oneOf(PROBE_MODE, ParamType.STRING, "exact-match", List.of("exact-match", "rank"),
-                        "mlama benchmarks: exact-match (the fixtures' figure) or rank (P@1 among the relation's objects)"),
-=======
-                ParamSpec.of(PROBE_MODE, ParamType.STRING, "exact-match",
                         "mlama benchmarks: exact-match (as the world models' reference figures) or rank (P@1 among the "
                                 + "relation's objects)"),
->>>>>>> docs
                 ParamSpec.of(MAX_NEW_TOKENS, ParamType.INT, 8, "instructions: greedy tokens at most (stops at end-of-text)"),
                 ParamSpec.of(INSTRUCTION_SPLIT, ParamType.STRING, "test",
                         "instructions: evaluate records of this split only; empty = every record"),
