@@ -29,6 +29,8 @@ final class Section {
     private final String path;
     private final ConfigOrigin origin;
     private final ConfigProblems problems;
+    /** The keys the parser asked for: the keys this object may have ({@link #rejectUnasked()}). */
+    private final Set<String> asked = new java.util.LinkedHashSet<>();
 
     private Section(Config config, String path, ConfigOrigin origin, ConfigProblems problems) {
         this.config = config;
@@ -56,7 +58,9 @@ final class Section {
         return path + "." + key;
     }
 
+    /** Whether {@code key} is set; every getter goes through here, so this also records {@code key} as known. */
     boolean has(String key) {
+        asked.add(key);
         return config.hasPath(q(key));
     }
 
@@ -180,7 +184,15 @@ final class Section {
         return read(key, false, List.of(), config::getList, "a list");
     }
 
-    /** Records a problem for every key of this object that is not in {@code allowed}. */
+    /**
+     * Records a problem for every key of this object that the parser did not ask for: the keys a section may have
+     * are declared once, by reading them. Call after every key of the object was read.
+     */
+    void rejectUnasked() {
+        allowOnly(asked.toArray(new String[0]));
+    }
+
+    /** Records a problem for every key of this object that is not in {@code allowed} (a job's declared parameters). */
     void allowOnly(String... allowed) {
         Set<String> known = Set.of(allowed);
         for (String key : config.root().keySet()) {

@@ -9,6 +9,7 @@ import org.neurosweep.job.Params;
 import org.neurosweep.job.SupportsCheckpointSeries;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,6 @@ public final class SweepConfigParser {
     public static SweepConfig parse(Config root, JobRegistry registry) {
         ConfigProblems problems = new ConfigProblems();
         Section sweep = Section.at(root, "sweep", problems);
-        sweep.allowOnly("name", "models", "checkpoints", "datasets", "jobs");
         String name = sweep.string("name");
         if (!RUN_ID.matcher(name).matches()) {
             sweep.problem("name", "must be letters, digits, '.', '_' or '-' (it names the default run), got \"" + name + "\"");
@@ -41,6 +41,7 @@ public final class SweepConfigParser {
         Map<String, ModelSource> models = models(sweep);
         Map<String, DatasetSpec> datasets = datasets(sweep.section("datasets"));
         List<JobEntry> jobs = jobs(sweep, registry, models, datasets);
+        sweep.rejectUnasked();
         if (jobs.isEmpty() && problems.isEmpty()) {
             sweep.problem("jobs", "the sweep has no job entry; add at least one { job = NAME, models = [...] }"
                     + " (neurosweep jobs lists the jobs; conf/sweeps/ has examples)");
@@ -50,7 +51,6 @@ public final class SweepConfigParser {
     }
 
     private static EngineSettings engine(Section ns, String sweepName) {
-        ns.allowOnly("out", "run-id", "failure-ceiling", "run-lease", "executor", "native", "spark", "progress");
         String runId = ns.string("run-id");
         if (runId.isEmpty()) {
             runId = sweepName;
@@ -58,8 +58,6 @@ public final class SweepConfigParser {
             ns.problem("run-id", "must be letters, digits, '.', '_' or '-', got \"" + runId + "\"");
         }
         Section ex = ns.section("executor");
-        ex.allowOnly("model-cache", "micro-batch-memory", "max-micro-batch", "units-per-task", "scratch-dir",
-                "max-record-bytes");
         String scratch = ex.string("scratch-dir");
         if (scratch.isEmpty()) {
             scratch = Path.of(System.getProperty("java.io.tmpdir"), "neurosweep-" + System.getProperty("user.name")).toString();
@@ -71,22 +69,26 @@ public final class SweepConfigParser {
                 ex.integer("units-per-task", 1),
                 scratch,
                 ex.bytes("max-record-bytes", 1));
+        ex.rejectUnasked();
         Section nat = ns.section("native");
-        nat.allowOnly("max-bytes", "max-physical-bytes", "threads", "cache-dir");
         String cacheDir = nat.string("cache-dir");
         NativeSettings nativeLibs = new NativeSettings(
                 nat.bytes("max-bytes", 1 << 20),
                 nat.bytes("max-physical-bytes", 1 << 20),
                 nat.integer("threads", 0),
                 cacheDir.isEmpty() ? Path.of(scratch, "javacpp").toString() : cacheDir);
+        nat.rejectUnasked();
         Section sp = ns.section("spark");
-        sp.allowOnly("master", "app-name", "conf");
         SparkSettings spark = new SparkSettings(sp.string("master"), sp.string("app-name"),
                 sp.stringMap("conf"));
+        sp.rejectUnasked();
         Section progress = ns.section("progress");
-        progress.allowOnly("interval");
-        return new EngineSettings(Uris.resolve(ns.string("out")), runId, ns.number("failure-ceiling", 0.0, 1.0),
-                ns.duration("run-lease"), executor, nativeLibs, spark, progress.duration("interval"));
+        Duration interval = progress.duration("interval");
+        progress.rejectUnasked();
+        EngineSettings engine = new EngineSettings(Uris.resolve(ns.string("out")), runId,
+                ns.number("failure-ceiling", 0.0, 1.0), ns.duration("run-lease"), executor, nativeLibs, spark, interval);
+        ns.rejectUnasked();
+        return engine;
     }
 
     private static Map<String, ModelSource> models(Section sweep) {
@@ -94,15 +96,23 @@ public final class SweepConfigParser {
         Section models = sweep.section("models");
         for (String name : models.keys()) {
             Section m = models.section(name);
-            m.allowOnly("path");
-            if (checkName(models, name) && m.required("path")) {
-                out.put(name, new ModelSource.Single(name, Uris.resolve(m.string("path")), ConfigProblems.where(m.origin())));
+            boolean hasPath = m.required("path");
+            String path = m.string("path", "");
+            m.rejectUnasked();
+            if (checkName(models, name) && hasPath) {
+                out.put(name, new ModelSource.Single(name, Uris.resolve(path), ConfigProblems.where(m.origin())));
             }
         }
         Section series = sweep.section("checkpoints");
         for (String name : series.keys()) {
             Section s = series.section(name);
-            s.allowOnly("dir", "prefix", "paths", "step-from");
+            boolean scan = s.has("dir");
+            boolean listed = s.has("paths");
+            String dir = s.string("dir", "");
+            String prefix = s.string("prefix", "");
+            List<String> paths = s.strings("paths").stream().map(Uris::resolve).toList();
+            ModelSource.StepSource stepFrom = enumValue(s, "step-from", ModelSource.StepSource.AUTO);
+            s.rejectUnasked();
             if (!checkName(series, name)) {
                 continue;
             }
@@ -110,18 +120,15 @@ public final class SweepConfigParser {
                 series.problem(name, "is also the name of a model under sweep.models; names must be unique");
                 continue;
             }
-            boolean scan = s.has("dir");
-            if (scan == s.has("paths")) {
+            if (scan == listed) {
                 series.problem(name, "needs exactly one of 'dir' (scan a folder) or 'paths' (an explicit list)");
                 continue;
             }
-            ModelSource.StepSource stepFrom = enumValue(s, "step-from", ModelSource.StepSource.AUTO);
-            List<String> paths = s.strings("paths").stream().map(Uris::resolve).toList();
             if (!scan && paths.isEmpty()) {
                 s.problem("paths", "must name at least one checkpoint folder");
             }
-            out.put(name, new ModelSource.Series(name, scan ? Uris.resolve(s.string("dir", "")) : null,
-                    s.string("prefix", ""), paths, stepFrom, ConfigProblems.where(s.origin())));
+            out.put(name, new ModelSource.Series(name, scan ? Uris.resolve(dir) : null, prefix, paths, stepFrom,
+                    ConfigProblems.where(s.origin())));
         }
         return out;
     }
@@ -130,13 +137,18 @@ public final class SweepConfigParser {
         Map<String, DatasetSpec> out = new LinkedHashMap<>();
         for (String name : datasets.keys()) {
             Section d = datasets.section(name);
-            d.allowOnly("format", "path", "shards", "shard-mode", "max-records", "options");
-            if (!checkName(datasets, name) || !d.required("format") || !d.required("path")) {
-                continue;
+            boolean complete = d.required("format") & d.required("path");
+            String format = d.string("format", "");
+            String path = d.string("path", "");
+            int shards = d.integer("shards", 1, 1);
+            Shard.Mode mode = enumValue(d, "shard-mode", Shard.Mode.MODULO);
+            int maxRecords = d.integer("max-records", 0, 0);
+            Map<String, String> options = d.stringMap("options");
+            d.rejectUnasked();
+            if (checkName(datasets, name) && complete) {
+                out.put(name, new DatasetSpec(name, format, Uris.resolve(path), shards, mode, maxRecords, options,
+                        ConfigProblems.where(d.origin())));
             }
-            out.put(name, new DatasetSpec(name, d.string("format"), Uris.resolve(d.string("path")),
-                    d.integer("shards", 1, 1), enumValue(d, "shard-mode", Shard.Mode.MODULO),
-                    d.integer("max-records", 0, 0), d.stringMap("options"), ConfigProblems.where(d.origin())));
         }
         return out;
     }
@@ -145,17 +157,20 @@ public final class SweepConfigParser {
                                        Map<String, DatasetSpec> datasets) {
         List<JobEntry> out = new ArrayList<>();
         for (Section j : sweep.sections("jobs")) {
-            j.allowOnly("job", "models", "datasets", "params");
-            if (!j.required("job")) {
+            boolean named = j.required("job");
+            String jobName = j.string("job", "");
+            List<String> modelNames = j.strings("models");
+            List<String> datasetNames = j.strings("datasets");
+            Section params = j.section("params");
+            j.rejectUnasked();
+            if (!named) {
                 continue;
             }
-            String jobName = j.string("job");
             Job job = registry.find(jobName);
             if (job == null) {
                 j.problem("job", "no job named '" + jobName + "'; known jobs: " + String.join(", ", registry.names()));
                 continue;
             }
-            List<String> modelNames = j.strings("models");
             for (String m : modelNames) {
                 ModelSource source = models.get(m);
                 if (source == null) {
@@ -164,9 +179,8 @@ public final class SweepConfigParser {
                     j.problem("models", "job " + jobName + " does not run over checkpoint series, but '" + m + "' is one");
                 }
             }
-            List<String> datasetNames = j.strings("datasets");
             checkDatasets(j, job, datasetNames, datasets);
-            List<Params> grid = ParamGrid.parse(j.section("params"), job.params());
+            List<Params> grid = ParamGrid.parse(params, job.params());
             out.add(new JobEntry(job, modelNames, datasetNames, grid, ConfigProblems.where(j.origin())));
         }
         return out;

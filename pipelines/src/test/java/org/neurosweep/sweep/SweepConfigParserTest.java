@@ -134,6 +134,12 @@ class SweepConfigParserTest {
         SweepConfigException typo = assertThrows(SweepConfigException.class, () -> TestSweeps.parse(JOBS, topLevel));
         assertTrue(typo.getMessage().contains("unknown top-level key 'neurosweeep'"), typo.getMessage());
 
+        Path misspelt = sweeps.conf("misspelt.conf", ONE_JOB + "neurosweep.executor.modle-cache = 1g\n"
+                + "sweep.datasets.lines.shard = 2\n");
+        SweepConfigException keys = assertThrows(SweepConfigException.class, () -> TestSweeps.parse(JOBS, misspelt));
+        assertProblem(keys, misspelt + ":9: neurosweep.executor.modle-cache: unknown key; did you mean 'model-cache'?");
+        assertProblem(keys, misspelt + ":10: sweep.datasets.lines.shard: unknown key; did you mean 'shards'?");
+
         Path rnak = sweeps.conf("rnak.conf", """
                 sweep.datasets.m { format = mlama, path = m }
                 sweep.models.x { path = x }
