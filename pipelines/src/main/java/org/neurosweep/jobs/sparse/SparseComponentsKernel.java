@@ -1,0 +1,57 @@
+package org.neurosweep.jobs.sparse;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.neurosweep.data.InstructionExample;
+import org.neurosweep.job.Kernel;
+import org.neurosweep.job.KernelFactory;
+import org.neurosweep.job.ModelHandle;
+import org.neurosweep.job.RowSink;
+import org.neurosweep.job.UnitInputs;
+import org.neurosweep.job.WorkUnit;
+import org.neurosweep.jobs.ForwardFootprint;
+import org.neurosweep.methods.sparse.ComponentCounts;
+import org.neurosweep.methods.sparse.ComponentLayout;
+import org.neurosweep.methods.sparse.FrequencyCounter;
+
+/**
+ * One model on one slice of instructions: prefill counts per instruction, pooled per (category, source); writes
+ * {@code p2_instructions}, {@code p2_neuron_freq}, {@code p2_expert_freq} and the instruction-level
+ * {@code p2_components}. Stateless: one instance serves every task thread.
+ */
+final class SparseComponentsKernel implements Kernel {
+
+    /** Value equality lets every task of an executor reuse one kernel. */
+    record Factory() implements KernelFactory {
+        @Override
+        public Kernel create() {
+            return new SparseComponentsKernel();
+        }
+    }
+
+    @Override
+    public void run(WorkUnit unit, UnitInputs in, RowSink out) {
+        SparseParams params = SparseParams.of(unit.params());
+        ModelHandle model = in.model();
+        InstructionSet set = InstructionSet.read(unit, in, out, params, model.tokenizer(), model.config().maxPositions());
+        List<ComponentCounts> counts = count(model, set, params, in);
+        CountRows rows = new CountRows(out, unit, params, ComponentLayout.of(model.config()));
+        Map<CountRows.Pool, ComponentCounts> pools = new TreeMap<>();
+        for (int i = 0; i < counts.size(); i++) {
+            InstructionExample e = set.examples().get(i);
+            out.table(SparseComponentsJob.INSTRUCTIONS).add(e.id(), e.category(), e.source(), e.originDataset(),
+                    set.texts().get(i), set.tokens().get(i).length, params.formatting().key());
+            rows.instruction(e, counts.get(i));
+            pools.computeIfAbsent(new CountRows.Pool(e.category(), e.source()), k -> rows.emptyCounts()).add(counts.get(i));
+        }
+        pools.forEach(rows::category);
+    }
+
+    /** The counts of every instruction of {@code set}, in order, in micro-batches sized by the memory budget. */
+    static List<ComponentCounts> count(ModelHandle model, InstructionSet set, SparseParams params, UnitInputs in) {
+        int microBatch = in.microBatch(ForwardFootprint.bytes(model.config(), set.longest(), 1));
+        int pad = model.tokenizer().padId().orElse(0);
+        return new FrequencyCounter(model.model(), params.criterion(), pad).count(set.tokens(), microBatch);
+    }
+}
