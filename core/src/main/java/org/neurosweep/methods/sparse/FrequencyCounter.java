@@ -45,15 +45,27 @@ public final class FrequencyCounter {
         return layout;
     }
 
-    /** The counts over each sequence's tokens, in the order given; an empty sequence gets zero counts. */
-    public List<ComponentCounts> count(List<int[]> sequences, int microBatch) {
+    /** Receives one sequence's counts: its index in the list given, and the counts (the receiver may keep them). */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(int sequence, ComponentCounts counts);
+    }
+
+    /**
+     * Counts over each sequence's tokens, handed to {@code sink} micro-batch by micro-batch (shortest sequences first),
+     * so that only one micro-batch of counters is alive at a time; an empty sequence gets zero counts.
+     */
+    public void count(List<int[]> sequences, int microBatch, Sink sink) {
         if (microBatch < 1) {
             throw new IllegalArgumentException("micro-batch must be >= 1, got " + microBatch);
         }
-        ComponentCounts[] out = new ComponentCounts[sequences.size()];
-        int[] order = IntStream.range(0, sequences.size()).filter(i -> sequences.get(i).length > 0).boxed()
+        int[] order = IntStream.range(0, sequences.size()).boxed()
                 .sorted(Comparator.comparingInt(i -> sequences.get(i).length)).mapToInt(Integer::intValue).toArray();
-        for (int from = 0; from < order.length; from += microBatch) {
+        int from = 0;
+        while (from < order.length && sequences.get(order[from]).length == 0) {
+            sink.accept(order[from++], new ComponentCounts(layout));
+        }
+        for (; from < order.length; from += microBatch) {
             int[] rows = Arrays.copyOfRange(order, from, Math.min(from + microBatch, order.length));
             List<int[]> batch = new ArrayList<>(rows.length);
             for (int r : rows) {
@@ -61,15 +73,9 @@ public final class FrequencyCounter {
             }
             ComponentCounts[] counts = countBatch(Batch.rightPadded(batch, padId).logitsAt(LogitsAt.last()));
             for (int k = 0; k < rows.length; k++) {
-                out[rows[k]] = counts[k];
+                sink.accept(rows[k], counts[k]);
             }
         }
-        for (int i = 0; i < out.length; i++) {
-            if (out[i] == null) {
-                out[i] = new ComponentCounts(layout);
-            }
-        }
-        return List.of(out);
     }
 
     private ComponentCounts[] countBatch(Batch batch) {

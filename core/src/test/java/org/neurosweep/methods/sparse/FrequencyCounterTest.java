@@ -55,7 +55,7 @@ class FrequencyCounterTest {
             for (Map.Entry<String, List<int[]>> category : byCategory(tokenizer).entrySet()) {
                 JsonNode ref = reference.get("models").get(name).get(category.getKey());
                 ComponentCounts pooled = new ComponentCounts(layout);
-                counter.count(category.getValue(), 16).forEach(pooled::add);
+                counter.count(category.getValue(), 16, (i, c) -> pooled.add(c));
                 assertEquals(ref.get("n_tokens").asLong(), pooled.tokens(), name + " " + category.getKey() + " tokens");
                 for (ComponentLayout.Block b : layout.blocks()) {
                     String key = b.layer() + "." + b.expert();
@@ -100,8 +100,8 @@ class FrequencyCounterTest {
             sequences = new ArrayList<>(byCategory(tokenizer).get("knowledge_qa").subList(0, 9));
         }
         sequences.add(new int[0]);
-        List<ComponentCounts> one = counter.count(sequences, 1);
-        List<ComponentCounts> five = counter.count(sequences, 5);
+        List<ComponentCounts> one = countAll(counter, sequences, 1);
+        List<ComponentCounts> five = countAll(counter, sequences, 5);
         for (int i = 0; i < sequences.size(); i++) {
             assertEquals(sequences.get(i).length, one.get(i).tokens());
             assertArrayEquals(one.get(i).active(), five.get(i).active(), name + " sequence " + i);
@@ -121,7 +121,7 @@ class FrequencyCounterTest {
             sequences = byCategory(tokenizer).get("translation").subList(0, 12);
         }
         int topK = model.config().moe().topK();
-        for (ComponentCounts c : counter.count(sequences, 4)) {
+        for (ComponentCounts c : countAll(counter, sequences, 4)) {
             int routedSlots = 0;
             for (ComponentLayout.Expert e : layout.experts()) {
                 routedSlots += c.routed()[e.index()];
@@ -135,6 +135,12 @@ class FrequencyCounterTest {
                 }
             }
         }
+    }
+
+    private static List<ComponentCounts> countAll(FrequencyCounter counter, List<int[]> sequences, int microBatch) {
+        ComponentCounts[] out = new ComponentCounts[sequences.size()];
+        counter.count(sequences, microBatch, (i, c) -> out[i] = c);
+        return List.of(out);
     }
 
     // tokens of a category whose routing was a near tie in layers 0..layer (0 for a dense model)

@@ -1,6 +1,5 @@
 package org.neurosweep.jobs.sparse;
 
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.neurosweep.data.InstructionExample;
@@ -35,23 +34,25 @@ final class SparseComponentsKernel implements Kernel {
         SparseParams params = SparseParams.of(unit.params());
         ModelHandle model = in.model();
         InstructionSet set = InstructionSet.read(unit, in, out, params, model.tokenizer(), model.config().maxPositions());
-        List<ComponentCounts> counts = count(model, set, params, in);
         CountRows rows = new CountRows(out, unit, params, ComponentLayout.of(model.config()));
-        Map<CountRows.Pool, ComponentCounts> pools = new TreeMap<>();
-        for (int i = 0; i < counts.size(); i++) {
+        for (int i = 0; i < set.examples().size(); i++) {
             InstructionExample e = set.examples().get(i);
             out.table(SparseComponentsJob.INSTRUCTIONS).add(e.id(), e.category(), e.source(), e.originDataset(),
                     set.texts().get(i), set.tokens().get(i).length, params.formatting().key());
-            rows.instruction(e, counts.get(i));
-            pools.computeIfAbsent(new CountRows.Pool(e.category(), e.source()), k -> rows.emptyCounts()).add(counts.get(i));
         }
+        Map<CountRows.Pool, ComponentCounts> pools = new TreeMap<>();
+        count(model, set, params, in, (i, c) -> {
+            InstructionExample e = set.examples().get(i);
+            rows.instruction(e, c);
+            pools.computeIfAbsent(new CountRows.Pool(e.category(), e.source()), k -> rows.emptyCounts()).add(c);
+        });
         pools.forEach(rows::category);
     }
 
-    /** The counts of every instruction of {@code set}, in order, in micro-batches sized by the memory budget. */
-    static List<ComponentCounts> count(ModelHandle model, InstructionSet set, SparseParams params, UnitInputs in) {
+    /** Counts every instruction of {@code set} in micro-batches sized by the memory budget, handing each to {@code sink}. */
+    static void count(ModelHandle model, InstructionSet set, SparseParams params, UnitInputs in, FrequencyCounter.Sink sink) {
         int microBatch = in.microBatch(ForwardFootprint.bytes(model.config(), set.longest(), 1));
         int pad = model.tokenizer().padId().orElse(0);
-        return new FrequencyCounter(model.model(), params.criterion(), pad).count(set.tokens(), microBatch);
+        new FrequencyCounter(model.model(), params.criterion(), pad).count(set.tokens(), microBatch, sink);
     }
 }

@@ -49,13 +49,20 @@ final class SparseComponentsSummary {
     }
 
     void write() {
+        if (!written(SparseComponentsJob.NEURON_FREQ) || !written(SparseComponentsJob.COMPONENTS)) {
+            return;                                                  // no instruction had a token
+        }
         Map<Group, List<PooledCounts.Entry>> neurons = neuronEntries();
         Map<List<String>, List<PooledCounts.Entry>> experts = expertEntries();
         Map<Group, TreeSet<Double>> eps = epsByGroup();
         Map<String, Integer> instructions = instructionsPerCategory();
         Map<String, Map<Long, Integer>> inInstructionSets = instructionSetMembers();
+        Set<Group> done = summarised();
         for (Map.Entry<Group, List<PooledCounts.Entry>> g : neurons.entrySet()) {
             Group group = g.getKey();
+            if (done.contains(group)) {
+                continue;
+            }
             Map<String, PooledCounts> kinds = new LinkedHashMap<>();
             kinds.put(SparseColumns.ISN, new PooledCounts(g.getValue()));
             List<PooledCounts.Entry> routing = experts.get(group.routingKey());
@@ -152,6 +159,17 @@ final class SparseComponentsSummary {
                 kind, category, o.sizeA(), o.sizeB(), o.intersection(), JobTables.orNull(o.jaccard()));
     }
 
+    // analyses an earlier summary of this run already wrote: the engine runs one summary per job entry of the sweep,
+    // and each reads every unit of the job, so the second entry's summary must not repeat the first one's rows
+    private Set<Group> summarised() {
+        Set<Group> out = new HashSet<>();
+        for (Row r : rows(SparseComponentsJob.COMPONENTS).where(col("level").equalTo(SparseColumns.CATEGORY_LEVEL))
+                .select("model", "instruction_set", "formatting", "criterion").distinct().collectAsList()) {
+            out.add(new Group(r.getString(0), r.getString(1), r.getString(2), r.getString(3)));
+        }
+        return out;
+    }
+
     private Map<Group, List<PooledCounts.Entry>> neuronEntries() {
         Map<Group, List<PooledCounts.Entry>> out = new TreeMap<>(GROUP_ORDER);
         for (Row r : categoryLevel(SparseComponentsJob.NEURON_FREQ)
@@ -166,6 +184,9 @@ final class SparseComponentsSummary {
 
     private Map<List<String>, List<PooledCounts.Entry>> expertEntries() {
         Map<List<String>, List<PooledCounts.Entry>> out = new HashMap<>();
+        if (!written(SparseComponentsJob.EXPERT_FREQ)) {
+            return out;                                              // dense models only
+        }
         for (Row r : categoryLevel(SparseComponentsJob.EXPERT_FREQ).where(col("expert_id").geq(0))
                 .groupBy(col("model_id"), col("dataset"), col("formatting"), col("category"), col("source"), col("layer"),
                         col("expert_id"))
@@ -177,7 +198,16 @@ final class SparseComponentsSummary {
     }
 
     private Dataset<Row> categoryLevel(String table) {
-        return tables.table(table).where(col("level").equalTo(SparseColumns.CATEGORY_LEVEL));
+        return rows(table).where(col("level").equalTo(SparseColumns.CATEGORY_LEVEL));
+    }
+
+    private Dataset<Row> rows(String table) {
+        return tables.table(table);
+    }
+
+    // the engine reads a table no unit wrote as a frame without columns
+    private boolean written(String table) {
+        return SparseHeadlines.hasRows(tables.table(table));
     }
 
     private static PooledCounts.Entry entry(Row r, int neuron) {

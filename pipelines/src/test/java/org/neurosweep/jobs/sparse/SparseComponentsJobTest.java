@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurosweep.sweep.SweepConfigException;
 import org.neurosweep.testjobs.SweepRun;
+import org.neurosweep.testjobs.TestSpark;
 import org.neurosweep.testjobs.TestSweeps;
 import org.neurosweep.testutil.RepoPaths;
 
@@ -148,11 +149,12 @@ class SparseComponentsJobTest {
         assertEquals(5, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).contains("arithmetic=") && lines.get(0).contains("general"), lines.get(0));
         assertTrue(new SparseComponentsJob().headlines(name -> sweep.table(name).limit(0)).isEmpty());
+        assertTrue(new SparseComponentsJob().headlines(name -> TestSpark.session().emptyDataFrame()).isEmpty(), "no unit wrote");
     }
 
     @Test
     void badParametersAreConfigErrors() throws Exception {
-        TestSweeps sweeps = new TestSweeps(dir.resolve("bad"));
+        TestSweeps sweeps = new TestSweeps(Files.createDirectories(dir.resolve("bad")));
         Path conf = sweeps.conf("bad.conf", """
                 sweep {
                   name = bad
