@@ -1,5 +1,6 @@
 package org.neurosweep.jobs.sparse;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.neurosweep.job.Column;
@@ -8,6 +9,7 @@ import org.neurosweep.job.KernelFactory;
 import org.neurosweep.job.MapJob;
 import org.neurosweep.job.NeedsDataset;
 import org.neurosweep.job.ParamSpec;
+import org.neurosweep.job.ParamType;
 import org.neurosweep.job.Planner;
 import org.neurosweep.job.RowSink;
 import org.neurosweep.job.SupportsHeadlines;
@@ -50,6 +52,7 @@ public final class SparseComponentsJob implements MapJob, NeedsDataset, Supports
     static final String GEN_UNIQ = "p2_gen_uniq";
     static final String LAYER_DIST = "p2_layer_dist";
     static final String SOURCE_CHECK = "p2_source_check";
+    static final String ABLATION_TABLE_NAME = "p2_ablation";
 
     static final TableSchema INSTRUCTION_TABLE = TableSchema.of(INSTRUCTIONS,
             "one row per instruction a unit fed to its model; example_id = the record's id",
@@ -149,6 +152,22 @@ public final class SparseComponentsJob implements MapJob, NeedsDataset, Supports
             Column.required("n_inter", ColumnType.INT, "their intersection"),
             Column.optional("jaccard_ai_vs_human", ColumnType.DOUBLE, "Jaccard of the two sets; null when both are empty"));
 
+    static final TableSchema ABLATION_TABLE = TableSchema.of(ABLATION_TABLE_NAME,
+            "parameter ablation: per category of the unit, ε and target, the reference outputs scored under teacher "
+                    + "forcing with a component set switched off; prompt = the formatted text ending in a newline",
+            CATEGORY,
+            Column.optional("eps", ColumnType.DOUBLE, "the ε of the set switched off; null for target none"),
+            Column.required("target", ColumnType.STRING, "none | ISN (the category's neurons zeroed) | random_ISN (as many "
+                    + "random neurons per FFN block) | ISE (the category's experts dropped, no renormalisation) | "
+                    + "random_ISE (as many random experts per layer)"),
+            Column.required("n_components", ColumnType.INT, "components switched off"),
+            Column.required("n_items", ColumnType.INT, "instructions of the category with a reference output"),
+            Column.required("metric", ColumnType.STRING, "logprob_ref (mean summed log-probability of the reference, "
+                    + "nats) | greedy_match (fraction whose every reference token is the argmax)"),
+            Column.required("value", ColumnType.DOUBLE, "the metric"),
+            Column.optional("drop", ColumnType.DOUBLE, "value − the value of target none; null for none"),
+            FORMATTING, CRITERION);
+
     @Override
     public String name() {
         return NAME;
@@ -167,12 +186,16 @@ public final class SparseComponentsJob implements MapJob, NeedsDataset, Supports
     @Override
     public List<TableSchema> tables() {
         return List.of(INSTRUCTION_TABLE, NEURON_TABLE, EXPERT_TABLE, COMPONENT_TABLE, MEMBERSHIP_TABLE, OVERLAP_TABLE,
-                GEN_UNIQ_TABLE, LAYER_DIST_TABLE, SOURCE_CHECK_TABLE);
+                GEN_UNIQ_TABLE, LAYER_DIST_TABLE, SOURCE_CHECK_TABLE, ABLATION_TABLE);
     }
 
     @Override
     public List<ParamSpec> params() {
-        return SparseParams.specs();
+        List<ParamSpec> specs = new ArrayList<>(SparseParams.specs());
+        specs.add(ParamSpec.of(CausalCheck.ABLATION, ParamType.BOOLEAN, false,
+                "also the causal check: each category's sets (per ε) and random sets of the same size switched off "
+                        + "while the reference outputs are scored (p2_ablation)"));
+        return specs;
     }
 
     @Override

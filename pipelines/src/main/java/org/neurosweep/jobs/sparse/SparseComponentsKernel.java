@@ -47,6 +47,12 @@ final class SparseComponentsKernel implements Kernel {
             pools.computeIfAbsent(new CountRows.Pool(e.category(), e.source()), k -> rows.emptyCounts()).add(c);
         });
         pools.forEach(rows::category);
+        if (unit.params().getBoolean(CausalCheck.ABLATION)) {
+            Map<String, ComponentCounts> categories = new TreeMap<>();
+            pools.forEach((pool, c) -> categories.computeIfAbsent(pool.category(), k -> rows.emptyCounts()).add(c));
+            CausalCheck.run(model, set, params, in, ComponentLayout.of(model.config()), categories,
+                    out.table(SparseComponentsJob.ABLATION_TABLE_NAME));
+        }
     }
 
     /** Counts every instruction of {@code set} in micro-batches sized by the memory budget, handing each to {@code sink}. */

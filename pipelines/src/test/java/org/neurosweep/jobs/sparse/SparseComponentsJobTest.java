@@ -53,7 +53,7 @@ class SparseComponentsJobTest {
                   }
                   jobs = [
                     { job = sparse-components, models = [dense], datasets = [world] }
-                    { job = sparse-components, models = [moe_deep], datasets = [hexa], params { eps = [0.01, 0.05] } }
+                    { job = sparse-components, models = [moe_deep], datasets = [hexa], params { eps = [0.01, 0.05], ablation = true } }
                   ]
                 }
                 """.formatted(RepoPaths.world("dense"), RepoPaths.world("moe_deep"), RepoPaths.dataset("world/instruct.jsonl"),
@@ -106,6 +106,23 @@ class SparseComponentsJobTest {
                 + "abs(cond_freq - active_count / routed_count) > 1e-12").count());
         assertEquals(0, sweep.table(SparseComponentsJob.EXPERT_FREQ).where("expert_id = -2 and freq <> 1.0").count(),
                 "the shared expert sees every token");
+    }
+
+    @Test
+    void theCausalCheckSwitchesSetsAndTheirRandomControlsOff() {
+        Dataset<Row> ablation = sweep.table(SparseComponentsJob.ABLATION_TABLE_NAME);
+        assertEquals(6 * (1 + 2 * 4) * 2, ablation.count(), "moe only: 6 categories x (none + 2 eps x 4 targets) x 2 metrics");
+        assertEquals(0, ablation.where("target <> 'none' and n_components = 0").count());
+        // a random control has the size of its set
+        assertEquals(0, ablation.as("r").where("target like 'random_%'").join(ablation.as("s"),
+                        col("r.category").equalTo(col("s.category")).and(col("r.eps").equalTo(col("s.eps")))
+                                .and(col("r.metric").equalTo(col("s.metric")))
+                                .and(col("r.target").equalTo(org.apache.spark.sql.functions.concat(
+                                        org.apache.spark.sql.functions.lit("random_"), col("s.target")))))
+                .where("r.n_components <> s.n_components").count());
+        assertEquals(6 * 2 * 2 * 2, ablation.where("target like 'random_%'").count());
+        assertTrue(ablation.where("target = 'ISN' and metric = 'logprob_ref' and abs(drop) > 1e-3").count() > 0,
+                "zeroing a category's neurons changes how the model scores its reference outputs");
     }
 
     @Test
