@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 import org.neurosweep.job.Kernel;
 import org.neurosweep.job.KernelFactory;
@@ -116,7 +117,7 @@ final class SparseComponentsCompareKernel implements Kernel {
                 n.params().formatting().key(), n.params().criterion().key());
     }
 
-    private static double spearman(int[] base, int[] tuned, java.util.function.IntPredicate keep) {
+    private static double spearman(int[] base, int[] tuned, IntPredicate keep) {
         int[] idx = IntStream.range(0, base.length).filter(keep).toArray();
         return idx.length < 2 ? Double.NaN : CurveStatistics.spearman(Arrays.stream(idx).mapToDouble(i -> base[i]).toArray(),
                 Arrays.stream(idx).mapToDouble(i -> tuned[i]).toArray());

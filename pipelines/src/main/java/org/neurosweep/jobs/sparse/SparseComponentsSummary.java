@@ -1,6 +1,7 @@
 package org.neurosweep.jobs.sparse;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,6 +40,9 @@ final class SparseComponentsSummary {
             return List.of(model, dataset, formatting);
         }
     }
+
+    private static final Comparator<Group> GROUP_ORDER = Comparator.comparing(Group::model)
+            .thenComparing(Group::dataset).thenComparing(Group::formatting).thenComparing(Group::criterion);
 
     private final TableReader tables;
     private final RowSink out;
@@ -266,7 +270,4 @@ final class SparseComponentsSummary {
     private static Double ratio(int part, int whole) {
         return whole == 0 ? null : (double) part / whole;
     }
-
-    private static final java.util.Comparator<Group> GROUP_ORDER = java.util.Comparator.comparing(Group::model)
-            .thenComparing(Group::dataset).thenComparing(Group::formatting).thenComparing(Group::criterion);
 }
