@@ -26,6 +26,11 @@ public final class JsonRecord {
         this.node = node;
     }
 
+    /** Whether the object has {@code key}, whatever its value (JSON null included). */
+    public boolean has(String key) {
+        return node.has(key);
+    }
+
     /** The value of a required key, of any JSON type except null. */
     public JsonNode node(String key) throws InvalidRecordException {
         JsonNode value = node.get(key);

@@ -85,12 +85,20 @@ public final class HookNames {
         return layer(l).routing;
     }
 
+    public static String expertPre(int l, int e) {
+        return layer(l).expertPre(e);
+    }
+
     public static String expertPost(int l, int e) {
         return layer(l).expertPost(e);
     }
 
     public static String expertOut(int l, int e) {
         return layer(l).expertOut(e);
+    }
+
+    public static String sharedPre(int l) {
+        return layer(l).sharedPre;
     }
 
     public static String sharedPost(int l) {
@@ -132,6 +140,8 @@ public final class HookNames {
         public final String routerLogits;
         /** Selected expert ids and applied weights, (b, t, k); see {@link Captures#routing}. */
         public final String routing;
+        /** Shared-expert gate pre-activation, (b, t, shared_ffn); named like {@link #sharedPost}. */
+        public final String sharedPre;
         /** Shared-expert neuron activations, (b, t, shared_ffn); not in DESIGN.md's table, named by the same pattern. */
         public final String sharedPost;
         /** σ(gate)·shared expert output, (b, t, d). */
@@ -158,9 +168,15 @@ public final class HookNames {
             mlpOut = prefix + "mlp_out";
             routerLogits = prefix + "moe.router_logits";
             routing = prefix + "moe.routing";
+            sharedPre = prefix + "moe.shared.pre";
             sharedPost = prefix + "moe.shared.post";
             sharedOut = prefix + "moe.shared.out";
             sharedGate = prefix + "moe.shared_gate";
+        }
+
+        /** Gate pre-activation of expert {@code e} for the tokens routed to it, (routed, expert_ffn). */
+        public String expertPre(int e) {
+            return expertNames(e)[2];
         }
 
         /** Neuron activations of expert {@code e} for the tokens routed to it, (routed, expert_ffn). */
@@ -175,7 +191,7 @@ public final class HookNames {
 
         private String[] expertNames(int e) {
             return experts.computeIfAbsent(e, k -> new String[] {
-                prefix + "moe.expert." + k + ".post", prefix + "moe.expert." + k + ".out"});
+                prefix + "moe.expert." + k + ".post", prefix + "moe.expert." + k + ".out", prefix + "moe.expert." + k + ".pre"});
         }
     }
 }

@@ -166,11 +166,12 @@ public final class Transformer implements CausalLM {
             if (config.isMoe() && config.moe().isSparse(l)) {
                 names.addAll(List.of(n.routerLogits, n.routing));
                 for (int e = 0; e < config.moe().numExperts(); e++) {
+                    names.add(n.expertPre(e));
                     names.add(n.expertPost(e));
                     names.add(n.expertOut(e));
                 }
                 if (config.moe().hasSharedExpert()) {
-                    names.addAll(List.of(n.sharedPost, n.sharedOut, n.sharedGate));
+                    names.addAll(List.of(n.sharedPre, n.sharedPost, n.sharedOut, n.sharedGate));
                 }
             } else {
                 names.addAll(List.of(n.mlpPre, n.mlpPost));

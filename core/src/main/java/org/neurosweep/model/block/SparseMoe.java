@@ -3,7 +3,6 @@ package org.neurosweep.model.block;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -69,12 +68,14 @@ public final class SparseMoe implements FeedForward {
         // each writing its weighted output as a block of one stacked array. Otherwise each expert's output is a Var
         // of its own, for the hooks or the backward.
         boolean inference = !Tape.isRecording() && dispatch.experts().stream()
-                .noneMatch(e -> hooks.touches(names.expertOut(e)) || hooks.touches(names.expertPost(e)));
+                .noneMatch(e -> hooks.touches(names.expertOut(e)) || hooks.touches(names.expertPost(e))
+                        || hooks.touches(names.expertPre(e)));
         Var routed = inference ? inferRouted(tokens, dispatch, slotWeights, n, k, d)
                 : generalRouted(tokens, dispatch, slotWeights, hooks, names, n, d);
         Var y = Shapes.reshape(routed, b, t, d);
         if (shared != null && (edits == null || !edits.sharedRemoved())) {
-            Var s = shared.apply(x, UnaryOperator.identity(), v -> hooks.at(names.sharedPost, Layout.TOKENS, v));
+            Var s = shared.apply(x, v -> hooks.at(names.sharedPre, Layout.TOKENS, v),
+                    v -> hooks.at(names.sharedPost, Layout.TOKENS, v));
             Var gate = hooks.at(names.sharedGate, Layout.TOKENS, Activations.sigmoid(sharedGate.apply(x)));  // (b, t, 1)
             y = Elementwise.add(y, hooks.at(names.sharedOut, Layout.TOKENS, Elementwise.mul(s, gate)));
         }
@@ -125,8 +126,9 @@ public final class SparseMoe implements FeedForward {
         for (int i = 0; i < dispatch.experts().size(); i++) {
             int e = dispatch.experts().get(i);
             int[] rows = dispatch.rows().get(i);
+            String pre = names.expertPre(e);
             String post = names.expertPost(e);
-            Var out = experts[e].apply(Shapes.indexSelect(tokens, 0, rows), UnaryOperator.identity(),
+            Var out = experts[e].apply(Shapes.indexSelect(tokens, 0, rows), v -> hooks.atRouted(pre, v, rows),
                     v -> hooks.atRouted(post, v, rows));                                   // (routed, d)
             Var weighted = Elementwise.mul(out, Shapes.indexSelect(slotWeights, 0, dispatch.slots().get(i)));
             contributions.add(hooks.atRouted(names.expertOut(e), weighted, rows));
