@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.SortedSet;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -40,7 +41,17 @@ public final class ModelLoader {
         return load(config, ArchitectureRegistry.of(config.modelType()), source, trainable);
     }
 
+    /** A model whose weights named by {@code trainable} (hub names) are parameters, the others constants. */
+    public static CausalLM load(ModelConfig config, TensorSource source, Predicate<String> trainable) {
+        return load(config, ArchitectureRegistry.of(config.modelType()), source, trainable);
+    }
+
     private static CausalLM load(ModelConfig config, Architecture family, TensorSource source, boolean trainable) {
+        return load(config, family, source, name -> trainable);
+    }
+
+    private static CausalLM load(ModelConfig config, Architecture family, TensorSource source,
+                                 Predicate<String> trainable) {
         Weights weights = new Weights(source, trainable);
         CausalLM model = family.bind(config, weights);
         SortedSet<String> unused = weights.unbound();
