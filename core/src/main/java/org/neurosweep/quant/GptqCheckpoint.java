@@ -18,6 +18,7 @@ import org.neurosweep.tensor.DType;
 import org.neurosweep.tensor.TensorSource;
 import org.neurosweep.tensor.TensorSources;
 import org.neurosweep.train.CheckpointWriter;
+import org.neurosweep.train.ModelCheckpoint;
 
 /**
  * Quantized checkpoints in the Hugging Face GPTQ layout ({@link GptqTensors} per module, the other tensors as
@@ -98,6 +99,26 @@ public final class GptqCheckpoint {
         JsonNode format = q.get("checkpoint_format");
         return new Settings(q.get("bits").asInt(), q.get("group_size").asInt(),
                 ZeroFormat.ofConfig(format == null || format.isNull() ? null : format.asText()));
+    }
+
+    /**
+     * Writes {@code model} (loaded from {@code sourceDir}, 16-bit or GPTQ) with {@code layers} (by module name) in
+     * place of those modules' weights, in the GPTQ layout.
+     */
+    public static void save(CausalLM model, Map<String, QuantizedLinear> layers, Path sourceDir, Path dir,
+                            ZeroFormat format) throws IOException {
+        Map<String, INDArray> dense;
+        try (TensorSource source = open(sourceDir)) {
+            dense = ModelCheckpoint.hubTensors(model.parameters(), source);
+        }
+        write(dir, dense, layers, sourceDir, format);
+    }
+
+    /** The tensors of a model folder as the runtime binds them: a GPTQ folder's modules dequantized. */
+    public static TensorSource open(Path dir) throws IOException {
+        Settings settings = settings(dir);
+        TensorSource raw = TensorSources.open(dir);
+        return settings == null ? raw : new Dequantized(raw, settings);
     }
 
     /** Loads a GPTQ model folder; weights that {@code trainable} names are parameters. */
