@@ -9,6 +9,7 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.neurosweep.quant.GptqCheckpoint;
 import org.neurosweep.tensor.TensorSource;
 import org.neurosweep.tensor.TensorSources;
 import org.slf4j.Logger;
@@ -24,9 +25,14 @@ public final class ModelLoader {
 
     /**
      * A local folder, a {@code file:} URI or a Hadoop URI (hdfs://, s3a://, ...). With {@code trainable} the
-     * weights are parameters (gradients accumulate into them); otherwise constants.
+     * weights are parameters (gradients accumulate into them); otherwise constants. A local GPTQ folder
+     * ({@code quantization_config} in config.json) loads with its quantized modules dequantized.
      */
     public static CausalLM load(String folder, boolean trainable) {
+        Path local = localPath(folder);
+        if (local != null && GptqCheckpoint.settings(local) != null) {
+            return GptqCheckpoint.load(local, name -> trainable);     // a GPTQ folder: its modules dequantized
+        }
         ModelConfig config = readConfig(folder);
         Architecture family = ArchitectureRegistry.of(config.modelType());
         try (TensorSource source = TensorSources.open(folder)) {
@@ -59,6 +65,15 @@ public final class ModelLoader {
             LOG.warn("{}: {} tensors not used by {}: {}", source.location(), unused.size(), config.modelType(), unused);
         }
         return model;
+    }
+
+    // the folder as a local path, or null when it is on a Hadoop file system
+    private static Path localPath(String folder) {
+        if (!URI_SCHEME.matcher(folder).matches()) {
+            return Path.of(folder);
+        }
+        URI uri = URI.create(folder);
+        return uri.getScheme().equalsIgnoreCase("file") ? Path.of(uri) : null;
     }
 
     /** config.json of a local folder or of a Hadoop URI. */

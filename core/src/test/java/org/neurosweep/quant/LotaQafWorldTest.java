@@ -32,8 +32,8 @@ import org.neurosweep.train.TrainingConfig;
 /**
  * LoTA-QAF end to end on the world model {@code dense} at 2 bits, group size 64: the quantized checkpoint reloads
  * with the quantizer's weights; the adapted model at step 0 is the quantized model; t-SignSGD steps keep the factors
- * ternary and lower the training loss; the merged checkpoint reloads with logits identical bit for bit to the adapted
- * model's.
+ * ternary and lower the training loss; the merged checkpoint reloads (also through the
+ * runtime's plain loader) with logits identical bit for bit to the adapted model's.
  */
 class LotaQafWorldTest {
 
@@ -92,6 +92,7 @@ class LotaQafWorldTest {
         GptqCheckpoint.save(model, LotaQaf.merge(adapters), quantized, merged, ZeroFormat.V2);
         CausalLM reloaded = GptqCheckpoint.load(merged, name -> false);
         TernaryAdapterTest.assertBitwiseEqual(logits(model, probe), logits(reloaded, probe));
+        TernaryAdapterTest.assertBitwiseEqual(logits(model, probe), logits(CausalLM.load(merged), probe));
         assertArrayEquals(adapters.get(down + ".weight").effectiveWeight().data().asFloat(),
                 reloaded.parameters().get(down + ".weight").value().transpose().dup('c').data().asFloat());
     }
