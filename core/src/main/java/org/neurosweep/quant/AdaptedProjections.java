@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.factory.Nd4j;
 import org.neurosweep.autograd.Var;
+import org.neurosweep.autograd.Workspaces;
 import org.neurosweep.train.Optimizer;
 
 /**
@@ -24,6 +25,7 @@ public final class AdaptedProjections implements Optimizer {
     private final Map<String, Var> weights = new LinkedHashMap<>();
     private final Map<String, WeightAdapter> adapters;
     private final Optimizer inner;
+    private final String scratchId = "adapters-" + System.identityHashCode(this);
 
     /**
      * @param modelWeights the model's parameters by hub name; projection weights are held (in, out) f-order
@@ -49,23 +51,28 @@ public final class AdaptedProjections implements Optimizer {
 
     /** Writes every adapter's effective weight into its projection. */
     public void refresh() {
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            weights.forEach((name, w) -> w.value().transpose().assign(adapters.get(name).effectiveWeight()));
-        }
+        weights.forEach((name, w) -> inScratch(() -> w.value().transpose().assign(adapters.get(name).effectiveWeight())));
     }
 
     @Override
     public void step(double learningRate) {
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            weights.forEach((name, w) -> {
-                if (w.grad() != null) {
-                    adapters.get(name).backward(w.grad().transpose());
-                }
-            });
-        }
+        weights.forEach((name, w) -> {
+            if (w.grad() != null) {
+                inScratch(() -> adapters.get(name).backward(w.grad().transpose()));
+            }
+        });
         inner.step(learningRate);
         inner.parameters().forEach(Var::zeroGrad);
         refresh();
+    }
+
+    // one layer's temporaries in a scratch workspace reused from layer to layer and step to step (allocating
+    // weight-sized arrays outside a workspace costs milliseconds each); what outlives it is copied out: the model
+    // weight is assigned in place, gradients are allocated outside workspaces by Var
+    private void inScratch(Runnable work) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(Workspaces.SCRATCH, scratchId)) {
+            work.run();
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.neurosweep.autograd.Var;
+import org.neurosweep.autograd.Workspaces;
 import org.neurosweep.train.GradientClipping;
 import org.neurosweep.train.Optimizer;
 
@@ -82,6 +83,7 @@ public final class TSignSgd implements Optimizer {
 
     private final List<Var> params;
     private final Schedule schedule;
+    private final String scratchId = "t-signsgd-" + System.identityHashCode(this);
     private long step;
     private Report last;
 
@@ -96,17 +98,19 @@ public final class TSignSgd implements Optimizer {
         double sigma = schedule.sigma(step);
         int phase = schedule.phase(step);
         long[] changed = new long[params.size()];
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            double norm = GradientClipping.globalNorm(params);
-            boolean cut = phase == 2 && norm > schedule.normTrigger();
-            for (int k = 0; k < params.size(); k++) {
-                Var p = params.get(k);
-                if (p.grad() != null) {
+        double norm = GradientClipping.globalNorm(params);
+        boolean cut = phase == 2 && norm > schedule.normTrigger();
+        for (int k = 0; k < params.size(); k++) {
+            Var p = params.get(k);
+            if (p.grad() != null) {
+                // temporaries in a scratch workspace reused across tensors and steps; p is updated in place
+                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(Workspaces.SCRATCH,
+                        scratchId)) {
                     changed[k] = update(p.value(), p.grad(), sigma, cut);
                 }
             }
-            last = new Report(step, sigma, phase, norm, cut, changed);
         }
+        last = new Report(step, sigma, phase, norm, cut, changed);
     }
 
     // p ← round(clamp(p − sign(G)·selected, −1, 1)); returns the number of entries that changed

@@ -2,10 +2,12 @@ package org.neurosweep.bench;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.neurosweep.autograd.Var;
+import org.neurosweep.quant.AdaptedProjections;
 import org.neurosweep.quant.GptqTensors;
 import org.neurosweep.quant.LoraAdapter;
 import org.neurosweep.quant.QuantizedLinear;
@@ -14,12 +16,11 @@ import org.neurosweep.quant.TSignSgd;
 import org.neurosweep.quant.TernaryAdapter;
 import org.neurosweep.quant.ZeroFormat;
 import org.neurosweep.train.AdamW;
-import org.neurosweep.train.Optimizer;
 
 /**
  * LoTA-QAF's per-step cost on the projections of the runtime benchmark's 110M Llama shape (d = 768, ffn = 2048),
  * r = 64, 4 bits, g = 64: the adapter work of one optimizer step (chain rule from ∂L/∂W into the factors, the update,
- * the new effective weight) for ternary factors with t-SignSGD against fp LoRA factors with AdamW, each next to the
+ * the new effective weight, through {@link AdaptedProjections} as in training) for ternary factors with t-SignSGD against fp LoRA factors with AdamW, each next to the
  * layer's own forward and backward GEMMs over 1024 tokens (x·Wᵀ, ∂L/∂x, ∂L/∂W), which every step pays anyway; and
  * the packed size of the 4-bit layer against fp32. Prints a Markdown report.
  */
@@ -48,14 +49,18 @@ public final class LotaBenchmark {
     private static String row(long out, long in) {
         INDArray w = Nd4j.randn(DataType.FLOAT, out, in).muli(0.02);
         QuantizedLinear q = RoundToNearest.quantize(w, 4, 64);
-        TernaryAdapter ternary = TernaryAdapter.init(q, TernaryAdapter.Settings.of(RANK, true), 1);
-        Optimizer tsign = new TSignSgd(ternary.parameters(), TSignSgd.Schedule.of(300));
-        LoraAdapter lora = LoraAdapter.init(q.weight(), RANK, 2 * RANK, 1);
-        Optimizer adamW = new AdamW(lora.parameters(), 0.9, 0.999, 1e-8, 0.0);
+        INDArray wf = q.weight().transpose().dup('f');                              // (in, out) as the model holds it
+        Var ternaryWeight = Var.param(wf.dup('f'));
+        AdaptedProjections ternary = new AdaptedProjections(Map.of("w", ternaryWeight),
+                Map.of("w", TernaryAdapter.init(q, TernaryAdapter.Settings.of(RANK, true), 1)),
+                params -> new TSignSgd(params, TSignSgd.Schedule.of(300)));
+        Var loraWeight = Var.param(wf.dup('f'));
+        AdaptedProjections lora = new AdaptedProjections(Map.of("w", loraWeight),
+                Map.of("w", LoraAdapter.init(q.weight(), RANK, 2 * RANK, 1)),
+                params -> new AdamW(params, 0.9, 0.999, 1e-8, 0.0));
         INDArray x = Nd4j.randn(DataType.FLOAT, TOKENS, in);
         INDArray gy = Nd4j.randn(DataType.FLOAT, TOKENS, out);
-        INDArray gw = Nd4j.randn(DataType.FLOAT, out, in).muli(1e-3);
-        INDArray wf = q.weight().transpose().dup('f');                              // (in, out) as the model holds it
+        INDArray gw = Nd4j.randn(DataType.FLOAT, in, out).muli(1e-3);             // ∂L/∂W as the tape leaves it
         Timing[] t = Timing.interleaved(2, 7,
                 () -> {
                     INDArray y = Nd4j.createUninitialized(DataType.FLOAT, new long[] {TOKENS, out}, 'f');
@@ -65,8 +70,8 @@ public final class LotaBenchmark {
                     INDArray gwf = Nd4j.createUninitialized(DataType.FLOAT, new long[] {in, out}, 'f');
                     Nd4j.gemm(x, gy, gwf, true, false, 1.0, 0.0);
                 },
-                () -> step(ternary, tsign, gw),
-                () -> step(lora, adamW, gw));
+                () -> step(ternary, ternaryWeight, gw),
+                () -> step(lora, loraWeight, gw));
         long fp32 = out * in * 4;
         long packed = GptqTensors.encode("m", q, ZeroFormat.V2).values().stream()
                 .mapToLong(a -> a.length() * a.dataType().width()).sum();
@@ -74,10 +79,10 @@ public final class LotaBenchmark {
                 1e3 * t[1].median(), 1e3 * t[2].median(), t[1].median() / t[2].median(), (double) packed / fp32);
     }
 
-    private static void step(org.neurosweep.quant.WeightAdapter adapter, Optimizer optimizer, INDArray weightGrad) {
-        adapter.backward(weightGrad);
-        optimizer.step(1e-4);
-        adapter.parameters().forEach(Var::zeroGrad);
-        adapter.effectiveWeight();
+    // one optimizer step as the trainer makes it: the weight's gradient is there, the adapters take it from there
+    private static void step(AdaptedProjections adapted, Var weight, INDArray weightGrad) {
+        weight.addGrad(weightGrad);
+        adapted.step(1e-4);
+        weight.zeroGrad();
     }
 }
