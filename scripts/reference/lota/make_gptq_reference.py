@@ -13,7 +13,6 @@ Usage: python3 make_gptq_reference.py data/golden/llama data/golden/gptq
 """
 import json
 import os
-import shutil
 import struct
 import sys
 
@@ -151,7 +150,6 @@ def main(src, out_root):
                                           "desc_act": act_order, "sym": False, "checkpoint_format": fmt}
         with open(os.path.join(folder, "config.json"), "w") as f:
             json.dump(qconfig, f, indent=2)
-        shutil.copy(os.path.join(src, "tokenizer.json"), folder)
         print(folder, fmt, "act-order" if act_order else "contiguous")
 
 
