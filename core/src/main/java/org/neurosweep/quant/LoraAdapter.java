@@ -33,10 +33,8 @@ public final class LoraAdapter implements WeightAdapter {
             throw new IllegalArgumentException("LoRA rank must be >= 1, got " + rank);
         }
         long in = frozen.size(1);
+        INDArray a = Draws.uniform(seed, rank, (int) in, 1.0 / Math.sqrt(in));
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            INDArray a = Nd4j.createUninitialized(DataType.FLOAT, rank, in);
-            double bound = 1.0 / Math.sqrt(in);
-            Nd4j.rand(a, Nd4j.getRandomFactory().getNewRandomInstance(seed)).muli(2 * bound).subi(bound);
             return new LoraAdapter(frozen, a, Nd4j.zeros(DataType.FLOAT, frozen.size(0), rank), alpha / rank);
         }
     }

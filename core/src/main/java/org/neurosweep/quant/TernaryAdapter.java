@@ -83,12 +83,8 @@ public final class TernaryAdapter implements WeightAdapter {
      * (std √(2/in)) from {@code seed} and ternarized at Δ = 0.75·mean|A|: +1 above Δ, −1 below −Δ, 0 between.
      */
     public static TernaryAdapter init(QuantizedLinear base, Settings settings, long seed) {
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            INDArray draw = Nd4j.createUninitialized(DataType.FLOAT, settings.rank(), base.in());
-            Nd4j.randn(draw, Nd4j.getRandomFactory().getNewRandomInstance(seed)).muli(Math.sqrt(2.0 / base.in()));
-            return new TernaryAdapter(base, settings, ternarize(draw),
-                    Nd4j.zeros(DataType.FLOAT, base.out(), settings.rank()));
-        }
+        INDArray draw = Draws.normal(seed, settings.rank(), (int) base.in(), Math.sqrt(2.0 / base.in()));
+        return new TernaryAdapter(base, settings, ternarize(draw), Nd4j.zeros(DataType.FLOAT, base.out(), settings.rank()));
     }
 
     /** +1 where x > Δ, −1 where x < −Δ, else 0, with Δ = 0.75·mean|x|. */
