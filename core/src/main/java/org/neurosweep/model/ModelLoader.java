@@ -5,9 +5,11 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.SortedSet;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.neurosweep.quant.GptqCheckpoint;
 import org.neurosweep.tensor.TensorSource;
 import org.neurosweep.tensor.TensorSources;
 import org.slf4j.Logger;
@@ -23,7 +25,8 @@ public final class ModelLoader {
 
     /**
      * A local folder, a {@code file:} URI or a Hadoop URI (hdfs://, s3a://, ...). With {@code trainable} the
-     * weights are parameters (gradients accumulate into them); otherwise constants.
+     * weights are parameters (gradients accumulate into them); otherwise constants. A local GPTQ folder
+     * ({@code quantization_config} in config.json) loads with its quantized modules dequantized.
      */
     public static CausalLM load(String folder, boolean trainable) {
         return load(folder, trainable, new Configuration());
@@ -31,6 +34,10 @@ public final class ModelLoader {
 
     /** As {@link #load(String, boolean)}, reading Hadoop URIs with {@code hadoop} (the sweep's configuration). */
     public static CausalLM load(String folder, boolean trainable, Configuration hadoop) {
+        Path local = localPath(folder);
+        if (local != null && GptqCheckpoint.settings(local) != null) {
+            return GptqCheckpoint.load(local, name -> trainable);     // a GPTQ folder: its modules dequantized
+        }
         ModelConfig config = readConfig(folder, hadoop);
         Architecture family = ArchitectureRegistry.of(config.modelType());
         try (TensorSource source = TensorSources.open(folder, hadoop)) {
@@ -45,7 +52,17 @@ public final class ModelLoader {
         return load(config, ArchitectureRegistry.of(config.modelType()), source, trainable);
     }
 
+    /** A model whose weights named by {@code trainable} (hub names) are parameters, the others constants. */
+    public static CausalLM load(ModelConfig config, TensorSource source, Predicate<String> trainable) {
+        return load(config, ArchitectureRegistry.of(config.modelType()), source, trainable);
+    }
+
     private static CausalLM load(ModelConfig config, Architecture family, TensorSource source, boolean trainable) {
+        return load(config, family, source, name -> trainable);
+    }
+
+    private static CausalLM load(ModelConfig config, Architecture family, TensorSource source,
+                                 Predicate<String> trainable) {
         Weights weights = new Weights(source, trainable);
         CausalLM model = family.bind(config, weights);
         SortedSet<String> unused = weights.unbound();
@@ -53,6 +70,15 @@ public final class ModelLoader {
             LOG.warn("{}: {} tensors not used by {}: {}", source.location(), unused.size(), config.modelType(), unused);
         }
         return model;
+    }
+
+    // the folder as a local path, or null when it is on a Hadoop file system
+    private static Path localPath(String folder) {
+        if (!URI_SCHEME.matcher(folder).matches()) {
+            return Path.of(folder);
+        }
+        URI uri = TensorSources.toUri(folder);
+        return uri.getScheme().equalsIgnoreCase("file") ? Path.of(uri) : null;
     }
 
     /** config.json of a local folder or {@code file:} URI (other schemes with a default configuration). */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,10 +20,15 @@ import org.neurosweep.tensor.TensorSource;
  */
 public final class Weights {
     private final TensorSource source;
-    private final boolean trainable;
+    private final Predicate<String> trainable;
     private final Map<String, Var> bound = new LinkedHashMap<>();
 
     public Weights(TensorSource source, boolean trainable) {
+        this(source, name -> trainable);
+    }
+
+    /** Binds the tensors whose hub names {@code trainable} accepts as parameters, the others as constants. */
+    public Weights(TensorSource source, Predicate<String> trainable) {
         this.source = source;
         this.trainable = trainable;
     }
@@ -83,7 +89,7 @@ public final class Weights {
     }
 
     private Var bind(String name, INDArray value) {
-        Var v = Var.of(value, trainable);
+        Var v = Var.of(value, trainable.test(name));
         bound.put(name, v);
         return v;
     }

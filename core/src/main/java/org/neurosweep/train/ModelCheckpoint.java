@@ -38,7 +38,7 @@ public final class ModelCheckpoint {
      * its (in, out) f-order transpose is turned back to (out, in); a Var bound under a second name the
      * source lacks (a tied unembedding) is written under its stored name only.
      */
-    static Map<String, INDArray> hubTensors(Map<String, Var> params, TensorSource source) throws IOException {
+    public static Map<String, INDArray> hubTensors(Map<String, Var> params, TensorSource source) throws IOException {
         Map<String, INDArray> out = new TreeMap<>();
         Set<Var> written = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Map.Entry<String, Var> e : new TreeMap<>(params).entrySet()) {

@@ -1,0 +1,88 @@
+package org.neurosweep.bench;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.neurosweep.autograd.Var;
+import org.neurosweep.quant.AdaptedProjections;
+import org.neurosweep.quant.GptqTensors;
+import org.neurosweep.quant.LoraAdapter;
+import org.neurosweep.quant.QuantizedLinear;
+import org.neurosweep.quant.RoundToNearest;
+import org.neurosweep.quant.TSignSgd;
+import org.neurosweep.quant.TernaryAdapter;
+import org.neurosweep.quant.ZeroFormat;
+import org.neurosweep.train.AdamW;
+
+/**
+ * LoTA-QAF's per-step cost on the projections of the runtime benchmark's 110M Llama shape (d = 768, ffn = 2048),
+ * r = 64, 4 bits, g = 64: the adapter work of one optimizer step (chain rule from ∂L/∂W into the factors, the update,
+ * the new effective weight, through {@link AdaptedProjections} as in training) for ternary factors with t-SignSGD against fp LoRA factors with AdamW, each next to the
+ * layer's own forward and backward GEMMs over 1024 tokens (x·Wᵀ, ∂L/∂x, ∂L/∂W), which every step pays anyway; and
+ * the packed size of the 4-bit layer against fp32. Prints a Markdown report.
+ */
+public final class LotaBenchmark {
+    private static final int TOKENS = 1024;
+    private static final int RANK = 64;
+
+    private LotaBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Report report = new Report();
+        report.section("LoTA-QAF adapter step vs fp LoRA step, per projection (110M shape, r = 64, 4-bit, g = 64)");
+        report.line("| projection (out × in) | layer fwd+bwd GEMMs | ternary + t-SignSGD | fp LoRA + AdamW | ternary / LoRA | packed 4-bit / fp32 bytes |");
+        report.line("|---|---|---|---|---|---|");
+        for (long[] shape : List.of(new long[] {768, 768}, new long[] {2048, 768}, new long[] {768, 2048})) {
+            Report.progress("projection " + shape[0] + "x" + shape[1]);
+            report.line(row(shape[0], shape[1]));
+        }
+        report.line("");
+        report.line("The runtime keeps a loaded quantized model's weights dequantized in fp32, so resident memory and "
+                + "forward speed equal the fp32 model's; the packed ratio is the checkpoint's size.");
+        report.finish(args);
+    }
+
+    private static String row(long out, long in) {
+        INDArray w = Nd4j.randn(DataType.FLOAT, out, in).muli(0.02);
+        QuantizedLinear q = RoundToNearest.quantize(w, 4, 64);
+        INDArray wf = q.weight().transpose().dup('f');                              // (in, out) as the model holds it
+        Var ternaryWeight = Var.param(wf.dup('f'));
+        AdaptedProjections ternary = new AdaptedProjections(Map.of("w", ternaryWeight),
+                Map.of("w", TernaryAdapter.init(q, TernaryAdapter.Settings.of(RANK, true), 1)),
+                params -> new TSignSgd(params, TSignSgd.Schedule.of(300)));
+        Var loraWeight = Var.param(wf.dup('f'));
+        AdaptedProjections lora = new AdaptedProjections(Map.of("w", loraWeight),
+                Map.of("w", LoraAdapter.init(q.weight(), RANK, 2 * RANK, 1)),
+                params -> new AdamW(params, 0.9, 0.999, 1e-8, 0.0));
+        INDArray x = Nd4j.randn(DataType.FLOAT, TOKENS, in);
+        INDArray gy = Nd4j.randn(DataType.FLOAT, TOKENS, out);
+        INDArray gw = Nd4j.randn(DataType.FLOAT, in, out).muli(1e-3);             // ∂L/∂W as the tape leaves it
+        Timing[] t = Timing.interleaved(2, 7,
+                () -> {
+                    INDArray y = Nd4j.createUninitialized(DataType.FLOAT, new long[] {TOKENS, out}, 'f');
+                    Nd4j.gemm(x, wf, y, false, false, 1.0, 0.0);
+                    INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, new long[] {TOKENS, in}, 'f');
+                    Nd4j.gemm(gy, wf, gx, false, true, 1.0, 0.0);
+                    INDArray gwf = Nd4j.createUninitialized(DataType.FLOAT, new long[] {in, out}, 'f');
+                    Nd4j.gemm(x, gy, gwf, true, false, 1.0, 0.0);
+                },
+                () -> step(ternary, ternaryWeight, gw),
+                () -> step(lora, loraWeight, gw));
+        long fp32 = out * in * 4;
+        long packed = GptqTensors.encode("m", q, ZeroFormat.V2).values().stream()
+                .mapToLong(a -> a.length() * a.dataType().width()).sum();
+        return Report.fmt("| %d × %d | %.2f ms | %.2f ms | %.2f ms | %.2f | %.3f |", out, in, 1e3 * t[0].median(),
+                1e3 * t[1].median(), 1e3 * t[2].median(), t[1].median() / t[2].median(), (double) packed / fp32);
+    }
+
+    // one optimizer step as the trainer makes it: the weight's gradient is there, the adapters take it from there
+    private static void step(AdaptedProjections adapted, Var weight, INDArray weightGrad) {
+        weight.addGrad(weightGrad);
+        adapted.step(1e-4);
+        weight.zeroGrad();
+    }
+}
