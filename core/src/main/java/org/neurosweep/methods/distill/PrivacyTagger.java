@@ -14,6 +14,11 @@ public record PrivacyTagger(Pattern pattern) {
     /** Runs of three or more digits (phone numbers, IDs, the world corpus's canary secrets) and e-mail addresses. */
     public static final String DEFAULT_PATTERN = "\\d{3,}|[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+";
 
+    /** A tagger that marks nothing (ρ ≡ 0): plain distillation and evaluation sequences. */
+    public static PrivacyTagger none() {
+        return new PrivacyTagger(Pattern.compile("(?!)"));
+    }
+
     public static PrivacyTagger of(String regex) {
         try {
             return new PrivacyTagger(Pattern.compile(regex));

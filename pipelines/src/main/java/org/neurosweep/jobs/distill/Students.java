@@ -15,6 +15,7 @@ import org.neurosweep.model.ModelLoader;
 import org.neurosweep.train.ModelCheckpoint;
 import org.neurosweep.train.StepLog;
 import org.neurosweep.train.Trainer;
+import org.neurosweep.train.TrainingConfig;
 
 /**
  * A student's training run inside a unit: a private trainable copy of the student's weights (the cached model is
@@ -26,12 +27,15 @@ final class Students {
     private Students() {
     }
 
-    /** A trainable copy of {@code student}'s weights, trained on {@code examples} with {@code objective}. */
-    static <E> CausalLM train(ModelHandle student, List<E> examples, Params p,
+    /**
+     * A trainable copy of {@code student}'s weights, trained on {@code examples} with {@code objective} for the run
+     * {@code config}, with the optimizer and schedule of the shared parameters.
+     */
+    static <E> CausalLM train(ModelHandle student, List<E> examples, TrainingConfig config, Params p,
                               java.util.function.Function<CausalLM, Trainer.Objective<E>> objective,
                               Consumer<StepLog> onStep) {
         CausalLM copy = ModelLoader.load(student.ref().uri(), true);
-        new Trainer<E>(DistillParams.training(p), DistillParams.optimizer(copy, p), DistillParams.schedule(p))
+        new Trainer<E>(config, DistillParams.optimizer(copy, p), DistillParams.schedule(p))
                 .train(examples, objective.apply(copy), onStep);
         return copy;
     }

@@ -20,12 +20,10 @@ import org.neurosweep.methods.distill.DistillExample;
 import org.neurosweep.methods.distill.PrivacyTagger;
 import org.neurosweep.methods.distill.SwingSettings;
 import org.neurosweep.methods.distill.TokenDistillation;
-import org.neurosweep.methods.evaluation.InstructionExactMatch;
 import org.neurosweep.methods.privacy.CanaryExposure;
 import org.neurosweep.methods.privacy.CanaryLogPerplexity;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.text.Tokenizer;
-import org.neurosweep.train.LmExample;
 import org.neurosweep.train.StepLog;
 
 /**
@@ -60,12 +58,10 @@ final class SwingDistillKernel implements Kernel {
 
         List<DistillExample> examples = trainingExamples(corpus, p.getInt(SwingDistillJob.CANARY_REPEATS), endOfText,
                 tokenizer, tagger, settings, out.table(SwingDistillJob.TOKEN_PRIVACY));
-        List<LmExample> evalSet = corpus.eval().stream()
-                .map(e -> DistillExample.of(e.id(), corpus.prompt(e), e.output(), endOfText, tokenizer, tagger).tokens())
-                .toList();
-        int longest = evalSet.stream().mapToInt(e -> e.tokens().length).max().orElse(1);
+        int longest = TaskQuality.longest(corpus, tokenizer);
         int microBatch = in.microBatch(ForwardFootprint.bytes(student.config(), longest, longest));
-        Evaluation eval = new Evaluation(corpus, evalSet, tokenizer, padId, endOfText, microBatch, p, out);
+        Evaluation eval = new Evaluation(corpus, new TaskQuality(corpus, tokenizer, padId, endOfText, microBatch,
+                p.getInt(DistillParams.MAX_NEW_TOKENS)), tokenizer, microBatch, p, out);
 
         Measured teacherFigures = eval.measure(SwingDistillJob.ROLE_TEACHER, teacher.model());
         Measured before = eval.measure(SwingDistillJob.ROLE_BEFORE, student.model());
@@ -73,7 +69,7 @@ final class SwingDistillKernel implements Kernel {
         for (TokenDistillation.Mode mode : p.getBoolean(SwingDistillJob.KD_BASELINE)
                 ? List.of(TokenDistillation.Mode.KD, TokenDistillation.Mode.SWING) : List.of(TokenDistillation.Mode.SWING)) {
             List<StepLog> log = new ArrayList<>();
-            CausalLM trained = Students.train(student, examples, p, copy -> new TokenDistillation(teacher.model(), copy,
+            CausalLM trained = Students.train(student, examples, DistillParams.training(p), p, copy -> new TokenDistillation(teacher.model(), copy,
                     padId, mode, settings, p.getLong(DistillParams.SEED)), log::add);
             String role = mode == TokenDistillation.Mode.KD ? SwingDistillJob.ROLE_KD : SwingDistillJob.ROLE_SWING;
             runs.put(mode, new Run(eval.measure(role, trained), finalLoss(log),
@@ -148,21 +144,15 @@ final class SwingDistillKernel implements Kernel {
     }
 
     /** Task quality and canary exposure of any model on the unit's evaluation data, written per role. */
-    private record Evaluation(DistillCorpus corpus, List<LmExample> evalSet, Tokenizer tokenizer, int padId,
-                              int endOfText, int microBatch, Params p, RowSink out) {
+    private record Evaluation(DistillCorpus corpus, TaskQuality task, Tokenizer tokenizer, int microBatch, Params p,
+                              RowSink out) {
 
         Measured measure(String role, CausalLM model) {
-            double nll = Double.NaN;
-            if (!evalSet.isEmpty()) {
-                nll = TokenDistillation.responseNll(model, evalSet, padId, microBatch);
-                List<InstructionExactMatch.Outcome> outcomes = new InstructionExactMatch(model, tokenizer,
-                        corpus.format(), p.getInt(DistillParams.MAX_NEW_TOKENS), endOfText, microBatch).run(corpus.eval());
-                TableRows task = out.table(SwingDistillJob.TASK_EVAL);
-                String split = corpus.eval().get(0).split();
-                task.add(null, role, split, "response_nll", nll, (long) evalSet.size());
-                task.add(null, role, split, "exact_match",
-                        outcomes.stream().filter(InstructionExactMatch.Outcome::correct).count() / (double) outcomes.size(),
-                        (long) outcomes.size());
+            TaskQuality.Figures figures = task.measure(model);
+            if (figures.n() > 0) {
+                TableRows rows = out.table(SwingDistillJob.TASK_EVAL);
+                rows.add(null, role, task.evalSet(), "response_nll", figures.responseNll(), figures.n());
+                rows.add(null, role, task.evalSet(), "exact_match", figures.exactMatch(), figures.n());
             }
             CanaryExposure exposure = new CanaryExposure(p.getInt(SwingDistillJob.EXPOSURE_CANDIDATES),
                     p.getLong(DistillParams.SEED));
@@ -175,7 +165,8 @@ final class SwingDistillKernel implements Kernel {
                         c.repetitions() * p.getInt(SwingDistillJob.CANARY_REPEATS), r.secretLp(), r.rank(),
                         r.spaceSize(), r.sampled(), r.candidates(), r.exposure(), JobTables.orNull(r.exposureExtrapolated()));
             }
-            return new Measured(corpus.canaries().isEmpty() ? Double.NaN : sum / corpus.canaries().size(), nll);
+            return new Measured(corpus.canaries().isEmpty() ? Double.NaN : sum / corpus.canaries().size(),
+                    figures.responseNll());
         }
     }
 }
