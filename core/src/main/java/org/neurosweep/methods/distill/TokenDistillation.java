@@ -1,11 +1,15 @@
 package org.neurosweep.methods.distill;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.neurosweep.autograd.Shapes;
 import org.neurosweep.autograd.Var;
+import org.neurosweep.model.Batch;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.Forward;
+import org.neurosweep.model.LogitsAt;
 import org.neurosweep.train.CausalLmBatch;
 import org.neurosweep.train.LmExample;
 import org.neurosweep.train.LossMask;
@@ -51,16 +55,29 @@ public final class TokenDistillation implements Trainer.Objective<DistillExample
     public Var loss(List<DistillExample> microBatch, Trainer.Scope scope) {
         CausalLmBatch batch = CausalLmBatch.of(microBatch.stream().map(DistillExample::tokens).toList(), padId,
                 LossMask.RESPONSE_ONLY);
-        long rows = (long) batch.input().size() * batch.input().length();
-        INDArray teacherLogits = scope.keep(teacher.forward(batch.input())).logits().value();
-        teacherLogits = teacherLogits.reshape(rows, teacherLogits.size(2));
-        Var studentLogits = scope.keep(student.forward(batch.input())).logits();
-        studentLogits = Shapes.reshape(studentLogits, rows, studentLogits.size(2));
+        // logits only over the span of sequence indices that predict a response token (the unembedding of prompts is
+        // spared), and the loss reads only the distilled rows: prompts and padding never enter its softmaxes
+        int width = batch.input().length();
+        int[] counted = IntStream.range(0, batch.targets().length)
+                .filter(i -> batch.targets()[i] != CausalLmBatch.IGNORE_INDEX).toArray();
+        int lo = Arrays.stream(counted).map(i -> i % width).min().orElse(0);
+        int hi = Arrays.stream(counted).map(i -> i % width).max().orElse(0);
+        int span = hi - lo + 1;
+        Batch input = batch.input().logitsAt(LogitsAt.positions(IntStream.rangeClosed(lo, hi).toArray()));
+        int[] spanRows = Arrays.stream(counted).map(i -> (i / width) * span + i % width - lo).toArray();
+        long rows = (long) batch.input().size() * span;
+        INDArray teacherLogits = scope.keep(teacher.forward(input)).logits().value();
+        Var studentLogits = scope.keep(student.forward(input)).logits();
+        INDArray teacherRows = Shapes.gatherRows(teacherLogits.reshape(rows, teacherLogits.size(2)), spanRows);
+        Var studentRows = Shapes.indexSelect(Shapes.reshape(studentLogits, rows, studentLogits.size(2)), 0, spanRows);
+        int[] targets = Arrays.stream(counted).map(i -> batch.targets()[i]).toArray();
         long seed = noiseSeed + microBatches++;
-        return mode == Mode.KD
-                ? DistillationLoss.kd(studentLogits, teacherLogits, batch.targets(), settings.tauLow(), settings.lambda())
-                : DistillationLoss.swing(studentLogits, teacherLogits, batch.targets(), targetRho(microBatch, batch),
-                        settings, seed);
+        if (mode == Mode.KD) {
+            return DistillationLoss.kd(studentRows, teacherRows, targets, settings.tauLow(), settings.lambda());
+        }
+        double[] rho = targetRho(microBatch, batch);
+        return DistillationLoss.swing(studentRows, teacherRows, targets, Arrays.stream(counted).mapToDouble(i -> rho[i]).toArray(),
+                settings, seed);
     }
 
     /** ρ of each row's target token, aligned with {@link CausalLmBatch#targets()} (0 where the target is ignored). */

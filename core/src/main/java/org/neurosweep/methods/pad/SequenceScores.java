@@ -1,9 +1,10 @@
 package org.neurosweep.methods.pad;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.factory.Nd4j;
 import org.neurosweep.autograd.Elementwise;
 import org.neurosweep.autograd.Losses;
-import org.neurosweep.autograd.Reductions;
 import org.neurosweep.autograd.Shapes;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.train.CausalLmBatch;
@@ -17,25 +18,24 @@ public final class SequenceScores {
     private SequenceScores() {
     }
 
-    /** logits (b, T, V) of {@code batch}'s input → ℓ per row (b); a row without counted targets scores 0. */
+    /**
+     * logits (b, T, V) of {@code batch}'s input → ℓ per row (b); a row without counted targets scores 0. Only the
+     * counted positions (response tokens) are gathered and pass through the log-softmax.
+     */
     public static Var meanLogProbs(Var logits, CausalLmBatch batch) {
         int b = batch.input().size();
         int width = batch.input().length();
         int[] targets = batch.targets();
-        double[][] weights = new double[b][width];
-        for (int i = 0; i < b; i++) {
-            int counted = 0;
-            for (int j = 0; j < width; j++) {
-                counted += targets[i * width + j] != CausalLmBatch.IGNORE_INDEX ? 1 : 0;
-            }
-            for (int j = 0; j < width; j++) {
-                weights[i][j] = targets[i * width + j] != CausalLmBatch.IGNORE_INDEX ? 1.0 / counted : 0;
-            }
+        int[] counted = IntStream.range(0, targets.length).filter(i -> targets[i] != CausalLmBatch.IGNORE_INDEX).toArray();
+        int[] perRow = new int[b];
+        for (int i : counted) {
+            perRow[i / width]++;
         }
-        Var nll = Losses.crossEntropyPerToken(Shapes.reshape(logits, (long) b * width, logits.size(2)), targets,
-                CausalLmBatch.IGNORE_INDEX);
-        Var weighted = Elementwise.mul(Shapes.reshape(nll, b, width),
-                Var.constant(Nd4j.createFromArray(weights).castTo(logits.dataType())));
-        return Elementwise.neg(Shapes.reshape(Reductions.sum(weighted, 1), b));
+        int[] row = Arrays.stream(counted).map(i -> i / width).toArray();
+        double[] weights = Arrays.stream(row).mapToDouble(r -> 1.0 / perRow[r]).toArray();
+        Var rows = Shapes.indexSelect(Shapes.reshape(logits, (long) b * width, logits.size(2)), 0, counted);
+        Var logProbs = Losses.logProbsOf(rows, Arrays.stream(counted).map(i -> targets[i]).toArray());
+        Var weighted = Elementwise.mul(logProbs, Var.constant(Nd4j.createFromArray(weights).castTo(logits.dataType())));
+        return Shapes.scatterAddRows(weighted, row, b);
     }
 }

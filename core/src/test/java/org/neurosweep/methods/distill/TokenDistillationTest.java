@@ -65,6 +65,43 @@ class TokenDistillationTest {
     }
 
     @Test
+    void theObjectiveOnTheResponseSpanEqualsTheLossOverEveryPosition() {
+        CausalLM teacher = ModelLoader.load(RepoPaths.world("dense_instruct").toString(), false);
+        CausalLM student = ModelLoader.load(RepoPaths.world("dense_small").toString(), false);
+        List<DistillExample> batch = new ArrayList<>();
+        PrivacyTagger tagger = PrivacyTagger.of(PrivacyTagger.DEFAULT_PATTERN);
+        try (Tokenizer tokenizer = Tokenizer.load(RepoPaths.world("dense_small").resolve("tokenizer.json"))) {
+            for (InstructionExample e : InstructionExample.read(RepoPaths.dataset("world/instruct.jsonl"), Shard.all())
+                    .orThrow().subList(0, 3)) {
+                batch.add(DistillExample.of(e.id(), PromptFormat.INSTRUCTION.render(e.instruction(), e.input()),
+                        e.output(), END_OF_TEXT, tokenizer, tagger));
+            }
+            Canary c = Canary.read(RepoPaths.dataset("world/canaries.jsonl"), Shard.all()).orThrow().get(2);
+            batch.add(DistillExample.document(c.name(), c.text(), END_OF_TEXT, tokenizer, tagger));
+        }
+        CausalLmBatch lm = CausalLmBatch.of(batch.stream().map(DistillExample::tokens).toList(), PAD, LossMask.RESPONSE_ONLY);
+        SwingSettings noNoise = new SwingSettings(2, 20, 0, false, 0.5, 0.5, true);
+        for (TokenDistillation.Mode mode : TokenDistillation.Mode.values()) {
+            double objective;
+            double reference;
+            try (Trainer.Scope scope = new Trainer.Scope()) {
+                objective = new TokenDistillation(teacher, student, PAD, mode, noNoise, 0).loss(batch, scope)
+                        .value().getDouble(0);
+            }
+            try (var t = teacher.forward(lm.input()); var s = student.forward(lm.input())) {
+                long rows = (long) lm.input().size() * lm.input().length();
+                var studentAll = org.neurosweep.autograd.Shapes.reshape(s.logits(), rows, s.logits().size(2));
+                var teacherAll = t.logits().value().reshape(rows, t.logits().size(2));
+                reference = (mode == TokenDistillation.Mode.KD
+                        ? DistillationLoss.kd(studentAll, teacherAll, lm.targets(), 2, 0.5)
+                        : DistillationLoss.swing(studentAll, teacherAll, lm.targets(), TokenDistillation.targetRho(batch, lm),
+                        noNoise, 0)).value().getDouble(0);
+            }
+            assertEquals(reference, objective, 1e-5 * reference, mode + ": the loss over the response span");
+        }
+    }
+
+    @Test
     void kdAndSwingBothTrainTheStudentTowardsTheTeacher() {
         CausalLM teacher = ModelLoader.load(RepoPaths.world("dense_instruct").toString(), false);
         List<DistillExample> corpus = new ArrayList<>();

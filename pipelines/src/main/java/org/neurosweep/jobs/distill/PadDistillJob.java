@@ -3,8 +3,11 @@ package org.neurosweep.jobs.distill;
 import static org.apache.spark.sql.functions.col;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.neurosweep.job.Column;
@@ -194,11 +197,11 @@ public final class PadDistillJob implements RunJob, NeedsDataset, SupportsHeadli
         List<String> lines = new ArrayList<>();
         List<Row> eval = tables.table(EVAL).select("unit_id", "model_id", "model", "metric", "value")
                 .orderBy("unit_id", "metric", "model").collectAsList();
-        java.util.Map<String, java.util.Map<String, Double>> byUnitMetric = new java.util.LinkedHashMap<>();
-        java.util.Map<String, String> student = new java.util.HashMap<>();
+        Map<String, Map<String, Double>> byUnitMetric = new LinkedHashMap<>();
+        Map<String, String> student = new HashMap<>();
         for (Row r : eval) {
             String key = r.getString(0) + "\u0000" + r.getString(3);
-            byUnitMetric.computeIfAbsent(key, k -> new java.util.HashMap<>()).put(r.getString(2), r.getDouble(4));
+            byUnitMetric.computeIfAbsent(key, k -> new HashMap<>()).put(r.getString(2), r.getDouble(4));
             student.put(key, r.getString(1));
         }
         byUnitMetric.forEach((key, values) -> lines.add(String.format(Locale.ROOT,
