@@ -2,6 +2,8 @@ package org.neurosweep.jobs.distill;
 
 import java.util.List;
 import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
@@ -67,6 +69,11 @@ final class DistillParams {
         if (bad) {
             throw new IllegalArgumentException(job + ": params." + name + " " + rule);
         }
+    }
+
+    /** Whether a table read for headlines has no rows (the engine gives a frame without columns then). */
+    static boolean isEmpty(Dataset<Row> table) {
+        return table.columns().length == 0 || table.isEmpty();
     }
 
     static TrainingConfig training(Params p) {

@@ -195,6 +195,9 @@ public final class PadDistillJob implements RunJob, NeedsDataset, SupportsHeadli
     @Override
     public List<String> headlines(TableReader tables) {
         List<String> lines = new ArrayList<>();
+        if (DistillParams.isEmpty(tables.table(EVAL)) || DistillParams.isEmpty(tables.table(TEACHER_SCORES))) {
+            return lines;
+        }
         List<Row> eval = tables.table(EVAL).select("unit_id", "model_id", "model", "metric", "value")
                 .orderBy("unit_id", "metric", "model").collectAsList();
         Map<String, Map<String, Double>> byUnitMetric = new LinkedHashMap<>();

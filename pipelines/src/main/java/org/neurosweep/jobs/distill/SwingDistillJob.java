@@ -170,20 +170,28 @@ public final class SwingDistillJob implements RunJob, NeedsDataset, SupportsHead
         return new SwingDistillKernel.Factory();
     }
 
-    /** Per unit: exposure of the KD vs the swing student and their task losses; then mean exposure per role. */
+    /** Per unit: exposure of the KD vs the swing student and their task losses; then the exposure figures per role. */
     @Override
     public List<String> headlines(TableReader tables) {
         List<String> lines = new ArrayList<>();
+        if (DistillParams.isEmpty(tables.table(SUMMARY)) || DistillParams.isEmpty(tables.table(EXPOSURE))) {
+            return lines;
+        }
         for (Row r : tables.table(SUMMARY).select("model_id", "mean_exposure_before", "mean_exposure_kd",
                 "mean_exposure_swing", "reduction_pct", "task_nll_kd", "task_nll_swing").collectAsList()) {
             lines.add(String.format(Locale.ROOT,
                     "%s: canary exposure before %.2f bits, plain KD %s, swing %.2f (%s); response NLL KD %s vs swing %.3f",
                     r.getString(0), r.getDouble(1), r.isNullAt(2) ? "-" : String.format(Locale.ROOT, "%.2f", r.getDouble(2)),
-                    r.getDouble(3), r.isNullAt(4) ? "no baseline" : String.format(Locale.ROOT, "%+.0f%% vs KD", -r.getDouble(4)),
+                    r.getDouble(3), r.isNullAt(4) ? "no baseline" : String.format(Locale.ROOT, "%.0f%% less than KD", r.getDouble(4)),
                     r.isNullAt(5) ? "-" : String.format(Locale.ROOT, "%.3f", r.getDouble(5)), r.getDouble(6)));
         }
-        for (Row r : HeadlineQueries.grouped(tables.table(EXPOSURE), List.of("model_role"), avg(col("exposure")))) {
-            lines.add(String.format(Locale.ROOT, "mean canary exposure of %s: %.2f bits", r.getString(0), r.getDouble(1)));
+        // the sampled exposure saturates at log2 |R| once a secret beats every sampled candidate; the extrapolated one
+        // and the secret's log-perplexity keep separating memorised secrets
+        for (Row r : HeadlineQueries.grouped(tables.table(EXPOSURE), List.of("model_role"), avg(col("exposure")),
+                avg(col("exposure_extrapolated")), avg(col("secret_lp")))) {
+            lines.add(String.format(Locale.ROOT, "%s: mean canary exposure %.2f bits (extrapolated %s), secret LP %.3f nats",
+                    r.getString(0), r.getDouble(1), r.isNullAt(2) ? "-" : String.format(Locale.ROOT, "%.2f", r.getDouble(2)),
+                    r.getDouble(3)));
         }
         return lines;
     }

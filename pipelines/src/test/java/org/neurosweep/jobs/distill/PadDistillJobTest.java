@@ -15,7 +15,10 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurosweep.methods.pad.McqCalibration;
+import org.neurosweep.exec.RunTables;
+import org.neurosweep.table.TableLayout;
 import org.neurosweep.testjobs.SweepRun;
+import org.neurosweep.testjobs.TestSpark;
 import org.neurosweep.testjobs.TestSweeps;
 import org.neurosweep.testutil.RepoPaths;
 
@@ -93,6 +96,34 @@ class PadDistillJobTest {
         }
         List<String> headlines = new PadDistillJob().headlines(run.sweeps()::table);
         assertTrue(headlines.stream().anyMatch(h -> h.contains("exact_match: before")), String.join("\n", headlines));
+    }
+
+    @Test
+    void whenEveryUnitFailsTheHeadlinesStillPrint() throws Exception {
+        // two training prompts and no canaries cannot fill a micro-batch of 8: both units fail
+        SweepRun run = SweepRun.of(dir, "failing.conf", """
+                sweep {
+                  name = failing
+                  models {
+                    teacher { path = "%s" }
+                    student { path = "%s" }
+                  }
+                  datasets { tiny { format = distill-corpus, path = "%s", max-records = 2, options { canaries = "" } } }
+                  jobs = [
+                    { job = pad-distill, models = [student], datasets = [tiny],
+                      params { teacher = teacher, samples = 2, responses = 2, sample-tokens = 2, micro-batch = 8 } }
+                    { job = swing-distill, models = [student], datasets = [tiny], params { teacher = teacher, micro-batch = 8 } }
+                  ]
+                }
+                """.formatted(RepoPaths.world("dense_instruct"), RepoPaths.world("dense_small"), RepoPaths.dataset("world")),
+                List.of(new PadDistillJob(), new SwingDistillJob()));
+        assertEquals(2, run.result().failed());
+        String errors = run.table("manifest").filter(col("job").equalTo("pad-distill")).first().getAs("error");
+        assertTrue(errors.contains("fewer than micro-batch = 8"), errors);
+        // the engine's reader of the run's tables, which gives a frame without columns for a table without rows
+        RunTables tables = new RunTables(TestSpark.session(), new TableLayout(run.result().out(), run.result().runId()));
+        assertTrue(new PadDistillJob().headlines(tables).isEmpty());
+        assertTrue(new SwingDistillJob().headlines(tables).isEmpty());
     }
 
     @Test
