@@ -20,7 +20,6 @@ import org.neurosweep.testutil.RepoPaths;
 import org.neurosweep.text.PromptFormat;
 import org.neurosweep.text.Tokenizer;
 import org.neurosweep.train.CausalLmBatch;
-import org.neurosweep.train.LmExample;
 import org.neurosweep.train.LossMask;
 import org.neurosweep.train.Trainer;
 

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.function.Function;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.generate.Continuation;
-import org.neurosweep.model.generate.ContinuationScore;
 import org.neurosweep.model.generate.ContinuationScorer;
 import org.neurosweep.text.Tokenizer;
 

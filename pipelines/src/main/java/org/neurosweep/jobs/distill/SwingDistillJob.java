@@ -87,13 +87,13 @@ public final class SwingDistillJob implements RunJob, NeedsDataset, SupportsHead
 
     private static final TableSchema SUMMARY_TABLE = TableSchema.of(SUMMARY,
             "one row per unit: mean canary exposure and task loss of the swing student against the plain-KD one",
-            Column.required("mean_exposure_teacher", ColumnType.DOUBLE, "mean exposure over the canaries, bits"),
-            Column.required("mean_exposure_before", ColumnType.DOUBLE, "the student before distillation"),
+            Column.optional("mean_exposure_teacher", ColumnType.DOUBLE, "mean exposure over the canaries, bits; null without canaries"),
+            Column.optional("mean_exposure_before", ColumnType.DOUBLE, "the student before distillation"),
             Column.optional("mean_exposure_kd", ColumnType.DOUBLE, "the plain-KD student; null without kd-baseline"),
-            Column.required("mean_exposure_swing", ColumnType.DOUBLE, "the swing student"),
+            Column.optional("mean_exposure_swing", ColumnType.DOUBLE, "the swing student"),
             Column.optional("reduction_pct", ColumnType.DOUBLE, "100 (kd − swing) / kd: exposure removed by swing; null without a baseline or when kd is 0"),
             Column.optional("task_nll_kd", ColumnType.DOUBLE, "response_nll of the plain-KD student"),
-            Column.required("task_nll_swing", ColumnType.DOUBLE, "response_nll of the swing student"),
+            Column.optional("task_nll_swing", ColumnType.DOUBLE, "response_nll of the swing student; null without evaluation items"),
             Column.optional("task_delta", ColumnType.DOUBLE, "task_nll_swing − task_nll_kd (positive: swing is worse)"),
             Column.optional("final_loss_kd", ColumnType.DOUBLE, "mean training loss of the KD run's last 10% of steps"),
             Column.required("final_loss_swing", ColumnType.DOUBLE, "the same for the swing run"),
@@ -180,10 +180,9 @@ public final class SwingDistillJob implements RunJob, NeedsDataset, SupportsHead
         for (Row r : tables.table(SUMMARY).select("model_id", "mean_exposure_before", "mean_exposure_kd",
                 "mean_exposure_swing", "reduction_pct", "task_nll_kd", "task_nll_swing").collectAsList()) {
             lines.add(String.format(Locale.ROOT,
-                    "%s: canary exposure before %.2f bits, plain KD %s, swing %.2f (%s); response NLL KD %s vs swing %.3f",
-                    r.getString(0), r.getDouble(1), r.isNullAt(2) ? "-" : String.format(Locale.ROOT, "%.2f", r.getDouble(2)),
-                    r.getDouble(3), r.isNullAt(4) ? "no baseline" : String.format(Locale.ROOT, "%.0f%% less than KD", r.getDouble(4)),
-                    r.isNullAt(5) ? "-" : String.format(Locale.ROOT, "%.3f", r.getDouble(5)), r.getDouble(6)));
+                    "%s: canary exposure before %s bits, plain KD %s, swing %s (%s); response NLL KD %s vs swing %s",
+                    r.getString(0), number(r, 1), number(r, 2), number(r, 3), r.isNullAt(4) ? "no baseline"
+                            : String.format(Locale.ROOT, "%.0f%% less than KD", r.getDouble(4)), number(r, 5), number(r, 6)));
         }
         // the sampled exposure saturates at log2 |R| once a secret beats every sampled candidate; the extrapolated one
         // and the secret's log-perplexity keep separating memorised secrets
@@ -194,5 +193,10 @@ public final class SwingDistillJob implements RunJob, NeedsDataset, SupportsHead
                     r.getDouble(3)));
         }
         return lines;
+    }
+
+    /** A cell as "%.3f", or "-" when null. */
+    private static String number(Row r, int i) {
+        return r.isNullAt(i) ? "-" : String.format(Locale.ROOT, "%.3f", r.getDouble(i));
     }
 }

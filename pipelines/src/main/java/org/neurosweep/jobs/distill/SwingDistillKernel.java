@@ -79,10 +79,11 @@ final class SwingDistillKernel implements Kernel {
         Run swing = runs.get(TokenDistillation.Mode.SWING);
         Double reduction = kd == null || kd.figures.meanExposure == 0 ? null
                 : 100 * (kd.figures.meanExposure - swing.figures.meanExposure) / kd.figures.meanExposure;
-        out.table(SwingDistillJob.SUMMARY).add(null, teacherFigures.meanExposure, before.meanExposure,
+        out.table(SwingDistillJob.SUMMARY).add(null, JobTables.orNull(teacherFigures.meanExposure),
+                JobTables.orNull(before.meanExposure),
                 kd == null ? null : JobTables.orNull(kd.figures.meanExposure), JobTables.orNull(swing.figures.meanExposure),
                 reduction == null ? null : JobTables.orNull(reduction),
-                kd == null ? null : JobTables.orNull(kd.figures.responseNll), swing.figures.responseNll,
+                kd == null ? null : JobTables.orNull(kd.figures.responseNll), JobTables.orNull(swing.figures.responseNll),
                 kd == null ? null : JobTables.orNull(swing.figures.responseNll - kd.figures.responseNll),
                 kd == null ? null : kd.finalLoss, swing.finalLoss, kd == null ? null : kd.checkpoint, swing.checkpoint);
     }
