@@ -59,6 +59,27 @@ class PadTrainingTest {
     }
 
     @Test
+    void theObjectiveOptimizesTheChosenLossAndReportsBoth() {
+        CausalLM model = ModelLoader.load(RepoPaths.world("dense_small").toString(), false);
+        List<PadExample> prompts = List.of(
+                new PadExample("a", new int[] {0, 40, 41}, List.of(new int[] {50, 0}, new int[] {51, 52, 0}, new int[] {53}),
+                        new double[] {-1.0, -2.0, -0.5}),
+                new PadExample("b", new int[] {0, 42}, List.of(new int[] {60, 61, 0}, new int[] {62, 0}, new int[] {63, 0}),
+                        new double[] {-3.0, -1.0, -2.0}));
+        for (PadObjective.Kind kind : PadObjective.Kind.values()) {
+            PadObjective objective = new PadObjective(model, PAD, 2.0, kind, 3);
+            double loss;
+            try (Trainer.Scope scope = new Trainer.Scope()) {
+                loss = objective.loss(prompts, scope).value().getDouble(0);
+            }
+            PadObjective.Diagnostics d = objective.drain().get(0);
+            assertEquals(kind == PadObjective.Kind.JS ? d.js() : d.vanilla(), loss, 0.0, kind + " is the optimized loss");
+            assertEquals(2 + 3 + 1 + 3 + 2 + 2, d.tokens(), "response tokens of both prompts");
+            assertTrue(objective.drain().isEmpty(), "drained");
+        }
+    }
+
+    @Test
     void aSampleDependsOnItsPromptAndSeedNotOnTheBatch() {
         CausalLM model = ModelLoader.load(RepoPaths.world("dense_small").toString(), false);
         List<int[]> prompts = List.of(new int[] {0, 40, 41}, new int[] {0, 42, 43, 44});
