@@ -1,0 +1,123 @@
+package org.neurosweep.methods.distill;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.neurosweep.autograd.Elementwise;
+import org.neurosweep.autograd.Losses;
+import org.neurosweep.autograd.Reductions;
+import org.neurosweep.autograd.Var;
+import org.neurosweep.train.CausalLmBatch;
+
+/**
+ * Token-level distillation losses over logits rows (n, V): row t is one next-token position, {@code targets[t]} its
+ * gold token or {@link CausalLmBatch#IGNORE_INDEX} (prompt, padding). Both losses are means over the counted rows of
+ * <pre>
+ *   L_t = (1 − λ_t) · CE(y_t, softmax(z_t^S)) + λ_t · τ_t² · KL( q_t ‖ softmax(z_t^S / τ_t) ),   q_t = softmax(s_t / τ_t)
+ * </pre>
+ * with teacher logits s_t = z_t^T for plain knowledge distillation (Hinton et al. 2015: one τ, one λ) and
+ * s_t = z_t^T + η_t for swing distillation (Li et al. 2022), where τ_t follows the position's privacy likelihood ρ_t
+ * ({@link SwingSettings#temperature}) and η_t is Laplace noise. The τ² factor keeps the soft-target gradients on the
+ * scale of the hard-label ones. Gradients flow into the student logits only.
+ */
+public final class DistillationLoss {
+
+    private DistillationLoss() {
+    }
+
+    /** Plain KD at temperature τ with soft-target weight λ → scalar Var. */
+    public static Var kd(Var student, INDArray teacher, int[] targets, double tau, double lambda) {
+        int n = targets.length;
+        double[] taus = new double[n];
+        double[] ceWeights = new double[n];
+        double[] klWeights = new double[n];
+        Arrays.fill(taus, tau);
+        for (int t = 0; t < n; t++) {
+            boolean counted = targets[t] != CausalLmBatch.IGNORE_INDEX;
+            ceWeights[t] = counted ? 1 - lambda : 0;
+            klWeights[t] = counted ? lambda * tau * tau : 0;
+        }
+        return mean(student, teacher, taus, targets, ceWeights, klWeights);
+    }
+
+    /**
+     * Swing distillation → scalar Var: τ_t from {@code rho}, Laplace(0, b) noise on the teacher logits drawn from
+     * {@code noiseSeed} (none when b = 0), λ_t = 1 at private positions when the settings drop their labels.
+     */
+    public static Var swing(Var student, INDArray teacher, int[] targets, double[] rho, SwingSettings settings,
+                            long noiseSeed) {
+        int n = targets.length;
+        if (rho.length != n) {
+            throw new IllegalArgumentException("swing loss: " + rho.length + " privacy likelihoods for " + n + " targets");
+        }
+        double[] taus = new double[n];
+        double[] ceWeights = new double[n];
+        double[] klWeights = new double[n];
+        for (int t = 0; t < n; t++) {
+            taus[t] = settings.temperature(rho[t]);
+            boolean counted = targets[t] != CausalLmBatch.IGNORE_INDEX;
+            double lambda = settings.dropPrivateLabels() && settings.isPrivate(rho[t]) ? 1.0 : settings.lambda();
+            ceWeights[t] = counted ? 1 - lambda : 0;
+            klWeights[t] = counted ? lambda * taus[t] * taus[t] : 0;
+        }
+        return mean(student, noisyTeacher(teacher, rho, settings, noiseSeed), taus, targets, ceWeights, klWeights);
+    }
+
+    /** The soft targets q (n, V) of swing distillation: softmax((z^T + η) / τ_t) per row. */
+    public static INDArray swingTargets(INDArray teacher, double[] rho, SwingSettings settings, long noiseSeed) {
+        double[] taus = Arrays.stream(rho).map(settings::temperature).toArray();
+        return Transforms.softmax(noisyTeacher(teacher, rho, settings, noiseSeed).divColumnVector(column(taus, teacher)), false);
+    }
+
+    /**
+     * z^T + η with η ~ Laplace(0, b) i.i.d. per entry (the difference of two unit exponentials, scaled), on every
+     * row or only on private ones; {@code teacher} itself when b = 0.
+     */
+    static INDArray noisyTeacher(INDArray teacher, double[] rho, SwingSettings settings, long seed) {
+        if (settings.noiseScale() == 0) {
+            return teacher;
+        }
+        INDArray noise;
+        try (Random random = Nd4j.getRandomFactory().getNewRandomInstance(seed)) {
+            INDArray u1 = Nd4j.rand(teacher.ulike(), random).rsubi(1.0);          // (0, 1]
+            INDArray u2 = Nd4j.rand(teacher.ulike(), random).rsubi(1.0);
+            noise = Transforms.log(u1, false).subi(Transforms.log(u2, false)).muli(settings.noiseScale());
+        } catch (Exception e) {
+            throw new IllegalStateException("noise generator", e);
+        }
+        if (settings.noisePrivateOnly()) {
+            double[] mask = Arrays.stream(rho).map(r -> settings.isPrivate(r) ? 1.0 : 0.0).toArray();
+            noise.muliColumnVector(column(mask, teacher));
+        }
+        return teacher.add(noise);
+    }
+
+    /** Σ_t [ceWeight_t · CE_t + klWeight_t · KL_t] / (counted rows); the KL at temperature τ_t of each row. */
+    private static Var mean(Var student, INDArray teacher, double[] taus, int[] targets, double[] ceWeights,
+                            double[] klWeights) {
+        if (student.rank() != 2 || !Arrays.equals(student.shape(), teacher.shape()) || student.size(0) != targets.length) {
+            throw new IllegalArgumentException("distillation loss: student " + Arrays.toString(student.shape())
+                    + " and teacher " + Arrays.toString(teacher.shape()) + " logits must both be (n, V) with n = "
+                    + targets.length + " targets");
+        }
+        long counted = Arrays.stream(targets).filter(t -> t != CausalLmBatch.IGNORE_INDEX).count();
+        INDArray tau = column(taus, teacher);
+        Var soft = Losses.klDivergence(Var.constant(teacher.divColumnVector(tau)),
+                Elementwise.div(student, Var.constant(tau.castTo(student.dataType()))));
+        Var hard = Losses.crossEntropyPerToken(student, targets, CausalLmBatch.IGNORE_INDEX);
+        Var total = Elementwise.add(
+                Elementwise.mul(hard, Var.constant(vector(ceWeights, student))),
+                Elementwise.mul(soft, Var.constant(vector(klWeights, student))));
+        return Elementwise.scale(Reductions.sum(total), 1.0 / Math.max(1, counted));
+    }
+
+    private static INDArray column(double[] values, INDArray like) {
+        return Nd4j.createFromArray(values).castTo(like.dataType()).reshape(values.length, 1);
+    }
+
+    private static INDArray vector(double[] values, Var like) {
+        return Nd4j.createFromArray(values).castTo(like.dataType());
+    }
+}

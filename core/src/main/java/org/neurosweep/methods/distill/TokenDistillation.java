@@ -1,0 +1,112 @@
+package org.neurosweep.methods.distill;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.neurosweep.autograd.Shapes;
+import org.neurosweep.autograd.Var;
+import org.neurosweep.model.Batch;
+import org.neurosweep.model.CausalLM;
+import org.neurosweep.model.Forward;
+import org.neurosweep.model.LogitsAt;
+import org.neurosweep.train.CausalLmBatch;
+import org.neurosweep.train.LmExample;
+import org.neurosweep.train.LossMask;
+import org.neurosweep.train.Trainer;
+
+/**
+ * The training objective of token-level distillation of a frozen teacher into a trainable student over
+ * {@link DistillExample}s: per micro-batch one teacher forward (no tape: its weights are constants) and one student
+ * forward on the same right-padded batch, then {@link DistillationLoss#kd} or {@link DistillationLoss#swing} over the
+ * response positions. Teacher and student must share the vocabulary.
+ */
+public final class TokenDistillation implements Trainer.Objective<DistillExample> {
+
+    /** Plain knowledge distillation (τ = τ_low, constant λ, no noise) or swing distillation. */
+    public enum Mode { KD, SWING }
+
+    private final CausalLM teacher;
+    private final CausalLM student;
+    private final int padId;
+    private final Mode mode;
+    private final SwingSettings settings;
+    private final long noiseSeed;
+    private long microBatches;
+
+    /** {@code noiseSeed}: micro-batch k draws its swing noise from {@code noiseSeed + k}. */
+    public TokenDistillation(CausalLM teacher, CausalLM student, int padId, Mode mode, SwingSettings settings,
+                             long noiseSeed) {
+        int tv = teacher.config().vocabSize();
+        int sv = student.config().vocabSize();
+        if (tv != sv) {
+            throw new IllegalArgumentException("distillation needs one vocabulary: the teacher has " + tv
+                    + " tokens, the student " + sv);
+        }
+        this.teacher = teacher;
+        this.student = student;
+        this.padId = padId;
+        this.mode = mode;
+        this.settings = settings;
+        this.noiseSeed = noiseSeed;
+    }
+
+    @Override
+    public Var loss(List<DistillExample> microBatch, Trainer.Scope scope) {
+        CausalLmBatch batch = CausalLmBatch.of(microBatch.stream().map(DistillExample::tokens).toList(), padId,
+                LossMask.RESPONSE_ONLY);
+        // logits only over the span of sequence indices that predict a response token (the unembedding of prompts is
+        // spared), and the loss reads only the distilled rows: prompts and padding never enter its softmaxes
+        int width = batch.input().length();
+        int[] counted = IntStream.range(0, batch.targets().length)
+                .filter(i -> batch.targets()[i] != CausalLmBatch.IGNORE_INDEX).toArray();
+        int lo = Arrays.stream(counted).map(i -> i % width).min().orElse(0);
+        int hi = Arrays.stream(counted).map(i -> i % width).max().orElse(0);
+        int span = hi - lo + 1;
+        Batch input = batch.input().logitsAt(LogitsAt.positions(IntStream.rangeClosed(lo, hi).toArray()));
+        int[] spanRows = Arrays.stream(counted).map(i -> (i / width) * span + i % width - lo).toArray();
+        long rows = (long) batch.input().size() * span;
+        INDArray teacherLogits = scope.keep(teacher.forward(input)).logits().value();
+        Var studentLogits = scope.keep(student.forward(input)).logits();
+        INDArray teacherRows = Shapes.gatherRows(teacherLogits.reshape(rows, teacherLogits.size(2)), spanRows);
+        Var studentRows = Shapes.indexSelect(Shapes.reshape(studentLogits, rows, studentLogits.size(2)), 0, spanRows);
+        int[] targets = Arrays.stream(counted).map(i -> batch.targets()[i]).toArray();
+        long seed = noiseSeed + microBatches++;
+        if (mode == Mode.KD) {
+            return DistillationLoss.kd(studentRows, teacherRows, targets, settings.tauLow(), settings.lambda());
+        }
+        double[] rho = targetRho(microBatch, batch);
+        return DistillationLoss.swing(studentRows, teacherRows, targets, Arrays.stream(counted).mapToDouble(i -> rho[i]).toArray(),
+                settings, seed);
+    }
+
+    /** ρ of each row's target token, aligned with {@link CausalLmBatch#targets()} (0 where the target is ignored). */
+    static double[] targetRho(List<DistillExample> examples, CausalLmBatch batch) {
+        int width = batch.input().length();
+        double[] rho = new double[batch.targets().length];
+        for (int i = 0; i < examples.size(); i++) {
+            double[] r = examples.get(i).rho();
+            for (int j = 0; j + 1 < r.length; j++) {
+                if (batch.targets()[i * width + j] != CausalLmBatch.IGNORE_INDEX) {
+                    rho[i * width + j] = r[j + 1];
+                }
+            }
+        }
+        return rho;
+    }
+
+    /** Mean response cross-entropy (nats per counted token) of {@code model} on {@code examples}, in micro-batches. */
+    public static double responseNll(CausalLM model, List<LmExample> examples, int padId, int microBatch) {
+        double sum = 0;
+        long tokens = 0;
+        for (int from = 0; from < examples.size(); from += microBatch) {
+            CausalLmBatch batch = CausalLmBatch.of(examples.subList(from, Math.min(examples.size(), from + microBatch)),
+                    padId, LossMask.RESPONSE_ONLY);
+            try (Forward f = model.forward(batch.input())) {
+                sum += batch.loss(f.logits()).value().getDouble(0) * batch.countedTokens();
+            }
+            tokens += batch.countedTokens();
+        }
+        return tokens == 0 ? Double.NaN : sum / tokens;
+    }
+}

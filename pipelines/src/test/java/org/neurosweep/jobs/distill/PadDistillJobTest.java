@@ -1,0 +1,144 @@
+package org.neurosweep.jobs.distill;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neurosweep.methods.pad.McqCalibration;
+import org.neurosweep.exec.RunTables;
+import org.neurosweep.table.TableLayout;
+import org.neurosweep.testjobs.SweepRun;
+import org.neurosweep.testjobs.TestSpark;
+import org.neurosweep.testjobs.TestSweeps;
+import org.neurosweep.testutil.RepoPaths;
+
+/** A small PAD run of the world models (dense_instruct → dense_small) with its plain-KD baseline: the tables agree. */
+class PadDistillJobTest {
+
+    @TempDir
+    Path dir;
+
+    private String sweep(String params) {
+        return """
+                sweep {
+                  name = pad
+                  models {
+                    teacher { path = "%s" }
+                    student { path = "%s" }
+                  }
+                  datasets { world { format = distill-corpus, path = "%s", max-records = 10 } }
+                  jobs = [ { job = pad-distill, models = [student], datasets = [world],
+                             params { teacher = teacher, %s } } ]
+                }
+                """.formatted(RepoPaths.world("dense_instruct"), RepoPaths.world("dense_small"), RepoPaths.dataset("world"),
+                params);
+    }
+
+    @Test
+    void samplesScoresTrainsAndEvaluates() throws Exception {
+        SweepRun run = SweepRun.of(dir, "pad.conf", sweep("samples = 4, responses = 3, sample-tokens = 8, alpha = 0.5, "
+                + "mcq-filter = false, beta = 2.0, steps = 3, micro-batch = 4, learning-rate = 1e-3, eval-items = 8"),
+                List.of(new PadDistillJob()));
+        assertEquals(1, run.result().committed());
+
+        assertEquals(10 * 4, run.table(PadDistillJob.SAMPLES).count());
+        List<Row> kept = run.table(PadDistillJob.SAMPLES).filter(col("prompt_kept")).collectAsList();
+        long keptPrompts = kept.stream().map(r -> r.<String>getAs("example_id")).distinct().count();
+        assertEquals(keptPrompts * 3, kept.stream().filter(r -> r.<Boolean>getAs("selected")).count(), "3 selected per kept prompt");
+        assertTrue(kept.stream().filter(r -> r.<Integer>getAs("sample_seed") == 0).allMatch(r -> r.<Boolean>getAs("selected")),
+                "sample 0 is always selected");
+
+        // the teacher scores follow from the pairs: m_i from the p_A, p_B of its pairs, score = α ℓ_T + (1 − α) m_i
+        Map<String, List<Row>> pairs = run.table(PadDistillJob.MCQ_PAIRS).orderBy("i", "j").collectAsList().stream()
+                .collect(Collectors.groupingBy(r -> r.getAs("example_id")));
+        assertEquals(keptPrompts, pairs.size());
+        for (Row s : run.table(PadDistillJob.TEACHER_SCORES).collectAsList()) {
+            List<Row> mine = pairs.get(s.<String>getAs("example_id"));
+            double[] m = McqCalibration.scores(3, mine.stream().mapToDouble(r -> r.getAs("p_a")).toArray(),
+                    mine.stream().mapToDouble(r -> r.getAs("p_b")).toArray());
+            int i = s.getAs("response_idx");
+            assertEquals(m[i], s.<Double>getAs("mcq_score"), 1e-12);
+            assertEquals(Math.exp(m[i]), s.<Double>getAs("mcq_win_prob"), 1e-12);
+            assertEquals(0.5 * s.<Double>getAs("avg_logp") + 0.5 * m[i], s.<Double>getAs("teacher_score"), 1e-12);
+            assertTrue(s.<Double>getAs("sum_logp") <= s.<Double>getAs("avg_logp") + 1e-9, "a sum of negative log-probs");
+            assertTrue(s.<Boolean>getAs("kept_by_filter"), "the filter is off");
+        }
+
+        List<Row> steps = run.table(PadDistillJob.TRAIN_STEP).orderBy("student", "train_step").collectAsList();
+        assertEquals(6, steps.size(), "3 PAD steps, 3 KD steps");
+        for (Row r : steps) {
+            if ("pad".equals(r.getAs("student"))) {
+                assertEquals(r.<Double>getAs("loss"), r.<Double>getAs("loss_js"), 1e-12, "the js loss is optimized");
+                assertTrue(r.<Double>getAs("loss_js") >= 0 && r.<Double>getAs("loss_js") <= Math.log(2));
+                assertTrue(Math.abs(r.<Double>getAs("kendall_tau_mean")) <= 1);
+                assertTrue(r.<Long>getAs("tokens") > 0);
+            } else {
+                assertTrue(r.isNullAt(r.fieldIndex("loss_js")));
+            }
+        }
+        List<Row> eval = run.table(PadDistillJob.EVAL).collectAsList();
+        assertEquals(4 * 2, eval.size(), "teacher, student before, PAD and KD students x exact match and NLL");
+        assertEquals(8L, eval.get(0).<Long>getAs("n_items"));
+        Path artifacts = run.sweeps().out().resolve("artifacts");
+        try (var files = Files.walk(artifacts)) {
+            assertEquals(2, files.filter(f -> f.getFileName().toString().equals("model.safetensors")).count(),
+                    "the PAD and KD students' checkpoints");
+        }
+        List<String> headlines = new PadDistillJob().headlines(run.sweeps()::table);
+        assertTrue(headlines.stream().anyMatch(h -> h.contains("exact_match: before")), String.join("\n", headlines));
+    }
+
+    @Test
+    void whenEveryUnitFailsTheHeadlinesStillPrint() throws Exception {
+        // two training prompts and no canaries cannot fill a micro-batch of 8: both units fail
+        SweepRun run = SweepRun.of(dir, "failing.conf", """
+                sweep {
+                  name = failing
+                  models {
+                    teacher { path = "%s" }
+                    student { path = "%s" }
+                  }
+                  datasets { tiny { format = distill-corpus, path = "%s", max-records = 2, options { canaries = "" } } }
+                  jobs = [
+                    { job = pad-distill, models = [student], datasets = [tiny],
+                      params { teacher = teacher, samples = 2, responses = 2, sample-tokens = 2, micro-batch = 8 } }
+                    { job = swing-distill, models = [student], datasets = [tiny], params { teacher = teacher, micro-batch = 8 } }
+                  ]
+                }
+                """.formatted(RepoPaths.world("dense_instruct"), RepoPaths.world("dense_small"), RepoPaths.dataset("world")),
+                List.of(new PadDistillJob(), new SwingDistillJob()));
+        assertEquals(2, run.result().failed());
+        String errors = run.table("manifest").filter(col("job").equalTo("pad-distill")).first().getAs("error");
+        assertTrue(errors.contains("fewer than micro-batch = 8"), errors);
+        // the engine's reader of the run's tables: a table without rows is an empty frame with its declared columns
+        java.util.Map<String, org.neurosweep.job.TableSchema> schemas = new java.util.HashMap<>();
+        for (org.neurosweep.job.Job job : List.of(new PadDistillJob(), new SwingDistillJob())) {
+            job.tables().forEach(t -> schemas.put(t.name(), t.prefixedWith(org.neurosweep.table.IdentityColumns.COLUMNS)));
+        }
+        RunTables tables = new RunTables(TestSpark.session(), new TableLayout(run.result().out(), run.result().runId()), schemas);
+        assertTrue(new PadDistillJob().headlines(tables).isEmpty());
+        assertTrue(new SwingDistillJob().headlines(tables).isEmpty());
+    }
+
+    @Test
+    void badParametersAreConfigErrors() {
+        TestSweeps sweeps = new TestSweeps(dir);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestSweeps.plan(
+                List.of(new PadDistillJob()), sweeps.conf("bad.conf", sweep("samples = 3, responses = 4"))));
+        assertEquals("pad-distill: params.samples must be ≥ responses", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TestSweeps.plan(
+                List.of(new PadDistillJob()), sweeps.conf("bad2.conf", sweep("loss = kl"))));
+        assertFalse(e.getMessage().isEmpty());
+        assertTrue(e.getMessage().contains("params.loss must be js or vanilla"), e.getMessage());
+    }
+}

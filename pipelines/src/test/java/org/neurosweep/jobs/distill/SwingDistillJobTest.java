@@ -1,0 +1,110 @@
+package org.neurosweep.jobs.distill;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neurosweep.testjobs.SweepRun;
+import org.neurosweep.testjobs.TestSweeps;
+import org.neurosweep.testutil.RepoPaths;
+
+/**
+ * A small swing-distillation run of the world models (dense_instruct → dense_small, with the plain-KD baseline):
+ * its tables, the checkpoints, and what a rerun does after a kill before the commit (the unit is recomputed whole).
+ */
+class SwingDistillJobTest {
+
+    @TempDir
+    Path dir;
+
+    private String sweep(String teacher) {
+        return """
+                sweep {
+                  name = swing
+                  models {
+                    teacher { path = "%s" }
+                    student { path = "%s" }
+                  }
+                  datasets { world { format = distill-corpus, path = "%s", max-records = 16 } }
+                  jobs = [ { job = swing-distill, models = [student], datasets = [world],
+                             params { teacher = %s, steps = 4, micro-batch = 8, eval-items = 8,
+                                      exposure-candidates = 20 } } ]
+                }
+                """.formatted(RepoPaths.world("dense_instruct"), RepoPaths.world("dense_small"),
+                RepoPaths.dataset("world"), teacher);
+    }
+
+    @Test
+    void distilsBothStudentsAndARerunAfterAKillRecomputesTheUnitWhole() throws Exception {
+        SweepRun run = SweepRun.of(dir, "swing.conf", sweep("teacher"), List.of(new SwingDistillJob()));
+        assertEquals(1, run.result().committed());
+
+        List<Row> exposure = run.table(SwingDistillJob.EXPOSURE).collectAsList();
+        assertEquals(12 * 4, exposure.size(), "12 canaries x teacher, student before, KD student, swing student");
+        for (Row r : exposure) {
+            double bits = r.getAs("exposure");
+            assertTrue(bits >= 0 && bits <= Math.log(1e6) / Math.log(2) + 1e-9, "exposure " + bits);
+            assertTrue((boolean) r.getAs("sampled"));
+        }
+        assertEquals(4 * 2, run.table(SwingDistillJob.TASK_EVAL).count(), "response_nll and exact_match per role");
+
+        // the canaries' secrets are the private positions: τ_high there, τ_low elsewhere, no hard label
+        List<Row> privateRows = run.table(SwingDistillJob.TOKEN_PRIVACY).filter(col("rho").equalTo(1.0)).collectAsList();
+        assertFalse(privateRows.isEmpty());
+        for (Row r : privateRows) {
+            assertEquals(20.0, (double) r.getAs("tau"));
+            assertFalse((boolean) r.getAs("hard_label"));
+            assertTrue(((String) r.getAs("token_text")).strip().matches("\\d+"), "private token " + r.getAs("token_text"));
+        }
+        assertEquals(2.0, run.table(SwingDistillJob.TOKEN_PRIVACY).filter(col("rho").equalTo(0.0)).first().<Double>getAs("tau"));
+
+        Row summary = run.table(SwingDistillJob.SUMMARY).first();
+        double kd = summary.getAs("mean_exposure_kd");
+        double swing = summary.getAs("mean_exposure_swing");
+        double meanSwing = run.table(SwingDistillJob.EXPOSURE).filter(col("model_role").equalTo("student_swing"))
+                .agg(org.apache.spark.sql.functions.avg("exposure")).first().getDouble(0);
+        assertEquals(meanSwing, swing, 1e-12, "the summary's mean is the table's");
+        if (kd > 0) {
+            assertEquals(100 * (kd - swing) / kd, summary.<Double>getAs("reduction_pct"), 1e-9);
+        }
+        String checkpoint = summary.getAs("checkpoint_swing");
+        assertNotNull(checkpoint);
+        Path folder = Path.of(java.net.URI.create(checkpoint));
+        assertTrue(Files.exists(folder.resolve("model.safetensors")) && Files.exists(folder.resolve("config.json")),
+                "the swing student's checkpoint at " + folder);
+        assertFalse(new SwingDistillJob().headlines(run.sweeps()::table).isEmpty());
+
+        // a kill after the tables were moved but before the manifest row (the commit point): the rerun with the same
+        // run id recomputes the unit from step 0 and commits one copy of its rows, equal to the first run's
+        Path manifest = run.sweeps().out().resolve("manifest");
+        try (Stream<Path> files = Files.walk(manifest)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
+                Files.delete(f);
+            }
+        }
+        SweepRun rerun = new SweepRun(run.sweeps(), run.plan(), TestSweeps.run(run.plan()));
+        assertEquals(1, rerun.result().committed(), "the unit ran again");
+        assertEquals(1, rerun.table(SwingDistillJob.SUMMARY).count(), "one copy of its rows");
+        Row again = rerun.table(SwingDistillJob.SUMMARY).first();
+        assertEquals(swing, again.<Double>getAs("mean_exposure_swing"), 1e-9, "deterministic: same seeds, same run");
+        assertEquals(summary.<Double>getAs("final_loss_swing"), again.<Double>getAs("final_loss_swing"), 1e-9);
+    }
+
+    @Test
+    void anUnknownTeacherIsAConfigError() {
+        TestSweeps sweeps = new TestSweeps(dir);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestSweeps.plan(
+                List.of(new SwingDistillJob()), sweeps.conf("bad.conf", sweep("nobody"))));
+        assertTrue(e.getMessage().contains("params.teacher = 'nobody'"), e.getMessage());
+    }
+}
