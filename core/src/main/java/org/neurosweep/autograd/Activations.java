@@ -83,6 +83,22 @@ public final class Activations {
         }, x);
     }
 
+    /**
+     * Tanh soft-capping (Gemma-2): cap · tanh(x / cap), smooth and bounded by ±cap; dy/dx = 1 − (y / cap)². One pass
+     * over x whatever its shape (all heads at once).
+     */
+    public static Var softcap(Var x, double cap) {
+        if (!(cap > 0)) {
+            throw new IllegalArgumentException("softcap: cap must be > 0, got " + cap);
+        }
+        INDArray y = Transforms.tanh(x.value().div(cap), false);
+        if (!Tape.recording(x)) {
+            return Var.constant(y.muli(cap));
+        }
+        INDArray d = y.mul(y).rsubi(1.0);                                  // 1 − tanh²
+        return Tape.op(y.muli(cap), g -> x.accumulateOwned(d.muli(g)), x);
+    }
+
     /** min(max(x, lo), hi); the gradient passes where lo ≤ x ≤ hi (PyTorch's clamp). */
     public static Var clamp(Var x, double lo, double hi) {
         if (lo > hi) {

@@ -1,33 +1,67 @@
 package org.neurosweep.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Typed access to the keys of one HF {@code config.json}; every error names the file and the key. */
+/**
+ * Typed access to the keys of one HF {@code config.json}; every error names the file and the key. A key the file
+ * lacks (or sets to null) takes the value of {@code defaults}, the family's HF config-class defaults
+ * ({@link FamilyDefaults}), when that names one.
+ */
 final class ConfigJson {
+    private static final ObjectMapper DEFAULTS_JSON = new ObjectMapper();
     private final JsonNode root;
+    private final Map<String, Object> defaults;
     private final String file;
     private final String prefix;
 
     ConfigJson(JsonNode root, String file) {
-        this(root, file, "");
+        this(root, Map.of(), file, "");
     }
 
-    private ConfigJson(JsonNode root, String file, String prefix) {
+    private ConfigJson(JsonNode root, Map<String, Object> defaults, String file, String prefix) {
         this.root = root;
+        this.defaults = defaults;
         this.file = file;
         this.prefix = prefix;
     }
 
-    /** The node under {@code key}, or null when the key is absent or JSON null. */
+    /** This file's keys, absent ones falling back to {@code familyDefaults} (key → Boolean, Number, String, List). */
+    ConfigJson withDefaults(Map<String, Object> familyDefaults) {
+        return new ConfigJson(root, familyDefaults, file, prefix);
+    }
+
+    /** The node under {@code key}, or the family default, or null when neither is set (absent or JSON null). */
     JsonNode node(String key) {
         JsonNode n = root.get(key);
-        return n == null || n.isNull() ? null : n;
+        if (n != null && !n.isNull()) {
+            return n;
+        }
+        Object fallback = defaults.get(key);
+        return fallback == null ? null : DEFAULTS_JSON.valueToTree(fallback);
+    }
+
+    /** True when the file itself sets {@code key} (a family default does not count). */
+    boolean isSet(String key) {
+        JsonNode n = root.get(key);
+        return n != null && !n.isNull();
     }
 
     boolean has(String key) {
         return node(key) != null;
+    }
+
+    /** The first of {@code keys} that is set (HF aliases such as hidden_size / n_embed), else the first. */
+    String firstSet(String... keys) {
+        for (String k : keys) {
+            if (has(k)) {
+                return k;
+            }
+        }
+        return keys[0];
     }
 
     ConfigJson object(String key) {
@@ -38,7 +72,7 @@ final class ConfigJson {
         if (!n.isObject()) {
             throw error(key, "must be an object, found " + n);
         }
-        return new ConfigJson(n, file, prefix + key + ".");
+        return new ConfigJson(n, Map.of(), file, prefix + key + ".");
     }
 
     String requireString(String key) {
