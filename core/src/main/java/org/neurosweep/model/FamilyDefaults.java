@@ -80,6 +80,14 @@ final class FamilyDefaults {
         t.put("bert", Map.of("hidden_act", "gelu", "layer_norm_eps", 1e-12, "tie_word_embeddings", true,
                 "type_vocab_size", 2, "max_position_embeddings", 512, "position_embedding_type", "absolute",
                 "pad_token_id", 0));
+        // num_key_value_heads: where HF's class states a number rather than "as many as the attention heads"
+        Map<String, Integer> kvHeads = Map.of("mistral", 8, "qwen2", 32, "qwen3", 32, "mixtral", 8, "qwen2_moe", 16,
+                "qwen3_moe", 4, "gemma", 16, "gemma2", 4);
+        kvHeads.forEach((family, n) -> {
+            Map<String, Object> withKv = new HashMap<>(t.get(family));
+            withKv.put("num_key_value_heads", n);
+            t.put(family, Map.copyOf(withKv));
+        });
         return Map.copyOf(t);
     }
 }
