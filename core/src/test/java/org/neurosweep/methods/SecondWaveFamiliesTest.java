@@ -31,7 +31,10 @@ import org.neurosweep.methods.probe.ProbeMode;
 import org.neurosweep.methods.probe.ProbeSettings;
 import org.neurosweep.methods.probe.RelationProbe;
 import org.neurosweep.methods.probe.ScoreKind;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.neurosweep.model.Batch;
 import org.neurosweep.model.CausalLM;
+import org.neurosweep.model.Forward;
 import org.neurosweep.model.generate.Generator;
 import org.neurosweep.hook.Hooks;
 import org.neurosweep.model.generate.ContinuationScorer;
@@ -102,6 +105,31 @@ class SecondWaveFamiliesTest {
             IllegalArgumentException forced = assertThrows(IllegalArgumentException.class,
                     () -> new ContinuationScorer(model, 2, ContinuationScorer.Padding.RIGHT));
             assertTrue(forced.getMessage().contains("masked LM"), forced.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gemma", "gemma2", "bloom", "bert_mlm", "qwen3", "qwen3_moe", "olmo2"})
+    void everyHookFiresAndInterventionsTakeEffect(String family) {
+        CausalLM model = CausalLM.load(RepoPaths.golden(family));
+        int[] ids = {5, 17, 300, 41, 9, 77, 12};
+        List<String> dense = model.hookNames().stream().filter(n -> !n.contains(".moe.")).toList();
+        INDArray plain;
+        try (Forward f = model.forward(Batch.of(ids), new Hooks().capture(dense.toArray(new String[0])), null)) {
+            for (String name : dense) {
+                assertTrue(f.captures().has(name), family + " did not fire " + name);
+                assertEquals(1, f.captures().get(name).size(0), name);
+            }
+            INDArray pattern = f.captures().get(HookNames.attnPattern(0));
+            assertEquals(List.of(1L, (long) model.config().numHeads(), 7L, 7L), List.of(pattern.size(0), pattern.size(1),
+                    pattern.size(2), pattern.size(3)));
+            // a causal model's first query sees itself only; BERT's sees every token
+            double firstRow = pattern.getDouble(0, 0, 0, 0);
+            assertEquals(model.config().causal(), Math.abs(firstRow - 1) < 1e-6, family + " pattern[0][0][0] " + firstRow);
+            plain = f.logits().value().detach();
+        }
+        try (Forward f = model.forward(Batch.of(ids), new Hooks().zeroHeads(0, 0, 1), null)) {
+            assertTrue(f.logits().value().sub(plain).amaxNumber().doubleValue() > 1e-4, family + ": zeroing heads did nothing");
         }
     }
 
