@@ -49,6 +49,16 @@ public final class ArchitectureRegistry {
         return new TreeSet<>(FAMILIES.keySet());
     }
 
+    /**
+     * One line for {@code neurosweep jobs}: the supported model types and what the masked LM among them can run
+     * (docs/DESIGN.md, "What each job supports", has the whole table).
+     */
+    public static String supportSummary() {
+        return "model types: " + String.join(", ", supportedTypes()) + ". bert is a masked LM: mlama-probe and lrp2 "
+                + "probe it by mask filling; jobs that score next tokens, generate or use the logit lens refuse it "
+                + "(the lens also refuses gpt_neox and bloom)";
+    }
+
     /** The family of {@code modelType}, or a {@link ModelConfigException} listing the supported ones. */
     public static Architecture of(String modelType) {
         Architecture a = FAMILIES.get(modelType);

@@ -20,6 +20,7 @@ import org.neurosweep.data.MlamaFact;
 import org.neurosweep.data.MlamaTemplate;
 import org.neurosweep.hook.HookNames;
 import org.neurosweep.methods.attribution.IntegratedGradients;
+import org.neurosweep.methods.icl.NextTokenScorer;
 import org.neurosweep.methods.lens.LayerwiseLens;
 import org.neurosweep.methods.lens.LensComponent;
 import org.neurosweep.methods.lens.LensException;
@@ -105,6 +106,9 @@ class SecondWaveFamiliesTest {
             IllegalArgumentException forced = assertThrows(IllegalArgumentException.class,
                     () -> new ContinuationScorer(model, 2, ContinuationScorer.Padding.RIGHT));
             assertTrue(forced.getMessage().contains("masked LM"), forced.getMessage());
+            IllegalArgumentException next = assertThrows(IllegalArgumentException.class,
+                    () -> new NextTokenScorer(model, 1, 2));
+            assertTrue(next.getMessage().contains("masked LM"), next.getMessage());
         }
     }
 
