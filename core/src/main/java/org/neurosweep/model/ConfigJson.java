@@ -44,11 +44,6 @@ final class ConfigJson {
         return fallback == null ? null : DEFAULTS_JSON.valueToTree(fallback);
     }
 
-    /** True when the file itself sets {@code key} (a family default does not count). */
-    boolean isSet(String key) {
-        JsonNode n = root.get(key);
-        return n != null && !n.isNull();
-    }
 
     boolean has(String key) {
         return node(key) != null;

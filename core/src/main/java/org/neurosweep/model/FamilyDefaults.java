@@ -9,9 +9,10 @@ import java.util.Map;
  * for the keys this runtime reads. A key absent from the file and from its family's table falls back to what the
  * reading code states (e.g. {@code num_key_value_heads} = {@code num_attention_heads}) or is required.
  *
- * <p>Only options are listed, not sizes (hidden size, layers, heads, vocabulary): a checkpoint always states those,
- * and HF's size defaults describe one particular model. {@code FamilyDefaultsTest} checks each entry against the value
- * HF's config class takes when the key is dropped from the golden config.
+ * <p>Options are listed, and the head layout where HF's class states a number ({@code head_dim},
+ * {@code num_key_value_heads}), but not the model's sizes (hidden size, layers, heads, vocabulary, FFN widths): a
+ * checkpoint always states those, and HF's size defaults describe one particular model. {@code FamilyDefaultsTest}
+ * checks entries against the value HF's config class takes when the key is dropped from a golden config.
  */
 final class FamilyDefaults {
     private static final Map<String, Map<String, Object>> TABLE = table();

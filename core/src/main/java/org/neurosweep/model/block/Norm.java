@@ -27,10 +27,14 @@ public interface Norm {
         return x -> Norms.rmsNorm(x, Elementwise.addScalar(w, 1.0), eps);
     }
 
-    /** LayerNorm with {@code name.weight} and {@code name.bias} (d). */
+    /**
+     * LayerNorm with {@code name.weight} and {@code name.bias} (d), or {@code name.gamma} and {@code name.beta} where
+     * the checkpoint uses the original TensorFlow names (e.g. bert-base-uncased; HF renames them the same way).
+     */
     static Norm layer(Weights weights, String name, long d, double eps) {
-        Var gamma = weights.vector(name + ".weight", d);
-        Var beta = weights.vector(name + ".bias", d);
+        boolean tf = !weights.has(name + ".weight") && weights.has(name + ".gamma");
+        Var gamma = weights.vector(name + (tf ? ".gamma" : ".weight"), d);
+        Var beta = weights.vector(name + (tf ? ".beta" : ".bias"), d);
         return x -> Norms.layerNorm(x, gamma, beta, eps);
     }
 }
