@@ -27,6 +27,8 @@ import java.util.Set;
  * @param parallelResidual  GPT-NeoX: attention and MLP read the same residual; sequential otherwise
  * @param moe               routing settings of a sparse model; null for a dense one
  * @param dtype             the stored weight dtype ({@code dtype} or {@code torch_dtype}); compute is fp32
+ * @param maxPositions      {@code max_position_embeddings} (or the family's HF default); 0 where the family states
+ *                          none (BLOOM: ALiBi has no position table)
  * @param padTokenId        null when the config names none
  * @param positions         rotary, ALiBi (BLOOM) or learned absolute (BERT)
  * @param causal            false for a bidirectional encoder (BERT masked LM): no causal mask, no KV cache, no generation
