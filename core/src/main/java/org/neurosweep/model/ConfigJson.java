@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Typed access to the keys of one HF {@code config.json}; every error names the file and the key. A key the file
- * lacks (or sets to null) takes the value of {@code defaults}, the family's HF config-class defaults
- * ({@link FamilyDefaults}), when that names one.
+ * leaves out takes the value of {@code defaults}, the family's HF config-class defaults ({@link FamilyDefaults}), when
+ * that names one; a key set to null stays unset, as HF keeps None.
  */
 final class ConfigJson {
     private static final ObjectMapper DEFAULTS_JSON = new ObjectMapper();
@@ -34,11 +34,15 @@ final class ConfigJson {
         return new ConfigJson(root, familyDefaults, file, prefix);
     }
 
-    /** The node under {@code key}, or the family default, or null when neither is set (absent or JSON null). */
+    /**
+     * The node under {@code key}; for a key the file leaves out, the family default; null when the file sets the key
+     * to JSON null (HF's None: e.g. Mistral's {@code "sliding_window": null} turns the window off, it does not ask for
+     * the default) or neither names it.
+     */
     JsonNode node(String key) {
         JsonNode n = root.get(key);
-        if (n != null && !n.isNull()) {
-            return n;
+        if (n != null) {
+            return n.isNull() ? null : n;
         }
         Object fallback = defaults.get(key);
         return fallback == null ? null : DEFAULTS_JSON.valueToTree(fallback);

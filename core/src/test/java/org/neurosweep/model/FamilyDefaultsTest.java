@@ -109,6 +109,17 @@ class FamilyDefaultsTest {
     }
 
     @Test
+    void anExplicitNullIsHfsNoneNotTheDefault() throws IOException {
+        // Mistral v0.2 and later state "sliding_window": null to turn the window off; MistralConfig's default is 4096
+        String json = java.nio.file.Files.readString(RepoPaths.golden("mistral").resolve("config.json"))
+                .replace("\"sliding_window\": 4", "\"sliding_window\": null");
+        ModelConfig c = ModelConfig.parse(new ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "mistral with a null window");
+        assertEquals(0, c.window(0));
+        assertEquals(4096, without("mistral", "sliding_window").window(0));
+    }
+
+    @Test
     void aNumericHfDefaultIsTakenEvenWhereItCannotWork() {
         // GemmaConfig's num_key_value_heads is 16, which 4 attention heads cannot share: HF fails, and so do we
         ModelConfigException e = assertThrows(ModelConfigException.class, () -> without("gemma", "num_key_value_heads"));
