@@ -16,9 +16,13 @@ The file holds (names and shapes as in docs/reference-format.md; all float tenso
     ffn_act.i                  [B, T, ffn]    dense models: input of the FFN down projection (the neuron activations)
     attn_probs.i               [B, H, T, T]   attention probabilities (eager attention)
     router_logits.i            [B*T, E]       MoE models: router logits, batch-major
-    final_norm                 [B, T, d]      output of the final norm
+    final_norm                 [B, T, d]      output of the final norm (not for BERT)
     logits                     [B, T, V]      output logits
-    greedy_ids                 [n]            prompt 0 followed by --greedy-tokens argmax tokens (full recompute per step)
+    greedy_ids                 [n]            prompt 0 followed by --greedy-tokens argmax tokens (full recompute per
+                                              step; not for BERT, a masked LM)
+
+Families: Llama, Mistral, Qwen2, Qwen3, Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE, OLMo-2, GPT-NeoX, Gemma, Gemma-2, BLOOM
+(causal LMs) and BERT (masked LM, loaded with AutoModelForMaskedLM).
     ig.layer1, ig.target       [ffn], [1]     with --ig, dense models: integrated gradients of the layer-1 FFN neurons at
                                               the last position of prompt 0, 16 steps, target = argmax there
 """
@@ -44,7 +48,15 @@ def parse_args():
 
 
 def decoder_parts(model):
-    """(embedding module, list of decoder layers, final norm) for the supported families."""
+    """(token-embedding module, list of layers, final norm or None) for the supported families.
+
+    The embedding module's output is NeuroSweep's `embed` hook: the token embedding alone (BLOOM: before its
+    LayerNorm; BERT: before positions, token types and LayerNorm; Gemma: scaled by sqrt(d), which transformers 5
+    does inside the embedding module). BERT has no final norm (its MLM head's transform is not one)."""
+    if hasattr(model, "bert"):
+        return model.bert.embeddings.word_embeddings, model.bert.encoder.layer, None
+    if hasattr(model, "transformer"):
+        return model.transformer.word_embeddings, model.transformer.h, model.transformer.ln_f
     base = getattr(model, "model", None) or getattr(model, "gpt_neox", None)
     if base is None:
         sys.exit(f"make-reference: unsupported model class {type(model).__name__}")
@@ -55,6 +67,8 @@ def decoder_parts(model):
 
 def ffn_down(layer):
     """The FFN output projection of a dense layer (its input is the neuron activation vector), or None for MoE layers."""
+    if hasattr(layer, "intermediate"):
+        return layer.output.dense                    # BERT: the input of output.dense is GELU(intermediate.dense(x))
     mlp = getattr(layer, "mlp", None)
     if mlp is None:
         return None
@@ -69,7 +83,10 @@ def main():
 
     dtype = torch.float32 if args.dtype == "float32" else torch.bfloat16
     tok = transformers.PreTrainedTokenizerFast(tokenizer_file=os.path.join(args.model, "tokenizer.json"))
-    model = transformers.AutoModelForCausalLM.from_pretrained(args.model, dtype=dtype, attn_implementation="eager").eval()
+    config = transformers.AutoConfig.from_pretrained(args.model)
+    masked = config.model_type == "bert"
+    auto = transformers.AutoModelForMaskedLM if masked else transformers.AutoModelForCausalLM
+    model = auto.from_pretrained(args.model, dtype=dtype, attn_implementation="eager").eval()
     cfg = model.config
     prompts = args.prompt or DEFAULT_PROMPTS
     enc = [tok.encode(p, add_special_tokens=False) for p in prompts]
@@ -90,7 +107,8 @@ def main():
         return lambda m, a, o: caps.__setitem__(name, (o[0] if isinstance(o, tuple) else o).detach().float().clone())
 
     hooks.append(emb.register_forward_hook(keep("embed")))
-    hooks.append(norm.register_forward_hook(keep("final_norm")))
+    if norm is not None:
+        hooks.append(norm.register_forward_hook(keep("final_norm")))
     for i, layer in enumerate(layers):
         hooks.append(layer.register_forward_hook(keep(f"layer_out.{i}")))
         down = ffn_down(layer)
@@ -115,12 +133,13 @@ def main():
         if r is not None:
             ref[f"router_logits.{i}"] = r.float()
 
-    ids = torch.tensor([enc[0]])
-    with torch.no_grad():
-        for _ in range(args.greedy_tokens):
-            nxt = model(input_ids=ids).logits[0, -1].argmax()
-            ids = torch.cat([ids, nxt.view(1, 1)], dim=1)
-    ref["greedy_ids"] = ids[0].int()
+    if not masked:  # a masked LM does not generate
+        ids = torch.tensor([enc[0]])
+        with torch.no_grad():
+            for _ in range(args.greedy_tokens):
+                nxt = model(input_ids=ids).logits[0, -1].argmax()
+                ids = torch.cat([ids, nxt.view(1, 1)], dim=1)
+        ref["greedy_ids"] = ids[0].int()
 
     if args.ig:
         down = ffn_down(layers[1]) if len(layers) > 1 else None

@@ -67,12 +67,14 @@ public final class Activations {
     /** GELU, tanh approximation: ½ x (1 + tanh(√(2/π) (x + 0.044715 x³))). */
     public static Var geluTanh(Var x) {
         INDArray xv = x.value();
+        if (!Tape.recording(x)) {
+            // ½ (1 + tanh u) = σ(2u): y = x · σ(2u), six passes over x instead of nine
+            INDArray s = xv.mul(xv).muli(2 * GELU_TANH_C * GELU_TANH_K).addi(2 * GELU_TANH_C).muli(xv);
+            return Var.constant(Transforms.sigmoid(s, false).muli(xv));
+        }
         INDArray x2 = xv.mul(xv);
         INDArray t = x2.mul(GELU_TANH_K).addi(1.0).muli(xv).muli(GELU_TANH_C);
         Transforms.tanh(t, false);                                          // tanh(u)
-        if (!Tape.recording(x)) {
-            return Var.constant(t.addi(1.0).muli(xv).muli(0.5));
-        }
         INDArray y = t.add(1.0).muli(xv).muli(0.5);
         return Tape.op(y, g -> {
             // d = ½ (1 + t) + ½ x (1 − t²) √(2/π) (1 + 3·0.044715 x²)
@@ -81,6 +83,22 @@ public final class Activations {
             INDArray d = sech2.muli(du).muli(xv).addi(t).addi(1.0).muli(0.5).muli(g);
             x.accumulateOwned(d);
         }, x);
+    }
+
+    /**
+     * Tanh soft-capping (Gemma-2): cap · tanh(x / cap), smooth and bounded by ±cap; dy/dx = 1 − (y / cap)². One pass
+     * over x whatever its shape (all heads at once).
+     */
+    public static Var softcap(Var x, double cap) {
+        if (!(cap > 0)) {
+            throw new IllegalArgumentException("softcap: cap must be > 0, got " + cap);
+        }
+        INDArray y = Transforms.tanh(x.value().div(cap), false);
+        if (!Tape.recording(x)) {
+            return Var.constant(y.muli(cap));
+        }
+        INDArray d = y.mul(y).rsubi(1.0);                                  // 1 − tanh²
+        return Tape.op(y.muli(cap), g -> x.accumulateOwned(d.muli(g)), x);
     }
 
     /** min(max(x, lo), hi); the gradient passes where lo ≤ x ≤ hi (PyTorch's clamp). */

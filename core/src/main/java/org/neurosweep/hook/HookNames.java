@@ -124,7 +124,10 @@ public final class HookNames {
         public final String attnK;
         /** (b, kv_heads, t, dh). */
         public final String attnV;
-        /** (b, heads, t, keys) before softmax, causal/padding/window masks and hook masks applied. */
+        /**
+         * (b, heads, t, keys) before softmax: scaled q·kᵀ, soft-capped (Gemma-2), with the causal/padding/window masks
+         * (BLOOM: plus the ALiBi biases) and hook masks added.
+         */
         public final String attnScores;
         /** (b, heads, t, keys) softmax probabilities. */
         public final String attnPattern;

@@ -4,11 +4,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.neurosweep.model.family.Bert;
+import org.neurosweep.model.family.Bloom;
+import org.neurosweep.model.family.Gemma;
 import org.neurosweep.model.family.GptNeox;
 import org.neurosweep.model.family.Llama;
 import org.neurosweep.model.family.Mixtral;
+import org.neurosweep.model.family.Olmo2;
 import org.neurosweep.model.family.Olmoe;
 import org.neurosweep.model.family.Qwen2Moe;
+import org.neurosweep.model.family.Qwen3;
 
 /** HF {@code model_type} → the family definition that builds it. */
 public final class ArchitectureRegistry {
@@ -24,6 +29,15 @@ public final class ArchitectureRegistry {
         m.put("qwen2_moe", new Qwen2Moe());
         m.put("olmoe", new Olmoe());
         m.put("gpt_neox", new GptNeox());
+        Architecture gemma = new Gemma();
+        m.put("gemma", gemma);
+        m.put("gemma2", gemma);
+        m.put("bloom", new Bloom());
+        m.put("bert", new Bert());
+        Architecture qwen3 = new Qwen3();
+        m.put("qwen3", qwen3);
+        m.put("qwen3_moe", qwen3);
+        m.put("olmo2", new Olmo2());
         FAMILIES = Map.copyOf(m);
     }
 
@@ -33,6 +47,16 @@ public final class ArchitectureRegistry {
     /** The supported model types, sorted. */
     public static Set<String> supportedTypes() {
         return new TreeSet<>(FAMILIES.keySet());
+    }
+
+    /**
+     * One line for {@code neurosweep jobs}: the supported model types and what the masked LM among them can run
+     * (docs/DESIGN.md, "What each job supports", has the whole table).
+     */
+    public static String supportSummary() {
+        return "model types: " + String.join(", ", supportedTypes()) + ". bert is a masked LM: mlama-probe and lrp2 "
+                + "probe it by mask filling; jobs that score next tokens, generate or use the logit lens refuse it "
+                + "(the lens also refuses gpt_neox and bloom)";
     }
 
     /** The family of {@code modelType}, or a {@link ModelConfigException} listing the supported ones. */

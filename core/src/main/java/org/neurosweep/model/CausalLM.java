@@ -7,7 +7,9 @@ import org.neurosweep.autograd.Var;
 import org.neurosweep.hook.Hooks;
 
 /**
- * A decoder-only language model: token ids in, next-token logits out, with hook points (DESIGN.md) along the way.
+ * A language model: token ids in, logits out, with hook points (DESIGN.md) along the way. A causal LM's logits at a
+ * position predict the next token; a masked LM's ({@link ModelConfig#causal()} false, BERT) predict the token at that
+ * position (the [MASK] positions are the answer positions), and it takes no KV cache.
  * Implementations are immutable after loading and safe to use from several threads at once (each forward runs in
  * its own thread-local workspace).
  */

@@ -1,33 +1,66 @@
 package org.neurosweep.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Typed access to the keys of one HF {@code config.json}; every error names the file and the key. */
+/**
+ * Typed access to the keys of one HF {@code config.json}; every error names the file and the key. A key the file
+ * leaves out takes the value of {@code defaults}, the family's HF config-class defaults ({@link FamilyDefaults}), when
+ * that names one; a key set to null stays unset, as HF keeps None.
+ */
 final class ConfigJson {
+    private static final ObjectMapper DEFAULTS_JSON = new ObjectMapper();
     private final JsonNode root;
+    private final Map<String, Object> defaults;
     private final String file;
     private final String prefix;
 
     ConfigJson(JsonNode root, String file) {
-        this(root, file, "");
+        this(root, Map.of(), file, "");
     }
 
-    private ConfigJson(JsonNode root, String file, String prefix) {
+    private ConfigJson(JsonNode root, Map<String, Object> defaults, String file, String prefix) {
         this.root = root;
+        this.defaults = defaults;
         this.file = file;
         this.prefix = prefix;
     }
 
-    /** The node under {@code key}, or null when the key is absent or JSON null. */
+    /** This file's keys, absent ones falling back to {@code familyDefaults} (key → Boolean, Number, String, List). */
+    ConfigJson withDefaults(Map<String, Object> familyDefaults) {
+        return new ConfigJson(root, familyDefaults, file, prefix);
+    }
+
+    /**
+     * The node under {@code key}; for a key the file leaves out, the family default; null when the file sets the key
+     * to JSON null (HF's None: e.g. Mistral's {@code "sliding_window": null} turns the window off, it does not ask for
+     * the default) or neither names it.
+     */
     JsonNode node(String key) {
         JsonNode n = root.get(key);
-        return n == null || n.isNull() ? null : n;
+        if (n != null) {
+            return n.isNull() ? null : n;
+        }
+        Object fallback = defaults.get(key);
+        return fallback == null ? null : DEFAULTS_JSON.valueToTree(fallback);
     }
+
 
     boolean has(String key) {
         return node(key) != null;
+    }
+
+    /** The first of {@code keys} that is set (HF aliases such as hidden_size / n_embed), else the first. */
+    String firstSet(String... keys) {
+        for (String k : keys) {
+            if (has(k)) {
+                return k;
+            }
+        }
+        return keys[0];
     }
 
     ConfigJson object(String key) {
@@ -38,7 +71,7 @@ final class ConfigJson {
         if (!n.isObject()) {
             throw error(key, "must be an object, found " + n);
         }
-        return new ConfigJson(n, file, prefix + key + ".");
+        return new ConfigJson(n, Map.of(), file, prefix + key + ".");
     }
 
     String requireString(String key) {

@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -11,6 +12,8 @@ import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.factory.Nd4j;
+import org.neurosweep.autograd.Activations;
+import org.neurosweep.autograd.Elementwise;
 import org.neurosweep.autograd.Embedding;
 import org.neurosweep.autograd.Linear;
 import org.neurosweep.autograd.Shapes;
@@ -20,13 +23,16 @@ import org.neurosweep.hook.HookNames;
 import org.neurosweep.hook.HookRun;
 import org.neurosweep.hook.Hooks;
 import org.neurosweep.hook.Layout;
+import org.neurosweep.model.block.Alibi;
 import org.neurosweep.model.block.DecoderBlock;
 import org.neurosweep.model.block.ForwardContext;
 import org.neurosweep.model.block.Norm;
 import org.neurosweep.model.block.Rotary;
 
 /**
- * The decoder-only transformer every family assembles: embedding, decoder blocks, final norm, unembedding.
+ * The transformer every family assembles: embedding ({@link Embedder}), blocks, final norm and unembedding
+ * ({@link Head}). Causal decoders and bidirectional encoders (BERT masked LM, {@link ModelConfig#causal()} false:
+ * no causal mask and no KV cache) share it.
  *
  * <p>Each forward runs in a thread-local ND4J workspace that its {@link Forward} holds until closed. Without a
  * recording tape, each block also runs in an inner workspace whose memory is reused by the next block, so
@@ -43,28 +49,43 @@ public final class Transformer implements CausalLM {
             .build();
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
+    /**
+     * Token ids → the first residual stream: table rows times {@code scale} (Gemma: √d rounded to the stored dtype;
+     * 1 elsewhere) are the {@code embed} hook; {@code after} (null = none) continues from there with the forward's
+     * context (BLOOM: LayerNorm; BERT: + position and token-type embeddings, LayerNorm).
+     *
+     * @param table (vocab, d)
+     */
+    public record Embedder(Var table, double scale, BiFunction<Var, ForwardContext, Var> after) {
+    }
+
+    /**
+     * The final norm (BERT: the MLM head's transform, dense + GELU + LayerNorm, whose output the {@code final_norm}
+     * hook sees), the unembedding (d, vocab) f-order or null when tied to the embedding table, an output bias or
+     * null, and Gemma-2's final-logit soft-cap or null.
+     */
+    public record Head(Norm finalNorm, Var unembedding, Var bias, Double softcap) {
+    }
+
     private final ModelConfig config;
-    private final Var embedding;
+    private final Embedder embedder;
     private final List<DecoderBlock> blocks;
-    private final Norm finalNorm;
-    private final Var unembedding;
+    private final Head head;
     private final Rotary rotary;
+    private final float[] alibiSlopes;
     private final Set<Integer> windows;
     private final Set<String> hookNames;
     private final Map<String, Var> parameters;
 
-    /**
-     * @param embedding   (vocab, d)
-     * @param unembedding (d, vocab), f-order (the hub's lm_head transposed), or null when tied to the embedding
-     */
-    public Transformer(ModelConfig config, Var embedding, List<DecoderBlock> blocks, Norm finalNorm, Var unembedding,
+    public Transformer(ModelConfig config, Embedder embedder, List<DecoderBlock> blocks, Head head,
                        Map<String, Var> parameters) {
         this.config = config;
-        this.embedding = embedding;
+        this.embedder = embedder;
         this.blocks = List.copyOf(blocks);
-        this.finalNorm = finalNorm;
-        this.unembedding = unembedding;
-        this.rotary = new Rotary(config.rope(), config.headDim());
+        this.head = head;
+        this.rotary = config.positions() == ModelConfig.PositionEncoding.ROTARY
+                ? new Rotary(config.rope(), config.headDim()) : null;
+        this.alibiSlopes = config.positions() == ModelConfig.PositionEncoding.ALIBI ? Alibi.slopes(config.numHeads()) : null;
         Set<Integer> w = new HashSet<>();
         for (int l = 0; l < config.numLayers(); l++) {
             w.add(config.window(l));
@@ -96,6 +117,10 @@ public final class Transformer implements CausalLM {
             throw new ContextLengthException(cached, batch.length(), config.maxPositions());
         }
         if (cache != null) {
+            if (!config.causal()) {
+                throw new IllegalArgumentException(config.modelType() + " is a bidirectional masked LM: it has no KV "
+                        + "cache and cannot generate");
+            }
             cache.checkFits(batch);
         }
         int[] depth = DEPTH.get();
@@ -106,8 +131,15 @@ public final class Transformer implements CausalLM {
         try {
             HookRun run = hooks.begin(batch.size(), batch.length(), cache == null ? 0 : cache.length(),
                     hookNames::contains, config.numLayers());
-            ForwardContext ctx = new ForwardContext(batch, run, cache, rotary, windows);
-            Var h = run.at(HookNames.EMBED, Layout.TOKENS, Embedding.embedding(batch.idArray(), embedding));
+            ForwardContext ctx = new ForwardContext(batch, run, cache, rotary, windows, config.causal(), alibiSlopes);
+            Var h = Embedding.embedding(batch.idArray(), embedder.table());
+            if (embedder.scale() != 1.0) {
+                h = Elementwise.scale(h, embedder.scale());
+            }
+            h = run.at(HookNames.EMBED, Layout.TOKENS, h);
+            if (embedder.after() != null) {
+                h = embedder.after().apply(h, ctx);
+            }
             boolean blockScoped = !Tape.isRecording();
             for (DecoderBlock block : blocks) {
                 if (blockScoped) {
@@ -118,7 +150,7 @@ public final class Transformer implements CausalLM {
                     h = block.forward(h, ctx);
                 }
             }
-            Var normed = run.at(HookNames.FINAL_NORM, Layout.TOKENS, finalNorm.apply(h));
+            Var normed = run.at(HookNames.FINAL_NORM, Layout.TOKENS, head.finalNorm().apply(h));
             int[][] positions = batch.logitsAt().select(batch);
             Var logits = run.atLogits(unembed(normed, positions, batch), positions);
             if (cache != null) {
@@ -135,11 +167,17 @@ public final class Transformer implements CausalLM {
         }
     }
 
-    // normed (b, t, d) → logits (b, n, V) at the selected token indices
+    // normed (b, t, d) → logits (b, n, V) at the selected token indices, soft-capped when the family does
     private Var unembed(Var normed, int[][] positions, Batch batch) {
-        Var head = unembedding != null ? unembedding : Shapes.permute(embedding, 1, 0);    // (d, V), f-order view
+        Var logits = project(normed, positions, batch);
+        return head.softcap() == null ? logits : Activations.softcap(logits, head.softcap());
+    }
+
+    private Var project(Var normed, int[][] positions, Batch batch) {
+        Var w = head.unembedding() != null ? head.unembedding()
+                : Shapes.permute(embedder.table(), 1, 0);                                   // (d, V), f-order view
         if (batch.logitsAt().isAll()) {
-            return Linear.linear(normed, head, null);
+            return Linear.linear(normed, w, head.bias());
         }
         int b = batch.size();
         int t = batch.length();
@@ -154,7 +192,7 @@ public final class Transformer implements CausalLM {
             }
         }
         Var rows = Shapes.indexSelect(Shapes.reshape(normed, (long) b * t, config.hiddenSize()), 0, flat);
-        return Shapes.reshape(Linear.linear(rows, head, null), b, n, config.vocabSize());
+        return Shapes.reshape(Linear.linear(rows, w, head.bias()), b, n, config.vocabSize());
     }
 
     private static Set<String> hookNamesOf(ModelConfig config) {

@@ -1,6 +1,7 @@
 /**
- * The transformer runtime: HF checkpoints of the supported families run on ND4J, written once against the
- * autograd ops so that inference (no tape) and gradients (tape open) share one definition.
+ * The transformer runtime: HF checkpoints of the supported families (docs/DESIGN.md, "The runtime": causal decoders
+ * and BERT as a masked LM) run on ND4J, written once against the autograd ops so that inference (no tape) and
+ * gradients (tape open) share one definition.
  *
  * <h2>API</h2>
  * <ul>

@@ -7,9 +7,21 @@ package org.neurosweep.tensor;
  * bias 15, 10 mantissa bits, subnormals down to 2^-24). Narrowing rounds to nearest, ties to even, as PyTorch does;
  * infinities stay infinite, NaNs stay NaN, and F16 overflow (|x| ≥ 65520) gives infinity.
  */
-final class HalfFloats {
+public final class HalfFloats {
 
     private HalfFloats() {
+    }
+
+    /**
+     * {@code value} rounded to the HF dtype {@code dtype} ("bfloat16", "float16"; anything else is fp32) and widened
+     * back: a constant as PyTorch holds it in a tensor of that dtype.
+     */
+    public static float roundedTo(String dtype, float value) {
+        return switch (dtype) {
+            case "bfloat16" -> bf16ToFloat(floatToBf16(value));
+            case "float16" -> halfToFloat(floatToHalf(value));
+            default -> value;
+        };
     }
 
     static float bf16ToFloat(short bits) {

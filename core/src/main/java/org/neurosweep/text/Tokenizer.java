@@ -145,6 +145,12 @@ public final class Tokenizer implements AutoCloseable {
         return vocab.eosId();
     }
 
+    /** A masked LM's mask token: {@code [MASK]} (BERT) or {@code <mask>} (RoBERTa-style vocabularies). */
+    public OptionalInt maskId() {
+        OptionalInt bert = tokenId("[MASK]");
+        return bert.isPresent() ? bert : tokenId("<mask>");
+    }
+
     /** Padding id: {@code pad_token} of a {@code tokenizer_config.json} beside the file, else {@code <pad>}, {@code <|pad|>}, ... */
     public OptionalInt padId() {
         return vocab.padId();

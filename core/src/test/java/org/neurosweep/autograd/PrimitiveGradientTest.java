@@ -88,6 +88,7 @@ class PrimitiveGradientTest {
         check("silu", in -> Activations.silu(in[0]), randn(2, 3, 5));
         check("gelu", in -> Activations.gelu(in[0]), randn(3, 3, 5));
         check("geluTanh", in -> Activations.geluTanh(in[0]), randn(4, 3, 5));
+        check("softcap", in -> Activations.softcap(in[0], 1.5), randn(8, 2, 3, 5).muli(3));
         check("softmax", in -> Activations.softmax(in[0]), randn(5, 2, 3, 5));
         check("logSoftmax", in -> Activations.logSoftmax(in[0]), randn(6, 2, 3, 5));
         INDArray awayFromBounds = randn(7, 4, 6);

@@ -33,14 +33,18 @@ final class ForwardBenchmark {
     }
 
     static Result run(CausalLM model, RandomCheckpoint shape, int batch, int length, int runs) {
+        return new Result(batch, length, flops(shape, batch, length), time(model, shape, batch, length, runs),
+                gemmFloor(shape, batch, length));
+    }
+
+    /** The forward's timing alone (best and median of {@code runs} after one warm-up). */
+    static Timing time(CausalLM model, RandomCheckpoint shape, int batch, int length, int runs) {
         Batch input = randomBatch(shape.vocab(), batch, length);
-        Runnable forward = () -> {
+        return Timing.of(1, runs, () -> {
             try (Forward ignored = model.forward(input)) {
                 // the logits are computed; nothing to read
             }
-        };
-        Timing timing = Timing.of(1, runs, forward);
-        return new Result(batch, length, flops(shape, batch, length), timing, gemmFloor(shape, batch, length));
+        });
     }
 
     /**

@@ -76,7 +76,8 @@ final class MoeBenchmark {
                 FeedForward dense = mlp(w, "dense.", d, topK * expertWidth);
                 Batch tokens = ForwardBenchmark.randomBatch(2, batch, length);
                 ForwardContext ctx = new ForwardContext(tokens, Hooks.none().begin(batch, length, 0, name -> true, 1),
-                        null, new Rotary(new RopeConfig(RopeConfig.Type.DEFAULT, 10000, 1, 1, 1, 0, 1), 64), Set.of(0));
+                        null, new Rotary(new RopeConfig(RopeConfig.Type.DEFAULT, 10000, 1, 1, 1, 0, 1), 64), Set.of(0), true,
+                        null);
                 Var x = Var.constant(Nd4j.randn(DataType.FLOAT, batch, length, d));
                 Timing[] t = Timing.interleaved(WARMUPS, runs, inWorkspace(moe, x, ctx), inWorkspace(dense, x, ctx));
                 return new Result(experts, topK, expertWidth, batch * length, t[0], t[1]);

@@ -20,7 +20,8 @@ class BatchingAndCacheTest {
     private static final double TOL = 1e-5;
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama", "mistral", "qwen2_moe", "olmoe", "gpt_neox"})
+    @ValueSource(strings = {"llama", "mistral", "qwen2_moe", "olmoe", "gpt_neox", "gemma2", "bloom", "bert_mlm", "qwen3",
+        "olmo2"})
     void paddedBatchEqualsUnpaddedRows(String family) {
         CausalLM model = GoldenModels.load(family);
         int vocab = model.config().vocabSize();
@@ -39,7 +40,8 @@ class BatchingAndCacheTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama", "mistral", "mixtral", "qwen2_moe", "olmoe", "gpt_neox"})
+    @ValueSource(strings = {"llama", "mistral", "mixtral", "qwen2_moe", "olmoe", "gpt_neox", "gemma", "gemma2", "bloom",
+        "qwen3", "qwen3_moe", "olmo2"})
     void cachedDecodingEqualsFullForward(String family) {
         CausalLM model = GoldenModels.load(family);
         int[] ids = GoldenModels.tokens(12, model.config().vocabSize(), 7);
@@ -64,7 +66,7 @@ class BatchingAndCacheTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama", "qwen2_moe"})
+    @ValueSource(strings = {"llama", "qwen2_moe", "gemma2", "bloom"})
     void leftPaddedCachedGenerationEqualsRowsAlone(String family) {
         CausalLM model = GoldenModels.load(family);
         int vocab = model.config().vocabSize();

@@ -9,10 +9,15 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.neurosweep.hook.HookNames;
 import org.neurosweep.hook.Hooks;
+import org.neurosweep.tensor.SafetensorsWriter;
 import org.neurosweep.tensor.TensorSource;
 import org.neurosweep.tensor.TensorSources;
 import org.neurosweep.testutil.RepoPaths;
@@ -66,5 +71,23 @@ class FamilyOptionsTest {
             boolean same = w.get(point(0), point(j)).equalsWithEps(f.get(point(0), point(j)), 1e-6);
             assertEquals(j < 4, same, "position " + j);
         }
+    }
+
+    @Test
+    void bertLayerNormsUnderTheirTensorFlowNamesLoadTheSame(@TempDir Path dir) throws IOException {
+        // bert-base-uncased stores LayerNorm.gamma / LayerNorm.beta; HF reads them as weight / bias
+        Map<String, INDArray> renamed = new LinkedHashMap<>();
+        try (TensorSource source = TensorSources.open(RepoPaths.golden("bert_mlm"))) {
+            for (String name : source.names()) {
+                String tf = name.replaceAll("LayerNorm\\.weight$", "LayerNorm.gamma").replaceAll("LayerNorm\\.bias$", "LayerNorm.beta");
+                renamed.put(tf, source.load(name, 'c'));
+            }
+        }
+        assertTrue(renamed.containsKey("bert.embeddings.LayerNorm.gamma"));
+        new SafetensorsWriter().write(dir.resolve("model.safetensors"), renamed);
+        Files.copy(RepoPaths.golden("bert_mlm").resolve("config.json"), dir.resolve("config.json"));
+        CausalLM tf = CausalLM.load(dir);
+        assertEquals(GoldenModels.logits(GoldenModels.load("bert_mlm"), Batch.of(PROMPT)),
+                GoldenModels.logits(tf, Batch.of(PROMPT)));
     }
 }

@@ -20,7 +20,7 @@ class GoldenModelsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"llama", "llama_tied", "llama_bf16", "llama_sharded", "qwen2", "mistral", "mixtral",
-        "qwen2_moe", "olmoe", "gpt_neox"})
+        "qwen2_moe", "olmoe", "gpt_neox", "gemma", "gemma2", "bloom", "bert_mlm", "qwen3", "qwen3_moe", "olmo2"})
     void matchesReference(String family) {
         String dir = RepoPaths.golden(family).toString();
         Tolerance tolerance = family.endsWith("bf16") ? Tolerance.BF16 : Tolerance.FP32;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.neurosweep.testutil.RepoPaths;
 
@@ -128,11 +129,11 @@ class ModelConfigTest {
     @Test
     void unsupportedModelTypeListsTheSupportedOnes() {
         ModelConfigException e = assertThrows(ModelConfigException.class,
-                () -> parse("{" + LLAMA_CORE.replace("\"llama\"", "\"bert\"") + "}"));
+                () -> parse("{" + LLAMA_CORE.replace("\"llama\"", "\"t5\"") + "}"));
         for (String type : ArchitectureRegistry.supportedTypes()) {
             assertTrue(e.getMessage().contains(type), e.getMessage());
         }
-        assertTrue(e.getMessage().contains("'bert'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'t5'") && e.getMessage().contains("'model_type'"), e.getMessage());
     }
 
     @Test
@@ -156,5 +157,67 @@ class ModelConfigTest {
         assertTrue(heads.getMessage().contains("'num_key_value_heads'"), heads.getMessage());
         assertThrows(ModelConfigException.class, () -> parse("[1, 2]"));
         assertThrows(ModelConfigException.class, () -> parse("{\"model_type\": "));
+    }
+
+    /** The golden config of {@code family} with {@code from} replaced by {@code to}, parsed. */
+    private static ModelConfig goldenWith(String family, String from, String to) throws java.io.IOException {
+        String json = java.nio.file.Files.readString(RepoPaths.golden(family).resolve("config.json"));
+        assertTrue(json.contains(from), from);
+        return parse(json.replace(from, to));
+    }
+
+    @Test
+    void secondWaveConfigsAreReadWithTheirFamilysOptions() throws java.io.IOException {
+        ModelConfig gemma2 = ModelConfig.read(RepoPaths.golden("gemma2"));
+        assertEquals(50.0, gemma2.attnSoftcap());
+        assertEquals(30.0, gemma2.finalSoftcap());
+        assertEquals(0.25, gemma2.attentionScale(), "query_pre_attn_scalar 16");
+        assertEquals(3, gemma2.window(0));
+        assertEquals(0, gemma2.window(1));
+        assertEquals(Activation.GELU_TANH, gemma2.activation());
+        ModelConfig bloom = ModelConfig.read(RepoPaths.golden("bloom"));
+        assertEquals(ModelConfig.PositionEncoding.ALIBI, bloom.positions());
+        assertEquals(256, bloom.intermediateSize(), "BLOOM's MLP is 4·hidden");
+        assertEquals(4, bloom.numHeads(), "n_head");
+        assertEquals(3, bloom.numLayers(), "n_layer");
+        ModelConfig bert = ModelConfig.read(RepoPaths.golden("bert_mlm"));
+        assertFalse(bert.causal());
+        assertEquals(ModelConfig.PositionEncoding.LEARNED, bert.positions());
+        assertEquals(2, bert.typeVocabSize());
+        ModelConfig qwen3Moe = ModelConfig.read(RepoPaths.golden("qwen3_moe"));
+        assertEquals(8, qwen3Moe.moe().numExperts(), "num_local_experts, transformers 5's spelling");
+        assertTrue(qwen3Moe.moe().normTopkProb());
+        assertFalse(qwen3Moe.moe().hasSharedExpert());
+        ModelConfig sparse = goldenWith("qwen3_moe", "\"mlp_only_layers\": []", "\"mlp_only_layers\": [1]");
+        assertFalse(sparse.moe().isSparse(1));
+        ModelConfig step = goldenWith("qwen3_moe", "\"decoder_sparse_step\": 1", "\"decoder_sparse_step\": 2");
+        assertFalse(step.moe().isSparse(0));
+        assertTrue(step.moe().isSparse(1));
+    }
+
+    @Test
+    void badSecondWaveOptionsNameTheKey() {
+        ModelConfigException types = assertThrows(ModelConfigException.class, () -> goldenWith("gemma2",
+                "\"full_attention\"\n  ],", "\"full_attention\",\n    \"full_attention\"\n  ],"));
+        assertTrue(types.getMessage().contains("'layer_types'") && types.getMessage().contains("5 layers")
+                && types.getMessage().contains("num_hidden_layers is 4"), types.getMessage());
+        ModelConfigException unknownType = assertThrows(ModelConfigException.class, () -> goldenWith("gemma2",
+                "\"sliding_attention\",\n    \"full_attention\",", "\"chunked_attention\",\n    \"full_attention\","));
+        assertTrue(unknownType.getMessage().contains("'layer_types'")
+                && unknownType.getMessage().contains("chunked_attention"), unknownType.getMessage());
+        for (String cap : List.of("attn_logit_softcapping", "final_logit_softcapping")) {
+            for (String value : List.of("0.0", "-5.0")) {
+                ModelConfigException e = assertThrows(ModelConfigException.class, () -> goldenWith("gemma2",
+                        "\"" + cap + "\": " + (cap.startsWith("attn") ? "50.0" : "30.0"), "\"" + cap + "\": " + value));
+                assertTrue(e.getMessage().contains("'" + cap + "'") && e.getMessage().contains("> 0"), e.getMessage());
+            }
+        }
+        ModelConfigException position = assertThrows(ModelConfigException.class, () -> goldenWith("bert_mlm",
+                "\"model_type\": \"bert\",", "\"model_type\": \"bert\", \"position_embedding_type\": \"relative_key\","));
+        assertTrue(position.getMessage().contains("'position_embedding_type'"), position.getMessage());
+        ModelConfigException unknown = assertThrows(ModelConfigException.class, () -> goldenWith("gemma2",
+                "\"model_type\": \"gemma2\"", "\"model_type\": \"gemma3\""));
+        assertTrue(unknown.getMessage().contains("'model_type'") && unknown.getMessage().contains("gemma3"),
+                unknown.getMessage());
     }
 }

@@ -8,6 +8,7 @@ import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.RunJob;
 import org.neurosweep.job.SupportsCheckpointSeries;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.model.ArchitectureRegistry;
 
 import java.util.Set;
 
@@ -29,7 +30,7 @@ final class JobsCommand implements Command {
         return """
                 Usage: neurosweep jobs
 
-                Lists every registered job: shape (map, run, rounds), code version, what it computes, the
+                Lists the supported model types, then every registered job: shape (map, run, rounds), code version, what it computes, the
                 dataset formats it reads, whether it runs over checkpoint series, its parameters (type, default)
                 and the tables it writes (docs/tables.md documents every column).""";
     }
@@ -41,6 +42,7 @@ final class JobsCommand implements Command {
 
     @Override
     public int run(Args args, Console console) {
+        console.out().println(ArchitectureRegistry.supportSummary());
         for (Job job : JobRegistry.load().all()) {
             String shape = job instanceof MapJob ? "map" : job instanceof RunJob ? "run" : "rounds";
             console.out().printf("%s (%s, version %d): %s%n", job.name(), shape, job.version(), job.description());

@@ -96,7 +96,7 @@ class MainTest {
     void brokenCheckpointsFailTheirUnitsAndTheCeilingDecidesTheExitStatus() throws Exception {
         TestSpark.session();
         Path bert = Files.createDirectories(dir.resolve("bert"));
-        Files.writeString(bert.resolve("config.json"), "{\"model_type\": \"bert\", \"architectures\": [\"BertForMaskedLM\"]}");
+        Files.writeString(bert.resolve("config.json"), "{\"model_type\": \"t5\", \"architectures\": [\"T5ForConditionalGeneration\"]}");
         Path noWeights = Files.createDirectories(dir.resolve("no-weights"));
         Files.copy(RepoPaths.world("dense_small").resolve("config.json"), noWeights.resolve("config.json"));
         Path conf = new TestSweeps(dir).conf("broken.conf", """
@@ -117,7 +117,7 @@ class MainTest {
         assertEquals(0, tolerated.status(), tolerated.err());
         assertTrue(tolerated.out().contains("1 committed now, 0 earlier, 2 failed of 3 planned"), tolerated.out());
         assertTrue(tolerated.out().contains(noWeights + ": directory holds none of"), tolerated.out());
-        assertTrue(tolerated.out().contains("'model_type' has unsupported value 'bert'"), tolerated.out());
+        assertTrue(tolerated.out().contains("'model_type' has unsupported value 't5'"), tolerated.out());
         List<Row> failed = new TestSweeps(dir).table("manifest").where(col("status").equalTo("failed"))
                 .orderBy("model_id").select("model_id", "error").collectAsList();
         assertEquals(List.of("bert", "gone"), failed.stream().map(r -> r.getString(0)).toList());

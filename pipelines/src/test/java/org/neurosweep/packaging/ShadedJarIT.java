@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.neurosweep.testutil.RepoPaths;
 
 /**
@@ -62,10 +64,20 @@ class ShadedJarIT {
         assertTrue(r.output().contains("logits") && r.output().contains("PASS"), r.output());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"gemma", "gemma2", "bloom", "bert_mlm", "qwen3", "qwen3_moe", "olmo2"})
+    void checkModelPassesOnTheSecondWaveFromTheShadedJar(String family) throws Exception {
+        Path dir = RepoPaths.golden(family);
+        Result r = runCli("check-model", "--model", dir.toString(), "--reference", dir.resolve("reference.safetensors").toString());
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().lines().anyMatch(l -> l.matches("\\d+ passed, 0 failed, 0 skipped")), r.output());
+    }
+
     @Test
     void jobsAreDiscoveredThroughMergedServiceFiles() throws Exception {
         Result r = runCli("jobs");
         assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("gemma2") && r.output().contains("bert is a masked LM"), r.output());
         for (String job : List.of("mlama-probe", "lrp2", "checkpoint-eval", "logit-lens", "context-mask",
                 "cross-task-patch", "composite-eval", "trace-decode", "perplexity")) {
             assertTrue(r.output().contains(job), "job " + job + " missing from:\n" + r.output());

@@ -30,7 +30,12 @@ public final class NextTokenScorer {
      * @param padId      the id written into padding positions (masked out; any valid id works)
      * @param microBatch prompts per forward pass
      */
+    /** @throws IllegalArgumentException for a masked LM (BERT), whose last position does not predict the next token */
     public NextTokenScorer(CausalLM model, int padId, int microBatch) {
+        if (!model.config().causal()) {
+            throw new IllegalArgumentException(model.config().modelType() + " is a bidirectional masked LM: "
+                    + "next-token scoring needs a causal model");
+        }
         if (microBatch < 1) {
             throw new IllegalArgumentException("micro-batch must be >= 1, got " + microBatch);
         }

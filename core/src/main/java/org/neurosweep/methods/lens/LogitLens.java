@@ -4,12 +4,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.neurosweep.autograd.Activations;
+import org.neurosweep.autograd.Var;
 
 /**
  * The projection of docs/methods/internal-cot.md §5: {@code logits(r) = W_U · (γ_f ⊙ r / s)}, for many vectors at once
  * (one GEMM). With s = s*, the RMS of the true final residual at the same position, it is the papers' fixed-scale lens;
  * with s = rms(r) it is the final RMSNorm applied to r (the flagged per-layer variant). Softmax-invariant differences
- * from TransformerLens's folded/centred W_U do not change probabilities or ranks.
+ * from TransformerLens's folded/centred W_U do not change probabilities or ranks. A model that soft-caps its
+ * logits (Gemma-2) has the lens logits soft-capped the same way.
  */
 public final class LogitLens {
     private final Unembedding unembedding;
@@ -33,6 +36,7 @@ public final class LogitLens {
         INDArray x = residuals.castTo(DataType.FLOAT).divColumnVector(scales.reshape(scales.length(), 1));
         x.muliRowVector(unembedding.gamma());
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.size(0), unembedding.vocabSize()}, 'f');
-        return x.mmul(unembedding.weight(), out);
+        x.mmul(unembedding.weight(), out);
+        return unembedding.softcap() == null ? out : Activations.softcap(Var.constant(out), unembedding.softcap()).value();
     }
 }

@@ -12,7 +12,9 @@ import org.neurosweep.text.Tokenizer;
 
 /**
  * Factual probing of a causal LM on mLAMA-layout facts (docs/methods/lrp2-mlama.md §3, decoder scoring;
- * data/README.md for the exact-match mode). Prompt and completion are tokenized separately, without special tokens, and
+ * data/README.md for the exact-match mode), or of a masked LM by filling one mask per object token (the mask
+ * positions are the answer positions; {@link ContinuationScorer}). Prompt and completion are tokenized separately,
+ * without special tokens, and
  * scored by teacher forcing in micro-batches; a prompt that is empty (template starting with {@code [Y]}) is replaced
  * by the tokenizer's end-of-text token, the document separator the model saw in pretraining. The given
  * {@link Hooks} apply to every forward (LRP2 projects a language's queries this way). Thread-safe.
@@ -23,8 +25,14 @@ public final class MlamaProbe {
     private final Tokenizer tokenizer;
     private final ProbeSettings settings;
 
+    /** A masked LM (BERT) is probed by mask filling; its tokenizer must then have a mask token. */
     public MlamaProbe(CausalLM model, Tokenizer tokenizer, ProbeSettings settings) {
-        this.scorer = new ContinuationScorer(model, settings.microBatch(), ContinuationScorer.Padding.RIGHT);
+        this.scorer = model.config().causal()
+                ? new ContinuationScorer(model, settings.microBatch(), ContinuationScorer.Padding.RIGHT)
+                : new ContinuationScorer(model, settings.microBatch(), ContinuationScorer.Padding.RIGHT,
+                        tokenizer.maskId().orElseThrow(() -> new IllegalArgumentException(model.config().modelType()
+                                + " is a masked LM but the tokenizer " + tokenizer.file()
+                                + " has no [MASK] or <mask> token to probe it with")));
         this.tokenizer = tokenizer;
         this.settings = settings;
     }

@@ -11,8 +11,9 @@ import org.neurosweep.model.Batch;
 import org.neurosweep.model.KvCache;
 
 /**
- * What every block of one forward shares: the batch, its hooks, the KV cache (or null), the RoPE tables and the
- * additive attention masks. Keys are indexed 0 .. keys − 1: the cached tokens, then this forward's.
+ * What every block of one forward shares: the batch, its hooks, the KV cache (or null), the RoPE tables (rotary
+ * models) and the additive attention masks, ALiBi's biases folded in (BLOOM). Keys are indexed 0 .. keys − 1: the
+ * cached tokens, then this forward's.
  */
 public final class ForwardContext {
     private final Batch batch;
@@ -21,18 +22,30 @@ public final class ForwardContext {
     private final int offset;
     private final Rotary rotary;
     private final Rotary.Tables rope;
+    private final boolean causal;
     private final Map<Integer, INDArray> masks = new HashMap<>();
 
-    /** Builds the RoPE tables and the masks of the given sliding-window widths (0 = full) up front. */
-    public ForwardContext(Batch batch, HookRun hooks, KvCache cache, Rotary rotary, Set<Integer> windows) {
+    /**
+     * Builds the RoPE tables and the masks of the given sliding-window widths (0 = full) up front.
+     *
+     * @param rotary      null for a model without RoPE (BLOOM, BERT): {@link #rotate} is then the identity
+     * @param causal      false for a bidirectional encoder: every real key is visible
+     * @param alibiSlopes one slope per head (BLOOM), or null: the masks become (b, heads, t, keys) with
+     *                    slope_h · (key position) added where visible
+     */
+    public ForwardContext(Batch batch, HookRun hooks, KvCache cache, Rotary rotary, Set<Integer> windows,
+                          boolean causal, float[] alibiSlopes) {
         this.batch = batch;
         this.hooks = hooks;
         this.cache = cache;
         this.offset = cache == null ? 0 : cache.length();
         this.rotary = rotary;
-        this.rope = rotary.tables(batch);
+        this.rope = rotary == null ? null : rotary.tables(batch);
+        this.causal = causal;
+        INDArray alibi = alibiSlopes == null ? null : alibiBiases(alibiSlopes);
         for (int w : windows) {
-            masks.put(w, buildMask(w));
+            INDArray m = buildMask(w);
+            masks.put(w, alibi == null ? m : m.add(alibi));          // one broadcast add per forward: (b, h, t, keys)
         }
     }
 
@@ -59,14 +72,15 @@ public final class ForwardContext {
         return offset + batch.length();
     }
 
-    /** x (b, t, heads, dh) with this batch's RoPE positions applied. */
+    /** x (b, t, heads, dh) with this batch's RoPE positions applied; x itself for a model without RoPE. */
     public Var rotate(Var x) {
-        return rotary.apply(x, rope);
+        return rotary == null ? x : rotary.apply(x, rope);
     }
 
     /**
-     * The additive mask (b, 1, t, keys), 0 where query i may attend to key j and −∞ elsewhere: causal, padding
-     * keys removed, and with {@code window} > 0 only the window most recent keys (HF: q − k < window).
+     * The additive mask (b, 1, t, keys), 0 where query i may attend to key j and −∞ elsewhere: causal (unless the model
+     * is bidirectional), padding keys removed, and with {@code window} > 0 only the window most recent keys (HF:
+     * q − k < window). With ALiBi (b, heads, t, keys), the visible entries holding the head's position bias.
      */
     public INDArray mask(int window) {
         INDArray m = masks.get(window);
@@ -87,11 +101,31 @@ public final class ForwardContext {
                 int base = (r * t + i) * keys;
                 for (int j = 0; j < keys; j++) {
                     boolean real = j < offset ? cache.isReal(r, j) : batch.isReal(r, j - offset);
-                    boolean visible = j <= q && real && (window == 0 || q - j < window);
+                    boolean visible = (j <= q || !causal) && real && (window == 0 || q - j < window);
                     m[base + j] = visible ? 0f : Float.NEGATIVE_INFINITY;
                 }
             }
         }
         return Nd4j.create(m, b, 1, t, keys);
+    }
+
+    // (b, heads, 1, keys): slope_h · p_j, p_j the number of real keys before key j in its row (HF BLOOM's
+    // (cumsum(mask) − 1) · mask); −∞ entries of the mask stay −∞ when it is added
+    private INDArray alibiBiases(float[] slopes) {
+        int b = batch.size();
+        int keys = keys();
+        int h = slopes.length;
+        float[] bias = new float[b * h * keys];
+        for (int r = 0; r < b; r++) {
+            int position = 0;
+            for (int j = 0; j < keys; j++) {
+                boolean real = j < offset ? cache.isReal(r, j) : batch.isReal(r, j - offset);
+                for (int head = 0; head < h; head++) {
+                    bias[(r * h + head) * keys + j] = real ? slopes[head] * position : 0f;
+                }
+                position += real ? 1 : 0;
+            }
+        }
+        return Nd4j.create(bias, b, h, 1, keys);
     }
 }

@@ -11,9 +11,10 @@ import org.neurosweep.hook.Layout;
 import org.neurosweep.model.KvCache;
 
 /**
- * Causal multi-head self-attention with grouped-query heads, RoPE (possibly partial), an optional sliding window,
- * optional q/k norm over the whole projection and qkv clipping (OLMoE), and separate or fused (GPT-NeoX)
- * q/k/v projections.
+ * Multi-head self-attention with grouped-query heads, RoPE (possibly partial) or ALiBi (BLOOM; its biases come with
+ * the mask), causal or bidirectional (BERT) masks, an optional sliding window, optional q/k norm over the whole
+ * projection (OLMoE, OLMo-2) or per head (Qwen3), qkv clipping (OLMoE), tanh soft-capping of the scores (Gemma-2),
+ * and separate or fused (GPT-NeoX, BLOOM) q/k/v projections.
  */
 public final class SelfAttention {
 
@@ -25,12 +26,17 @@ public final class SelfAttention {
     public record Separate(Projection q, Projection k, Projection v) implements QkvProjection {
     }
 
-    /** One projection whose output (b, t, heads, 3·dh) holds q, k, v side by side per head (HF GPT-NeoX). */
+    /** One projection whose output (b, t, heads, 3·dh) holds q, k, v side by side per head (HF GPT-NeoX, BLOOM). */
     public record Fused(Projection qkv) implements QkvProjection {
     }
 
-    /** Head layout and options; {@code window} 0 = full causal attention, {@code clip} null = no clipping. */
-    public record Shape(int heads, int kvHeads, int headDim, int window, Double clip) {
+    /**
+     * Head layout and options: {@code window} 0 = no sliding window; {@code clip} null = no clipping; {@code scale}
+     * multiplies q·kᵀ; {@code softcap} null = none; {@code qkNormPerHead}: the q/k norms act on each head's dh values
+     * (Qwen3) rather than on the whole projection (OLMoE, OLMo-2).
+     */
+    public record Shape(int heads, int kvHeads, int headDim, int window, Double clip, double scale, Double softcap,
+                        boolean qkNormPerHead) {
     }
 
     private final int layer;
@@ -50,7 +56,7 @@ public final class SelfAttention {
         this.shape = shape;
     }
 
-    /** x (b, t, d), already normalized → attention sublayer output (b, t, d). */
+    /** x (b, t, d), already normalized → o_proj's output (b, t, d), before the {@code attn_out} hook. */
     public Var forward(Var x, ForwardContext ctx) {
         HookRun hooks = ctx.hooks();
         HookNames.Layer names = HookNames.layer(layer);
@@ -73,7 +79,10 @@ public final class SelfAttention {
         // grouped-query attention without repeating k, v: the rep = h / kvh query heads of a kv head are stacked
         // along the query axis, (b, kvh, rep·t, dh)
         int rep = h / kvh;
-        Var scores = Attention.scores(Shapes.reshape(q, b, kvh, (long) rep * t, dh), k, 1.0 / Math.sqrt(dh));
+        Var scores = Attention.scores(Shapes.reshape(q, b, kvh, (long) rep * t, dh), k, shape.scale());
+        if (shape.softcap() != null) {
+            scores = Activations.softcap(scores, shape.softcap());
+        }
         scores = Attention.addMask(Shapes.reshape(scores, b, h, t, keys), ctx.mask(shape.window()));
         INDArray extra = hooks.attentionMask(layer, keys);
         if (extra != null) {
@@ -84,8 +93,7 @@ public final class SelfAttention {
         Var mixed = Attention.weighted(Shapes.reshape(pattern, b, kvh, (long) rep * t, keys), v);  // (b, kvh, rep·t, dh)
         Var headOut = Shapes.permute(Shapes.reshape(mixed, b, h, t, dh), 0, 2, 1, 3);            // (b, t, h, dh)
         headOut = hooks.at(names.attnHeadOut, Layout.HEADS_LAST, headOut);
-        Var out = output.apply(Shapes.reshape(headOut, b, t, (long) h * dh));
-        return hooks.at(names.attnOut, Layout.TOKENS, out);
+        return output.apply(Shapes.reshape(headOut, b, t, (long) h * dh));
     }
 
     // → {q (b, t, h, dh), k (b, t, kvh, dh), v (b, t, kvh, dh)}, before RoPE; q/k norm, then clipping (OLMoE order)
@@ -100,13 +108,17 @@ public final class SelfAttention {
             Separate s = (Separate) qkv;
             Var q = s.q().apply(x);
             Var k = s.k().apply(x);
-            if (qNorm != null) {
+            if (qNorm != null && !shape.qkNormPerHead()) {
                 q = qNorm.apply(q);
                 k = kNorm.apply(k);
             }
-            out = new Var[] {
-                Shapes.reshape(q, b, t, shape.heads(), dh), Shapes.reshape(k, b, t, shape.kvHeads(), dh),
-                Shapes.reshape(s.v().apply(x), b, t, shape.kvHeads(), dh)};
+            q = Shapes.reshape(q, b, t, shape.heads(), dh);
+            k = Shapes.reshape(k, b, t, shape.kvHeads(), dh);
+            if (qNorm != null && shape.qkNormPerHead()) {
+                q = qNorm.apply(q);
+                k = kNorm.apply(k);
+            }
+            out = new Var[] {q, k, Shapes.reshape(s.v().apply(x), b, t, shape.kvHeads(), dh)};
         }
         if (shape.clip() != null) {
             double c = shape.clip();

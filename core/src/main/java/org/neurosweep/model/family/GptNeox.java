@@ -23,21 +23,33 @@ public final class GptNeox implements Architecture {
     @Override
     public CausalLM bind(ModelConfig c, Weights w) {
         long d = c.hiddenSize();
-        long ffn = c.intermediateSize();
         List<DecoderBlock> blocks = new ArrayList<>();
         for (int l = 0; l < c.numLayers(); l++) {
-            String p = "gpt_neox.layers." + l + ".";
-            SelfAttention attention = new SelfAttention(l,
-                    new SelfAttention.Fused(Projection.bind(w, p + "attention.query_key_value", d, 3 * d, c.qkvBias())),
-                    null, null, Projection.bind(w, p + "attention.dense", d, d, c.outputBias()), Decoders.shape(c, l));
-            Mlp mlp = new Mlp(Projection.bind(w, p + "mlp.dense_h_to_4h", d, ffn, c.mlpBias()),
-                    Projection.bind(w, p + "mlp.dense_4h_to_h", ffn, d, c.mlpBias()), c.activation());
-            blocks.add(new DecoderBlock(l, Norm.layer(w, p + "input_layernorm", d, c.normEps()), attention,
-                    Norm.layer(w, p + "post_attention_layernorm", d, c.normEps()), mlp, c.parallelResidual()));
+            blocks.add(fusedBlock(c, w, l, "gpt_neox.layers." + l + ".", "attention", c.parallelResidual()));
         }
         Var embedding = w.table("gpt_neox.embed_in.weight", c.vocabSize(), d);
         Norm finalNorm = Norm.layer(w, "gpt_neox.final_layer_norm", d, c.normEps());
         String head = w.has("embed_out.weight") ? "embed_out.weight" : "lm_head.weight";
-        return new Transformer(c, embedding, blocks, finalNorm, Decoders.unembedding(c, w, head), w.bound());
+        return new Transformer(c, new Transformer.Embedder(embedding, 1.0, null), blocks,
+                new Transformer.Head(finalNorm, Decoders.unembedding(c, w, head), null, null), w.bound());
+    }
+
+    /**
+     * The pre-LayerNorm block GPT-NeoX and BLOOM share under {@code prefix}: input_layernorm, {@code <attention>.}
+     * query_key_value (per-head q, k, v) and dense, post_attention_layernorm, mlp.dense_h_to_4h / dense_4h_to_h.
+     */
+    static DecoderBlock fusedBlock(ModelConfig c, Weights w, int layer, String prefix, String attentionName,
+                                   boolean parallelResidual) {
+        long d = c.hiddenSize();
+        long ffn = c.intermediateSize();
+        String a = prefix + attentionName + ".";
+        SelfAttention attention = new SelfAttention(layer,
+                new SelfAttention.Fused(Projection.bind(w, a + "query_key_value", d, 3 * d, c.qkvBias())),
+                null, null, Projection.bind(w, a + "dense", d, d, c.outputBias()), Decoders.shape(c, layer, false));
+        Mlp mlp = new Mlp(Projection.bind(w, prefix + "mlp.dense_h_to_4h", d, ffn, c.mlpBias()),
+                Projection.bind(w, prefix + "mlp.dense_4h_to_h", ffn, d, c.mlpBias()), c.activation());
+        return new DecoderBlock(layer, DecoderBlock.NormPlacement.preNorm(
+                Norm.layer(w, prefix + "input_layernorm", d, c.normEps()),
+                Norm.layer(w, prefix + "post_attention_layernorm", d, c.normEps())), attention, mlp, parallelResidual);
     }
 }

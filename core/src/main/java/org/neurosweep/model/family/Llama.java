@@ -13,7 +13,7 @@ public final class Llama implements Architecture {
 
     @Override
     public CausalLM bind(ModelConfig c, Weights w) {
-        return Decoders.llamaStyle(c, w, false,
+        return Decoders.llamaStyle(c, w, Decoders.QkNorm.NONE,
                 l -> Decoders.gatedMlp(c, w, "model.layers." + l + ".mlp.", c.intermediateSize()));
     }
 }

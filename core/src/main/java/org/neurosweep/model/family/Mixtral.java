@@ -10,7 +10,7 @@ public final class Mixtral implements Architecture {
 
     @Override
     public CausalLM bind(ModelConfig c, Weights w) {
-        return Decoders.llamaStyle(c, w, false, l -> Decoders.sparseMoe(c, w,
+        return Decoders.llamaStyle(c, w, Decoders.QkNorm.NONE, l -> Decoders.sparseMoe(c, w,
                 new Decoders.ExpertNames("model.layers." + l + ".block_sparse_moe.", "w1", "w3", "w2"), null, null));
     }
 }

@@ -10,7 +10,7 @@ public final class Olmoe implements Architecture {
 
     @Override
     public CausalLM bind(ModelConfig c, Weights w) {
-        return Decoders.llamaStyle(c, w, true, l -> Decoders.sparseMoe(c, w,
+        return Decoders.llamaStyle(c, w, Decoders.QkNorm.WHOLE, l -> Decoders.sparseMoe(c, w,
                 new Decoders.ExpertNames("model.layers." + l + ".mlp.", "gate_proj", "up_proj", "down_proj"), null, null));
     }
 }

@@ -16,10 +16,11 @@ public final class Qwen2Moe implements Architecture {
 
     @Override
     public CausalLM bind(ModelConfig c, Weights w) {
-        return Decoders.llamaStyle(c, w, false, l -> ffn(c, w, l));
+        return Decoders.llamaStyle(c, w, Decoders.QkNorm.NONE, l -> ffn(c, w, l));
     }
 
-    private static FeedForward ffn(ModelConfig c, Weights w, int layer) {
+    /** Layer {@code layer}'s FFN: dense, or routed experts plus the shared expert when the config has one. */
+    static FeedForward ffn(ModelConfig c, Weights w, int layer) {
         String p = "model.layers." + layer + ".mlp.";
         if (!c.moe().isSparse(layer)) {
             return Decoders.gatedMlp(c, w, p, c.intermediateSize());

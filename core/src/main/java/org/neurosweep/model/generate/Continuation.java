@@ -32,6 +32,13 @@ public record Continuation(int[] prompt, int[] continuation) {
         return all;
     }
 
+    /** The prompt followed by one {@code maskId} per continuation token (a masked LM's query). */
+    int[] masked(int maskId) {
+        int[] all = java.util.Arrays.copyOf(prompt, prompt.length + continuation.length);
+        java.util.Arrays.fill(all, prompt.length, all.length, maskId);
+        return all;
+    }
+
     int promptLength() {
         return prompt.length;
     }

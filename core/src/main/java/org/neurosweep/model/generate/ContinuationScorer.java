@@ -13,10 +13,13 @@ import org.neurosweep.model.Forward;
 import org.neurosweep.model.LogitsAt;
 
 /**
- * Scores continuations by teacher forcing: for every continuation token, the log-softmax of the logits at the
- * token before it. Items run in micro-batches of prompt + continuation, padded on the chosen side; the unembedding
- * is computed only over the span of sequence indices that predict some row's continuation. Thread-safe when the
- * model is.
+ * Scores continuations. A causal LM by teacher forcing: for every continuation token, the log-softmax of the logits
+ * at the token before it. A masked LM ({@link org.neurosweep.model.ModelConfig#causal()} false, e.g. BERT) by mask
+ * filling: the continuation's tokens are replaced by the mask token and each is read at its own position, given the
+ * prompt and the other masks (the [MASK] positions are the answer positions; the score is the sum of the masks'
+ * independent log-probabilities, as multi-token mLAMA probing of BERT-style models scores). Items run in
+ * micro-batches of prompt + continuation, padded on the chosen side; the unembedding is computed only over the span
+ * of sequence indices that predict some row's continuation. Thread-safe when the model is.
  */
 public final class ContinuationScorer {
 
@@ -26,9 +29,18 @@ public final class ContinuationScorer {
     private final CausalLM model;
     private final int microBatch;
     private final Padding padding;
-    private final int padId;
+    private static final int NO_MASK = -1;
 
+    private final int padId;
+    private final int maskId;
+
+    /** For a causal LM; a masked LM is refused (it needs its mask token: the other constructor). */
     public ContinuationScorer(CausalLM model, int microBatch, Padding padding) {
+        this(model, microBatch, padding, NO_MASK);
+    }
+
+    /** For a causal or a masked LM; {@code maskId} is the mask token of a masked LM (ignored for a causal one). */
+    public ContinuationScorer(CausalLM model, int microBatch, Padding padding, int maskId) {
         if (microBatch < 1) {
             throw new IllegalArgumentException("micro-batch must be >= 1, got " + microBatch);
         }
@@ -37,6 +49,14 @@ public final class ContinuationScorer {
         this.padding = padding;
         Integer pad = model.config().padTokenId();
         this.padId = pad == null ? 0 : pad;    // padding is masked out, any valid id will do
+        this.maskId = maskId;
+        if (!model.config().causal()) {
+            if (maskId == NO_MASK) {
+                throw new IllegalArgumentException(model.config().modelType() + " is a masked LM: scoring continuations "
+                        + "by teacher forcing needs a causal model (mask-filling scoring needs the tokenizer's mask token)");
+            }
+            TokenIds.check(new int[] {maskId}, model.config().vocabSize(), "mask token");
+        }
     }
 
     public List<ContinuationScore> score(List<Continuation> items) {
@@ -58,17 +78,20 @@ public final class ContinuationScorer {
     }
 
     private List<ContinuationScore> scoreBatch(List<Continuation> items, Hooks hooks) {
-        List<int[]> sequences = items.stream().map(Continuation::sequence).toList();
+        boolean masked = !model.config().causal();
+        // the logits predicting continuation token i sit at its own index (masked LM) or the one before (causal)
+        int shift = masked ? 0 : 1;
+        List<int[]> sequences = items.stream().map(c -> masked ? c.masked(maskId) : c.sequence()).toList();
         Batch padded = padding == Padding.LEFT ? Batch.leftPadded(sequences, padId) : Batch.rightPadded(sequences, padId);
         int b = items.size();
-        // sequence index of each row's first continuation token; logits at index − 1 predict it
+        // sequence index of each row's first continuation token; logits at index − shift predict it
         int[] first = new int[b];
         for (int r = 0; r < b; r++) {
             int start = padding == Padding.LEFT ? padded.length() - sequences.get(r).length : 0;
             first[r] = start + items.get(r).promptLength();
         }
-        int lo = IntStream.range(0, b).map(r -> first[r] - 1).min().orElseThrow();
-        int hi = IntStream.range(0, b).map(r -> first[r] + items.get(r).length() - 2).max().orElseThrow();
+        int lo = IntStream.range(0, b).map(r -> first[r] - shift).min().orElseThrow();
+        int hi = IntStream.range(0, b).map(r -> first[r] + items.get(r).length() - 1 - shift).max().orElseThrow();
         Batch batch = padded.logitsAt(LogitsAt.positions(IntStream.rangeClosed(lo, hi).toArray()));
 
         List<ContinuationScore> scores = new ArrayList<>(b);
@@ -84,7 +107,7 @@ public final class ContinuationScorer {
                 float[] lp = new float[item.length()];
                 boolean greedy = true;
                 for (int i = 0; i < lp.length; i++) {
-                    int column = first[r] + i - 1 - lo;
+                    int column = first[r] + i - shift - lo;
                     lp[i] = logProbs.getFloat(r, column, item.token(i));
                     greedy &= argmax.getLong(r, column) == item.token(i);
                 }

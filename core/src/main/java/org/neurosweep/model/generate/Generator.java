@@ -29,7 +29,12 @@ public final class Generator {
     private final CausalLM model;
     private final int padId;
 
+    /** @throws IllegalArgumentException for a masked LM (BERT), which has no next-token distribution to decode */
     public Generator(CausalLM model) {
+        if (!model.config().causal()) {
+            throw new IllegalArgumentException(model.config().modelType() + " is a bidirectional masked LM: "
+                    + "generation needs a causal model");
+        }
         this.model = model;
         Integer pad = model.config().padTokenId();
         this.padId = pad == null ? 0 : pad;    // padding is masked out, any valid id will do

@@ -41,8 +41,10 @@ final class PerplexityKernel implements Kernel {
         Tokenizer tokenizer = model.tokenizer();
         boolean prefixEos = unit.params().getBoolean(PerplexityJob.PREFIX_EOS);
         int maxTokens = unit.params().getInt(PerplexityJob.MAX_TOKENS);
-        // a sequence is the prefix token (if any) plus the scored tokens, within the model's positions
-        int limit = Math.min(maxTokens > 0 ? maxTokens : Integer.MAX_VALUE, config.maxPositions() - (prefixEos ? 1 : 0));
+        // a sequence is the prefix token (if any) plus the scored tokens, within the model's positions (BLOOM's ALiBi
+        // states no maximum: maxPositions 0)
+        int positions = config.maxPositions() > 0 ? config.maxPositions() - (prefixEos ? 1 : 0) : Integer.MAX_VALUE;
+        int limit = Math.min(maxTokens > 0 ? maxTokens : Integer.MAX_VALUE, positions);
         int eos = eosId(tokenizer, config);
 
         List<Continuation> items = new ArrayList<>();
