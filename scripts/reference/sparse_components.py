@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference activation counts for the sparse-components job (SPARCOM, methods-interp §2), made with PyTorch and
+"""Reference activation counts for the sparse-components job (SPARCOM, docs/methods/sparcom.md), made with PyTorch and
 Hugging Face transformers, independently of NeuroSweep.
 
 For each world model and each instruction category of data/demo/datasets/world/instruct.jsonl (formatting "raw":

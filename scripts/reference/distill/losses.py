@@ -103,7 +103,7 @@ def main():
     out["pad"] = {"student": s.tolist(), "teacher": t.tolist()}
     out["js"] = value_and_grad(js_loss, s, t)
     out["vanilla"] = value_and_grad(vanilla_loss, s, t)
-    # the spec's golden values (methods-training §2(g) G5), recomputed here as a check of this script
+    # the golden value G5 of docs/methods/pad-distill.md, recomputed here as a check of this script
     g_s, g_t = np.array([[0.2, -0.1, 0.5, 0.0]]), np.array([[1.0, 0.0, -1.0, 0.5]])
     out["golden_check"] = {"js": js_loss(g_s, g_t), "vanilla": vanilla_loss(g_s, g_t)}
     target = os.path.join(os.environ.get("OUT", os.path.dirname(os.path.abspath(__file__))), "reference.json")

@@ -5,7 +5,7 @@ import java.util.Locale;
 import org.neurosweep.hook.HookNames;
 
 /**
- * When an FFN neuron counts as active on a token (SPARCOM, methods-interp §2 Stage 1). The hook each criterion reads
+ * When an FFN neuron counts as active on a token (SPARCOM, docs/methods/sparcom.md, Stage 1). The hook each criterion reads
  * is the one whose sign decides it, so counting is {@code step(activation)} at that hook.
  */
 public enum ActivationCriterion {

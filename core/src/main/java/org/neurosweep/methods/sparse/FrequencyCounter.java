@@ -21,7 +21,7 @@ import org.neurosweep.model.LogitsAt;
 
 /**
  * Counts, in prefill forwards, how often every FFN neuron is active and every expert is routed on the tokens of each
- * sequence (SPARCOM Stage 1, methods-interp §2). Sequences run in right-padded micro-batches of similar length with
+ * sequence (SPARCOM Stage 1, docs/methods/sparcom.md). Sequences run in right-padded micro-batches of similar length with
  * logits at the last token only. At each neuron block's hook ({@link ActivationCriterion}) an identity intervention
  * turns the activation into 0/1 with one {@code step} op and sums it per sequence with one GEMM,
  * {@code counts (b, W) = M (b, rows) · step(A) (rows, W)}, where M maps activation rows (tokens, or the tokens routed

@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.neurosweep.autograd.GradCheck;
 import org.neurosweep.autograd.Var;
 
-/** Plackett–Luce and PAD's ranking losses: the spec's golden values G1–G5 (methods-training §2(g)) and gradients. */
+/** Plackett–Luce and PAD's ranking losses: the golden values G1–G5 of docs/methods/pad-distill.md and gradients. */
 class PreferenceLossTest {
 
     private static final double[] STUDENT = {0.2, -0.1, 0.5, 0.0};

@@ -25,7 +25,7 @@ import org.neurosweep.job.TableSchema;
 import org.neurosweep.methods.pad.McqJudge;
 
 /**
- * PAD, preference-aligned distillation (Gu et al. 2025; methods-training §2): the student samples several
+ * PAD, preference-aligned distillation (Gu et al. 2025; docs/methods/pad-distill.md): the student samples several
  * responses per prompt, a diverse subset is scored by the teacher (mean log-probability and pairwise MCQ judging),
  * and the student is trained so that the Plackett–Luce distribution over rankings of its own rewards (β · mean
  * log-probability) matches the teacher's. One unit = (student, teacher, prompt slice, settings): sampling, teacher

@@ -24,7 +24,7 @@ import org.neurosweep.jobs.HeadlineQueries;
 import org.neurosweep.methods.distill.PrivacyTagger;
 
 /**
- * Swing distillation (Li et al. 2022; methods-training §3, a reconstruction): a teacher that saw private records
+ * Swing distillation (Li et al. 2022; docs/methods/swing-distill.md, a reconstruction): a teacher that saw private records
  * (the world corpus's canaries) is distilled into a student with a per-token temperature that rises with the
  * token's privacy likelihood and Laplace noise on the soft targets; optionally a plain-KD student is trained in the
  * same unit on the same data order for comparison. One unit = (student, teacher, corpus slice, settings): the runs,

@@ -36,7 +36,7 @@ import static org.neurosweep.jobs.sparse.SparseColumns.KIND;
 import static org.neurosweep.jobs.sparse.SparseColumns.LAYER;
 
 /**
- * {@code sparse-components-compare}: SPARCOM Stage 3, how instruction tuning moved the components (methods-interp §2,
+ * {@code sparse-components-compare}: SPARCOM Stage 3, how instruction tuning moved the components (docs/methods/sparcom.md,
  * docs/methods/sparcom.md). A unit pairs a base model (role {@code base}: the entry's {@code models}) with its tuned
  * version (role {@code tuned}: the {@code tuned} parameter, aligned by position), feeds both the same texts with the
  * same tokenizer, and compares their category sets per ε and kind, whole and per layer, with the Spearman correlation

@@ -32,7 +32,7 @@ import static org.neurosweep.jobs.sparse.SparseColumns.N_TOKENS;
 import static org.neurosweep.jobs.sparse.SparseColumns.SOURCE;
 
 /**
- * {@code sparse-components}: SPARCOM's instruction-specific neurons (ISNs) and experts (ISEs) (methods-interp §2,
+ * {@code sparse-components}: SPARCOM's instruction-specific neurons (ISNs) and experts (ISEs) (docs/methods/sparcom.md,
  * docs/methods/sparcom.md). A unit prefills one model on one slice of an instruction file and counts, per
  * instruction and per (category, source) pool, how often every FFN neuron is active and every expert routed; it
  * writes the instructions, the counts (category level dense, instruction level only the top-ε neurons) and each
