@@ -21,7 +21,14 @@ final class AttributionInputs {
     private AttributionInputs() {
     }
 
-    static List<RelationSample> read(WorkUnit unit, UnitInputs in, List<String> languages, RowSink out) {
+    /** The samples of {@code tasks} (all when empty) in {@code languages} (mlama; all when empty). */
+    static List<RelationSample> read(WorkUnit unit, UnitInputs in, List<String> languages, List<String> tasks,
+                                     RowSink out) {
+        List<RelationSample> all = read(unit, in, languages, out);
+        return tasks.isEmpty() ? all : all.stream().filter(s -> tasks.contains(s.task())).toList();
+    }
+
+    private static List<RelationSample> read(WorkUnit unit, UnitInputs in, List<String> languages, RowSink out) {
         Path local = in.dataset();
         if (unit.dataset().format().equals(MoeAttributionJob.MLAMA)) {
             RelationProbe.Loaded loaded = RelationProbe.load(MlamaDataset.open(local), languages, unit.dataset().shard(),

@@ -41,6 +41,7 @@ public final class MoeAttributionJob implements MapJob, NeedsDataset, SupportsCh
     static final String TOP_NEURONS = "top-neurons";
     static final String STAGE_BOUNDS = "stage-bounds";
     static final String LANGUAGES = "languages";
+    static final String TASKS = "tasks";
     static final String PROJECTION_ROWS = "projection-rows";
 
     /** Dataset formats: an mLAMA folder, or LRE-style JSONL lines {subject, object, template[, task, id]}. */
@@ -172,6 +173,8 @@ public final class MoeAttributionJob implements MapJob, NeedsDataset, SupportsCh
                         "stage cuts as fractions of depth: stage i holds 1-indexed layers l with b[i-1]*L < l <= b[i]*L; "
                                 + "the default is the paper's Qwen1.5-MoE split 1-13, 14-19, 20-24"),
                 ParamSpec.of(LANGUAGES, ParamType.STRING_LIST, List.of(), "mlama datasets: languages to use; empty = all"),
+                ParamSpec.of(TASKS, ParamType.STRING_LIST, List.of(),
+                        "tasks to attribute (mLAMA template labels or relation ids, JSONL tasks); empty = all"),
                 ParamSpec.of(PROJECTION_ROWS, ParamType.INT, 512,
                         "vectors projected per [rows, d] x [d, V] GEMM; bounds the (rows, V) logits in memory"));
     }

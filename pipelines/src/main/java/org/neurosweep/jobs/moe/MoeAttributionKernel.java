@@ -34,7 +34,8 @@ final class MoeAttributionKernel implements Kernel {
     @Override
     public void run(WorkUnit unit, UnitInputs in, RowSink out) {
         Params p = unit.params();
-        List<RelationSample> samples = AttributionInputs.read(unit, in, p.getStringList(MoeAttributionJob.LANGUAGES), out);
+        List<RelationSample> samples = AttributionInputs.read(unit, in,
+                p.getStringList(MoeAttributionJob.LANGUAGES), p.getStringList(MoeAttributionJob.TASKS), out);
         ModelHandle model = in.model();
         ModelConfig config = model.config();
         Encoded encoded = Encoded.of(samples, model, out);

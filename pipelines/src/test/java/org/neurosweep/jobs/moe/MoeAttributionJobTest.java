@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,9 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neurosweep.sweep.SweepPlan;
 import org.neurosweep.testjobs.SweepRun;
+import org.neurosweep.testjobs.TestSweeps;
 import org.neurosweep.testutil.RepoPaths;
 
 /**
@@ -123,13 +126,10 @@ class MoeAttributionJobTest {
                         .where("selected and model_id = 'shallow'").select("sample_id", "layer", "expert_id"),
                 new String[] {"sample_id", "layer", "expert_id"}, "left_anti").count();
         assertEquals(0, orphans);
-        for (Row r : neurons.where("rank_in_sample = 1").collectAsList()) {
-            double best = r.getDouble(r.fieldIndex("lpi"));
-            String sample = r.getString(r.fieldIndex("sample_id"));
-            String model = r.getString(r.fieldIndex("model_id"));
-            assertEquals(0, neurons.where(col("sample_id").equalTo(sample).and(col("model_id").equalTo(model))
-                    .and(col("lpi").gt(best))).count());
-        }
+        long notBest = neurons.groupBy("model_id", "sample_id").agg(max("lpi").as("best"))
+                .join(neurons.where("rank_in_sample = 1"), new String[] {"model_id", "sample_id"})
+                .where("lpi <> best").count();
+        assertEquals(0, notBest, "rank 1 holds the sample's largest LPI");
     }
 
     @Test
@@ -158,7 +158,7 @@ class MoeAttributionJobTest {
 
         Dataset<Row> ranks = sweep.table(MoeAttributionJob.EXPERT_RANK).where("model = 'shallow' and task = 'capital'");
         Row first = ranks.where("rank = 1").first();
-        assertEquals(ranks.agg(org.apache.spark.sql.functions.max("agg_lpi")).first().getDouble(0),
+        assertEquals(ranks.agg(max("agg_lpi")).first().getDouble(0),
                 first.getDouble(first.fieldIndex("agg_lpi")), 1e-12);
         double agg = sweep.table(MoeAttributionJob.EXPERT_LPI).where(col("model_id").equalTo("shallow")
                 .and(col("task").equalTo("capital")).and(col("selected"))
@@ -169,5 +169,19 @@ class MoeAttributionJobTest {
         List<String> headlines = new MoeAttributionJob().headlines(sweep::table);
         assertTrue(headlines.stream().anyMatch(h -> h.startsWith("shallow:") && h.contains("eta")), headlines.toString());
         assertTrue(headlines.stream().anyMatch(h -> h.contains("stage middle")), headlines.toString());
+    }
+
+    @Test
+    void exampleSweepPlansThreeModelsTimesTwoShards() {
+        SweepPlan plan = TestSweeps.plan(List.of(new MoeAttributionJob()),
+                RepoPaths.root().resolve("conf/sweeps/moe-attribution.conf"),
+                "sweep.models.moe_deep.path=" + RepoPaths.world("moe_deep"),
+                "sweep.models.moe_shallow.path=" + RepoPaths.world("moe_shallow"),
+                "sweep.models.dense.path=" + RepoPaths.world("dense"),
+                "sweep.datasets.world_mlama.path=" + RepoPaths.dataset("world/mlama"));
+        assertEquals(3 * 2, plan.unitCount());
+        assertEquals(List.of("capital", "continent", "language"),
+                plan.units().get(0).params().getStringList(MoeAttributionJob.TASKS));
+        assertEquals(300, plan.units().get(0).params().getInt(MoeAttributionJob.TOP_NEURONS));
     }
 }
