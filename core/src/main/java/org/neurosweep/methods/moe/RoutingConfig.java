@@ -13,8 +13,8 @@ public enum RoutingConfig {
     TOP1("top1", 1, false),
     TOP2("top2", 2, false),
     SHARED("shared", 0, true),
-    SHARED_TOP1("shared+top1", 1, true),
-    SHARED_TOP2("shared+top2", 2, true),
+    SHARED_TOP1("shared-top1", 1, true),
+    SHARED_TOP2("shared-top2", 2, true),
     DEFAULT("default", -1, true);
 
     private final String label;
@@ -44,7 +44,7 @@ public enum RoutingConfig {
             }
         }
         throw new IllegalArgumentException("unknown routing configuration '" + label
-                + "'; known: top1, top2, shared, shared+top1, shared+top2, default");
+                + "'; known: top1, top2, shared, shared-top1, shared-top2, default");
     }
 
     /** Adds this configuration's interventions for every MoE layer of {@code config} to {@code hooks}. */

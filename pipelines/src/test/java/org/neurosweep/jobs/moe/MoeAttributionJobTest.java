@@ -166,6 +166,12 @@ class MoeAttributionJobTest {
                 .and(col("expert_id").equalTo(first.getInt(first.fieldIndex("expert_id"))))).agg(sum("lpi")).first().getDouble(0);
         assertEquals(agg, first.getDouble(first.fieldIndex("agg_lpi")), 1e-9);
 
+        List<org.neurosweep.methods.moe.ExpertBlocking.RankedPair> read = ExpertRanking.read(
+                sweep.sweeps().out().resolve(MoeAttributionJob.EXPERT_RANK), "shallow").get("capital");
+        assertEquals(ranks.count(), read.size(), "expert-blocking reads the committed ranking back");
+        assertEquals(first.getInt(first.fieldIndex("expert_id")), read.get(0).pair().expert());
+        assertEquals(first.getInt(first.fieldIndex("layer")), read.get(0).pair().layer());
+
         List<String> headlines = new MoeAttributionJob().headlines(sweep::table);
         assertTrue(headlines.stream().anyMatch(h -> h.startsWith("shallow:") && h.contains("eta")), headlines.toString());
         assertTrue(headlines.stream().anyMatch(h -> h.contains("stage middle")), headlines.toString());
