@@ -178,14 +178,16 @@ class MoeAttributionJobTest {
     }
 
     @Test
-    void exampleSweepPlansThreeModelsTimesTwoShards() {
-        SweepPlan plan = TestSweeps.plan(List.of(new MoeAttributionJob()),
+    void exampleSweepPlansAttributionAndBlocking() {
+        SweepPlan plan = TestSweeps.plan(List.of(new MoeAttributionJob(), new ExpertBlockingJob()),
                 RepoPaths.root().resolve("conf/sweeps/moe-attribution.conf"),
                 "sweep.models.moe_deep.path=" + RepoPaths.world("moe_deep"),
                 "sweep.models.moe_shallow.path=" + RepoPaths.world("moe_shallow"),
                 "sweep.models.dense.path=" + RepoPaths.world("dense"),
-                "sweep.datasets.world_mlama.path=" + RepoPaths.dataset("world/mlama"));
-        assertEquals(3 * 2, plan.unitCount());
+                "sweep.datasets.world_mlama.path=" + RepoPaths.dataset("world/mlama"),
+                "sweep.datasets.world_mlama_whole.path=" + RepoPaths.dataset("world/mlama"));
+        assertEquals(3 * 2, plan.jobs().get(0).units().size(), "attribution: three models x two shards");
+        assertEquals(2, plan.jobs().get(1).units().size(), "blocking: the two MoE models, whole tasks");
         assertEquals(List.of("capital", "continent", "language"),
                 plan.units().get(0).params().getStringList(MoeAttributionJob.TASKS));
         assertEquals(300, plan.units().get(0).params().getInt(MoeAttributionJob.TOP_NEURONS));
