@@ -25,7 +25,8 @@ import org.neurosweep.methods.moe.GainSummary;
  * The driver side of moe-attribution: per model (model_id, or model_id@checkpoint), the per-layer LPIs and original
  * ranks of every sample are collected and summarised with {@link GainSummary} (per task and over ALL tasks, for all
  * samples and for the originally correct ones), stage shares use the stages the units wrote into p1_layer_lpi, and
- * the routed experts are ranked per model and task by their LPI summed over the samples that selected them.
+ * the routed experts are ranked per model and task by their LPI summed over the samples that selected them, and
+ * the head-expert coupling is correlated ({@link HeadExpertCoupling}).
  */
 final class AttributionSummary {
 
@@ -64,6 +65,7 @@ final class AttributionSummary {
             }
         });
         expertRanks(tables.table(MoeAttributionJob.EXPERT_LPI), out);
+        HeadExpertCoupling.write(tables, out);
     }
 
     private static Map<String, ModelSamples> collect(Dataset<Row> layers, Dataset<Row> eval) {

@@ -37,6 +37,7 @@ public final class MoeAttributionJob implements MapJob, NeedsDataset, SupportsCh
     static final String MODEL_SUMMARY = "p1_model_summary";
     static final String STAGE_SHARE = "p1_stage_share";
     static final String EXPERT_RANK = "p1_expert_rank";
+    static final String HEAD_EXPERT_CORR = "p1_head_expert_corr";
 
     static final String TOP_NEURONS = "top-neurons";
     static final String STAGE_BOUNDS = "stage-bounds";
@@ -142,6 +143,20 @@ public final class MoeAttributionJob implements MapJob, NeedsDataset, SupportsCh
                     Column.required("n_selected", ColumnType.INT, "samples that selected it"),
                     Column.required("rank", ColumnType.INT, "1 = largest agg_lpi of the model and task (ties by layer, expert)")));
 
+    static final TableSchema HEAD_EXPERT_CORR_TABLE = new TableSchema(HEAD_EXPERT_CORR,
+            "summary: head-expert coupling of step 9 per MoE model, Pearson and Spearman with two-sided t-test p-values",
+            List.of(P1Columns.MODEL,
+                    Column.required("task", ColumnType.STRING, "a task, or ALL; the profile definition is over ALL only"),
+                    Column.required("definition", ColumnType.STRING,
+                            "pooled: over (sample, MoE layer) pairs, x = sum over heads of max(0, head LPI), y = sum over "
+                                    + "selected routed experts of max(0, expert LPI); profile: over MoE layers, the mean "
+                                    + "over samples of the attn LPI against that of the ffn (MoE block) LPI"),
+                    Column.required("n", ColumnType.INT, "pairs correlated"),
+                    Column.optional("pearson_r", ColumnType.DOUBLE, "Pearson r; null for fewer than 3 pairs or a constant series"),
+                    Column.optional("pearson_p", ColumnType.DOUBLE, "two-sided p of r (t-test, n - 2 degrees of freedom)"),
+                    Column.optional("spearman_r", ColumnType.DOUBLE, "Spearman rank correlation (ties share their mean rank)"),
+                    Column.optional("spearman_p", ColumnType.DOUBLE, "two-sided p of the Spearman r (the same t approximation)")));
+
     @Override
     public String name() {
         return "moe-attribution";
@@ -161,7 +176,7 @@ public final class MoeAttributionJob implements MapJob, NeedsDataset, SupportsCh
     @Override
     public List<TableSchema> tables() {
         return List.of(SAMPLES_TABLE, EVAL_TABLE, LAYER_TABLE, HEAD_TABLE, EXPERT_TABLE, NEURON_TABLE, MODEL_SUMMARY_TABLE,
-                STAGE_SHARE_TABLE, EXPERT_RANK_TABLE);
+                STAGE_SHARE_TABLE, EXPERT_RANK_TABLE, HEAD_EXPERT_CORR_TABLE);
     }
 
     @Override

@@ -166,6 +166,21 @@ class MoeAttributionJobTest {
                 .and(col("expert_id").equalTo(first.getInt(first.fieldIndex("expert_id"))))).agg(sum("lpi")).first().getDouble(0);
         assertEquals(agg, first.getDouble(first.fieldIndex("agg_lpi")), 1e-9);
 
+        Dataset<Row> corr = sweep.table(MoeAttributionJob.HEAD_EXPERT_CORR);
+        assertEquals(0, corr.where("model = 'dense'").count(), "no experts, no coupling");
+        assertEquals(6 + 1, corr.where("model = 'shallow' and definition = 'pooled'").count(), "each task and ALL");
+        Row profile = corr.where("model = 'shallow' and definition = 'profile'").first();
+        assertEquals(MOE_LAYERS, profile.getInt(profile.fieldIndex("n")));
+        Row pooled = corr.where("model = 'shallow' and definition = 'pooled' and task = 'ALL'").first();
+        assertEquals(SAMPLES * MOE_LAYERS, pooled.getInt(pooled.fieldIndex("n")), "(sample, MoE layer) pairs");
+        Dataset<Row> x = sweep.table(MoeAttributionJob.HEAD_LPI).where("model_id = 'shallow'").groupBy("sample_id", "layer")
+                .agg(sum(org.apache.spark.sql.functions.expr("greatest(lpi, 0.0)")).as("x"));
+        Dataset<Row> y = sweep.table(MoeAttributionJob.EXPERT_LPI).where("model_id = 'shallow' and selected")
+                .groupBy("sample_id", "layer").agg(sum(org.apache.spark.sql.functions.expr("greatest(lpi, 0.0)")).as("y"));
+        double sparkCorr = x.join(y, new String[] {"sample_id", "layer"}).agg(org.apache.spark.sql.functions.corr("x", "y"))
+                .first().getDouble(0);
+        assertEquals(sparkCorr, pooled.getDouble(pooled.fieldIndex("pearson_r")), 1e-9, "Spark's corr over the same pairs");
+
         List<org.neurosweep.methods.moe.ExpertBlocking.RankedPair> read = ExpertRanking.read(
                 sweep.sweeps().out().resolve(MoeAttributionJob.EXPERT_RANK), "shallow").get("capital");
         assertEquals(ranks.count(), read.size(), "expert-blocking reads the committed ranking back");
