@@ -1,6 +1,7 @@
 package org.neurosweep.methods.moe;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.Supplier;
@@ -113,8 +114,8 @@ public final class CrossLevelAttribution {
         layers.forEach(c -> vectors.add(c.residMid().add(c.ffn())));
         vectors.add(finalResidual);
         double[][] lp = projection.logProbs(vectors.size(), stacked(vectors), s, tokens);
-        double[][] hBase = java.util.Arrays.copyOfRange(lp, 0, n);
-        double[][] uBase = java.util.Arrays.copyOfRange(lp, n, 2 * n);
+        double[][] hBase = Arrays.copyOfRange(lp, 0, n);
+        double[][] uBase = Arrays.copyOfRange(lp, n, 2 * n);
         List<LayerScore> layerScores = new ArrayList<>();
         for (int l = 0; l < n; l++) {
             layerScores.add(new LayerScore(l, Sublayer.ATTN, score(hBase[l], lp[2 * n + l])));

@@ -50,11 +50,10 @@ final class ExpertBlockingKernel implements Kernel {
         List<ExpertBlocking.Mode> modes = p.getStringList(ExpertBlockingJob.MODES).stream().map(ExpertBlocking.Mode::parse).toList();
         List<RoutingConfig> configs = p.getStringList(ExpertBlockingJob.CONFIGS).stream().map(RoutingConfig::parse)
                 .filter(c -> !c.needsSharedExpert() || config.moe().hasSharedExpert()).toList();
-        MoeAttributionKernel.Encoded encoded = MoeAttributionKernel.Encoded.of(AttributionInputs.read(unit, in,
+        EncodedSamples encoded = EncodedSamples.of(AttributionInputs.read(unit, in,
                 p.getStringList(MoeAttributionJob.LANGUAGES), p.getStringList(MoeAttributionJob.TASKS), out), model, out);
-        int longest = encoded.prompts().stream().mapToInt(a -> a.length).max().orElse(1);
-        int microBatch = in.microBatch(ForwardFootprint.bytes(config, longest, 1));
-        int pad = MoeAttributionKernel.padId(config);
+        int microBatch = in.microBatch(ForwardFootprint.bytes(config, encoded.longestPrompt(), 1));
+        int pad = EncodedSamples.padId(config);
         NextTokenScorer scorer = new NextTokenScorer(model.model(), pad, microBatch);
         Map<String, List<ExpertBlocking.RankedPair>> fromFile = p.getString(ExpertBlockingJob.RANKING).equals(ExpertBlockingJob.SELF)
                 ? null : ExpertRanking.read(Path.of(p.getString(ExpertBlockingJob.RANKING)), modelKey(unit));
@@ -83,7 +82,7 @@ final class ExpertBlockingKernel implements Kernel {
         }
     }
 
-    private static void block(RowSink out, NextTokenScorer scorer, MoeAttributionKernel.Encoded encoded, Task task,
+    private static void block(RowSink out, NextTokenScorer scorer, EncodedSamples encoded, Task task,
                               List<int[]> prompts, List<int[]> targets, List<NextToken> original, String selection,
                               List<ExpertPair> pairs, ExpertBlocking.Mode mode, int k) {
         List<NextToken> scored = scorer.score(prompts, targets, (b, first) -> ExpertBlocking.block(new Hooks(), pairs, mode));
@@ -97,7 +96,7 @@ final class ExpertBlockingKernel implements Kernel {
                 JobTables.orNull(drop(mrr0, mrr)), JobTables.orNull(drop(hit0, hit)));
     }
 
-    private static void evalRows(RowSink out, MoeAttributionKernel.Encoded encoded, Task task, String condition,
+    private static void evalRows(RowSink out, EncodedSamples encoded, Task task, String condition,
                                  String mode, Integer k, List<NextToken> scored) {
         for (int i = 0; i < scored.size(); i++) {
             RelationSample s = encoded.samples().get(task.rows().get(i));
@@ -107,7 +106,7 @@ final class ExpertBlockingKernel implements Kernel {
         }
     }
 
-    private static List<Task> tasks(MoeAttributionKernel.Encoded encoded) {
+    private static List<Task> tasks(EncodedSamples encoded) {
         Map<String, List<Integer>> rows = new LinkedHashMap<>();
         for (int i = 0; i < encoded.samples().size(); i++) {
             rows.computeIfAbsent(encoded.samples().get(i).task(), t -> new ArrayList<>()).add(i);

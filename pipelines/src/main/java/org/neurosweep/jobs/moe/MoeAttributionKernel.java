@@ -1,8 +1,6 @@
 package org.neurosweep.jobs.moe;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.neurosweep.data.BadRecord;
 import org.neurosweep.job.Kernel;
 import org.neurosweep.job.KernelFactory;
 import org.neurosweep.job.ModelHandle;
@@ -38,44 +36,15 @@ final class MoeAttributionKernel implements Kernel {
                 p.getStringList(MoeAttributionJob.LANGUAGES), p.getStringList(MoeAttributionJob.TASKS), out);
         ModelHandle model = in.model();
         ModelConfig config = model.config();
-        Encoded encoded = Encoded.of(samples, model, out);
+        EncodedSamples encoded = EncodedSamples.of(samples, model, out);
         List<GainSummary.Stage> stages = GainSummary.stages(config.numLayers(),
                 p.getDoubleList(MoeAttributionJob.STAGE_BOUNDS));
-        int longest = encoded.prompts().stream().mapToInt(a -> a.length).max().orElse(1);
-        int microBatch = in.microBatch(ForwardFootprint.bytes(config, longest, 1));
-        CrossLevelAttribution attribution = new CrossLevelAttribution(model.model(), padId(config),
+        int microBatch = in.microBatch(ForwardFootprint.bytes(config, encoded.longestPrompt(), 1));
+        CrossLevelAttribution attribution = new CrossLevelAttribution(model.model(), EncodedSamples.padId(config),
                 p.getInt(MoeAttributionJob.TOP_NEURONS), p.getInt(MoeAttributionJob.PROJECTION_ROWS));
         List<SampleAttribution> results = attribution.attribute(encoded.prompts(), encoded.targets(), microBatch);
         for (int i = 0; i < results.size(); i++) {
             write(encoded.samples().get(i), encoded.prompts().get(i).length, results.get(i), stages, model, out);
-        }
-    }
-
-    static int padId(ModelConfig config) {
-        return config.padTokenId() != null ? config.padTokenId() : 0;
-    }
-
-    /** The samples that tokenize to a non-empty prompt, with their prompt ids and target tokens. */
-    record Encoded(List<RelationSample> samples, List<int[]> prompts, int[] targets) {
-        static Encoded of(List<RelationSample> all, ModelHandle model, RowSink out) {
-            List<RelationSample> kept = new ArrayList<>();
-            List<int[]> prompts = new ArrayList<>();
-            List<Integer> targets = new ArrayList<>();
-            List<BadRecord> bad = new ArrayList<>();
-            for (RelationSample s : all) {
-                int[] ids = model.tokenizer().encode(s.prompt());
-                int[] object = model.tokenizer().encode(s.objectText());
-                if (ids.length == 0 || object.length == 0) {
-                    bad.add(new BadRecord(s.sampleId(), 0,
-                            "empty prompt or object after tokenization: \"" + s.prompt() + "\" / \"" + s.objectText() + "\""));
-                    continue;
-                }
-                kept.add(s);
-                prompts.add(ids);
-                targets.add(object[0]);
-            }
-            out.badRecords(bad);
-            return new Encoded(kept, prompts, targets.stream().mapToInt(Integer::intValue).toArray());
         }
     }
 
