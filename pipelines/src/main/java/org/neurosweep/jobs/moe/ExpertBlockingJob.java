@@ -21,7 +21,8 @@ import org.neurosweep.job.TableSchema;
  * {@code expert-blocking} (methods-interp.md §1 steps 7–8): per task, the routed (layer, expert) pairs ranked by their
  * aggregated LPI are blocked k at a time in every layer ({@code failure}: weight 0, no renormalisation;
  * {@code reroute}: router logit −∞ before top-k) and the samples re-run; a control blocks k pairs drawn at random.
- * The shared-vs-routed configurations (Qwen2-MoE family) are a mode of the same job. The ranking is read from a
+ * The shared-vs-routed configurations (Qwen2-MoE family) and step 9's causal checks (head inhibition, forced
+ * routing) are modes of the same job. The ranking is read from a
  * committed moe-attribution run's p1_expert_rank, or computed in the unit at the expert level (no neurons).
  */
 public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines {
@@ -29,6 +30,7 @@ public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCh
     static final String EVAL = "p1_blocking_eval";
     static final String BLOCKING = "p1_blocking";
     static final String ABLATION = "p1_ablation";
+    static final String CAUSAL = "p1_causal";
 
     static final String K = "k";
     static final String MODES = "modes";
@@ -36,6 +38,7 @@ public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCh
     static final String RANKING = "ranking";
     static final String CONFIGS = "configs";
     static final String SELF = "self";
+    static final String INHIBIT_HEADS = "inhibit-heads";
 
     private static final TableSchema EVAL_TABLE = new TableSchema(EVAL,
             "per sample and intervention: the gold target's rank in the real output at t*",
@@ -70,6 +73,16 @@ public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCh
                     Column.required("n_samples", ColumnType.INT, "samples of the task in the unit"),
                     P1Columns.HIT10, P1Columns.MRR));
 
+    private static final TableSchema CAUSAL_TABLE = new TableSchema(CAUSAL,
+            "per task: step 9's causal checks, head inhibition and forced routing (parameter inhibit-heads)",
+            List.of(P1Columns.TASK,
+                    Column.required("check", ColumnType.STRING, "head_inhibit or forced_routing"),
+                    Column.required("metric", ColumnType.STRING,
+                            "head_inhibit: mrr_orig, mrr, mrr_change_pct, router_mass_orig, router_mass, "
+                                    + "router_mass_change_pct; forced_routing: mrr, mrr_recovered_pct"),
+                    Column.optional("value", ColumnType.DOUBLE, "the metric; null when undefined (a zero denominator)"),
+                    Column.required("heads", ColumnType.STRING_ARRAY, "the inhibited heads, layer:head")));
+
     @Override
     public String name() {
         return "expert-blocking";
@@ -88,7 +101,7 @@ public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCh
 
     @Override
     public List<TableSchema> tables() {
-        return List.of(EVAL_TABLE, BLOCKING_TABLE, ABLATION_TABLE);
+        return List.of(EVAL_TABLE, BLOCKING_TABLE, ABLATION_TABLE, CAUSAL_TABLE);
     }
 
     @Override
@@ -106,6 +119,10 @@ public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCh
                 ParamSpec.of(CONFIGS, ParamType.STRING_LIST, List.of(),
                         "shared-vs-routed configurations to evaluate: top1, top2, shared, shared-top1, shared-top2, "
                                 + "default; shared ones are skipped for models without a shared expert"),
+                ParamSpec.of(INHIBIT_HEADS, ParamType.INT, 0,
+                        "step 9's causal checks: zero the top k heads by aggregated head LPI (the paper's 10) and report "
+                                + "the router mass on the originally selected experts and MRR, then force the original "
+                                + "routing; 0 = off"),
                 ParamSpec.of(MoeAttributionJob.LANGUAGES, ParamType.STRING_LIST, List.of(),
                         "mlama datasets: languages to use; empty = all"),
                 ParamSpec.of(MoeAttributionJob.TASKS, ParamType.STRING_LIST, List.of(), "tasks to use; empty = all"),

@@ -20,8 +20,10 @@ import org.neurosweep.methods.icl.NextTokenScorer;
 import org.neurosweep.methods.moe.CrossLevelAttribution;
 import org.neurosweep.methods.moe.ExpertBlocking;
 import org.neurosweep.methods.moe.ExpertPair;
+import org.neurosweep.methods.moe.HeadInhibition;
 import org.neurosweep.methods.moe.RelationSample;
 import org.neurosweep.methods.moe.RoutingConfig;
+import org.neurosweep.methods.moe.SampleAttribution;
 import org.neurosweep.model.ModelConfig;
 
 /** Blocks experts and applies routing configurations to the samples of one slice, task by task; stateless. */
@@ -61,10 +63,12 @@ final class ExpertBlockingKernel implements Kernel {
         for (Task task : tasks(encoded)) {
             List<int[]> prompts = task.rows().stream().map(encoded.prompts()::get).toList();
             List<int[]> targets = task.rows().stream().map(i -> new int[] {encoded.targets()[i]}).toList();
+            int inhibit = p.getInt(ExpertBlockingJob.INHIBIT_HEADS);
+            List<SampleAttribution> attributed = fromFile != null && inhibit == 0 ? List.of()
+                    : new CrossLevelAttribution(model.model(), pad, 0, p.getInt(MoeAttributionJob.PROJECTION_ROWS))
+                            .attribute(prompts, targets.stream().mapToInt(t -> t[0]).toArray(), microBatch);
             List<ExpertBlocking.RankedPair> ranked = fromFile != null ? fromFile.getOrDefault(task.name(), List.of())
-                    : ExpertBlocking.rank(new CrossLevelAttribution(model.model(), pad, 0,
-                            p.getInt(MoeAttributionJob.PROJECTION_ROWS)).attribute(prompts,
-                            targets.stream().mapToInt(t -> t[0]).toArray(), microBatch));
+                    : ExpertBlocking.rank(attributed);
             List<NextToken> original = scorer.score(prompts, targets);
             evalRows(out, encoded, task, "original", null, null, original);
             for (ExpertBlocking.Mode mode : modes) {
@@ -73,6 +77,10 @@ final class ExpertBlockingKernel implements Kernel {
                     block(out, scorer, encoded, task, prompts, targets, original, "random",
                             ExpertBlocking.random(ranked, k, p.getInt(ExpertBlockingJob.CONTROL_SEED)), mode, k);
                 }
+            }
+            if (inhibit > 0) {
+                causal(out, new HeadInhibition(model.model(), pad, microBatch), task, prompts, targets,
+                        HeadInhibition.topHeads(attributed, inhibit));
             }
             for (RoutingConfig c : configs) {
                 List<NextToken> scored = scorer.score(prompts, targets, (b, first) -> c.apply(new Hooks(), config));
@@ -94,6 +102,26 @@ final class ExpertBlockingKernel implements Kernel {
         out.table(ExpertBlockingJob.BLOCKING).add(null, task.name(), selection, mode.label(), k,
                 pairs.stream().map(ExpertPair::toString).toList(), scored.size(), mrr0, hit0, mrr, hit,
                 JobTables.orNull(drop(mrr0, mrr)), JobTables.orNull(drop(hit0, hit)));
+    }
+
+    // step 9 (i) and (ii): the heads zeroed, then the original routing forced on top
+    private static void causal(RowSink out, HeadInhibition inhibition, Task task, List<int[]> prompts,
+                               List<int[]> targets, List<HeadInhibition.Head> heads) {
+        HeadInhibition.Result r = inhibition.run(prompts, targets, heads);
+        List<String> names = heads.stream().map(HeadInhibition.Head::toString).toList();
+        double mrr0 = mrr(r.clean());
+        double mrr1 = mrr(r.inhibited());
+        double mrr2 = mrr(r.forced());
+        Object[][] rows = {
+            {"head_inhibit", "mrr_orig", mrr0}, {"head_inhibit", "mrr", mrr1},
+            {"head_inhibit", "mrr_change_pct", -drop(mrr0, mrr1)},
+            {"head_inhibit", "router_mass_orig", r.massClean()}, {"head_inhibit", "router_mass", r.massInhibited()},
+            {"head_inhibit", "router_mass_change_pct", -drop(r.massClean(), r.massInhibited())},
+            {"forced_routing", "mrr", mrr2},
+            {"forced_routing", "mrr_recovered_pct", mrr0 == 0 ? Double.NaN : 100 * mrr2 / mrr0}};
+        for (Object[] row : rows) {
+            out.table(ExpertBlockingJob.CAUSAL).add(null, task.name(), row[0], row[1], JobTables.orNull((Double) row[2]), names);
+        }
     }
 
     private static void evalRows(RowSink out, EncodedSamples encoded, Task task, String condition,

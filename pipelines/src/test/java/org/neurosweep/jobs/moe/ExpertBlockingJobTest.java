@@ -41,7 +41,8 @@ class ExpertBlockingJobTest {
                   jobs = [
                     { job = expert-blocking, models = [deep, dense], datasets = [facts],
                       params { languages = [en], tasks = [capital, continent], k = [1, 3],
-                               configs = [top1, shared, shared-top1, default], control-seed = 3 } }
+                               configs = [top1, shared, shared-top1, default], control-seed = 3,
+                               inhibit-heads = 3 } }
                   ]
                 }
                 """.formatted(RepoPaths.world("moe_deep"), RepoPaths.world("dense_small"), RepoPaths.dataset("world/mlama"),
@@ -81,6 +82,17 @@ class ExpertBlockingJobTest {
                 .join(sweep.table(ExpertBlockingJob.EVAL).where("condition = 'original'").select("sample_id", "rank")
                         .withColumnRenamed("rank", "rank0"), "sample_id").where("rank <> rank0").count();
         assertTrue(differing > 0, "dropping every routed expert changes some ranks");
+        Dataset<Row> causal = sweep.table(ExpertBlockingJob.CAUSAL);
+        assertEquals(2 * 8, causal.count(), "per task: six head_inhibit and two forced_routing metrics");
+        for (Row r : causal.where("metric = 'mrr_orig'").collectAsList()) {
+            double mrr = sweep.table(ExpertBlockingJob.EVAL).where("condition = 'original' and task = '"
+                    + r.getString(r.fieldIndex("task")) + "'").agg(avg("rr")).first().getDouble(0);
+            assertEquals(mrr, r.getDouble(r.fieldIndex("value")), 1e-12);
+            assertEquals(3, r.getList(r.fieldIndex("heads")).size());
+        }
+        Row mass = causal.where("metric = 'router_mass_orig'").first();
+        assertTrue(mass.getDouble(mass.fieldIndex("value")) > 0 && mass.getDouble(mass.fieldIndex("value")) <= 1);
+
         List<String> headlines = new ExpertBlockingJob().headlines(sweep::table);
         assertEquals(4, headlines.size(), headlines.toString());
         assertTrue(headlines.get(0).contains("k=1 random") && headlines.get(0).contains("k=3 top"), headlines.get(0));
