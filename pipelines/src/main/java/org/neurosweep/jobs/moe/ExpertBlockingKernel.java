@@ -49,6 +49,11 @@ final class ExpertBlockingKernel implements Kernel {
             throw new IllegalArgumentException("expert-blocking needs an MoE model; " + unit.primaryModel().id()
                     + " is a dense " + config.modelType());
         }
+        int inhibit = p.getInt(ExpertBlockingJob.INHIBIT_HEADS);
+        if (inhibit < 0 || p.getIntList(ExpertBlockingJob.K).stream().anyMatch(k -> k < 0)) {
+            throw new IllegalArgumentException("parameters " + ExpertBlockingJob.K + " and " + ExpertBlockingJob.INHIBIT_HEADS
+                    + " must be >= 0, got " + p.getIntList(ExpertBlockingJob.K) + " and " + inhibit);
+        }
         List<ExpertBlocking.Mode> modes = p.getStringList(ExpertBlockingJob.MODES).stream().map(ExpertBlocking.Mode::parse).toList();
         List<RoutingConfig> configs = p.getStringList(ExpertBlockingJob.CONFIGS).stream().map(RoutingConfig::parse)
                 .filter(c -> !c.needsSharedExpert() || config.moe().hasSharedExpert()).toList();
@@ -63,7 +68,6 @@ final class ExpertBlockingKernel implements Kernel {
         for (Task task : tasks(encoded)) {
             List<int[]> prompts = task.rows().stream().map(encoded.prompts()::get).toList();
             List<int[]> targets = task.rows().stream().map(i -> new int[] {encoded.targets()[i]}).toList();
-            int inhibit = p.getInt(ExpertBlockingJob.INHIBIT_HEADS);
             List<SampleAttribution> attributed = fromFile != null && inhibit == 0 ? List.of()
                     : new CrossLevelAttribution(model.model(), pad, 0, p.getInt(MoeAttributionJob.PROJECTION_ROWS))
                             .attribute(prompts, targets.stream().mapToInt(t -> t[0]).toArray(), microBatch);
