@@ -1,0 +1,285 @@
+package org.neurosweep.methods.moe;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.function.Supplier;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.neurosweep.hook.Captures;
+import org.neurosweep.hook.Hooks;
+import org.neurosweep.methods.icl.NextToken;
+import org.neurosweep.methods.icl.PromptBatch;
+import org.neurosweep.methods.lens.LensReadout;
+import org.neurosweep.methods.lens.LogitLens;
+import org.neurosweep.methods.lens.Unembedding;
+import org.neurosweep.methods.moe.SampleAttribution.ExpertScore;
+import org.neurosweep.methods.moe.SampleAttribution.HeadScore;
+import org.neurosweep.methods.moe.SampleAttribution.LayerScore;
+import org.neurosweep.methods.moe.SampleAttribution.NeuronScore;
+import org.neurosweep.methods.moe.SampleAttribution.Output;
+import org.neurosweep.methods.moe.SampleAttribution.Score;
+import org.neurosweep.methods.moe.SampleAttribution.Sublayer;
+import org.neurosweep.model.CausalLM;
+import org.neurosweep.model.Forward;
+
+/**
+ * Cross-level LPI attribution (methods-interp.md §1 steps 2–4 and 6): one clean forward per micro-batch of
+ * left-padded prompts captures every component at t*; then, per sample, every level is projected with the fixed
+ * scale s* of that sample: attention layers and FFN/MoE blocks, heads, routed experts (selected ones), the shared
+ * expert, and every neuron of the dense FFNs, the selected experts and the shared expert, of which the top N by LPI
+ * are kept. Neuron vectors u_l + gate·m_k·D[:, k] are built as blocks of rows from the down projections and projected
+ * as [rows, d] × [d, V] GEMMs, never one vocabulary projection per neuron.
+ */
+public final class CrossLevelAttribution {
+    private final CausalLM model;
+    private final int padId;
+    private final int topNeurons;
+    private final LpiProjection projection;
+    private final ComponentCapture capture;
+
+    /**
+     * @param topNeurons   neurons kept per sample (the N of the top-N), 0 = none scored
+     * @param rowsPerBlock vectors projected per GEMM; bounds the (rows, V) logits in memory
+     */
+    public CrossLevelAttribution(CausalLM model, int padId, int topNeurons, int rowsPerBlock) {
+        if (topNeurons < 0) {
+            throw new IllegalArgumentException("top neurons must be >= 0, got " + topNeurons);
+        }
+        this.model = model;
+        this.padId = padId;
+        this.topNeurons = topNeurons;
+        this.projection = new LpiProjection(new LogitLens(Unembedding.of(model)), rowsPerBlock);
+        this.capture = new ComponentCapture(model);
+    }
+
+    /**
+     * Attributes each prompt's next token at its last position to {@code targets[i]}, {@code microBatch} prompts per
+     * forward; the results are in prompt order.
+     */
+    public List<SampleAttribution> attribute(List<int[]> prompts, int[] targets, int microBatch) {
+        return attribute(prompts, targets, microBatch, Hooks::new);
+    }
+
+    /**
+     * {@link #attribute(List, int[], int)} with the interventions of {@code interventions} (a fresh Hooks per
+     * forward) active: the components are those of the intervened forward, e.g. with heads zeroed.
+     */
+    public List<SampleAttribution> attribute(List<int[]> prompts, int[] targets, int microBatch,
+                                             Supplier<Hooks> interventions) {
+        if (targets.length != prompts.size()) {
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + targets.length + " targets");
+        }
+        List<SampleAttribution> out = new ArrayList<>(prompts.size());
+        for (int from = 0; from < prompts.size(); from += Math.max(1, microBatch)) {
+            List<int[]> rows = prompts.subList(from, Math.min(prompts.size(), from + Math.max(1, microBatch)));
+            PromptBatch batch = PromptBatch.leftPadded(rows, padId);
+            int last = batch.last();
+            Captures captures;
+            INDArray logits;
+            try (Forward f = model.forward(batch.batch(), capture.capturing(interventions.get(), last), null)) {
+                captures = f.captures();
+                logits = f.logits().value().detach();                              // (b, 1, V)
+            }
+            INDArray[] headOutputs = new INDArray[capture.layers()];
+            for (int l = 0; l < headOutputs.length; l++) {
+                headOutputs[l] = capture.headOutputs(captures, l, batch.size());
+            }
+            for (int r = 0; r < batch.size(); r++) {
+                float[] real = logits.get(NDArrayIndex.point(r), NDArrayIndex.point(0), NDArrayIndex.all()).toFloatVector();
+                List<LayerComponents> layers = capture.read(captures, r, batch.length(), last, headOutputs);
+                out.add(score(from + r, targets[from + r], real, capture.finalResidual(captures, r), layers));
+            }
+        }
+        return out;
+    }
+
+    private SampleAttribution score(int sample, int target, float[] real, INDArray finalResidual,
+                                    List<LayerComponents> layers) {
+        LensReadout readout = new LensReadout(real);
+        int predicted = readout.topK(1)[0];
+        Output output = new Output(target, predicted, NextToken.rank(real, target), readout.logProb(target));
+        double s = projection.finalScale(finalResidual);
+        int[] tokens = {target, predicted};
+        int n = layers.size();
+
+        // rows: h_l, u_l, h_l + a_l, u_l + f_l for every layer, then h_L
+        List<INDArray> vectors = new ArrayList<>();
+        layers.forEach(c -> vectors.add(c.residPre()));
+        layers.forEach(c -> vectors.add(c.residMid()));
+        layers.forEach(c -> vectors.add(c.residPre().add(c.attention())));
+        layers.forEach(c -> vectors.add(c.residMid().add(c.ffn())));
+        vectors.add(finalResidual);
+        double[][] lp = projection.logProbs(vectors.size(), stacked(vectors), s, tokens);
+        double[][] hBase = Arrays.copyOfRange(lp, 0, n);
+        double[][] uBase = Arrays.copyOfRange(lp, n, 2 * n);
+        List<LayerScore> layerScores = new ArrayList<>();
+        for (int l = 0; l < n; l++) {
+            layerScores.add(new LayerScore(l, Sublayer.ATTN, score(hBase[l], lp[2 * n + l])));
+            layerScores.add(new LayerScore(l, Sublayer.FFN, score(uBase[l], lp[3 * n + l])));
+        }
+        return new SampleAttribution(sample, output, s, lp[4 * n][0], lp[0][0], layerScores,
+                heads(layers, hBase, s, tokens), experts(layers, uBase, s, tokens), neurons(layers, uBase, s, tokens));
+    }
+
+    // c = a_{l,h} on h_l, every head of every layer
+    private List<HeadScore> heads(List<LayerComponents> layers, double[][] hBase, double s, int[] tokens) {
+        int heads = (int) layers.get(0).heads().size(0);
+        double[][] lp = projection.logProbs(layers.size() * heads, (from, to) -> {
+            List<INDArray> blocks = new ArrayList<>();
+            for (int l = from / heads; l * heads < to; l++) {
+                INDArray h = layers.get(l).heads().addRowVector(layers.get(l).residPre());        // (H, d)
+                int lo = Math.max(from, l * heads) - l * heads;
+                int hi = Math.min(to, (l + 1) * heads) - l * heads;
+                blocks.add(h.get(NDArrayIndex.interval(lo, hi), NDArrayIndex.all()));
+            }
+            return Nd4j.concat(0, blocks.toArray(new INDArray[0]));
+        }, s, tokens);
+        List<HeadScore> out = new ArrayList<>();
+        for (int i = 0; i < lp.length; i++) {
+            out.add(new HeadScore(i / heads, i % heads, score(hBase[i / heads], lp[i])));
+        }
+        return out;
+    }
+
+    // routed experts (every expert of each MoE layer, scored when selected) and the shared expert, c on u_l
+    private List<ExpertScore> experts(List<LayerComponents> layers, double[][] uBase, double s, int[] tokens) {
+        List<INDArray> vectors = new ArrayList<>();
+        List<int[]> where = new ArrayList<>();  // {layer, part index}
+        for (int l = 0; l < layers.size(); l++) {
+            List<FfnPart> parts = layers.get(l).parts();
+            for (int i = 0; i < parts.size(); i++) {
+                if (parts.get(i).type() != ExpertType.DENSE) {
+                    vectors.add(layers.get(l).residMid().add(parts.get(i).output()));
+                    where.add(new int[] {l, i});
+                }
+            }
+        }
+        double[][] lp = vectors.isEmpty() ? new double[0][] : projection.logProbs(vectors.size(), stacked(vectors), s, tokens);
+        List<ExpertScore> out = new ArrayList<>();
+        int next = 0;
+        for (int l = 0; l < layers.size(); l++) {
+            LayerComponents c = layers.get(l);
+            if (!c.isMoe()) {
+                continue;
+            }
+            Score[] routed = new Score[c.routerProbs().length];
+            double[] gate = new double[routed.length];
+            Score shared = null;
+            double sharedGate = Double.NaN;
+            for (; next < where.size() && where.get(next)[0] == l; next++) {
+                FfnPart part = c.parts().get(where.get(next)[1]);
+                Score score = score(uBase[l], lp[next]);
+                if (part.type() == ExpertType.ROUTED) {
+                    routed[part.expert()] = score;
+                    gate[part.expert()] = part.gateWeight();
+                } else {
+                    shared = score;
+                    sharedGate = part.gateWeight();
+                }
+            }
+            for (int e = 0; e < routed.length; e++) {
+                boolean selected = routed[e] != null;
+                out.add(new ExpertScore(l, e, ExpertType.ROUTED, selected, selected ? gate[e] : Double.NaN,
+                        c.routerProbs()[e], routed[e]));
+            }
+            if (shared != null) {
+                out.add(new ExpertScore(l, -1, ExpertType.SHARED, true, sharedGate, Double.NaN, shared));
+            }
+        }
+        return out;
+    }
+
+    /** One FFN part's neurons as a range [offset, offset + width) of the sample's neuron rows. */
+    private record Segment(int layer, FfnPart part, INDArray base, INDArray coefficients, int offset, int width) {
+    }
+
+    // every neuron of every FFN part, c = gate · m_k · D[:, k] on u_l; the top N by target LPI, best first
+    private List<NeuronScore> neurons(List<LayerComponents> layers, double[][] uBase, double s, int[] tokens) {
+        if (topNeurons == 0) {
+            return List.of();
+        }
+        List<Segment> segments = new ArrayList<>();
+        int total = 0;
+        for (int l = 0; l < layers.size(); l++) {
+            for (FfnPart part : layers.get(l).parts()) {
+                int width = (int) part.neurons().length();
+                INDArray coefficients = part.neurons().mul(part.gateWeight()).reshape(width, 1);
+                segments.add(new Segment(l, part, layers.get(l).residMid(), coefficients, total, width));
+                total += width;
+            }
+        }
+        double[][] lp = projection.logProbs(total, (from, to) -> {
+            List<INDArray> blocks = new ArrayList<>();
+            for (Segment g : segments) {
+                int lo = Math.max(from, g.offset());
+                int hi = Math.min(to, g.offset() + g.width());
+                if (lo < hi) {
+                    INDArray down = g.part().down().get(NDArrayIndex.interval(lo - g.offset(), hi - g.offset()),
+                            NDArrayIndex.all()).castTo(DataType.FLOAT);                       // (rows, d)
+                    INDArray c = g.coefficients().get(NDArrayIndex.interval(lo - g.offset(), hi - g.offset()),
+                            NDArrayIndex.all());
+                    blocks.add(down.mulColumnVector(c).addiRowVector(g.base()));
+                }
+            }
+            return blocks.size() == 1 ? blocks.get(0) : Nd4j.concat(0, blocks.toArray(new INDArray[0]));
+        }, s, tokens);
+        double[] lpi = new double[total];
+        for (Segment g : segments) {
+            for (int k = 0; k < g.width(); k++) {
+                lpi[g.offset() + k] = lp[g.offset() + k][0] - uBase[g.layer()][0];
+            }
+        }
+        int[] top = topIndices(lpi, topNeurons);
+        List<NeuronScore> out = new ArrayList<>(top.length);
+        for (int rank = 0; rank < top.length; rank++) {
+            int i = top[rank];
+            Segment g = segmentOf(segments, i);
+            FfnPart p = g.part();
+            int k = i - g.offset();
+            out.add(new NeuronScore(g.layer(), p.expert(), p.type(), k, p.neurons().getDouble(k), p.gateWeight(), lpi[i],
+                    lp[i][1] - uBase[g.layer()][1], rank + 1));
+        }
+        return out;
+    }
+
+    private static Segment segmentOf(List<Segment> segments, int i) {
+        for (Segment g : segments) {
+            if (i < g.offset() + g.width()) {
+                return g;
+            }
+        }
+        throw new IllegalStateException("neuron row " + i + " beyond the segments");
+    }
+
+    /** The indices of the {@code n} largest values, largest first; equal values in index order. */
+    static int[] topIndices(double[] values, int n) {
+        int keep = Math.min(n, values.length);
+        // min-heap of the best so far: worst on top (smaller value, or equal value and larger index)
+        PriorityQueue<Integer> heap = new PriorityQueue<>(keep + 1, (a, b) -> values[a] != values[b]
+                ? Double.compare(values[a], values[b]) : Integer.compare(b, a));
+        for (int i = 0; i < values.length; i++) {
+            heap.add(i);
+            if (heap.size() > keep) {
+                heap.poll();
+            }
+        }
+        int[] top = new int[keep];
+        for (int i = keep - 1; i >= 0; i--) {
+            top[i] = heap.poll();
+        }
+        return top;
+    }
+
+    private static Score score(double[] base, double[] after) {
+        return new Score(base[0], after[0], after[1] - base[1]);
+    }
+
+    private static LpiProjection.RowBlock stacked(List<INDArray> vectors) {
+        return (from, to) -> Nd4j.vstack(vectors.subList(from, to).stream()
+                .map(v -> v.reshape(1, v.length())).toArray(INDArray[]::new));
+    }
+}

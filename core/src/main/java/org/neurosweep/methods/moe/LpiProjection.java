@@ -1,0 +1,88 @@
+package org.neurosweep.methods.moe;
+
+import java.util.function.Supplier;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.neurosweep.autograd.Workspaces;
+import org.neurosweep.methods.lens.LogitLens;
+
+/**
+ * The LPI primitive of methods-interp.md §1 step 3 on the fixed-scale projection of §0.4:
+ * {@code log P(w | x) = log softmax(W_U · (γ_f ⊙ x / s*))[w]}, with s* the RMS of the true final residual at t* of the
+ * same forward, and {@code LPI(c; r) = log P(w | r + c) − log P(w | r)}. Many vectors of one sample go through one
+ * GEMM; log-probabilities are read for two tokens at once (the gold target and the model's own top-1), since the
+ * normaliser is shared.
+ */
+public final class LpiProjection {
+    private static final String WORKSPACE = "lpi-projection";
+    private final LogitLens lens;
+    private final int rowsPerBlock;
+
+    /** Rows of the (n, d) arrays are projected {@code rowsPerBlock} at a time: the (rows, V) logits bound memory. */
+    public LpiProjection(LogitLens lens, int rowsPerBlock) {
+        if (rowsPerBlock < 1) {
+            throw new IllegalArgumentException("rows per projection block must be at least 1, got " + rowsPerBlock);
+        }
+        this.lens = lens;
+        this.rowsPerBlock = rowsPerBlock;
+    }
+
+    /** Builds rows [from, to) of a virtual (n, d) array of vectors to project. */
+    @FunctionalInterface
+    public interface RowBlock {
+        INDArray rows(int from, int to);
+    }
+
+    /** {@link #logProbs(Supplier, double, int...)} of the {@code n} rows that {@code rows} builds, block by block. */
+    public double[][] logProbs(int n, RowBlock rows, double sStar, int... tokens) {
+        double[][] out = new double[n][];
+        for (int from = 0; from < n; from += rowsPerBlock) {
+            int start = from;
+            int end = Math.min(n, from + rowsPerBlock);
+            double[][] block = logProbs(() -> rows.rows(start, end), sStar, tokens);
+            System.arraycopy(block, 0, out, start, end - start);
+        }
+        return out;
+    }
+
+    public LogitLens lens() {
+        return lens;
+    }
+
+    /** s* of one final residual {@code hFinal} (d). */
+    public double finalScale(INDArray hFinal) {
+        return lens.rms(hFinal.castTo(DataType.FLOAT).reshape(1, hFinal.length())).getDouble(0);
+    }
+
+    /**
+     * log P(tokens[j] | x_i) for every row x_i of the (n, d) array that {@code rows} builds, all divided by
+     * {@code sStar}: (n, tokens). Computed as z[token] − logsumexp(z) in fp32 ops on the (n, V) logits; the rows and
+     * logits live in a scratch workspace of the calling thread, so {@code rows} should build its array there (it is
+     * called with the workspace active) and nothing of it outlives the call.
+     */
+    public double[][] logProbs(Supplier<INDArray> rows, double sStar, int... tokens) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(Workspaces.SCRATCH, WORKSPACE)) {
+            INDArray x = rows.get();
+            long n = x.size(0);
+            INDArray z = lens.logits(x, Nd4j.valueArrayOf(new long[] {n}, sStar, DataType.FLOAT));      // (n, V)
+            double[][] picked = new double[tokens.length][];
+            for (int j = 0; j < tokens.length; j++) {
+                picked[j] = z.getColumn(tokens[j]).castTo(DataType.DOUBLE).toDoubleVector();
+            }
+            INDArray max = z.max(1);                                                                    // (n)
+            z.subiColumnVector(max.reshape(n, 1));
+            Transforms.exp(z, false);
+            double[] lse = Transforms.log(z.sum(1), false).addi(max).castTo(DataType.DOUBLE).toDoubleVector();
+            double[][] out = new double[(int) n][tokens.length];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < tokens.length; j++) {
+                    out[i][j] = picked[j][i] - lse[i];
+                }
+            }
+            return out;
+        }
+    }
+}
