@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference LPI attribution (methods-interp.md section 1, steps 2-4 and 6) for the MoE attribution job's test.
+"""Reference LPI attribution (docs/methods/moe-attribution.md, steps 2-4 and 6) for the MoE attribution job's test.
 
 Written from the spec with PyTorch + transformers, independently of the Java code: the Hugging Face model runs the
 forward pass (fp32); hooks read the residual stream h_l, the attention output a_l, the o_proj input (per-head

@@ -16,7 +16,7 @@ import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.ModelConfig;
 
 /**
- * Step 2 of methods-interp.md §1: what one clean forward must capture at t* to score every level, and the per-sample
+ * Step 2 of docs/methods/moe-attribution.md: what one clean forward must capture at t* to score every level, and the per-sample
  * {@link LayerComponents} read back from it. Layers with a router are MoE layers (their routed experts' neurons and
  * outputs are captured for the experts the forward ran); the others are dense FFNs.
  */

@@ -27,7 +27,7 @@ import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.Forward;
 
 /**
- * Cross-level LPI attribution (methods-interp.md §1 steps 2–4 and 6): one clean forward per micro-batch of
+ * Cross-level LPI attribution (docs/methods/moe-attribution.md steps 2–4 and 6): one clean forward per micro-batch of
  * left-padded prompts captures every component at t*; then, per sample, every level is projected with the fixed
  * scale s* of that sample: attention layers and FFN/MoE blocks, heads, routed experts (selected ones), the shared
  * expert, and every neuron of the dense FFNs, the selected experts and the shared expert, of which the top N by LPI

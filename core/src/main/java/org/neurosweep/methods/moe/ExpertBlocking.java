@@ -11,7 +11,7 @@ import org.neurosweep.hook.Hooks;
 import org.neurosweep.methods.moe.SampleAttribution.ExpertScore;
 
 /**
- * Expert blocking (methods-interp.md §1 step 7): rank the (layer, expert) pairs of a task by I(l, e), the sum of the
+ * Expert blocking (docs/methods/moe-attribution.md step 7): rank the (layer, expert) pairs of a task by I(l, e), the sum of the
  * expert's LPI over the samples that selected it; block the top k in every layer at once and re-run the samples. Two
  * modes: {@code failure} drops the expert's contribution (weight 0, the others not renormalised); {@code reroute} sets
  * its router logit to −∞ before the top-k, so the token goes to the next best expert. A control blocks k pairs drawn

@@ -1,6 +1,6 @@
 package org.neurosweep.methods.moe;
 
-/** A routed expert of one layer: the unit that expert blocking removes (methods-interp.md §1 step 7). */
+/** A routed expert of one layer: the unit that expert blocking removes (docs/methods/moe-attribution.md step 7). */
 public record ExpertPair(int layer, int expert) {
 
     /** {@code layer:expert}, as tables list blocked pairs. */

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The model-level aggregates of methods-interp.md §1 step 5 over a set of samples, from each sample's per-layer LPIs:
+ * The model-level aggregates of docs/methods/moe-attribution.md step 5 over a set of samples, from each sample's per-layer LPIs:
  * <ul>
  *   <li>FFNGain = mean over samples of Σ_l LPI_ffn(l); AttnGain likewise with LPI_attn;</li>
  *   <li>peak gain position = mean over samples of (argmax_l LPI_ffn(l) + 1) / L (first layer on ties);</li>

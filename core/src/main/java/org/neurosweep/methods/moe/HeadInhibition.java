@@ -20,7 +20,7 @@ import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.Forward;
 
 /**
- * Step 9's causal checks (i) and (ii) (methods-interp.md §1(b); protocol inferred there): the top heads by
+ * Step 9's causal checks (i) and (ii) (docs/methods/moe-attribution.md, step 9; protocol inferred there): the top heads by
  * aggregated head LPI are zeroed (their slices of the o_proj input), and we measure (i) the router probability mass
  * that the MoE layers from the first inhibited head's layer on still give, at t*, to the experts the clean forward
  * selected, and the target's rank; (ii) the rank when, with the heads still zeroed, every MoE layer is forced to the

@@ -4,7 +4,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The components of one layer at t* for one sample (methods-interp.md §0.1), fp32 vectors of size d.
+ * The components of one layer at t* for one sample (docs/methods/moe-attribution.md), fp32 vectors of size d.
  *
  * @param residPre    h_l, the residual entering the block (base of the attention-level scores)
  * @param attention   a_l, the attention sublayer output (o_proj bias included)

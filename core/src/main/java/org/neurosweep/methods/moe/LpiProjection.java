@@ -10,7 +10,7 @@ import org.neurosweep.autograd.Workspaces;
 import org.neurosweep.methods.lens.LogitLens;
 
 /**
- * The LPI primitive of methods-interp.md §1 step 3 on the fixed-scale projection of §0.4:
+ * The LPI primitive of docs/methods/moe-attribution.md step 3 on the fixed-scale projection (docs/methods/internal-cot.md §5):
  * {@code log P(w | x) = log softmax(W_U · (γ_f ⊙ x / s*))[w]}, with s* the RMS of the true final residual at t* of the
  * same forward, and {@code LPI(c; r) = log P(w | r + c) − log P(w | r)}. Many vectors of one sample go through one
  * GEMM; log-probabilities are read for two tokens at once (the gold target and the model's own top-1), since the

@@ -12,7 +12,7 @@ import org.neurosweep.methods.probe.ProbeQuery;
 import org.neurosweep.methods.probe.RelationProbe;
 
 /**
- * One knowledge sample of methods-interp.md §1 step 1: {@code prompt} is the template filled with the subject (zero
+ * One knowledge sample of docs/methods/moe-attribution.md step 1: {@code prompt} is the template filled with the subject (zero
  * shot), and the target is the first token of {@code objectText} ({@code " " + object} when the prompt is followed
  * by a space).
  *

@@ -5,7 +5,7 @@ import org.neurosweep.hook.Hooks;
 import org.neurosweep.model.ModelConfig;
 
 /**
- * The shared-vs-routed configurations of methods-interp.md §1 step 8, applied in every MoE layer: keep only the top
+ * The shared-vs-routed configurations of docs/methods/moe-attribution.md step 8, applied in every MoE layer: keep only the top
  * 1 or 2 routed experts (by routing weight, no renormalisation) with or without the shared expert, the shared expert
  * alone, or everything (the default). Removed parts contribute 0; attention is untouched.
  */

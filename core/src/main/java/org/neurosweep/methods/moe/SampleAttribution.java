@@ -3,7 +3,7 @@ package org.neurosweep.methods.moe;
 import java.util.List;
 
 /**
- * Every level's scores for one sample (methods-interp.md §1 steps 3, 4 and 6), all at t*. Each level is computed
+ * Every level's scores for one sample (docs/methods/moe-attribution.md steps 3, 4 and 6), all at t*. Each level is computed
  * directly: the scores of a level's parts do not add up to the level's score.
  *
  * @param sample     index in the attributed prompt list

@@ -22,7 +22,7 @@ import org.neurosweep.testutil.RepoPaths;
 import org.neurosweep.text.Tokenizer;
 
 /**
- * methods-interp.md §1 steps 7–8 on the world model moe_deep (Qwen2-MoE, 6 layers, 8 experts top-2, shared expert):
+ * docs/methods/moe-attribution.md steps 7–8 on the world model moe_deep (Qwen2-MoE, 6 layers, 8 experts top-2, shared expert):
  * blocking nothing changes nothing, bit for bit; failure-blocking every expert a token selected in a layer leaves
  * exactly the shared expert's output in that layer; rerouting picks other experts; the configurations keep what
  * they name; the ranking and the random control.

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** methods-interp.md §1 step 5 on hand-computed values, and the paper's Qwen1.5-MoE stages. */
+/** docs/methods/moe-attribution.md step 5 on hand-computed values, and the paper's Qwen1.5-MoE stages. */
 class GainSummaryTest {
 
     @Test

@@ -18,7 +18,7 @@ import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 
 /**
- * {@code expert-blocking} (methods-interp.md §1 steps 7–8): per task, the routed (layer, expert) pairs ranked by their
+ * {@code expert-blocking} (docs/methods/moe-attribution.md steps 7–8): per task, the routed (layer, expert) pairs ranked by their
  * aggregated LPI are blocked k at a time in every layer ({@code failure}: weight 0, no renormalisation;
  * {@code reroute}: router logit −∞ before top-k) and the samples re-run; a control blocks k pairs drawn at random.
  * The shared-vs-routed configurations (Qwen2-MoE family) and step 9's causal checks (head inhibition, forced

@@ -18,7 +18,7 @@ import org.neurosweep.jobs.JobTables;
 import org.neurosweep.methods.moe.Correlation;
 
 /**
- * Step 9's correlational reading of "semantic-driven routing" (methods-interp.md §1(b), both definitions of §1(f).7),
+ * Step 9's correlational reading of "semantic-driven routing" (docs/methods/moe-attribution.md, step 9, both definitions),
  * per MoE model: pooled over (sample, MoE layer) pairs, the positive head LPI mass of the layer against the positive
  * LPI mass of its selected routed experts (per task and over ALL); and over the MoE layers, the across-layer profile
  * of the mean attention LPI against the mean MoE-block LPI (ALL tasks).

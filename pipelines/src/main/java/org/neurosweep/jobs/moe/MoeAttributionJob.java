@@ -20,7 +20,7 @@ import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 
 /**
- * {@code moe-attribution} (methods-interp.md §1 steps 1–6): per sample, the log-probability increase of every
+ * {@code moe-attribution} (docs/methods/moe-attribution.md steps 1–6): per sample, the log-probability increase of every
  * attention layer, FFN/MoE block, head, routed expert, shared expert and the top-N neurons at the last prompt
  * position, and the real output's rank of the gold target; a driver summary with FFNGain, AttnGain, the peak gain
  * position, the per-layer efficiency η, stage shares and each task's expert ranking. MoE and dense models alike.

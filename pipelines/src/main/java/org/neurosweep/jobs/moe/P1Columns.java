@@ -3,7 +3,7 @@ package org.neurosweep.jobs.moe;
 import org.neurosweep.job.Column;
 import org.neurosweep.job.ColumnType;
 
-/** Columns that the MoE attribution tables (methods-interp.md §1(e), {@code p1_*}) share. */
+/** Columns that the MoE attribution tables (docs/methods/moe-attribution.md, {@code p1_*}) share. */
 final class P1Columns {
 
     static final Column TASK = Column.required("task", ColumnType.STRING,
