@@ -55,7 +55,15 @@ final class TraceDecodeKernel implements Kernel {
         List<BadRecord> bad = new ArrayList<>();
         for (TraceItem item : unit.dataset().limit(items)) {
             try {
-                prompts.add(TracePrompt.of(item, template, range, tokenizer));
+                TracePrompt prompt = TracePrompt.of(item, template, range, tokenizer);
+                if (config.maxPositions() > 0 && prompt.ids().length + maxNew > config.maxPositions()) {
+                    // generating past the model's context is refused by the runtime: the item is an errors row
+                    bad.add(new BadRecord(in.dataset().toString(), 0, "item " + item.id() + ": a prompt of "
+                            + prompt.ids().length + " tokens and max-new-tokens = " + maxNew + " exceed the model's context of "
+                            + config.maxPositions() + " positions"));
+                    continue;
+                }
+                prompts.add(prompt);
             } catch (IllegalArgumentException e) {
                 bad.add(new BadRecord(in.dataset().toString(), 0, e.getMessage()));
             }
