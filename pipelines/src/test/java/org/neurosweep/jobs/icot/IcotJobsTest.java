@@ -66,6 +66,7 @@ class IcotJobsTest {
                   models {
                     dense { path = "%s" }
                     small { path = "%s" }
+                    dense_long { path = "%s" }
                   }
                   datasets {
                     world { format = world-composite, path = "%s", max-records = %d }
@@ -78,11 +79,13 @@ class IcotJobsTest {
                       params { prompts = %d, shots = 3, norms = [final_scale, per_layer_norm], top-k = 3 } }
                     { job = cross-task-patch, models = [small], datasets = [world],
                       params { prompts = %d, shots = %d, vector-prompts = 3, store-vectors = true } }
-                    { job = trace-decode, models = [dense], datasets = [trace],
+                    { job = trace-decode, models = [dense_long], datasets = [trace],
                       params { template = plain, max-new-tokens = 3, layers-from = [0, %d] } }
+                    { job = trace-decode, models = [dense], datasets = [trace],
+                      params { template = plain, max-new-tokens = 3, layers-from = [0], lens = false } }
                   ]
                 }
-                """.formatted(RepoPaths.world("dense"), RepoPaths.world(PATCH_MODEL),
+                """.formatted(RepoPaths.world("dense"), RepoPaths.world(PATCH_MODEL), longContextCopy(RepoPaths.world("dense")),
                 RepoPaths.dataset("world/composite.jsonl"), TASKS, RepoPaths.dataset("internal-cot/2024_trace_evaluation.jsonl"),
                 TRACE_ITEMS, PROMPTS, PROMPTS, PROMPTS, PATCH_PROMPTS, PATCH_SHOTS, LAYERS),
                 List.of(new CompositeEvalJob(), new ContextMaskJob(), new LogitLensJob(), new CrossTaskPatchJob(),
@@ -203,6 +206,27 @@ class IcotJobsTest {
         return tally.accuracy(Target.YT);
     }
 
+    /**
+     * The world model with {@code max_position_embeddings} raised from 256 to 2048: TRACE's prompts are longer than
+     * the world models' context, which the runtime refuses (TRACE items past it become errors rows, checked below).
+     * RoPE computes any position, so the copy runs the job's mechanics on the real prompts.
+     */
+    private static java.nio.file.Path longContextCopy(java.nio.file.Path model) throws java.io.IOException {
+        java.nio.file.Path copy = java.nio.file.Files.createDirectories(dir.resolve("dense-long-context"));
+        try (var files = java.nio.file.Files.list(model)) {
+            for (java.nio.file.Path f : files.toList()) {
+                java.nio.file.Files.copy(f, copy.resolve(f.getFileName().toString()));
+            }
+        }
+        java.nio.file.Path config = copy.resolve("config.json");
+        String json = java.nio.file.Files.readString(config);
+        if (!json.contains("\"max_position_embeddings\": 256")) {
+            throw new IllegalStateException("the world model's context changed: " + config);
+        }
+        java.nio.file.Files.writeString(config, json.replace("\"max_position_embeddings\": 256", "\"max_position_embeddings\": 2048"));
+        return copy;
+    }
+
     @Test
     void traceDecodeStoresGenerationsAndKeywordRanks() {
         Dataset<Row> generations = sweep.table(TraceDecodeJob.GENERATIONS_TABLE);
@@ -218,6 +242,10 @@ class IcotJobsTest {
                 .collectAsList().stream().mapToLong(r -> r.getInt(0)).sum();
         assertEquals(constraints * 2 * LAYERS, lens.count(), "constraints x masking layers x lens layers");
         assertTrue(lens.where(col("best_rank").isNotNull()).count() > 0);
+        List<Row> tooLong = sweep.table("errors").where(col("model_id").equalTo("dense")).select("reason").collectAsList();
+        assertEquals(TRACE_ITEMS, tooLong.size(), "with the real 256-position context every TRACE item is an errors row");
+        tooLong.forEach(r -> assertTrue(r.getString(0).matches("item .+: a prompt of \\d+ tokens and max-new-tokens = 3 "
+                + "exceed the model's context of 256 positions"), r.getString(0)));
     }
 
     @Test
