@@ -17,15 +17,16 @@ public final class KnowledgeNeuronOverlap {
     private KnowledgeNeuronOverlap() {
     }
 
-    /** KN_r from the attributions of the relation's prompts. */
-    public static Set<NeuronId> relationNeurons(List<NeuronScores> prompts, int perLayer) {
-        NeuronVotes votes = new NeuronVotes();
-        for (NeuronScores p : prompts) {
-            votes.add(p.topPerLayer(perLayer).values().stream().flatMap(List::stream).toList(), p);
-        }
+    /** One prompt of the relation votes for its {@code perLayer} best neurons of each layer. */
+    public static void vote(NeuronVotes relation, NeuronScores prompt, int perLayer) {
+        relation.add(prompt.topPerLayer(perLayer).values().stream().flatMap(List::stream).toList(), prompt);
+    }
+
+    /** KN_r: per layer, the {@code perLayer} neurons with the most votes of the relation's prompts. */
+    public static Set<NeuronId> relationNeurons(NeuronVotes relation, int perLayer) {
         Set<NeuronId> out = new TreeSet<>();
         Map<Integer, Integer> taken = new HashMap<>();
-        for (NeuronId n : votes.ranked()) {
+        for (NeuronId n : relation.ranked()) {
             if (taken.merge(n.layer(), 1, Integer::sum) <= perLayer) {
                 out.add(n);
             }

@@ -101,7 +101,10 @@ class NeuronSelectionTest {
     void relationNeuronsAreTheMostFrequentPerLayerAndOverlapIsSharedOverTheSmallerSet() {
         NeuronScores p1 = scores(new double[] {3, 2, 1, 0}, new double[] {0, 1, 2, 3});
         NeuronScores p2 = scores(new double[] {1, 3, 2, 0}, new double[] {3, 2, 1, 0});
-        Set<NeuronId> kn = KnowledgeNeuronOverlap.relationNeurons(List.of(p1, p2), 2);
+        NeuronVotes relation = new NeuronVotes();
+        KnowledgeNeuronOverlap.vote(relation, p1, 2);
+        KnowledgeNeuronOverlap.vote(relation, p2, 2);
+        Set<NeuronId> kn = KnowledgeNeuronOverlap.relationNeurons(relation, 2);
         // layer 0: top-2 of p1 {0, 1}, of p2 {1, 2} → 1 (2 votes), then 0 (sum 4) vs 2 (sum 3) → {0, 1}
         // layer 1: top-2 of p1 {3, 2}, of p2 {0, 1} → all one vote; sums 3 (n3 in p1), 2 (n2), 3 (n0 in p2), 2 (n1)
         assertEquals(Set.of(n(0, 0), n(0, 1), n(1, 0), n(1, 3)), kn);
