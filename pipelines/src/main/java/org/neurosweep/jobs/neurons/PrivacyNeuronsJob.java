@@ -40,9 +40,6 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
     static final String EDITS = "privacy_edits";
     static final String EVAL = "privacy_eval";
 
-    static final String CANARIES = "canaries";
-    static final String RECORDS = "private-records";
-
     static final String STEPS = "steps";
     static final String GRID = "grid";
     static final String LAYERS = "layers";
@@ -170,7 +167,7 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
 
     @Override
     public Set<String> formats() {
-        return Set.of(CANARIES, RECORDS);
+        return Set.of(PrivateInputs.CANARIES, PrivateInputs.RECORDS);
     }
 
     @Override

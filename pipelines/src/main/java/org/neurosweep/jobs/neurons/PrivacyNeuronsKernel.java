@@ -2,7 +2,6 @@ package org.neurosweep.jobs.neurons;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,9 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.neurosweep.data.PrivateRecord;
-import org.neurosweep.data.ReadResult;
 import org.neurosweep.hook.Hooks;
 import org.neurosweep.job.Kernel;
 import org.neurosweep.job.KernelFactory;
@@ -22,7 +19,6 @@ import org.neurosweep.job.RowSink;
 import org.neurosweep.job.TableRows;
 import org.neurosweep.job.UnitInputs;
 import org.neurosweep.job.WorkUnit;
-import org.neurosweep.jobs.ForwardFootprint;
 import org.neurosweep.methods.attribution.RiemannGrid;
 import org.neurosweep.methods.evaluation.Perplexity;
 import org.neurosweep.methods.neurons.LayerAttribution;
@@ -33,14 +29,12 @@ import org.neurosweep.methods.neurons.NeuronVotes;
 import org.neurosweep.methods.neurons.PrivacyAttribution;
 import org.neurosweep.methods.neurons.PrivacyAttribution.PrivateTokens;
 import org.neurosweep.methods.neurons.PrivacyAttribution.RecordAttribution;
+import org.neurosweep.methods.privacy.Leakage;
 import org.neurosweep.methods.privacy.SecretRanking;
 import org.neurosweep.model.Batch;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.Forward;
 import org.neurosweep.model.LogitsAt;
-import org.neurosweep.model.generate.Continuation;
-import org.neurosweep.model.generate.ContinuationScore;
-import org.neurosweep.model.generate.ContinuationScorer;
 
 /**
  * Detects the unit's privacy neurons (its records are the batch), then, per z, edits the top z and measures exposure
@@ -55,9 +49,6 @@ final class PrivacyNeuronsKernel implements Kernel {
         }
     }
 
-    /** Tokens of one exposure row: the private tokens after a cached context, generously. */
-    private static final int EXPOSURE_TOKENS = 16;
-    private static final String NOTE_MERGED = "the tokenizer does not give each digit a token of its own";
 
     /** The parameters, checked. */
     record Settings(int steps, RiemannGrid grid, List<Integer> layers, double fraction, List<Integer> z, int knownDigits,
@@ -83,22 +74,10 @@ final class PrivacyNeuronsKernel implements Kernel {
         }
     }
 
-    /** What is measured of the model, unedited or edited. */
-    private record Measures(List<SecretRanking.Result> exact, List<SecretRanking.Approximation> approx, double privatePpl,
-                            Double heldoutPpl) {
-        double meanExposure() {
-            return exact.stream().mapToDouble(SecretRanking.Result::exposure).average().orElse(Double.NaN);
-        }
-    }
-
     @Override
     public void run(WorkUnit unit, UnitInputs in, RowSink out) throws IOException {
         Settings s = Settings.of(unit.params());
-        ReadResult<PrivateRecord> read = unit.dataset().format().equals(PrivacyNeuronsJob.CANARIES)
-                ? PrivateRecord.readCanaries(in.dataset(), unit.dataset().shard())
-                : PrivateRecord.readGeneric(in.dataset(), unit.dataset().shard());
-        out.badRecords(read.badRecords());
-        List<PrivateRecord> records = unit.dataset().limit(read.records());
+        List<PrivateRecord> records = PrivateInputs.records(unit, in, out);
         ModelHandle handle = in.model();
         CausalLM model = handle.model();
         int[] layers = s.layers().isEmpty() ? IntStream.range(0, model.config().numLayers()).toArray()
@@ -121,16 +100,16 @@ final class PrivacyNeuronsKernel implements Kernel {
             voteRows.add(null, n.layer(), n.expert(), n.index(), votes.votes(n), votes.voters(), votes.summedScore(n), i + 1);
         }
 
-        int rows = in.microBatch(ForwardFootprint.bytes(model.config(), EXPOSURE_TOKENS, 1));
+        int rows = PrivateInputs.microBatch(in, handle);
         SecretRanking ranking = new SecretRanking(model, handle.tokenizer(), rows);
-        List<String> heldout = heldoutLines(s);
+        List<String> heldout = PrivateInputs.heldout(s.heldout(), s.heldoutLines(), PrivacyNeuronsJob.HELDOUT);
         Perplexity perplexity = heldout.isEmpty() ? null : new Perplexity(model, handle.tokenizer(),
                 handle.tokenizer().eosId().orElse(0), rows);
-        Measures before = measure(model, ranking, perplexity, tokens, heldout, Hooks.none(), s, rows);
+        Leakage before = Leakage.measure(model, ranking, perplexity, tokens, heldout, Hooks.none(), s.knownDigits(), rows);
         for (int z : s.z()) {
             List<NeuronId> edited = votes.top(z);
             Hooks edit = NeuronEditor.zeroing(model.config(), edited);
-            Measures after = measure(model, ranking, perplexity, tokens, heldout, edit, s, rows);
+            Leakage after = Leakage.measure(model, ranking, perplexity, tokens, heldout, edit, s.knownDigits(), rows);
             String checkpoint = null;
             Double logitDiff = null;
             if (s.writeCheckpoint()) {
@@ -142,7 +121,7 @@ final class PrivacyNeuronsKernel implements Kernel {
             out.table(PrivacyNeuronsJob.EDITS).add(null, z, edited.size(), edited.stream().mapToInt(NeuronId::layer).toArray(),
                     edited.stream().mapToInt(NeuronId::expert).toArray(), edited.stream().mapToInt(NeuronId::index).toArray(),
                     "zero_activation", checkpoint, logitDiff, before.meanExposure(), after.meanExposure(),
-                    before.privatePpl(), after.privatePpl(), before.heldoutPpl(), after.heldoutPpl());
+                    before.privatePerplexity(), after.privatePerplexity(), before.heldoutPpl(), after.heldoutPpl());
             writeEval(out.table(PrivacyNeuronsJob.EVAL), z, tokens, before, after, s);
         }
     }
@@ -174,27 +153,7 @@ final class PrivacyNeuronsKernel implements Kernel {
         }
     }
 
-    private static Measures measure(CausalLM model, SecretRanking ranking, Perplexity perplexity, List<PrivateTokens> tokens,
-                                    List<String> heldout, Hooks hooks, Settings s, int rows) {
-        List<SecretRanking.Result> exact = new ArrayList<>();
-        List<SecretRanking.Approximation> approx = new ArrayList<>();
-        List<Continuation> secrets = new ArrayList<>();
-        int count = 0;
-        for (PrivateTokens t : tokens) {
-            exact.add(ranking.exact(t, s.knownDigits(), hooks));
-            approx.add(ranking.perDigit(t, hooks));
-            secrets.add(new Continuation(Arrays.copyOf(t.ids(), t.from()),
-                    Arrays.copyOfRange(t.ids(), t.from(), t.to())));
-            count += t.count();
-        }
-        double nll = -new ContinuationScorer(model, rows, ContinuationScorer.Padding.RIGHT).score(secrets, hooks).stream()
-                .mapToDouble(ContinuationScore::sum).sum();
-        Double heldoutPpl = perplexity == null ? null
-                : Perplexity.Result.of(perplexity.score(heldout, hooks)).perplexity();
-        return new Measures(exact, approx, count == 0 ? Double.NaN : Math.exp(nll / count), heldoutPpl);
-    }
-
-    private static void writeEval(TableRows rows, int z, List<PrivateTokens> tokens, Measures before, Measures after,
+    private static void writeEval(TableRows rows, int z, List<PrivateTokens> tokens, Leakage before, Leakage after,
                                   Settings s) {
         for (int i = 0; i < tokens.size(); i++) {
             PrivateRecord r = tokens.get(i).record();
@@ -204,7 +163,7 @@ final class PrivacyNeuronsKernel implements Kernel {
             SecretRanking.Approximation aa = after.approx().get(i);
             rows.add(r.id(), z, r.id(), r.repetitions(), b.candidates(), s.knownDigits(), b.exposure(), a.exposure(), b.rank(),
                     a.rank(), b.secretLogProb(), a.secretLogProb(), ab == null ? null : ab.exposure(),
-                    aa == null ? null : aa.exposure(), ab == null ? NOTE_MERGED : null);
+                    aa == null ? null : aa.exposure(), ab == null ? PrivateInputs.NOTE_MERGED : null);
         }
     }
 
@@ -214,19 +173,6 @@ final class PrivacyNeuronsKernel implements Kernel {
         try (Forward a = model.forward(Batch.of(ids).logitsAt(LogitsAt.all()), edit, null);
              Forward b = edited.forward(Batch.of(ids).logitsAt(LogitsAt.all()))) {
             return a.logits().value().sub(b.logits().value()).amaxNumber().doubleValue();
-        }
-    }
-
-    private static List<String> heldoutLines(Settings s) throws IOException {
-        if (s.heldout().isEmpty()) {
-            return List.of();
-        }
-        Path file = Path.of(s.heldout());
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("parameter " + PrivacyNeuronsJob.HELDOUT + ": no file " + file);
-        }
-        try (Stream<String> lines = Files.lines(file)) {
-            return lines.filter(l -> !l.isBlank()).limit(s.heldoutLines()).toList();
         }
     }
 

@@ -16,7 +16,8 @@ import org.neurosweep.testutil.RepoPaths;
 
 /**
  * privacy-neurons in one local sweep: four world canaries on the dense model (z = 0 and 5, the edit also written as a
- * checkpoint, held-out perplexity) and a generic private-record file with a bad line on the student model.
+ * checkpoint, held-out perplexity), a generic private-record file with a bad line on the student model, and exposure
+ * of the four canaries at two checkpoints of the dense run.
  */
 class PrivacyNeuronsJobTest {
 
@@ -37,6 +38,7 @@ class PrivacyNeuronsJobTest {
                 sweep {
                   name = depn
                   models { dense { path = "%s" }, small { path = "%s" } }
+                  checkpoints { run { paths = ["%s", "%s"] } }
                   datasets {
                     canaries { format = canaries, path = "%s", max-records = %d }
                     records { format = private-records, path = "%s" }
@@ -47,15 +49,19 @@ class PrivacyNeuronsJobTest {
                                heldout-text = "%s", heldout-lines = 20, write-checkpoint = true } }
                     { job = privacy-neurons, models = [small], datasets = [records],
                       params { steps = 2, z = [3], exposure-known-digits = 2 } }
+                    { job = exposure, models = [run], datasets = [canaries],
+                      params { exposure-known-digits = 3, heldout-text = "%s", heldout-lines = 20 } }
                   ]
                 }
-                """.formatted(RepoPaths.world("dense"), RepoPaths.world("dense_small"), RepoPaths.dataset("world/canaries.jsonl"),
-                CANARIES, records, RepoPaths.dataset("world/pretrain.txt")), List.of(new PrivacyNeuronsJob()));
+                """.formatted(RepoPaths.world("dense"), RepoPaths.world("dense_small"), RepoPaths.world("dense-step00250"),
+                RepoPaths.world("dense"), RepoPaths.dataset("world/canaries.jsonl"), CANARIES, records,
+                RepoPaths.dataset("world/pretrain.txt"), RepoPaths.dataset("world/pretrain.txt")),
+                List.of(new PrivacyNeuronsJob(), new ExposureJob()));
     }
 
     @Test
     void unitsCommitAndTheRecordWithoutSecretIsAnError() {
-        assertEquals(2, sweep.result().committed());
+        assertEquals(2 + 2, sweep.result().committed(), "two privacy-neurons units, exposure at two checkpoints");
         assertEquals(1, sweep.table("errors").count());
         assertEquals(CANARIES + 2, sweep.table(PrivacyNeuronsJob.ITEMS).count());
     }
@@ -106,5 +112,24 @@ class PrivacyNeuronsJobTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("dense z=5") && l.contains("held-out perplexity")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.contains("seen 1 times")), lines.toString());
         assertEquals(List.of(), new PrivacyNeuronsJob().headlines(name -> sweep.table(name).where("false")));
+    }
+
+    @Test
+    void exposureJobMeasuresEachCheckpointAndAgreesWithTheUneditedModel() {
+        assertEquals(2L * CANARIES, sweep.table(ExposureJob.EXPOSURE).count());
+        List<Row> finalModel = sweep.table(ExposureJob.EXPOSURE).where("checkpoint = 'dense'").orderBy("record_id").collectAsList();
+        List<Row> before = sweep.table(PrivacyNeuronsJob.EVAL).where("model_id = 'dense' and z = 0").orderBy("record_id")
+                .collectAsList();
+        assertEquals(CANARIES, finalModel.size());
+        for (int i = 0; i < CANARIES; i++) {
+            assertEquals(before.get(i).getDouble(before.get(i).fieldIndex("exposure_before")),
+                    finalModel.get(i).getDouble(finalModel.get(i).fieldIndex("exposure")), 1e-9);
+        }
+        Row summary = sweep.table(ExposureJob.SUMMARY).where("checkpoint = 'dense'").first();
+        Row edits = sweep.table(PrivacyNeuronsJob.EDITS).where("model_id = 'dense' and z = 0").first();
+        assertEquals(edits.getDouble(edits.fieldIndex("heldout_ppl_before")), summary.getDouble(summary.fieldIndex("heldout_ppl")), 1e-9);
+        List<String> lines = new ExposureJob().headlines(sweep::table);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("@dense-step00250") && l.contains("seen 8 times")), lines.toString());
+        assertEquals(List.of(), new ExposureJob().headlines(name -> sweep.table(name).where("false")));
     }
 }
