@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Reference values for NeuroSweep's knowledge/privacy-neuron methods, made with PyTorch + transformers.
 
+Status: written for issue 11 but not run yet (the GPU machine could not take this checkout), so no test reads its
+output; run it where torch and transformers are installed and compare with the Java engine (kn.* with
+NeuronAttribution on the left grid, edit.* with NeuronEditor.zeroing).
+
 usage: python3 scripts/reference/neuron_ig.py --world data/demo/world --out DIR
 
 Writes DIR/neuron_ig.safetensors (fp32; world models widened from bf16 to fp32, fp32 arithmetic):
