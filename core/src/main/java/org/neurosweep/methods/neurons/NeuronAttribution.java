@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -57,6 +58,12 @@ public final class NeuronAttribution {
         this.model = model;
         this.config = model.config();
         this.ig = new IntegratedGradients(model);
+    }
+
+    /** The 0-based layers of {@code chosen}, or every layer of the model when it is empty. */
+    public int[] layers(List<Integer> chosen) {
+        return chosen.isEmpty() ? IntStream.range(0, config.numLayers()).toArray()
+                : chosen.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.IntStream;
 import org.neurosweep.data.MlamaDataset;
 import org.neurosweep.job.Kernel;
 import org.neurosweep.job.KernelFactory;
@@ -73,11 +72,6 @@ final class NeuronAttributionKernel implements Kernel {
                             p.getInt(NeuronAttributionJob.BAG_MIN_PROMPTS), target.get(0), target.get(1)),
                     storeFraction, storeTop, overlapTop);
         }
-
-        int[] layerIndices(int numLayers) {
-            return layers.isEmpty() ? IntStream.range(0, numLayers).toArray()
-                    : layers.stream().mapToInt(Integer::intValue).toArray();
-        }
     }
 
     /** A fact in one language: the key of its bag of paraphrased prompts. */
@@ -91,8 +85,8 @@ final class NeuronAttributionKernel implements Kernel {
         FactPrompt.Loaded loaded = FactPrompt.load(MlamaDataset.open(in.dataset()), s.languages(), unit.dataset().shard(),
                 unit.dataset().maxRecords(), model.tokenizer());
         out.badRecords(loaded.badRecords());
-        int[] layers = s.layerIndices(model.config().numLayers());
         NeuronAttribution kn = new NeuronAttribution(model.model());
+        int[] layers = kn.layers(s.layers());
 
         Map<FactKey, NeuronVotes> facts = new LinkedHashMap<>();
         Map<FactKey, FactPrompt> factRecords = new LinkedHashMap<>();

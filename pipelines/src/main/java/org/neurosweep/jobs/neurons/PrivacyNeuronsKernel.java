@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.IntStream;
 import org.neurosweep.data.PrivateRecord;
 import org.neurosweep.hook.Hooks;
 import org.neurosweep.job.Kernel;
@@ -80,10 +79,9 @@ final class PrivacyNeuronsKernel implements Kernel {
         List<PrivateRecord> records = PrivateInputs.records(unit, in, out);
         ModelHandle handle = in.model();
         CausalLM model = handle.model();
-        int[] layers = s.layers().isEmpty() ? IntStream.range(0, model.config().numLayers()).toArray()
-                : s.layers().stream().mapToInt(Integer::intValue).toArray();
-
-        PrivacyAttribution detector = new PrivacyAttribution(new NeuronAttribution(model));
+        NeuronAttribution kn = new NeuronAttribution(model);
+        int[] layers = kn.layers(s.layers());
+        PrivacyAttribution detector = new PrivacyAttribution(kn);
         List<PrivateTokens> tokens = new ArrayList<>();
         NeuronVotes votes = new NeuronVotes();
         for (PrivateRecord r : records) {
