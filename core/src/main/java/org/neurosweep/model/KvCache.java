@@ -73,6 +73,23 @@ public final class KvCache {
         Arrays.fill(realTokens, 0);
     }
 
+    /**
+     * Forgets the tokens at sequence indices ≥ {@code to}, so that the next batch continues from the first {@code to}
+     * (e.g. many continuations scored after one cached prompt).
+     */
+    public void rewind(int to) {
+        if (to < 0 || to > length) {
+            throw new IllegalArgumentException("cannot rewind a KV cache of " + length + " tokens to " + to);
+        }
+        for (int r = 0; r < batch; r++) {
+            for (int j = to; j < length; j++) {
+                realTokens[r] -= keyMask[r * capacity + j];
+                keyMask[r * capacity + j] = 0;
+            }
+        }
+        length = to;
+    }
+
     /** Runtime side: checks that {@code batch} fits behind the cached tokens. */
     void checkFits(Batch next) {
         if (next.size() != batch) {

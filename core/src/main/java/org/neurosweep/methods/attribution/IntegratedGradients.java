@@ -1,6 +1,8 @@
 package org.neurosweep.methods.attribution;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,8 +14,8 @@ import org.neurosweep.autograd.Routing;
 import org.neurosweep.autograd.Shapes;
 import org.neurosweep.autograd.Tape;
 import org.neurosweep.autograd.Var;
+import org.neurosweep.hook.HookContext;
 import org.neurosweep.hook.Hooks;
-import org.neurosweep.hook.Layout;
 import org.neurosweep.model.Batch;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.Forward;
@@ -26,7 +28,8 @@ import org.neurosweep.model.LogitsAt;
  * <p>With a = the activation at the scaled positions and a′ the baseline, for k = 1..m (α = k/m) the
  * activation at those positions alone is replaced by a′ + α(a − a′) and the forward continues;
  * g_k = ∂ p(target | last position) / ∂(a′ + α(a − a′)). The attribution is (a − a′) ⊙ (1/m) Σ_k g_k
- * (a right Riemann sum). All m steps run as the m rows of one batched forward and one backward.
+ * (a right Riemann sum by default; {@link RiemannGrid} names the others). All m steps run as the m rows of one
+ * batched forward and one backward.
  */
 public final class IntegratedGradients {
 
@@ -62,6 +65,12 @@ public final class IntegratedGradients {
      * @param target    the token attributed, or −1 for the argmax at the last position
      */
     public Result attribute(int[] prompt, String hook, int steps, int[] positions, INDArray baseline, int target) {
+        return attribute(prompt, hook, steps, RiemannGrid.RIGHT, positions, baseline, target);
+    }
+
+    /** The same on another Riemann grid (the α of the m points, {@link RiemannGrid}). */
+    public Result attribute(int[] prompt, String hook, int steps, RiemannGrid grid, int[] positions, INDArray baseline,
+                            int target) {
         int[] scaled = checkedPositions(prompt, positions);
         if (steps < 1) {
             throw new IllegalArgumentException("integrated gradients: steps must be ≥ 1, got " + steps);
@@ -81,7 +90,7 @@ public final class IntegratedGradients {
                     + " must be (positions, features) = " + Arrays.toString(a.shape()));
         }
         INDArray path = a.sub(start);                                      // a − a′
-        INDArray grads = gradientsAt(prompt, hook, scaled, pathPoints(start, path, steps), chosen);
+        INDArray grads = gradientsAt(prompt, hook, scaled, pathPoints(start, path, steps, grid), chosen);
         return new Result(chosen, scaled, a, path.mul(grads.mean(0)));
     }
 
@@ -91,36 +100,68 @@ public final class IntegratedGradients {
      * of the prompt → (m, |positions|, features).
      */
     public INDArray gradientsAt(int[] prompt, String hook, int[] positions, INDArray points, int target) {
+        return gradientsAt(prompt, positions, List.of(hook), List.of(points), target).grads().get(0);
+    }
+
+    /**
+     * The gradients of a batched path through several hook points at once and the probabilities they came from.
+     *
+     * @param grads         per hook, ∂ p_q(target) / ∂ points[q] (m, |positions|, features of that hook)
+     * @param probabilities p_q(target) at the last position of row q, (m)
+     */
+    public record Gradients(List<INDArray> grads, INDArray probabilities) {
+    }
+
+    /**
+     * The same over several hook points scaled together (e.g. all experts routed at a position): row q of
+     * {@code points.get(h)} (m, |positions|, features_h) replaces the activation of {@code hooks.get(h)} at
+     * {@code positions} in batch row q. A hook of layout (b, t, features) is replaced at those positions; an expert
+     * hook (one row per routed token) at the rows of the tokens at those positions, each of which must be routed to
+     * that expert in every batch row. Rows do not interact, so row q's gradient is that of a forward of its own.
+     */
+    public Gradients gradientsAt(int[] prompt, int[] positions, List<String> hooks, List<INDArray> points, int target) {
         int[] scaled = checkedPositions(prompt, positions);
-        if (points.rank() != 3 || points.size(1) != scaled.length) {
-            throw new IllegalArgumentException("integrated gradients: points " + Arrays.toString(points.shape())
-                    + " must be (steps, " + scaled.length + ", features)");
+        if (hooks.isEmpty() || hooks.size() != points.size()) {
+            throw new IllegalArgumentException("integrated gradients: " + hooks.size() + " hooks but " + points.size()
+                    + " point arrays");
         }
-        int steps = (int) points.size(0);
-        Var leaf = Var.param(points);
+        int steps = (int) points.get(0).size(0);
+        Hooks edits = Hooks.none();
+        List<Var> leaves = new ArrayList<>();
+        for (int h = 0; h < hooks.size(); h++) {
+            INDArray p = points.get(h);
+            if (p.rank() != 3 || p.size(0) != steps || p.size(1) != scaled.length) {
+                throw new IllegalArgumentException("integrated gradients: points " + Arrays.toString(p.shape())
+                        + " of " + hooks.get(h) + " must be (" + steps + ", " + scaled.length + ", features)");
+            }
+            Var leaf = Var.param(p);
+            leaves.add(leaf);
+            edits.intervene(hooks.get(h), (act, ctx) -> switch (ctx.layout()) {
+                case TOKENS -> placeAt(act, leaf, scaled);
+                case ROUTED -> placeRouted(act, leaf, scaled, ctx);
+                default -> throw new IllegalArgumentException("integrated gradients needs a (b, t, features) or an "
+                        + "expert hook, " + ctx.name() + " is " + ctx.layout());
+            });
+        }
         int[][] rows = new int[steps][];
         Arrays.fill(rows, prompt);
-        Hooks hooks = Hooks.none().intervene(hook, (act, ctx) -> {
-            if (ctx.layout() != Layout.TOKENS) {
-                throw new IllegalArgumentException("integrated gradients needs a (b, t, features) hook, "
-                        + hook + " is " + ctx.layout());
-            }
-            return placeAt(act, leaf, scaled);
-        });
+        INDArray probabilities;
         try (Tape tape = Tape.record();
-             Forward f = model.forward(Batch.of(rows).logitsAt(LogitsAt.last()), hooks, null)) {
+             Forward f = model.forward(Batch.of(rows).logitsAt(LogitsAt.last()), edits, null)) {
             Var logits = Shapes.reshape(f.logits(), steps, f.logits().size(2));          // (m, vocab)
             Var probs = Activations.softmax(logits);
             INDArray ids = Nd4j.valueArrayOf(new long[] {steps, 1}, target, DataType.INT);
-            tape.backward(Reductions.sum(Routing.gatherLastDim(probs, ids)));
+            Var chosen = Routing.gatherLastDim(probs, ids);                               // (m, 1)
+            probabilities = chosen.value().reshape(steps).detach();
+            tape.backward(Reductions.sum(chosen));
         }
-        return leaf.grad();
+        return new Gradients(leaves.stream().map(Var::grad).toList(), probabilities);
     }
 
-    /** Row k − 1 of the result is a′ + (k/m)(a − a′). */
-    private static INDArray pathPoints(INDArray start, INDArray path, int steps) {
+    /** Row q of the result is a′ + α_q(a − a′), q = 0..m−1, α_q on {@code grid}. */
+    private static INDArray pathPoints(INDArray start, INDArray path, int steps, RiemannGrid grid) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            INDArray alphas = Nd4j.linspace(1, steps, steps, start.dataType()).divi(steps).reshape(steps, 1, 1);
+            INDArray alphas = Nd4j.createFromArray(grid.alphas(steps)).castTo(start.dataType()).reshape(steps, 1, 1);
             return alphas.mul(path.reshape(1, path.size(0), path.size(1))).addi(start.reshape(1, start.size(0), start.size(1)));
         }
     }
@@ -135,6 +176,44 @@ public final class IntegratedGradients {
         Var byPosition = Shapes.permute(points, 1, 0, 2);                  // (|P|, m, features)
         Var placed = Shapes.permute(Shapes.scatterAddRows(byPosition, positions, t), 1, 0, 2);   // (m, t, features)
         return Elementwise.add(Elementwise.mul(act, Var.constant(keep)), placed);
+    }
+
+    /**
+     * An expert hook's rows (routed, features) with the row of token (batch row q, position P[i]) replaced by
+     * points[q, i]; every such token must be routed to the expert.
+     */
+    private static Var placeRouted(Var act, Var points, int[] positions, HookContext ctx) {
+        int steps = (int) points.size(0);
+        int n = ctx.routedRows();
+        int[] source = new int[steps * positions.length];              // routed row of (q, i), flattened q-major
+        Arrays.fill(source, -1);
+        INDArray keep = Nd4j.ones(act.dataType(), n, 1);
+        for (int r = 0; r < n; r++) {
+            int token = ctx.tokenOf(r);
+            int i = indexOf(positions, ctx.offset() + token % ctx.length());
+            int q = token / ctx.length();
+            if (i >= 0 && q < steps) {
+                source[q * positions.length + i] = r;
+                keep.putScalar(r, 0, 0.0);
+            }
+        }
+        for (int j = 0; j < source.length; j++) {
+            if (source[j] < 0) {
+                throw new IllegalArgumentException("integrated gradients: " + ctx.name() + " is not routed at position "
+                        + positions[j % positions.length] + " of batch row " + j / positions.length);
+            }
+        }
+        Var flat = Shapes.reshape(points, (long) source.length, points.size(2));
+        return Elementwise.add(Elementwise.mul(act, Var.constant(keep)), Shapes.scatterAddRows(flat, source, n));
+    }
+
+    private static int indexOf(int[] values, int v) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == v) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The positions, checked to be strictly ascending and within the prompt. */

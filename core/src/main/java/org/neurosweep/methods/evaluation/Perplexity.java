@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.neurosweep.hook.Hooks;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.generate.Continuation;
 import org.neurosweep.model.generate.ContinuationScore;
@@ -53,6 +54,11 @@ public final class Perplexity {
 
     /** One score per line, in the order of {@code lines}. */
     public List<LineScore> score(List<String> lines) {
+        return score(lines, Hooks.none());
+    }
+
+    /** The same with {@code hooks} applied to every forward (e.g. an edit of the model). */
+    public List<LineScore> score(List<String> lines, Hooks hooks) {
         int[][] ids = tokenizer.encodeBatch(lines);
         int[] order = IntStream.range(0, ids.length).filter(i -> ids[i].length > 0).boxed()
                 .sorted(Comparator.comparingInt(i -> ids[i].length)).mapToInt(Integer::intValue).toArray();
@@ -60,7 +66,7 @@ public final class Perplexity {
         for (int i : order) {
             items.add(new Continuation(new int[] {startToken}, ids[i]));
         }
-        List<ContinuationScore> scores = scorer.score(items);
+        List<ContinuationScore> scores = scorer.score(items, hooks);
         LineScore[] out = new LineScore[ids.length];
         Arrays.fill(out, new LineScore(0, 0));
         for (int k = 0; k < order.length; k++) {

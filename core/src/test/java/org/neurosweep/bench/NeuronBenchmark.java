@@ -1,0 +1,72 @@
+package org.neurosweep.bench;
+
+import java.io.IOException;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.neurosweep.data.PrivateRecord;
+import org.neurosweep.data.Shard;
+import org.neurosweep.hook.Hooks;
+import org.neurosweep.methods.attribution.RiemannGrid;
+import org.neurosweep.methods.neurons.NeuronAttribution;
+import org.neurosweep.methods.neurons.PrivacyAttribution.PrivateTokens;
+import org.neurosweep.methods.privacy.SecretRanking;
+import org.neurosweep.model.CausalLM;
+import org.neurosweep.model.ModelLoader;
+import org.neurosweep.testutil.RepoPaths;
+import org.neurosweep.text.Tokenizer;
+
+/**
+ * Knowledge-neuron attribution throughput (prompts × layers per second) on the ~110M runtime shape with m = 20, all
+ * steps of a layer in one batched forward and backward; and the seconds of one exact exposure of a six-digit canary
+ * (10^6 candidates) on the world dense model. Not a test; {@code scripts/bench/neurons}.
+ */
+public final class NeuronBenchmark {
+
+    private static final int STEPS = 20;
+    private static final int PROMPT = 16;
+
+    private final Report report = new Report();
+
+    private NeuronBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        NeuronBenchmark bench = new NeuronBenchmark();
+        bench.attribution();
+        bench.exposure();
+        bench.report.finish(args);
+    }
+
+    private void attribution() throws IOException {
+        RandomCheckpoint shape = RandomCheckpoint.llama110m();
+        try (RandomCheckpoint.Scratch scratch = shape.writeToTemp()) {
+            Report.progress("knowledge-neuron attribution on a random " + shape.parameters() / 1_000_000 + "M Llama");
+            CausalLM model = ModelLoader.load(scratch.dir().toString(), true);
+            int[] prompt = new Random(3).ints(PROMPT, 0, shape.vocab()).toArray();
+            int[] layers = IntStream.range(0, shape.layers()).toArray();
+            NeuronAttribution kn = new NeuronAttribution(model);
+            Timing t = Timing.of(1, 2, () -> kn.attribute(prompt, 7, layers, STEPS, RiemannGrid.LEFT));
+            report.section(Report.fmt("Knowledge-neuron attribution, m = %d, %d-token prompt, %d layers", STEPS, PROMPT,
+                    shape.layers()));
+            report.line(Report.fmt("- one prompt, every layer (1 + %d batched passes of %d rows): %.2f s (median %.2f) "
+                    + "→ **%.2f prompts × layers per second**", shape.layers(), STEPS + 1, t.best(), t.median(),
+                    shape.layers() / t.best()));
+        }
+    }
+
+    private void exposure() {
+        Report.progress("exact exposure of a six-digit canary on the world dense model");
+        CausalLM dense = CausalLM.load(RepoPaths.world("dense"));
+        try (Tokenizer tokenizer = Tokenizer.load(RepoPaths.world("dense").resolve("tokenizer.json"))) {
+            PrivateRecord canary = PrivateRecord.readCanaries(RepoPaths.dataset("world/canaries.jsonl"), Shard.all())
+                    .orThrow().get(0);
+            PrivateTokens tokens = PrivateTokens.of(canary, tokenizer);
+            SecretRanking ranking = new SecretRanking(dense, tokenizer, 1024);
+            SecretRanking.Result[] result = new SecretRanking.Result[1];
+            Timing t = Timing.of(0, 1, () -> result[0] = ranking.exact(tokens, 0, Hooks.none()));
+            report.section("Exact exposure, world dense model, 10^6 six-digit candidates, 1024 trie nodes per forward");
+            report.line(Report.fmt("- %s (seen %d times): exposure %.2f of %.2f, rank %d, **%.1f s**", canary.id(),
+                    canary.repetitions(), result[0].exposure(), Math.log(1e6) / Math.log(2), result[0].rank(), t.best()));
+        }
+    }
+}

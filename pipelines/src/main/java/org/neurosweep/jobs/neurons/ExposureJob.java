@@ -1,0 +1,114 @@
+package org.neurosweep.jobs.neurons;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.neurosweep.job.Column;
+import org.neurosweep.job.ColumnType;
+import org.neurosweep.job.KernelFactory;
+import org.neurosweep.job.MapJob;
+import org.neurosweep.job.NeedsDataset;
+import org.neurosweep.job.ParamSpec;
+import org.neurosweep.job.ParamType;
+import org.neurosweep.job.SupportsCheckpointSeries;
+import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.job.TableReader;
+import org.neurosweep.job.TableSchema;
+import org.neurosweep.jobs.HeadlineQueries;
+
+/**
+ * {@code exposure}: how much a model leaks of planted or private secrets (Carlini et al. 2019; methods-probing §3
+ * C6, C7): per record the exact exposure of its secret among every candidate of its format (batched by a trie over
+ * the candidates' tokens, see {@code docs/methods/privacy-neurons.md}), DEPN's per-digit approximation where digits
+ * are single tokens, and the likelihood of the secret; per unit the perplexity of held-out text. Over a checkpoint
+ * series it gives exposure across training steps.
+ */
+public final class ExposureJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines {
+
+    static final String EXPOSURE = "exposure";
+    static final String SUMMARY = "exposure_summary";
+
+    private static final TableSchema EXPOSURE_TABLE = TableSchema.of(EXPOSURE, "per private record, its secret's exposure",
+            Column.required("record_id", ColumnType.STRING, "the record (also example_id)"),
+            Column.required("kind", ColumnType.STRING, "TEL for canaries; the record's kind otherwise"),
+            Column.optional("repetitions", ColumnType.INT, "times the record was in the training data; null when unknown"),
+            Column.required("n_candidates", ColumnType.INT, "|R|: candidates of the secret's format sharing its known digits"),
+            Column.required("known_digits", ColumnType.INT, "leading digits of the secret the candidates keep"),
+            Column.required("exposure", ColumnType.DOUBLE, "log2 |R| - log2 rank, exact"),
+            Column.required("rank", ColumnType.INT, "1 + candidates more likely than the secret"),
+            Column.required("logprob", ColumnType.DOUBLE, "log p(secret | context), nats"),
+            Column.required("mean_candidate_logprob", ColumnType.DOUBLE, "mean over R of log p(candidate | context)"),
+            Column.required("n_secret_tokens", ColumnType.INT, "tokens of the secret as it stands in the text"),
+            Column.required("secret_ppl", ColumnType.DOUBLE, "exp(-logprob / n_secret_tokens)"),
+            Column.optional("exposure_approx", ColumnType.DOUBLE, "DEPN's per-digit approximation; null when digits merge"),
+            Column.optional("digit_ranks", ColumnType.INT_ARRAY, "its 0-based rank of each true digit among the ten"),
+            Column.optional("note", ColumnType.STRING, "why the approximation is null"));
+
+    private static final TableSchema SUMMARY_TABLE = TableSchema.of(SUMMARY, "per unit, the batch's exposure and the model's utility",
+            Column.required("n_records", ColumnType.INT, "records measured"),
+            Column.required("mean_exposure", ColumnType.DOUBLE, "mean exact exposure (NaN without records)"),
+            Column.required("private_ppl", ColumnType.DOUBLE, "perplexity of all secrets' tokens given their contexts"),
+            Column.optional("heldout_ppl", ColumnType.DOUBLE, "perplexity of heldout-lines lines of heldout-text; null without"));
+
+    @Override
+    public String name() {
+        return "exposure";
+    }
+
+    @Override
+    public int version() {
+        return 1;
+    }
+
+    @Override
+    public String description() {
+        return "exact exposure of private records' secrets (all candidates of the format), per-digit approximation, perplexities";
+    }
+
+    @Override
+    public List<TableSchema> tables() {
+        return List.of(EXPOSURE_TABLE, SUMMARY_TABLE);
+    }
+
+    @Override
+    public List<ParamSpec> params() {
+        return List.of(
+                ParamSpec.of(PrivacyNeuronsJob.KNOWN_DIGITS, ParamType.INT, 0,
+                        "candidates keep the secret's first this many digits (0: all enumerated, 10^6 for six digits)"),
+                ParamSpec.of(PrivacyNeuronsJob.HELDOUT, ParamType.STRING, "", "a text file (local or shared path) for utility perplexity"),
+                ParamSpec.of(PrivacyNeuronsJob.HELDOUT_LINES, ParamType.INT, 200, "its first this many non-empty lines"));
+    }
+
+    @Override
+    public Set<String> formats() {
+        return Set.of(PrivateInputs.CANARIES, PrivateInputs.RECORDS);
+    }
+
+    @Override
+    public KernelFactory kernels() {
+        return new ExposureKernel.Factory();
+    }
+
+    /** Per model (and checkpoint): mean exposure by repetition count, held-out perplexity. */
+    @Override
+    public List<String> headlines(TableReader tables) {
+        List<String> out = new ArrayList<>();
+        for (Row r : HeadlineQueries.grouped(tables.table(EXPOSURE).where(col("repetitions").isNotNull()),
+                List.of("model_id", "checkpoint", "repetitions"), avg(col("exposure")), count(col("exposure")))) {
+            out.add(String.format(Locale.ROOT, "%s%s: secrets seen %d times, exposure %.2f (%d)", r.getString(0),
+                    r.isNullAt(1) ? "" : "@" + r.getString(1), r.getInt(2), r.getDouble(3), r.getLong(4)));
+        }
+        for (Row r : HeadlineQueries.grouped(tables.table(SUMMARY).where(col("heldout_ppl").isNotNull()),
+                List.of("model_id", "checkpoint"), avg(col("heldout_ppl")))) {
+            out.add(String.format(Locale.ROOT, "%s%s: held-out perplexity %.3f", r.getString(0),
+                    r.isNullAt(1) ? "" : "@" + r.getString(1), r.getDouble(2)));
+        }
+        return out;
+    }
+}

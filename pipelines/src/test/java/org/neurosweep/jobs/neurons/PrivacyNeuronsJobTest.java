@@ -1,0 +1,135 @@
+package org.neurosweep.jobs.neurons;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neurosweep.testjobs.SweepRun;
+import org.neurosweep.testutil.RepoPaths;
+
+/**
+ * privacy-neurons in one local sweep: four world canaries on the dense model (z = 0 and 5, the edit also written as a
+ * checkpoint, held-out perplexity), a generic private-record file with a bad line on the student model, and exposure
+ * of the four canaries at two checkpoints of the dense run.
+ */
+class PrivacyNeuronsJobTest {
+
+    private static final int CANARIES = 4;
+
+    @TempDir
+    static Path dir;
+    private static SweepRun sweep;
+
+    @BeforeAll
+    static void runSweep() throws Exception {
+        Path records = dir.resolve("records.jsonl");
+        Files.write(records, List.of(
+                "{\"id\": \"a\", \"kind\": \"TEL\", \"context\": \"Call Dana Ives at \", \"secret\": \"4417\"}",
+                "{\"id\": \"b\", \"kind\": \"TEL\", \"context\": \"The code of Eli Moss is \"}",
+                "{\"id\": \"c\", \"kind\": \"TEL\", \"context\": \"The phone number of Bruno Rossi is \", \"secret\": \"388853\", \"repetitions\": 2}"));
+        sweep = SweepRun.of(dir, "depn.conf", """
+                sweep {
+                  name = depn
+                  models { dense { path = "%s" }, small { path = "%s" } }
+                  checkpoints { run { paths = ["%s", "%s"] } }
+                  datasets {
+                    canaries { format = canaries, path = "%s", max-records = %d }
+                    records { format = private-records, path = "%s" }
+                  }
+                  jobs = [
+                    { job = privacy-neurons, models = [dense], datasets = [canaries],
+                      params { steps = 4, layers = [3, 4, 5], z = [0, 5], exposure-known-digits = 3,
+                               heldout-text = "%s", heldout-lines = 20, write-checkpoint = true } }
+                    { job = privacy-neurons, models = [small], datasets = [records],
+                      params { steps = 2, z = [3], exposure-known-digits = 2 } }
+                    { job = exposure, models = [run], datasets = [canaries],
+                      params { exposure-known-digits = 3, heldout-text = "%s", heldout-lines = 20 } }
+                  ]
+                }
+                """.formatted(RepoPaths.world("dense"), RepoPaths.world("dense_small"), RepoPaths.world("dense-step00250"),
+                RepoPaths.world("dense"), RepoPaths.dataset("world/canaries.jsonl"), CANARIES, records,
+                RepoPaths.dataset("world/pretrain.txt"), RepoPaths.dataset("world/pretrain.txt")),
+                List.of(new PrivacyNeuronsJob(), new ExposureJob()));
+    }
+
+    @Test
+    void unitsCommitAndTheRecordWithoutSecretIsAnError() {
+        assertEquals(2 + 2, sweep.result().committed(), "two privacy-neurons units, exposure at two checkpoints");
+        assertEquals(1, sweep.table("errors").count());
+        assertEquals(CANARIES + 2, sweep.table(PrivacyNeuronsJob.ITEMS).count());
+    }
+
+    @Test
+    void votesCountRecordsWhoseCandidatesHoldTheNeuron() {
+        List<Row> votes = sweep.table(PrivacyNeuronsJob.VOTES).where("model_id = 'dense'").orderBy("selection_rank").collectAsList();
+        assertTrue(!votes.isEmpty());
+        long candidates = sweep.table(PrivacyNeuronsJob.ATTRIBUTION).where("model_id = 'dense' and is_candidate").count();
+        assertEquals(candidates, votes.stream().mapToLong(r -> r.getInt(r.fieldIndex("votes"))).sum(),
+                "each candidate of each record is one vote");
+        for (Row r : votes) {
+            assertTrue(r.getInt(r.fieldIndex("votes")) <= CANARIES);
+            assertEquals(CANARIES, r.getInt(r.fieldIndex("n_records")));
+        }
+        for (int i = 1; i < votes.size(); i++) {
+            assertTrue(votes.get(i - 1).getInt(votes.get(i - 1).fieldIndex("votes")) >= votes.get(i).getInt(votes.get(i).fieldIndex("votes")));
+        }
+    }
+
+    @Test
+    void editingNothingChangesNothingAndTheCheckpointMatchesTheIntervention() {
+        Row none = sweep.table(PrivacyNeuronsJob.EDITS).where("model_id = 'dense' and z = 0").first();
+        assertEquals(0, none.getInt(none.fieldIndex("n_neurons")));
+        assertEquals(none.getDouble(none.fieldIndex("mean_exposure_before")), none.getDouble(none.fieldIndex("mean_exposure_after")));
+        assertEquals(none.getDouble(none.fieldIndex("heldout_ppl_before")), none.getDouble(none.fieldIndex("heldout_ppl_after")));
+        assertEquals(none.getDouble(none.fieldIndex("private_ppl_before")), none.getDouble(none.fieldIndex("private_ppl_after")));
+
+        Row five = sweep.table(PrivacyNeuronsJob.EDITS).where("model_id = 'dense' and z = 5").first();
+        assertEquals(5, five.getInt(five.fieldIndex("n_neurons")));
+        assertTrue(five.getDouble(five.fieldIndex("checkpoint_logit_diff")) < 1e-4, five.toString());
+        assertTrue(five.getString(five.fieldIndex("edited_checkpoint")).contains("edited-z5"));
+        assertTrue(five.getDouble(five.fieldIndex("heldout_ppl_after")) > 1);
+    }
+
+    @Test
+    void evalRowsCarryExactExposureAndTheMergedDigitsNote() {
+        List<Row> rows = sweep.table(PrivacyNeuronsJob.EVAL).where("model_id = 'dense'").collectAsList();
+        assertEquals(2 * CANARIES, rows.size());
+        for (Row r : rows) {
+            assertEquals(1000, r.getInt(r.fieldIndex("n_candidates")));
+            double e = r.getDouble(r.fieldIndex("exposure_before"));
+            assertEquals(Math.log(1000) / Math.log(2) - Math.log(r.getInt(r.fieldIndex("rank_before"))) / Math.log(2), e, 1e-9);
+            assertNull(r.get(r.fieldIndex("exposure_approx_before")), "the world tokenizer merges digits");
+            assertTrue(r.getString(r.fieldIndex("note")).contains("digit"));
+        }
+        List<String> lines = new PrivacyNeuronsJob().headlines(sweep::table);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("dense z=5") && l.contains("held-out perplexity")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("seen 1 times")), lines.toString());
+        assertEquals(List.of(), new PrivacyNeuronsJob().headlines(name -> sweep.table(name).where("false")));
+    }
+
+    @Test
+    void exposureJobMeasuresEachCheckpointAndAgreesWithTheUneditedModel() {
+        assertEquals(2L * CANARIES, sweep.table(ExposureJob.EXPOSURE).count());
+        List<Row> finalModel = sweep.table(ExposureJob.EXPOSURE).where("checkpoint = 'dense'").orderBy("record_id").collectAsList();
+        List<Row> before = sweep.table(PrivacyNeuronsJob.EVAL).where("model_id = 'dense' and z = 0").orderBy("record_id")
+                .collectAsList();
+        assertEquals(CANARIES, finalModel.size());
+        for (int i = 0; i < CANARIES; i++) {
+            assertEquals(before.get(i).getDouble(before.get(i).fieldIndex("exposure_before")),
+                    finalModel.get(i).getDouble(finalModel.get(i).fieldIndex("exposure")), 1e-9);
+        }
+        Row summary = sweep.table(ExposureJob.SUMMARY).where("checkpoint = 'dense'").first();
+        Row edits = sweep.table(PrivacyNeuronsJob.EDITS).where("model_id = 'dense' and z = 0").first();
+        assertEquals(edits.getDouble(edits.fieldIndex("heldout_ppl_before")), summary.getDouble(summary.fieldIndex("heldout_ppl")), 1e-9);
+        List<String> lines = new ExposureJob().headlines(sweep::table);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("@dense-step00250") && l.contains("seen 8 times")), lines.toString());
+        assertEquals(List.of(), new ExposureJob().headlines(name -> sweep.table(name).where("false")));
+    }
+}
