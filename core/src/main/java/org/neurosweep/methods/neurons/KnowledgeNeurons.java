@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Knowledge-neuron selection (Dai et al. 2022; methods-probing C0): per prompt the neurons with Att ≥ t · max
+ * Knowledge-neuron selection (Dai et al. 2022; docs/methods/neuron-attribution.md): per prompt the neurons with Att ≥ t · max
  * ({@link NeuronScores#atLeastFractionOfMax}); per fact, over its paraphrased prompts, the neurons chosen by at least
  * p · (#prompts) and at least {@code minPrompts} of them. p starts at {@code ratio} and, for a group of facts,
  * moves by {@code step} (down when the facts average fewer than {@code low} neurons, up when more than {@code high})

@@ -22,7 +22,7 @@ import org.neurosweep.model.LogitsAt;
 import org.neurosweep.model.ModelConfig;
 
 /**
- * Knowledge-neuron attribution (Dai et al. 2022; methods-probing §3 C0 and C7): for a prompt whose last position
+ * Knowledge-neuron attribution (Dai et al. 2022; docs/methods/neuron-attribution.md, docs/methods/privacy-neurons.md): for a prompt whose last position
  * predicts a target token, per layer l the integrated gradient of p(target) with respect to that layer's FFN
  * activation ā^l at the last position,
  * <pre>  Att(ā^l_k) = ā^l_k · (1/m) Σ_q ∂p(target | a^l_pos := α_q·ā^l) / ∂a^l_k</pre>

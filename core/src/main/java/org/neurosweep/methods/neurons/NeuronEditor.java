@@ -19,7 +19,7 @@ import org.neurosweep.tensor.TensorSources;
 import org.neurosweep.train.CheckpointWriter;
 
 /**
- * The DEPN privacy editor (methods-probing §3 C4): the selected neurons' activations are set to zero for every input.
+ * The DEPN privacy editor (docs/methods/privacy-neurons.md): the selected neurons' activations are set to zero for every input.
  * Two equivalent realisations: at run time, an intervention zeroing those coordinates of the neuron hooks at every
  * position (the model's weights stay shared and untouched); or as a checkpoint, column k of the down projection of
  * each selected neuron zeroed (its output bias, if any, is left alone) and written with every other tensor unchanged

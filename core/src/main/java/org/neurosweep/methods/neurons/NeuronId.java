@@ -5,7 +5,7 @@ import org.neurosweep.hook.HookNames;
 import org.neurosweep.model.ModelConfig;
 
 /**
- * One FFN neuron (methods-probing §0.2): coordinate {@code index} of the intermediate activation (the input of the
+ * One FFN neuron (docs/methods/neuron-attribution.md): coordinate {@code index} of the intermediate activation (the input of the
  * down projection) of decoder block {@code layer} (0-based, hook {@code blocks.layer.*}). {@code expert} is −1 for a
  * dense FFN, the routed expert's id for an MoE layer, and the number of routed experts for the shared expert, which
  * counts as an expert of its own.

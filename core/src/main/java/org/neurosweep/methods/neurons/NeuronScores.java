@@ -68,7 +68,7 @@ public final class NeuronScores {
 
     /**
      * The neurons scoring ≥ t · max, best first; none when max ≤ 0 (a relative threshold would admit negative
-     * scores; methods-probing C-10).
+     * scores; docs/methods/neuron-attribution.md).
      */
     public List<NeuronId> atLeastFractionOfMax(double t) {
         double max = max();

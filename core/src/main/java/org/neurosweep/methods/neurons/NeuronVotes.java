@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Votes for neurons: each voter (a prompt of a fact, a private record of a batch) names a set of neurons and
- * adds its score of each. Ranking: more votes first, then a larger summed score, then neuron order (methods-probing
+ * adds its score of each. Ranking: more votes first, then a larger summed score, then neuron order (docs/methods/neuron-attribution.md
  * C-7).
  */
 public final class NeuronVotes {

@@ -9,7 +9,7 @@ import org.neurosweep.text.TokenizedText;
 import org.neurosweep.text.Tokenizer;
 
 /**
- * The DEPN privacy-neuron detector for causal LMs (Wu et al. 2023; methods-probing §3 C1, C2, C7): for a private
+ * The DEPN privacy-neuron detector for causal LMs (Wu et al. 2023; docs/methods/privacy-neurons.md): for a private
  * record, each private token y_i (a token overlapping the secret) at position t_i is predicted teacher-forced from
  * the tokens before it; its knowledge-neuron attribution ({@link NeuronAttribution}, target p(y_i) at position
  * t_i − 1) is computed per layer, and the record's privacy attribution is the neuron-wise sum over its private

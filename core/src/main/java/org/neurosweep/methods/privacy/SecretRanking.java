@@ -40,7 +40,7 @@ public final class SecretRanking {
     }
 
     /**
-     * DEPN's approximation (methods-probing C6, C7): per digit, the 0-based rank r_i of the true digit token among
+     * DEPN's approximation (docs/methods/privacy-neurons.md): per digit, the 0-based rank r_i of the true digit token among
      * the ten digit tokens given the true preceding digits; rank = 1 + Σ r_i · 10^(n−1−i).
      */
     public record Approximation(int[] digitRanks, double rank, double exposure) {

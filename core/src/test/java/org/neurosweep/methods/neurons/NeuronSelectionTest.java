@@ -34,7 +34,7 @@ class NeuronSelectionTest {
     void relativeThresholdKeepsNeuronsNearTheMaximumAndNothingWhenTheMaximumIsNotPositive() {
         NeuronScores s = scores(new double[] {1.0, 0.25, 0.1}, new double[] {0.5, -2.0});
         assertEquals(List.of(n(0, 0), n(1, 0), n(0, 1)), s.atLeastFractionOfMax(0.2));
-        assertEquals(List.of(), scores(new double[] {-1.0, 0.0}).atLeastFractionOfMax(0.2), "methods-probing C-10");
+        assertEquals(List.of(), scores(new double[] {-1.0, 0.0}).atLeastFractionOfMax(0.2), "docs/methods/neuron-attribution.md");
         assertEquals(Map.of(0, List.of(n(0, 0), n(0, 1)), 1, List.of(n(1, 0), n(1, 1))), s.topPerLayer(2));
     }
 

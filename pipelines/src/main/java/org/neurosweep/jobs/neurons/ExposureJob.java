@@ -23,7 +23,7 @@ import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
 
 /**
- * {@code exposure}: how much a model leaks of planted or private secrets (Carlini et al. 2019; methods-probing §3
+ * {@code exposure}: how much a model leaks of planted or private secrets (Carlini et al. 2019; docs/methods/privacy-neurons.md
  * C6, C7): per record the exact exposure of its secret among every candidate of its format (batched by a trie over
  * the candidates' tokens, see {@code docs/methods/privacy-neurons.md}), DEPN's per-digit approximation where digits
  * are single tokens, and the likelihood of the secret; per unit the perplexity of held-out text. Over a checkpoint

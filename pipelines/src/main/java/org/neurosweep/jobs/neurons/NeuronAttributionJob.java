@@ -27,7 +27,7 @@ import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
 
 /**
- * {@code neuron-attribution}: knowledge neurons (Dai et al. 2022; methods-probing §3 C0) over facts in the mLAMA
+ * {@code neuron-attribution}: knowledge neurons (Dai et al. 2022; docs/methods/neuron-attribution.md) over facts in the mLAMA
  * layout, every template of a relation being a paraphrase. Per prompt and layer, the integrated gradient of the
  * answer's first-token probability with respect to the FFN neurons at the last prompt position (joint layer scaling,
  * zero baseline, m steps batched in one forward and backward); per prompt the neurons above t · max; per fact those

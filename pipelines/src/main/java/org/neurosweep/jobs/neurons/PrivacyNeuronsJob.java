@@ -24,7 +24,7 @@ import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
 
 /**
- * {@code privacy-neurons}: DEPN (Wu et al. 2023; methods-probing §3 C1–C4 with the decoder adaptation C7) over the
+ * {@code privacy-neurons}: DEPN (Wu et al. 2023; docs/methods/privacy-neurons.md) over the
  * private records of one unit (the batch): per record the teacher-forced knowledge-neuron attribution of each private
  * token, summed; the record's candidates (≥ candidate-fraction · max); votes over the batch and the top z for each z;
  * each edit (the neurons' activations zeroed) measured by exact exposure of every record's secret, the perplexity of
