@@ -35,8 +35,9 @@ final class SqlCommand implements Command {
         return """
                 Usage: neurosweep sql "QUERY" [--out DIR] [--run ID] [--format table|csv|json|parquet] [--output PATH]
 
-                Runs one Spark SQL query over the tables of an output folder: every table is a view of its name
-                (manifest, errors, and each job's tables), with the partition column `run`; the ns_* functions of
+                Runs one Spark SQL query over the tables of an output folder: every table the query names is a
+                view of that name (manifest, errors, each job's tables; all of them for a query naming none, such
+                as SHOW TABLES), with the partition column `run`; the ns_* functions of
                 docs/udfs.md are there. Prints an aligned table, or CSV (header; arrays and structs as JSON text)
                 or JSON Lines (one object per row, nulls kept) to stdout or to --output; parquet needs --output.
 
@@ -73,7 +74,7 @@ final class SqlCommand implements Command {
         try (AnalystSessions.Session session = AnalystSessions.open("neurosweep sql", conf(args.all("conf")))) {
             OutputTables tables = OutputTables.open(session.spark(), args.option("out") == null ? DEFAULT_OUT : args.option("out"));
             String run = args.option("run") == null ? null : tables.run(args.option("run"));
-            tables.registerViews(run);
+            tables.registerViews(args.positional().get(0), run);
             Dataset<Row> result;
             try {
                 result = session.spark().sql(args.positional().get(0));

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -99,11 +100,15 @@ public final class OutputTables {
     }
 
     /**
-     * Registers every table as a temporary view of its name, restricted to {@code run} when it is not null (the
-     * {@code run} column stays); returns the view names.
+     * Registers tables as temporary views of their names, restricted to {@code run} when it is not null (the
+     * {@code run} column stays): those whose names occur as words in {@code query}, or every table when none does
+     * (SHOW TABLES, say), since opening a table reads its schema (a Spark job each). Returns the view names.
      */
-    public List<String> registerViews(String run) {
-        List<String> names = names();
+    public List<String> registerViews(String query, String run) {
+        List<String> all = names();
+        List<String> named = all.stream()
+                .filter(n -> Pattern.compile("(?i)(?<!\\w)" + Pattern.quote(n) + "(?!\\w)").matcher(query).find()).toList();
+        List<String> names = named.isEmpty() ? all : named;
         for (String name : names) {
             Dataset<Row> rows = table(name);
             (run == null ? rows : rows.where(col("run").equalTo(run))).createOrReplaceTempView(name);

@@ -113,12 +113,19 @@ public final class SvgCharts {
         axes(body, null, y, null, c.yLabel(), false);
         int groups = c.categories().size();
         double band = (double) (WIDTH - RIGHT - LEFT) / Math.max(1, groups);
+        int longest = c.categories().stream().mapToInt(String::length).max().orElse(0);
+        boolean slanted = longest * 6.5 > band; // labels wider than their group are drawn at 35 degrees below the axis
+        int height = slanted ? HEIGHT + (int) Math.min(110, longest * 4.2) : HEIGHT;
         double barWidth = band * 0.8 / Math.max(1, c.series().size());
         int marks = 0;
         for (int g = 0; g < groups; g++) {
             double x0 = LEFT + g * band + band * 0.1;
-            body.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='11' text-anchor='middle'>%s</text>",
-                    LEFT + (g + 0.5) * band, HEIGHT - BOTTOM + 16, esc(c.categories().get(g))));
+            double cx = LEFT + (g + 0.5) * band;
+            body.append(slanted
+                    ? String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='11' text-anchor='end' transform='rotate(-35 %.1f %d)'>%s</text>",
+                            cx, HEIGHT - BOTTOM + 14, cx, HEIGHT - BOTTOM + 14, esc(c.categories().get(g)))
+                    : String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='11' text-anchor='middle'>%s</text>",
+                            cx, HEIGHT - BOTTOM + 16, esc(c.categories().get(g))));
             for (int s = 0; s < c.series().size(); s++) {
                 double v = c.values()[s][g];
                 if (!Double.isFinite(v)) {
@@ -134,7 +141,7 @@ public final class SvgCharts {
             }
         }
         legend(body, c.series());
-        return svg("bars", c.title(), marks, HEIGHT, body);
+        return svg("bars", c.title(), marks, height, body);
     }
 
     // ---- heat maps

@@ -65,6 +65,8 @@ class SqlCommandTest {
                 """, r.out());
         Result one = sql("SELECT count(*) AS n FROM manifest", "--run", "r2");
         assertTrue(one.out().contains("\n1\n(1 row)"), one.out());
+        Result tables = sql("SHOW TABLES");
+        assertTrue(tables.out().contains(" manifest ") && tables.out().contains(" scores "), "a query naming no table sees all: " + tables.out());
         Result limited = sql("SELECT layer FROM scores ORDER BY layer", "--limit", "2");
         assertTrue(limited.out().endsWith("(first 2 rows shown; --limit N for more, --format csv|json for all)\n"), limited.out());
     }

@@ -49,8 +49,8 @@ class HtmlReportTest {
                   ('dense', 's3', 1000L, 'pre', 25.0D, 10), ('moe', CAST(NULL AS STRING), CAST(NULL AS BIGINT), 'pre', 20.0D, 10)
                   AS t(model_id, checkpoint, step, dataset, nll, tokens)""").write().parquet(out.resolve("perplexity_lines/run=r1").toString());
         spark.sql("""
-                SELECT * FROM VALUES ('moe', 'a-b', 's1', 0, 0.1D), ('moe', 'a-b', 's1', 1, 0.8D), ('moe', 'a-b', 's2', 0, NULL),
-                  ('moe', 'a-b', 's2', 1, 0.4D) AS t(model_id, task, subtask, layer, strength)""")
+                SELECT * FROM VALUES ('moe', 'a-b', 's1', 0, 0.1D, 0.2D), ('moe', 'a-b', 's1', 1, 0.8D, 0.9D),
+                  ('moe', 'a-b', 's2', 0, NULL, 0.5D), ('moe', 'a-b', 's2', 1, 0.4D, 0.7D) AS t(model_id, task, subtask, layer, strength, acc_patched)""")
                 .write().parquet(out.resolve("p3_patching/run=r1").toString());
         spark.sql("SELECT * FROM VALUES ('pretrain.txt', 3L, 'invalid UTF-8') AS t(source, line, reason)")
                 .write().parquet(out.resolve("errors/run=r1").toString());
@@ -72,7 +72,7 @@ class HtmlReportTest {
     @Test
     void eachJobSectionDrawsItsFiguresFromItsTables() {
         assertEquals(Set.of("Time per job", "pre: perplexity over training", "pre: perplexity per model and checkpoint",
-                "moe: patching strength S(l)"), chartTitles());
+                "moe: patching strength S(l)", "moe: accuracy with the task vector patched at layer l"), chartTitles());
         // the dense series' three steps are a curve; the heat map has 3 of its 4 cells (one strength is null)
         assertTrue(html.contains("data-kind='line' data-marks='3'"), html);
         assertTrue(html.contains("data-kind='heatmap' data-marks='3'"), html);
@@ -91,7 +91,7 @@ class HtmlReportTest {
         Assumptions.assumeTrue(chromium != null, "skipped: Debian's chromium is not installed (scripts/test installs it as root)");
         HeadlessChromium.Rendering r = HeadlessChromium.render(chromium, out.resolve("_reports/r1.html"), work);
         assertEquals(java.util.List.of(), r.console());
-        assertEquals(4, r.charts().size(), r.charts().toString());
+        assertEquals(5, r.charts().size(), r.charts().toString());
         r.charts().forEach(c -> assertTrue(c.declared() > 0 && c.drawn() == c.declared(), c.toString()));
         assertTrue(distinctColours(r.screenshot()) > 20, "the screenshot shows more than a blank page");
     }

@@ -1,11 +1,13 @@
 package org.neurosweep.jobs.icot;
 
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.report.Chart;
 import org.neurosweep.report.ChartData;
 import org.neurosweep.report.ReportQueries;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,12 +40,26 @@ final class IcotFigures {
                 "layer", "MRR", "mrr");
     }
 
-    /** cross-task-patch: strength S(l) by layer, per task and step. */
+    /**
+     * cross-task-patch: strength S(l) by layer, per task and step, and the patched accuracy itself (S is undefined,
+     * and its map empty, where few-shot prompting does not beat zero-shot).
+     */
     static List<Chart> patching(TableReader tables) {
         List<Row> rows = ReportQueries.rows(tables, CrossTaskPatchJob.TABLE, """
-                SELECT model_id, concat(task, ' ', subtask), layer, avg(strength) FROM {table}
+                SELECT model_id, concat(task, ' ', subtask), layer, avg(strength), avg(acc_patched) FROM {table}
                 GROUP BY model_id, task, subtask, layer ORDER BY model_id, task, subtask, layer""");
-        return ChartData.perName(rows, (model, r) -> ChartData.heatmap(model + ": patching strength S(l)", "layer l", "task, step", r));
+        List<Chart> charts = new ArrayList<>();
+        ChartData.groupBy(rows, 0).forEach((model, r) -> {
+            charts.add(ChartData.heatmap(model + ": patching strength S(l)", "layer l", "task, step", column(r, 3)));
+            charts.add(ChartData.heatmap(model + ": accuracy with the task vector patched at layer l", "layer l", "task, step",
+                    column(r, 4)));
+        });
+        return charts;
+    }
+
+    /** Rows (model, label, layer, values...) as (label, layer, value {@code i}). */
+    private static List<Row> column(List<Row> rows, int i) {
+        return rows.stream().map(r -> RowFactory.create(r.get(1), r.get(2), r.get(i))).toList();
     }
 
     /** trace-decode: MRR of the constraints' best keyword token under the lens, by lens layer and first masked layer. */
