@@ -82,15 +82,19 @@ zero-shot prompts of each step. The paper's table is the maximum over layers per
 peak at an earlier layer than the second (s2).
 """),
     ("code", """
-patching = table("p3_patching", ["model_id", "task", "subtask", "seed", "layer", "strength"])
-patching["strength"] = pd.to_numeric(patching["strength"], errors="coerce")
+patching = table("p3_patching", ["model_id", "task", "subtask", "seed", "layer", "strength", "acc_patched"])
+for column in ("strength", "acc_patched"):
+    patching[column] = pd.to_numeric(patching[column], errors="coerce")
 for model, rows in patching.groupby("model_id"):
-    grid = rows.groupby(["task", "subtask", "layer"])["strength"].mean().unstack("layer")
-    fig, ax = plt.subplots(figsize=(8, 0.35 * len(grid) + 1.5))
-    image = ax.imshow(grid.to_numpy(dtype=float), aspect="auto", cmap="viridis")
-    ax.set(title=f"{model}: patching strength S(l)", xlabel="layer l", yticks=range(len(grid)),
-           yticklabels=[f"{t} {s}" for t, s in grid.index], xticks=range(len(grid.columns)), xticklabels=grid.columns)
-    fig.colorbar(image, ax=ax)
+    # S(l) is undefined (empty) where few-shot prompting does not beat zero-shot; the patched accuracy is always there
+    fig, axes = plt.subplots(1, 2, figsize=(13, 0.35 * rows.groupby(["task", "subtask"]).ngroups + 2), squeeze=False)
+    for ax, column, title in zip(axes[0], ("strength", "acc_patched"), ("patching strength S(l)", "accuracy patched at l")):
+        grid = rows.groupby(["task", "subtask", "layer"])[column].mean().unstack("layer")
+        image = ax.imshow(grid.to_numpy(dtype=float), aspect="auto", cmap="viridis")
+        ax.set(title=f"{model}: {title}", xlabel="layer l", yticks=range(len(grid)),
+               yticklabels=[f"{t} {s}" for t, s in grid.index], xticks=range(len(grid.columns)), xticklabels=grid.columns)
+        fig.colorbar(image, ax=ax)
+    plt.tight_layout()
 best = patching.dropna(subset=["strength"])
 best = best.loc[best.groupby(["model_id", "task", "subtask", "seed"])["strength"].idxmax()]
 best.groupby(["model_id", "task", "subtask"]).agg(max_strength=("strength", "mean"), best_layer=("layer", "mean"))

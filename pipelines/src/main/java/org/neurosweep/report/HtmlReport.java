@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static org.apache.spark.sql.functions.expr;
 import static org.neurosweep.report.SvgCharts.esc;
@@ -70,7 +72,10 @@ public final class HtmlReport {
 
     /** The report's HTML. */
     public String html() {
-        TableReader reader = tables.forRun(run);
+        // each table is opened once (opening reads its schema: a Spark job), then counted and queried
+        Map<String, Dataset<Row>> opened = new HashMap<>();
+        TableReader runTables = tables.forRun(run);
+        TableReader reader = name -> opened.computeIfAbsent(name, runTables::table);
         Dataset<Row> manifest = reader.table("manifest");
         List<String> ran = manifest.isEmpty() ? List.of()
                 : manifest.select("job").distinct().orderBy("job").collectAsList().stream().map(r -> r.getString(0)).toList();

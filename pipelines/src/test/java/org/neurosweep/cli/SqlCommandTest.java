@@ -112,6 +112,20 @@ class SqlCommandTest {
     }
 
     @Test
+    void sqlAndReportHaveHelpAndRejectBadCommandLines() {
+        for (String command : List.of("sql", "report")) {
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            assertEquals(0, Main.run(new String[] {command, "--help"}, new Console(new PrintStream(o, true, StandardCharsets.UTF_8),
+                    new PrintStream(new ByteArrayOutputStream()), false)));
+            assertTrue(o.toString(StandardCharsets.UTF_8).startsWith("Usage: neurosweep " + command), o.toString(StandardCharsets.UTF_8));
+        }
+        Result format = sql("SELECT 1", "--format", "xml");
+        assertEquals(2, format.status());
+        assertTrue(format.err().contains("unknown --format 'xml' (table, csv, json or parquet)"), format.err());
+        assertEquals(2, sql("SELECT 1", "SELECT 2").status());
+    }
+
+    @Test
     void aFolderWithoutTablesOrAnUnknownRunIsAUsageError() {
         Result run = sql("SELECT 1", "--run", "r7");
         assertEquals(2, run.status());

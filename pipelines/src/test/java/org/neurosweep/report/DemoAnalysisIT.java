@@ -88,6 +88,27 @@ class DemoAnalysisIT {
         }
     }
 
+    /** Each example query of docs/udfs.md, run from the repository root as the page says, answers with rows. */
+    @Test
+    void theExamplesOfTheFunctionsPageRunOnTheDemosTables() throws Exception {
+        String page = Files.readString(RepoPaths.root().resolve("docs/udfs.md"));
+        String block = page.substring(page.indexOf("```sql") + 6, page.indexOf("```", page.indexOf("```sql") + 6));
+        List<String> queries = java.util.Arrays.stream(block.split("\\n\\s*\\n"))
+                .map(q -> q.lines().filter(l -> !l.startsWith("--")).collect(java.util.stream.Collectors.joining("\n")).trim())
+                .filter(q -> !q.isEmpty()).toList();
+        assertTrue(queries.size() >= 6, queries.toString());
+        for (String query : queries) {
+            Process p = new ProcessBuilder("bash", DemoRun.launcher().toString(), "sql", query, "--out", demo.out().toString(),
+                    "--format", "csv").directory(RepoPaths.root().toFile()).redirectErrorStream(false).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+            assertEquals(0, p.exitValue(), query + "\n" + err);
+            assertTrue(out.lines().count() > 1, "no row from\n" + query);
+            assertFalse(out.contains(",,,"), "empty results from\n" + query + "\n" + out);
+        }
+    }
+
     @Test
     void everyNotebookExecutesAgainstTheDemoRun() throws Exception {
         boolean nbconvert = Files.isExecutable(Path.of("/usr/bin/jupyter-nbconvert"));
