@@ -22,7 +22,7 @@ public final class SvgCharts {
     private static final int HEIGHT = 340;
     private static final int LEFT = 64;
     private static final int RIGHT = 170;
-    private static final int TOP = 34;
+    private static final int TOP = 46;
     private static final int BOTTOM = 48;
 
     private SvgCharts() {
@@ -227,6 +227,9 @@ public final class SvgCharts {
         }
         if (x != null) {
             for (double t : x.ticks()) {
+                if (logX && x.hi() - x.lo() >= 1 && Math.abs(t - Math.rint(t)) > 1e-6) {
+                    continue; // a log axis spanning a decade or more is labelled at powers of ten only
+                }
                 double px = x.map(t);
                 body.append(String.format(Locale.ROOT, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#333'/>"
                         + "<text x='%.1f' y='%d' font-size='10' text-anchor='middle'>%s</text>",
