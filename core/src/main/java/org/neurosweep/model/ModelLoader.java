@@ -35,7 +35,8 @@ public final class ModelLoader {
     /** As {@link #load(String, boolean)}, reading Hadoop URIs with {@code hadoop} (the sweep's configuration). */
     public static CausalLM load(String folder, boolean trainable, Configuration hadoop) {
         Path local = localPath(folder);
-        if (local != null && GptqCheckpoint.settings(local) != null) {
+        if (local != null && java.nio.file.Files.isRegularFile(local.resolve("config.json"))
+                && GptqCheckpoint.settings(local) != null) {
             return GptqCheckpoint.load(local, name -> trainable);     // a GPTQ folder: its modules dequantized
         }
         ModelConfig config = readConfig(folder, hadoop);

@@ -1,5 +1,7 @@
 package org.neurosweep.cli;
 
+import org.neurosweep.sweep.SweepPlan;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +29,8 @@ final class DemoCommand implements Command {
 
                 Runs conf/demo.conf from the repository root: every job that exists, on the bundled world
                 models and their checkpoint series (data/demo). Prints where the tables are and a few headline
-                numbers. Tables go to out/demo unless --out says otherwise; running it again resumes (and so
+                numbers, then writes the run's HTML report (neurosweep report) and prints its path. Tables go to
+                out/demo unless --out says otherwise; running it again resumes (and so
                 finishes at once once everything is committed; use --run-id for a fresh run).
 
                 Options:
@@ -48,6 +51,11 @@ final class DemoCommand implements Command {
         if (!Files.isRegularFile(DEMO_CONF)) {
             throw new UsageException(DEMO_CONF + " not found: run the demo from the repository root");
         }
-        return RunReport.runAndReport(SweepSetup.plan(List.of(DEMO_CONF), args), args.option("master"), console);
+        SweepPlan plan = SweepSetup.plan(List.of(DEMO_CONF), args);
+        int status = RunReport.runAndReport(plan, args.option("master"), console);
+        if (status == ExitCodes.OK) {
+            console.out().println("report: " + ReportCommand.write(plan.config().engine().out(), plan.config().engine().runId(), null));
+        }
+        return status;
     }
 }

@@ -22,7 +22,7 @@ public final class Main {
 
     static {
         for (Command c : List.of(new PlanCommand(), new RunCommand(), new DemoCommand(), new JobsCommand(),
-                new CheckModelCommand())) {
+                new CheckModelCommand(), new SqlCommand(), new ReportCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }

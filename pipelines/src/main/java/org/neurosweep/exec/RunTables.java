@@ -42,8 +42,13 @@ public final class RunTables implements TableReader {
 
     /** The schemas of every table {@code plan}'s jobs and the engine write, by name. */
     public static Map<String, TableSchema> schemas(SweepPlan plan) {
+        return schemas(plan.jobs().stream().map(SweepPlan.PlannedJob::job).toList());
+    }
+
+    /** The schemas of every table {@code jobs} and the engine write, by name (identity columns included). */
+    public static Map<String, TableSchema> schemas(java.util.Collection<? extends org.neurosweep.job.Job> jobs) {
         Map<String, TableSchema> out = new LinkedHashMap<>();
-        plan.jobs().forEach(pj -> pj.job().tables().forEach(t -> out.put(t.name(), t.prefixedWith(IdentityColumns.COLUMNS))));
+        jobs.forEach(job -> job.tables().forEach(t -> out.put(t.name(), t.prefixedWith(IdentityColumns.COLUMNS))));
         out.put(EngineTables.MANIFEST.name(), EngineTables.MANIFEST);
         out.put(EngineTables.ERRORS.name(), EngineTables.ERRORS);
         return out;

@@ -4,6 +4,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.neurosweep.sweep.EngineSettings;
 import org.neurosweep.sweep.NativeSettings;
+import org.neurosweep.udfs.NeuroSweepExtensions;
 
 /**
  * Builds the Spark session of a sweep from its settings. The master comes from {@code --master}, else from
@@ -38,6 +39,11 @@ public final class SparkSessions {
         // the sweep prints its own progress line; Spark's stage bar would overwrite it
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         settings.spark().conf().forEach(conf::set);
+        // the analysts' SQL functions (docs/udfs.md) in every session of the engine, as in spark-sql with the same setting
+        String extensions = conf.get("spark.sql.extensions", "");
+        if (!extensions.contains(NeuroSweepExtensions.CLASS_NAME)) {
+            conf.set("spark.sql.extensions", extensions.isEmpty() ? NeuroSweepExtensions.CLASS_NAME : extensions + "," + NeuroSweepExtensions.CLASS_NAME);
+        }
         NativeSettings nat = settings.nativeLibs();
         String threads = String.valueOf(nat.threads() > 0 ? nat.threads() : conf.getInt("spark.task.cpus", 1));
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", threads);

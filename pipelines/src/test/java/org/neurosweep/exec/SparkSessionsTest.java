@@ -54,4 +54,12 @@ class SparkSessionsTest {
         assertEquals("2", SparkSessions.conf(settings("local[*]", Map.of("spark.executorEnv.OMP_NUM_THREADS", "2")), null)
                 .get("spark.executorEnv.OMP_NUM_THREADS"), "an explicit setting is never overridden");
     }
+
+    @Test
+    void engineSessionsInstallTheSqlFunctionsBesideAUsersExtensions() {
+        assertEquals("org.neurosweep.udfs.NeuroSweepExtensions",
+                SparkSessions.conf(settings("local[2]", Map.of()), null).get("spark.sql.extensions"));
+        assertEquals("com.example.Mine,org.neurosweep.udfs.NeuroSweepExtensions", SparkSessions.conf(settings("local[2]",
+                Map.of("spark.sql.extensions", "com.example.Mine")), null).get("spark.sql.extensions"));
+    }
 }

@@ -93,13 +93,11 @@ class ShadedJarIT {
 
     /** README's main command, through the launcher (its JVM flags and system properties), from another folder. */
     @Test
-    void theReadmeDemoRunsThroughTheLauncher(@TempDir Path elsewhere) throws Exception {
-        Path out = elsewhere.resolve("tables");
-        Process p = new ProcessBuilder("bash", RepoPaths.root().resolve("scripts/neurosweep").toString(), "demo",
-                "--out", out.toString()).directory(elsewhere.toFile()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "the demo did not finish");
-        assertEquals(0, p.exitValue(), output);
+    void theReadmeDemoRunsThroughTheLauncher() throws Exception {
+        DemoRun demo = DemoRun.get();
+        Path out = demo.out();
+        String output = demo.output();
+        assertEquals(0, demo.exit(), output);
         for (String table : List.of("manifest", "perplexity_lines", "eval_task_scores", "trajectory_features",
                 "mlama_accuracy", "lrp2_summary", "p3_decoding")) {
             assertTrue(Files.isDirectory(out.resolve(table)), table + " missing under " + out + ":\n" + output);

@@ -4,62 +4,76 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Plain-Java kernels behind the SQL functions: vectors arrive as {@code array<float>} columns (lists of boxed
- * floats, possibly with null elements, which are rejected with a message naming the function). Every method is
- * null-safe at the top level: a null vector gives a null result, as SQL expects.
+ * Plain-Java kernels behind the vector functions. Vectors arrive as SQL arrays of any numeric type (lists of boxed
+ * numbers). Null semantics are SQL's: a null vector, or a vector with a null element, gives a null result. NaN
+ * elements propagate into sums (cosine, norm: NaN) and are skipped by orderings (argmax, top-k: a NaN is never among
+ * the largest; the rank of a NaN element is null).
  */
 final class VectorMath {
     private VectorMath() {
     }
 
-    /** Index of the largest element (first on ties), or null for a null/empty vector. */
-    static Integer argmax(List<? extends Number> v) {
-        float[] x = floats("ns_argmax", v);
-        if (x == null || x.length == 0) {
+    /** The elements as doubles; null when the vector or any of its elements is null. */
+    static double[] values(List<?> v) {
+        if (v == null) {
             return null;
         }
-        int best = 0;
-        for (int i = 1; i < x.length; i++) {
-            if (x[i] > x[best]) {
-                best = i;
+        double[] out = new double[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(v.get(i) instanceof Number n)) {
+                return null;
             }
-        }
-        return best;
-    }
-
-    /** Indices of the k largest elements, largest first; ties keep the lower index first (stable). */
-    static int[] topK(List<? extends Number> v, int k) {
-        float[] x = floats("ns_topk", v);
-        if (x == null) {
-            return null;
-        }
-        if (k < 0) {
-            throw new IllegalArgumentException("ns_topk: k must be >= 0, got " + k);
-        }
-        Integer[] order = new Integer[x.length];
-        for (int i = 0; i < x.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Float.compare(x[b], x[a]));
-        int n = Math.min(k, x.length);
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = order[i];
+            out[i] = n.doubleValue();
         }
         return out;
     }
 
-    /** 1 + the number of elements strictly larger than element {@code index} (the specs' rank convention). */
-    static Integer rank(List<? extends Number> v, int index) {
-        float[] x = floats("ns_rank", v);
+    /** Index of the largest non-NaN element (first on ties); null for a null or empty vector, or all NaN. */
+    static Integer argmax(List<?> v) {
+        int[] top = topK(v, 1);
+        return top == null || top.length == 0 ? null : top[0];
+    }
+
+    /**
+     * Indices of the k largest non-NaN elements, largest first; ties keep the lower index first. Fewer than k when the
+     * vector has fewer non-NaN elements.
+     */
+    static int[] topK(List<?> v, int k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("ns_topk: k must be >= 0, got " + k);
+        }
+        double[] x = values(v);
+        if (x == null) {
+            return null;
+        }
+        return Arrays.stream(order(x)).filter(i -> !Double.isNaN(x[i])).limit(k).toArray();
+    }
+
+    /** Indices sorted by decreasing value, stable (NaN's position does not matter: callers drop it). */
+    private static int[] order(double[] x) {
+        Integer[] order = new Integer[x.length];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (a, b) -> Double.compare(x[b], x[a]));
+        return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * 1 + the number of elements strictly larger than element {@code index} (0-based; the specs' rank convention: ties
+     * share the better rank). Null when that element is NaN.
+     */
+    static Integer rank(List<?> v, int index) {
+        double[] x = values(v);
         if (x == null) {
             return null;
         }
         if (index < 0 || index >= x.length) {
             throw new IllegalArgumentException("ns_rank: index " + index + " outside a vector of " + x.length);
         }
+        if (Double.isNaN(x[index])) {
+            return null;
+        }
         int larger = 0;
-        for (float f : x) {
+        for (double f : x) {
             if (f > x[index]) {
                 larger++;
             }
@@ -68,33 +82,31 @@ final class VectorMath {
     }
 
     /** Cosine similarity; null when either vector is null or has zero norm. */
-    static Double cosine(List<? extends Number> a, List<? extends Number> b) {
-        float[] x = floats("ns_cosine", a);
-        float[] y = floats("ns_cosine", b);
+    static Double cosine(List<?> a, List<?> b) {
+        double[] x = values(a);
+        double[] y = values(b);
         if (x == null || y == null) {
             return null;
         }
-        if (x.length != y.length) {
-            throw new IllegalArgumentException("ns_cosine: vectors of length " + x.length + " and " + y.length);
-        }
+        sameLength("ns_cosine", x, y);
         double dot = 0, nx = 0, ny = 0;
         for (int i = 0; i < x.length; i++) {
-            dot += (double) x[i] * y[i];
-            nx += (double) x[i] * x[i];
-            ny += (double) y[i] * y[i];
+            dot += x[i] * y[i];
+            nx += x[i] * x[i];
+            ny += y[i] * y[i];
         }
         return nx == 0 || ny == 0 ? null : dot / Math.sqrt(nx * ny);
     }
 
-    /** Euclidean norm. */
-    static Double l2(List<? extends Number> v) {
-        float[] x = floats("ns_l2", v);
+    /** Euclidean norm (0 for an empty vector). */
+    static Double l2(List<?> v) {
+        double[] x = values(v);
         if (x == null) {
             return null;
         }
         double s = 0;
-        for (float f : x) {
-            s += (double) f * f;
+        for (double f : x) {
+            s += f * f;
         }
         return Math.sqrt(s);
     }
@@ -110,18 +122,9 @@ final class VectorMath {
         return (accPatch - accZero) / (accIcl - accZero);
     }
 
-    private static float[] floats(String fn, List<? extends Number> v) {
-        if (v == null) {
-            return null;
+    static void sameLength(String fn, double[] x, double[] y) {
+        if (x.length != y.length) {
+            throw new IllegalArgumentException(fn + ": arrays of length " + x.length + " and " + y.length);
         }
-        float[] out = new float[v.size()];
-        for (int i = 0; i < out.length; i++) {
-            Number n = v.get(i);
-            if (n == null) {
-                throw new IllegalArgumentException(fn + ": element " + i + " of the vector is null");
-            }
-            out[i] = n.floatValue();
-        }
-        return out;
     }
 }

@@ -9,6 +9,7 @@ import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.generate.Generation;
 import org.neurosweep.model.generate.GenerationSettings;
 import org.neurosweep.model.generate.Generator;
+import org.neurosweep.testutil.LongContext;
 import org.neurosweep.testutil.RepoPaths;
 import org.neurosweep.text.TokenizedText;
 import org.neurosweep.text.Tokenizer;
@@ -64,8 +65,9 @@ class TraceDecodingTest {
     }
 
     @Test
-    void maskingFromLayerLGeneratesAsTheUnmaskedModelAndFromLayer0Differently() {
-        CausalLM model = CausalLM.load(RepoPaths.world("dense"));
+    void maskingFromLayerLGeneratesAsTheUnmaskedModelAndFromLayer0Differently(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        CausalLM model = CausalLM.load(LongContext.copy(RepoPaths.world("dense"), dir));   // TRACE prompts exceed 256
         int layers = model.config().numLayers();
         try (Tokenizer tokenizer = Tokenizer.load(RepoPaths.world("dense"))) {
             List<TracePrompt> prompts = subset.subList(0, 2).stream()

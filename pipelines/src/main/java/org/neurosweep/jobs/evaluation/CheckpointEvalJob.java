@@ -19,6 +19,8 @@ import org.neurosweep.job.ParamType;
 import org.neurosweep.job.RowSink;
 import org.neurosweep.job.SupportsCheckpointSeries;
 import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.SupportsSummary;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
@@ -33,7 +35,7 @@ import static org.apache.spark.sql.functions.col;
  * every unit is committed, the driver summarises the curves: trajectory features with phase boundaries, lead/lag
  * between capability groups, and the agreement of each metric across series (model sizes).
  */
-public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines,
+public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines, SupportsReport,
         SupportsSummary {
 
     static final String ITEMS = "eval_item_results";
@@ -287,5 +289,10 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
             out.add(line.toString());
         }
         return out;
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return EvaluationFigures.capabilityCurves(tables);
     }
 }

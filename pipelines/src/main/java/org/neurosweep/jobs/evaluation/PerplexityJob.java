@@ -10,6 +10,8 @@ import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsCheckpointSeries;
 import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 
@@ -27,7 +29,7 @@ import static org.apache.spark.sql.functions.sum;
  * forcing after a leading end-of-text token, all its tokens counted (the convention of the world models'
  * {@code pretrain_text_ppl_first2000_lines}). The loss-curve measurement of capability-dynamics sweeps.
  */
-public final class PerplexityJob implements MapJob, SupportsCheckpointSeries, NeedsDataset, SupportsHeadlines {
+public final class PerplexityJob implements MapJob, SupportsCheckpointSeries, NeedsDataset, SupportsHeadlines, SupportsReport {
 
     static final String TABLE = "perplexity_lines";
     static final String PREFIX_EOS = "prefix-eos";
@@ -89,5 +91,10 @@ public final class PerplexityJob implements MapJob, SupportsCheckpointSeries, Ne
         return rows.stream().map(r -> String.format(Locale.ROOT, "%s%s on %s: perplexity %.4f over %d lines",
                 r.getString(0), r.isNullAt(1) ? "" : " " + r.getString(1) + (r.isNullAt(2) ? "" : " (step " + r.getLong(2) + ")"),
                 r.getString(3), r.getDouble(4), r.getLong(5))).toList();
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return EvaluationFigures.perplexity(tables);
     }
 }

@@ -5,6 +5,8 @@ import org.neurosweep.job.Column;
 import org.neurosweep.job.ColumnType;
 import org.neurosweep.job.KernelFactory;
 import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.JobTables;
@@ -21,7 +23,7 @@ import static org.apache.spark.sql.functions.col;
  * §3): the input of the logit-lens, context-mask and cross-task-patch jobs, which rebuild the same prompts from the
  * same (dataset, task, seed, shots, prompts) and so refer to the prompt ids stored here.
  */
-public final class CompositeEvalJob extends CompositePromptJob implements SupportsHeadlines {
+public final class CompositeEvalJob extends CompositePromptJob implements SupportsHeadlines, SupportsReport {
 
     static final String PROMPTS_TABLE = "p3_prompts";
     static final String ACCURACY_TABLE = "p3_accuracy";
@@ -93,5 +95,10 @@ public final class CompositeEvalJob extends CompositePromptJob implements Suppor
         return rows.stream().map(r -> String.format(Locale.ROOT, "%s on %s, %s %s: acc y_t %.3f%s", r.getString(0),
                 r.getString(1), r.getString(2), r.getString(3), r.getDouble(4),
                 r.isNullAt(5) ? "" : String.format(Locale.ROOT, ", t1 %.3f", r.getDouble(5)))).toList();
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return IcotFigures.accuracy(tables);
     }
 }

@@ -6,6 +6,8 @@ import org.neurosweep.job.KernelFactory;
 import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.JobTables;
@@ -19,7 +21,7 @@ import java.util.List;
  * few-shot prompt are masked from layer ℓ on, and y_t, t1 and t2 first-token accuracy is measured per ℓ — the
  * X-shaped crossing of the t1 and y_t curves. ℓ = L (the row with {@code masked = false}) is the unmasked run.
  */
-public final class ContextMaskJob extends CompositePromptJob implements SupportsHeadlines {
+public final class ContextMaskJob extends CompositePromptJob implements SupportsHeadlines, SupportsReport {
 
     static final String TABLE = "p3_masking";
     static final String LAYERS_FROM = "layers-from";
@@ -74,5 +76,10 @@ public final class ContextMaskJob extends CompositePromptJob implements Supports
                     "acc " + target + " masked from layer 0..L ="));
         }
         return out;
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return IcotFigures.masking(tables);
     }
 }

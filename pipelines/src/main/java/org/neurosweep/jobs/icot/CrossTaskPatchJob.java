@@ -7,6 +7,8 @@ import org.neurosweep.job.KernelFactory;
 import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
@@ -23,7 +25,7 @@ import static org.apache.spark.sql.functions.max;
  * normalised strength S(l) = (acc_patch − acc_0) / (acc_ICL − acc_0) per layer shows whether the composite vector
  * carries both steps, and at which depth.
  */
-public final class CrossTaskPatchJob extends CompositePromptJob implements SupportsHeadlines {
+public final class CrossTaskPatchJob extends CompositePromptJob implements SupportsHeadlines, SupportsReport {
 
     static final String TABLE = "p3_patching";
     static final String VECTORS_TABLE = "p3_task_vectors";
@@ -94,5 +96,10 @@ public final class CrossTaskPatchJob extends CompositePromptJob implements Suppo
                 List.of("model_id", "task", "subtask"), max(col("strength")));
         return rows.stream().map(r -> String.format(Locale.ROOT, "%s %s %s: max strength %.3f", r.getString(0),
                 r.getString(1), r.getString(2), r.getDouble(3))).toList();
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return IcotFigures.patching(tables);
     }
 }

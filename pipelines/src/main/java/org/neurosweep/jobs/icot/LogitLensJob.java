@@ -6,6 +6,8 @@ import org.neurosweep.job.KernelFactory;
 import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.JobTables;
@@ -21,7 +23,7 @@ import static org.apache.spark.sql.functions.col;
  * the top-k decoded tokens; per layer, top-1 accuracy and MRR. The projection divides by the final layer's RMS s*
  * ({@code final_scale}); {@code per_layer_norm} is the flagged common variant. Dense and MoE models alike.
  */
-public final class LogitLensJob extends CompositePromptJob implements SupportsHeadlines {
+public final class LogitLensJob extends CompositePromptJob implements SupportsHeadlines, SupportsReport {
 
     static final String DECODING_TABLE = "p3_decoding";
     static final String TARGETS_TABLE = "p3_lens_targets";
@@ -114,5 +116,10 @@ public final class LogitLensJob extends CompositePromptJob implements SupportsHe
                     "layer", "mrr_" + target, "lens MRR " + target + " at layers 0..L-1 ="));
         }
         return out;
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return IcotFigures.lens(tables);
     }
 }

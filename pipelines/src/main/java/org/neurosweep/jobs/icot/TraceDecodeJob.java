@@ -9,6 +9,8 @@ import org.neurosweep.job.NeedsDataset;
 import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
@@ -28,7 +30,7 @@ import static org.apache.spark.sql.functions.count;
  * decodable each constraint's keyword tokens are. Generations are stored for an LLM judge to score later (no judge runs
  * here).
  */
-public final class TraceDecodeJob implements MapJob, NeedsDataset, SupportsHeadlines {
+public final class TraceDecodeJob implements MapJob, NeedsDataset, SupportsHeadlines, SupportsReport {
 
     static final String GENERATIONS_TABLE = "p3_trace_gen";
     static final String LENS_TABLE = "p3_trace_lens";
@@ -129,5 +131,10 @@ public final class TraceDecodeJob implements MapJob, NeedsDataset, SupportsHeadl
         return rows.stream().map(r -> String.format(Locale.ROOT,
                 "%s, %s masked from layer %d: %d generations stored for judging, %.1f tokens on average",
                 r.getString(0), r.getString(1), r.getInt(2), r.getLong(3), r.getDouble(4))).toList();
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return IcotFigures.traceLens(tables);
     }
 }

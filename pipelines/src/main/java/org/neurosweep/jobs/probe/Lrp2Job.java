@@ -14,6 +14,8 @@ import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsCheckpointSeries;
 import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.JobTables;
@@ -25,7 +27,7 @@ import org.neurosweep.jobs.JobTables;
  * never projected. A unit is one model x dataset x parameter point; it reads the whole dataset (the split needs
  * every fact), so the dataset must not be sharded.
  */
-public final class Lrp2Job implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines {
+public final class Lrp2Job implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines, SupportsReport {
 
     static final String VECTORS = "lang_vectors";
     static final String GRID = "lrp2_grid";
@@ -171,5 +173,10 @@ public final class Lrp2Job implements MapJob, NeedsDataset, SupportsCheckpointSe
             }
         }
         return out;
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return ProbeFigures.lrp2(tables);
     }
 }

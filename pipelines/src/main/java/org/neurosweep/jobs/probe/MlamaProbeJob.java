@@ -17,6 +17,8 @@ import org.neurosweep.job.NeedsDataset;
 import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.SupportsCheckpointSeries;
 import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
@@ -26,7 +28,7 @@ import org.neurosweep.jobs.HeadlineQueries;
  * exact-match mode), per language, relation and fact, with {@code seen_in_pretraining} carried through. A unit is one
  * model (or checkpoint) x dataset shard x parameter point.
  */
-public final class MlamaProbeJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines {
+public final class MlamaProbeJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines, SupportsReport {
 
     static final String ITEMS = "mlama_item_scores";
     static final String ACCURACY = "mlama_accuracy";
@@ -91,5 +93,10 @@ public final class MlamaProbeJob implements MapJob, NeedsDataset, SupportsCheckp
                     en == null ? "" : String.format(Locale.ROOT, " (gap to en %.3f)", en - r.getDouble(3))));
         }
         return out;
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return ProbeFigures.accuracy(tables);
     }
 }

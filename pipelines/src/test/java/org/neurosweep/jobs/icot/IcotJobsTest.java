@@ -18,6 +18,7 @@ import org.neurosweep.methods.icl.TaskPools;
 import org.neurosweep.methods.icl.TokenText;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.testjobs.SweepRun;
+import org.neurosweep.testutil.LongContext;
 import org.neurosweep.testutil.RepoPaths;
 import org.neurosweep.text.Tokenizer;
 
@@ -85,7 +86,7 @@ class IcotJobsTest {
                       params { template = plain, max-new-tokens = 3, layers-from = [0], lens = false } }
                   ]
                 }
-                """.formatted(RepoPaths.world("dense"), RepoPaths.world(PATCH_MODEL), longContextCopy(RepoPaths.world("dense")),
+                """.formatted(RepoPaths.world("dense"), RepoPaths.world(PATCH_MODEL), LongContext.copy(RepoPaths.world("dense"), dir),
                 RepoPaths.dataset("world/composite.jsonl"), TASKS, RepoPaths.dataset("internal-cot/2024_trace_evaluation.jsonl"),
                 TRACE_ITEMS, PROMPTS, PROMPTS, PROMPTS, PATCH_PROMPTS, PATCH_SHOTS, LAYERS),
                 List.of(new CompositeEvalJob(), new ContextMaskJob(), new LogitLensJob(), new CrossTaskPatchJob(),
@@ -204,27 +205,6 @@ class IcotJobsTest {
             tally.add(targets.get(i), predictions.get(i));
         }
         return tally.accuracy(Target.YT);
-    }
-
-    /**
-     * The world model with {@code max_position_embeddings} raised from 256 to 2048: TRACE's prompts are longer than
-     * the world models' context, which the runtime refuses (TRACE items past it become errors rows, checked below).
-     * RoPE computes any position, so the copy runs the job's mechanics on the real prompts.
-     */
-    private static java.nio.file.Path longContextCopy(java.nio.file.Path model) throws java.io.IOException {
-        java.nio.file.Path copy = java.nio.file.Files.createDirectories(dir.resolve("dense-long-context"));
-        try (var files = java.nio.file.Files.list(model)) {
-            for (java.nio.file.Path f : files.toList()) {
-                java.nio.file.Files.copy(f, copy.resolve(f.getFileName().toString()));
-            }
-        }
-        java.nio.file.Path config = copy.resolve("config.json");
-        String json = java.nio.file.Files.readString(config);
-        if (!json.contains("\"max_position_embeddings\": 256")) {
-            throw new IllegalStateException("the world model's context changed: " + config);
-        }
-        java.nio.file.Files.writeString(config, json.replace("\"max_position_embeddings\": 256", "\"max_position_embeddings\": 2048"));
-        return copy;
     }
 
     @Test

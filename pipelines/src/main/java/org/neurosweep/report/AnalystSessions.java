@@ -1,0 +1,55 @@
+package org.neurosweep.report;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.neurosweep.udfs.NeuroSweepExtensions;
+import org.neurosweep.udfs.NeuroSweepFunctions;
+
+import java.util.Map;
+
+/**
+ * The Spark session of the commands that read finished tables ({@code sql}, {@code report}): embedded
+ * ({@code local[*]} unless {@code spark.master} is set, as by spark-submit), quiet, with the {@code ns_*} functions,
+ * the {@code run} partition read as a string. A session that already runs (a
+ * notebook's, a test's) is used with the functions registered on it and those SQL settings, and left running.
+ */
+public final class AnalystSessions {
+
+    /** A session and whether {@link #close} stops it. */
+    public record Session(SparkSession spark, boolean owned) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (owned) {
+                spark.stop();
+            }
+        }
+    }
+
+    /** SQL settings of every analyst session (runtime settings: also applied to a session that already runs). */
+    private static final Map<String, String> SQL_SETTINGS = Map.of(
+            "spark.sql.sources.partitionColumnTypeInference.enabled", "false");
+
+    private AnalystSessions() {
+    }
+
+    /** @param conf further Spark settings ({@code --conf key=value}), applied last */
+    public static Session open(String appName, Map<String, String> conf) {
+        if (SparkSession.getDefaultSession().isDefined()) {
+            SparkSession spark = SparkSession.getDefaultSession().get();
+            NeuroSweepFunctions.register(spark);
+            SQL_SETTINGS.forEach((k, v) -> spark.conf().set(k, v));
+            conf.forEach((k, v) -> spark.conf().set(k, v));
+            return new Session(spark, false);
+        }
+        SparkConf sc = new SparkConf();
+        sc.setIfMissing("spark.master", "local[*]");
+        sc.setIfMissing("spark.app.name", appName);
+        sc.set("spark.ui.enabled", "false");
+        sc.set("spark.ui.showConsoleProgress", "false");
+        sc.setIfMissing("spark.sql.shuffle.partitions", "4");
+        sc.set("spark.sql.extensions", NeuroSweepExtensions.CLASS_NAME);
+        SQL_SETTINGS.forEach(sc::set);
+        conf.forEach(sc::set);
+        return new Session(SparkSession.builder().config(sc).getOrCreate(), true);
+    }
+}
