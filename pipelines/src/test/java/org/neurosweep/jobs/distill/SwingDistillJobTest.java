@@ -84,13 +84,16 @@ class SwingDistillJobTest {
                 "the swing student's checkpoint at " + folder);
         assertFalse(new SwingDistillJob().headlines(run.sweeps()::table).isEmpty());
 
-        // a kill after the tables were moved but before the manifest row (the commit point): the rerun with the same
-        // run id recomputes the unit from step 0 and commits one copy of its rows, equal to the first run's
-        Path manifest = run.sweeps().out().resolve("manifest");
-        try (Stream<Path> files = Files.walk(manifest)) {
+        // a kill before the commit point leaves nothing visible (docs/jobs.md, commit protocol): remove what the
+        // commit published, every table's rows and the artifacts; the rerun with the same run id recomputes the unit
+        // from step 0 and commits one copy of its rows, equal to the first run's
+        try (Stream<Path> files = Files.walk(run.sweeps().out())) {
             for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
                 Files.delete(f);
             }
+        }
+        try (Stream<Path> artifacts = Files.walk(run.sweeps().out().resolve("artifacts"))) {
+            artifacts.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
         SweepRun rerun = new SweepRun(run.sweeps(), run.plan(), TestSweeps.run(run.plan()));
         assertEquals(1, rerun.result().committed(), "the unit ran again");
