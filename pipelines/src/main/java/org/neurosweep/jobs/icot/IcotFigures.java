@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The report figures of the internal chain-of-thought jobs (methods-interp.md §3): one chart per model, plain means
+ * The report figures of the internal chain-of-thought jobs (docs/methods/internal-cot.md): one chart per model, plain means
  * over tasks and seeds as in the headlines.
  */
 final class IcotFigures {

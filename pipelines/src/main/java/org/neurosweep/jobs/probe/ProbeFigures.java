@@ -9,7 +9,7 @@ import org.neurosweep.report.ReportQueries;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The report figures of the factual probe and of LRP2 (methods-probing.md §2). */
+/** The report figures of the factual probe and of LRP2 (docs/methods/lrp2-mlama.md). */
 final class ProbeFigures {
 
     private ProbeFigures() {
