@@ -8,7 +8,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.neurosweep.job.Column;
+import org.neurosweep.job.ColumnType;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.sweep.SweepPlan;
@@ -69,26 +69,10 @@ public final class RunTables implements TableReader {
         return spark.read().parquet(dir.toString());
     }
 
-    /** The Spark type of each column, as the Parquet writer stores it. */
+    /** The Spark type of each column, from the type name the column documents ({@link ColumnType#sqlName()}). */
     static StructType sparkSchema(TableSchema schema) {
         List<StructField> fields = schema.columns().stream()
-                .map(c -> DataTypes.createStructField(c.name(), sparkType(c), c.nullable())).toList();
+                .map(c -> DataTypes.createStructField(c.name(), DataType.fromDDL(c.type().sqlName()), c.nullable())).toList();
         return DataTypes.createStructType(fields);
-    }
-
-    private static DataType sparkType(Column c) {
-        return switch (c.type()) {
-            case STRING -> DataTypes.StringType;
-            case INT -> DataTypes.IntegerType;
-            case LONG -> DataTypes.LongType;
-            case TIMESTAMP -> DataTypes.TimestampType;
-            case FLOAT -> DataTypes.FloatType;
-            case DOUBLE -> DataTypes.DoubleType;
-            case BOOLEAN -> DataTypes.BooleanType;
-            case FLOAT_ARRAY -> DataTypes.createArrayType(DataTypes.FloatType, false);
-            case DOUBLE_ARRAY -> DataTypes.createArrayType(DataTypes.DoubleType, false);
-            case INT_ARRAY -> DataTypes.createArrayType(DataTypes.IntegerType, false);
-            case STRING_ARRAY -> DataTypes.createArrayType(DataTypes.StringType, false);
-        };
     }
 }
