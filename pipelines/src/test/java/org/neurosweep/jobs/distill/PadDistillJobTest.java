@@ -179,6 +179,20 @@ class PadDistillJobTest {
     }
 
     @Test
+    void theExampleSweepsChainTheThreeRuns() {
+        List<org.neurosweep.job.Job> jobs = List.of(new PadSampleJob(), new PadScoreJob(), new PadDistillJob());
+        int[] units = {1, 1, 2};
+        String[] files = {"pad-sample", "pad-score", "pad-distill"};
+        for (int k = 0; k < files.length; k++) {
+            var plan = TestSweeps.plan(jobs, RepoPaths.root().resolve("conf/sweeps/" + files[k] + ".conf"));
+            assertEquals(units[k], plan.jobs().stream().mapToInt(j -> j.units().size()).sum(), files[k]);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestSweeps.plan(
+                List.of(new PadDistillJob()), new TestSweeps(dir).conf("mixed.conf", sweep("scores-from = \"x\""))));
+        assertTrue(e.getMessage().contains("params.scores-from must be self when samples-from is self"), e.getMessage());
+    }
+
+    @Test
     void badParametersAreConfigErrors() {
         TestSweeps sweeps = new TestSweeps(dir);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestSweeps.plan(
