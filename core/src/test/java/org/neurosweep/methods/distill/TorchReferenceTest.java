@@ -28,7 +28,8 @@ import org.neurosweep.train.LossMask;
 
 /**
  * The distillation losses and their gradients with respect to the student logits against PyTorch autograd in float64
- * (scripts/reference/distill/torch_losses.py, run on the GPU machine → resources/distill/torch_reference.json):
+ * (scripts/reference/distill/torch_losses.py → resources/distill/torch_reference.json, whose "device" and "torch"
+ * keys say where it ran):
  * plain KD; swing with noise off, with a fixed noise tensor everywhere and on the private rows only; PAD from token
  * logits through ℓ_S = mean response log-prob, with the MCQ-calibrated teacher rewards (α = 0.5 and α = 0), JS and
  * vanilla.

@@ -45,6 +45,11 @@ class PadDistillJobTest {
                 + "], datasets = [world], params { " + params + " } } ]\n}\n";
     }
 
+    /** A fresh folder of this test's temporary folder, for one of several sweeps. */
+    private Path folder(String name) throws java.io.IOException {
+        return Files.createDirectories(dir.resolve(name));
+    }
+
     /** The folder of {@code table} of {@code run}'s single run. */
     private static Path committed(SweepRun run, String table) {
         return run.sweeps().out().resolve(table).resolve("run=" + run.result().runId());
@@ -54,7 +59,7 @@ class PadDistillJobTest {
     void sampleAndScoreMapUnitsFeedTheTrainingRunThroughTheirCommittedTables() throws Exception {
         // PAD step 1 (pad-sample, map unit of the student), then step 2 (pad-score, map unit of the teacher) on the
         // committed samples, then the run (pad-distill) on both committed tables: three runs, as three sweeps
-        SweepRun sampled = SweepRun.of(dir.resolve("sample"), "sample.conf", sweep("pad-sample", "student",
+        SweepRun sampled = SweepRun.of(folder("sample"), "sample.conf", sweep("pad-sample", "student",
                 "samples = 4, responses = 3, sample-tokens = 8"), List.of(new PadSampleJob()));
         assertEquals(1, sampled.result().committed());
         assertEquals(10 * 4, sampled.table(PadSampleJob.SAMPLES).count());
@@ -68,7 +73,7 @@ class PadDistillJobTest {
         }
 
         Path samples = committed(sampled, PadSampleJob.SAMPLES);
-        SweepRun scored = SweepRun.of(dir.resolve("score"), "score.conf", sweep("pad-score", "teacher",
+        SweepRun scored = SweepRun.of(folder("score"), "score.conf", sweep("pad-score", "teacher",
                 "samples-from = \"" + samples + "\", alpha = 0.5, mcq-filter = false"), List.of(new PadScoreJob()));
         assertEquals(1, scored.result().committed());
         // the teacher scores follow from the pairs: m_i from the p_A, p_B of its pairs, score = α ℓ_T + (1 − α) m_i
@@ -103,7 +108,7 @@ class PadDistillJobTest {
                     teacherScores.get(s.<String>getAs("example_id")).scores()[s.<Integer>getAs("response_idx")], 0.0);
         }
 
-        SweepRun run = SweepRun.of(dir.resolve("train"), "pad.conf", sweep("samples-from = \"" + samples
+        SweepRun run = SweepRun.of(folder("train"), "pad.conf", sweep("samples-from = \"" + samples
                 + "\", scores-from = \"" + scores + "\", beta = 2.0, steps = 3, micro-batch = 4, learning-rate = 1e-3, "
                 + "eval-items = 8"), List.of(new PadDistillJob()));
         assertEquals(1, run.result().committed());
@@ -137,7 +142,7 @@ class PadDistillJobTest {
 
     @Test
     void committedTablesOfAnotherModelAreAClearError() throws Exception {
-        SweepRun sampled = SweepRun.of(dir.resolve("sample"), "sample.conf", sweep("pad-sample", "student",
+        SweepRun sampled = SweepRun.of(folder("sample"), "sample.conf", sweep("pad-sample", "student",
                 "samples = 2, responses = 2, sample-tokens = 2"), List.of(new PadSampleJob()));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CommittedPadTables.samples(committed(sampled, PadSampleJob.SAMPLES), "someone"));
@@ -183,8 +188,13 @@ class PadDistillJobTest {
         List<org.neurosweep.job.Job> jobs = List.of(new PadSampleJob(), new PadScoreJob(), new PadDistillJob());
         int[] units = {1, 1, 2};
         String[] files = {"pad-sample", "pad-score", "pad-distill"};
+        String[][] models = {{"student"}, {"teacher"}, {"student", "teacher"}};
         for (int k = 0; k < files.length; k++) {
-            var plan = TestSweeps.plan(jobs, RepoPaths.root().resolve("conf/sweeps/" + files[k] + ".conf"));
+            List<String> sets = new java.util.ArrayList<>(List.of("sweep.datasets.world.path=" + RepoPaths.dataset("world")));
+            for (String m : models[k]) {
+                sets.add("sweep.models." + m + ".path=" + RepoPaths.world(m.equals("student") ? "dense_small" : "dense_instruct"));
+            }
+            var plan = TestSweeps.plan(jobs, RepoPaths.root().resolve("conf/sweeps/" + files[k] + ".conf"), sets.toArray(String[]::new));
             assertEquals(units[k], plan.jobs().stream().mapToInt(j -> j.units().size()).sum(), files[k]);
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestSweeps.plan(

@@ -138,6 +138,9 @@ class SwingDistillJobTest {
         assertTrue(Files.exists(folder.resolve("model.safetensors")) && Files.exists(folder.resolve("config.json")),
                 "the swing student's checkpoint at " + folder);
         assertFalse(new SwingDistillJob().headlines(run.sweeps()::table).isEmpty());
+        var figures = new SwingDistillJob().figures(run.sweeps()::table);
+        assertEquals(3, figures.size(), "exposure per role, and each task metric per role");
+        assertTrue(figures.stream().allMatch(org.neurosweep.report.Chart::hasData));
     }
 
     @Test
