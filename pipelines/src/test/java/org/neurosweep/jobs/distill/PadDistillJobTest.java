@@ -101,6 +101,11 @@ class PadDistillJobTest {
                 assertEquals(r.getList(r.fieldIndex("tokens")), java.util.Arrays.stream(tokens).boxed().toList());
             }
         }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CommittedPadTables.samples(samples, "someone"));
+        assertTrue(e.getMessage().contains("no pad_samples row of model 'someone'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CommittedPadTables.scores(dir.resolve("nowhere"), "teacher"));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
         Path scores = committed(scored, PadScoreJob.TEACHER_SCORES);
         Map<String, CommittedPadTables.Scores> teacherScores = CommittedPadTables.scores(scores, "teacher");
         for (Row s : scored.table(PadScoreJob.TEACHER_SCORES).collectAsList()) {
@@ -138,17 +143,6 @@ class PadDistillJobTest {
         assertFalse(new PadScoreJob().headlines(scored.sweeps()::table).isEmpty());
         assertTrue(new PadDistillJob().figures(run.sweeps()::table).stream().allMatch(org.neurosweep.report.Chart::hasData),
                 "the report section draws the training curves and the evaluation");
-    }
-
-    @Test
-    void committedTablesOfAnotherModelAreAClearError() throws Exception {
-        SweepRun sampled = SweepRun.of(folder("sample"), "sample.conf", sweep("pad-sample", "student",
-                "samples = 2, responses = 2, sample-tokens = 2"), List.of(new PadSampleJob()));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CommittedPadTables.samples(committed(sampled, PadSampleJob.SAMPLES), "someone"));
-        assertTrue(e.getMessage().contains("no pad_samples row of model 'someone'"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> CommittedPadTables.scores(dir.resolve("nowhere"), "teacher"));
-        assertFalse(e.getMessage().isEmpty());
     }
 
     @Test
