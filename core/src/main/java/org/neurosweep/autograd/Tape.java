@@ -53,6 +53,27 @@ public final class Tape implements AutoCloseable {
         return tape;
     }
 
+    /** A region of code that records nothing; closing it reactivates the tape that was open before. */
+    public interface Suspension extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Stops recording on this thread until the returned suspension closes (PyTorch's {@code no_grad}): ops inside it
+     * record no step, and model forwards take their inference paths (fused projections, per-block workspaces).
+     * For the forwards of frozen models inside a training step, e.g. a distillation teacher.
+     */
+    public static Suspension suspend() {
+        Tape active = ACTIVE.get();
+        ACTIVE.remove();
+        return () -> {
+            if (active != null && !active.closed) {
+                ACTIVE.set(active);
+            }
+        };
+    }
+
     /** True when a tape is open on this thread. */
     public static boolean isRecording() {
         return ACTIVE.get() != null;

@@ -7,17 +7,19 @@ import java.util.Arrays;
  * some are needed: every position, the last real token of each row (generation), or chosen positions.
  */
 public final class LogitsAt {
-    private static final LogitsAt ALL = new LogitsAt(Kind.ALL, null);
-    private static final LogitsAt LAST = new LogitsAt(Kind.LAST, null);
+    private static final LogitsAt ALL = new LogitsAt(Kind.ALL, null, null);
+    private static final LogitsAt LAST = new LogitsAt(Kind.LAST, null, null);
 
-    private enum Kind { ALL, LAST, POSITIONS }
+    private enum Kind { ALL, LAST, POSITIONS, PER_ROW }
 
     private final Kind kind;
     private final int[] positions;
+    private final int[][] perRow;
 
-    private LogitsAt(Kind kind, int[] positions) {
+    private LogitsAt(Kind kind, int[] positions, int[][] perRow) {
         this.kind = kind;
         this.positions = positions;
+        this.perRow = perRow;
     }
 
     /** Every token of the forward: logits (b, t, V). */
@@ -35,7 +37,27 @@ public final class LogitsAt {
         if (tokenIndices.length == 0) {
             throw new IllegalArgumentException("logits at no position; use LogitsAt.last() for the cheapest forward");
         }
-        return new LogitsAt(Kind.POSITIONS, tokenIndices.clone());
+        return new LogitsAt(Kind.POSITIONS, tokenIndices.clone(), null);
+    }
+
+    /**
+     * Row r's own token indices {@code rows[r]}, as many in every row (n): logits (b, n, V). For losses that read
+     * ragged positions per row (e.g. response tokens after prompts of different lengths): pad a shorter row by
+     * repeating one of its indices, so that only the longest row's count is unembedded per row.
+     */
+    public static LogitsAt perRow(int[][] rows) {
+        if (rows.length == 0 || rows[0].length == 0) {
+            throw new IllegalArgumentException("logits at no position; use LogitsAt.last() for the cheapest forward");
+        }
+        int[][] copy = new int[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != rows[0].length) {
+                throw new IllegalArgumentException("per-row logit positions need as many in every row: row 0 has "
+                        + rows[0].length + ", row " + r + " has " + rows[r].length);
+            }
+            copy[r] = rows[r].clone();
+        }
+        return new LogitsAt(Kind.PER_ROW, null, copy);
     }
 
     public boolean isAll() {
@@ -51,13 +73,21 @@ public final class LogitsAt {
             out[r] = switch (kind) {
                 case ALL -> range(t);
                 case LAST -> new int[] {batch.lastReal(r)};
-                case POSITIONS -> checked(t);
+                case POSITIONS -> checked(positions, t);
+                case PER_ROW -> checked(perRowOf(r, b), t);
             };
         }
         return out;
     }
 
-    private int[] checked(int t) {
+    private int[] perRowOf(int r, int b) {
+        if (perRow.length != b) {
+            throw new IllegalArgumentException("per-row logit positions for " + perRow.length + " rows, the batch has " + b);
+        }
+        return perRow[r];
+    }
+
+    private static int[] checked(int[] positions, int t) {
         for (int p : positions) {
             if (p < 0 || p >= t) {
                 throw new IllegalArgumentException("logit position " + p + " outside the forward's tokens 0.." + (t - 1));
@@ -74,6 +104,10 @@ public final class LogitsAt {
 
     @Override
     public String toString() {
-        return kind == Kind.POSITIONS ? "LogitsAt" + Arrays.toString(positions) : "LogitsAt." + kind;
+        return switch (kind) {
+            case POSITIONS -> "LogitsAt" + Arrays.toString(positions);
+            case PER_ROW -> "LogitsAt.perRow" + Arrays.deepToString(perRow);
+            default -> "LogitsAt." + kind;
+        };
     }
 }

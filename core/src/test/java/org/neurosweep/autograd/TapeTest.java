@@ -30,6 +30,30 @@ class TapeTest {
     }
 
     @Test
+    void aSuspensionRecordsNothingAndReactivatesTheTape() {
+        Var w = Var.param(randn(1, 3, 3));
+        Var x = Var.constant(randn(2, 3, 3));
+        try (Tape tape = Tape.record()) {
+            Var frozen;
+            try (Tape.Suspension noGrad = Tape.suspend()) {
+                assertFalse(Tape.isRecording());
+                frozen = Linear.matmul(x, w);
+                assertFalse(frozen.requiresGrad(), "no step recorded inside the suspension");
+            }
+            assertTrue(Tape.isRecording(), "the tape records again after it");
+            Var y = Linear.matmul(frozen, w);
+            tape.backward(Reductions.sum(y));
+            // only the second product reaches w: the gradient of Σ(f·w) with f a constant
+            Var w2 = Var.param(w.value().dup());
+            try (Tape reference = Tape.record()) {
+                reference.backward(Reductions.sum(Linear.matmul(Var.constant(frozen.value()), w2)));
+            }
+            assertEquals(w2.grad(), w.grad());
+        }
+        assertFalse(Tape.isRecording());
+    }
+
+    @Test
     void onlyGradientTargetsKeepTheirGradient() {
         Var x = Var.param(randn(1, 2, 4));
         Var hidden;

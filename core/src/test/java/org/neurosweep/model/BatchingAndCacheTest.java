@@ -90,6 +90,13 @@ class BatchingAndCacheTest {
         assertEquals(all.get(NDArrayIndex.point(1), NDArrayIndex.point(2)), last.get(NDArrayIndex.point(1), NDArrayIndex.point(0)));
         INDArray chosen = GoldenModels.logits(model, batch.logitsAt(LogitsAt.positions(1, 2)));
         assertEquals(all.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 3), NDArrayIndex.all()), chosen);
+        // each row its own positions (row 1 padded by repeating its last one)
+        INDArray perRow = GoldenModels.logits(model, batch.logitsAt(LogitsAt.perRow(new int[][] {{4, 5}, {2, 2}})));
+        assertArrayEquals(new long[] {2, 2, vocab}, perRow.shape());
+        assertEquals(all.get(NDArrayIndex.point(0), NDArrayIndex.interval(4, 6), NDArrayIndex.all()),
+                perRow.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all()));
+        assertEquals(all.get(NDArrayIndex.point(1), NDArrayIndex.point(2)), perRow.get(NDArrayIndex.point(1), NDArrayIndex.point(1)));
+        assertThrows(IllegalArgumentException.class, () -> LogitsAt.perRow(new int[][] {{4, 5}, {2}}));
     }
 
     // greedy continuation of every row with the KV cache → (b, steps) generated ids

@@ -48,6 +48,15 @@ public final class DistillationLoss {
      */
     public static Var swing(Var student, INDArray teacher, int[] targets, double[] rho, SwingSettings settings,
                             long noiseSeed) {
+        return swingWithNoise(student, teacher, targets, rho, settings, laplace(teacher, settings.noiseScale(), noiseSeed));
+    }
+
+    /**
+     * Swing distillation with a given noise tensor η (n, V), already scaled, or null for none: the soft targets are
+     * softmax((z^T + η) / τ_t), with η masked to the private rows when the settings say so.
+     */
+    public static Var swingWithNoise(Var student, INDArray teacher, int[] targets, double[] rho, SwingSettings settings,
+                                     INDArray noise) {
         int n = targets.length;
         if (rho.length != n) {
             throw new IllegalArgumentException("swing loss: " + rho.length + " privacy likelihoods for " + n + " targets");
@@ -62,36 +71,48 @@ public final class DistillationLoss {
             ceWeights[t] = counted ? 1 - lambda : 0;
             klWeights[t] = counted ? lambda * taus[t] * taus[t] : 0;
         }
-        return mean(student, noisyTeacher(teacher, rho, settings, noiseSeed), taus, targets, ceWeights, klWeights);
+        return mean(student, noisyTeacher(teacher, rho, settings, noise), taus, targets, ceWeights, klWeights);
     }
 
     /** The soft targets q (n, V) of swing distillation: softmax((z^T + η) / τ_t) per row. */
     public static INDArray swingTargets(INDArray teacher, double[] rho, SwingSettings settings, long noiseSeed) {
         double[] taus = Arrays.stream(rho).map(settings::temperature).toArray();
-        return Transforms.softmax(noisyTeacher(teacher, rho, settings, noiseSeed).divColumnVector(column(taus, teacher)), false);
+        INDArray noisy = noisyTeacher(teacher, rho, settings, laplace(teacher, settings.noiseScale(), noiseSeed));
+        return Transforms.softmax(noisy.divColumnVector(column(taus, teacher)), false);
     }
 
     /**
-     * z^T + η with η ~ Laplace(0, b) i.i.d. per entry (the difference of two unit exponentials, scaled), on every
-     * row or only on private ones; {@code teacher} itself when b = 0.
+     * η ~ Laplace(0, b) i.i.d. per entry, shaped like {@code like}: the difference of two unit exponentials, scaled;
+     * null when b = 0.
      */
-    static INDArray noisyTeacher(INDArray teacher, double[] rho, SwingSettings settings, long seed) {
-        if (settings.noiseScale() == 0) {
-            return teacher;
+    static INDArray laplace(INDArray like, double b, long seed) {
+        if (b == 0) {
+            return null;
         }
-        INDArray noise;
         try (Random random = Nd4j.getRandomFactory().getNewRandomInstance(seed)) {
-            INDArray u1 = Nd4j.rand(teacher.ulike(), random).rsubi(1.0);          // (0, 1]
-            INDArray u2 = Nd4j.rand(teacher.ulike(), random).rsubi(1.0);
-            noise = Transforms.log(u1, false).subi(Transforms.log(u2, false)).muli(settings.noiseScale());
+            INDArray u1 = Nd4j.rand(like.ulike(), random).rsubi(1.0);          // (0, 1]
+            INDArray u2 = Nd4j.rand(like.ulike(), random).rsubi(1.0);
+            return Transforms.log(u1, false).subi(Transforms.log(u2, false)).muli(b);
         } catch (Exception e) {
             throw new IllegalStateException("noise generator", e);
         }
+    }
+
+    /** z^T + η on every row or only on private ones; {@code teacher} itself when η is null. */
+    static INDArray noisyTeacher(INDArray teacher, double[] rho, SwingSettings settings, INDArray noise) {
+        if (noise == null) {
+            return teacher;
+        }
+        if (!Arrays.equals(noise.shape(), teacher.shape())) {
+            throw new IllegalArgumentException("swing noise " + Arrays.toString(noise.shape()) + " must have the teacher's shape "
+                    + Arrays.toString(teacher.shape()));
+        }
+        INDArray eta = noise.castTo(teacher.dataType());
         if (settings.noisePrivateOnly()) {
             double[] mask = Arrays.stream(rho).map(r -> settings.isPrivate(r) ? 1.0 : 0.0).toArray();
-            noise.muliColumnVector(column(mask, teacher));
+            eta = eta.mulColumnVector(column(mask, teacher));
         }
-        return teacher.add(noise);
+        return teacher.add(eta);
     }
 
     /** Σ_t [ceWeight_t · CE_t + klWeight_t · KL_t] / (counted rows); the KL at temperature τ_t of each row. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.neurosweep.autograd.Shapes;
+import org.neurosweep.autograd.Tape;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.model.Batch;
 import org.neurosweep.model.CausalLM;
@@ -55,21 +56,38 @@ public final class TokenDistillation implements Trainer.Objective<DistillExample
     public Var loss(List<DistillExample> microBatch, Trainer.Scope scope) {
         CausalLmBatch batch = CausalLmBatch.of(microBatch.stream().map(DistillExample::tokens).toList(), padId,
                 LossMask.RESPONSE_ONLY);
-        // logits only over the span of sequence indices that predict a response token (the unembedding of prompts is
-        // spared), and the loss reads only the distilled rows: prompts and padding never enter its softmaxes
+        // logits only at the positions that predict a response token, per row (padded to the longest response by
+        // repeating a row's last one): prompts and padding never reach the unembedding or the loss's softmaxes
         int width = batch.input().length();
+        int b = batch.input().size();
         int[] counted = IntStream.range(0, batch.targets().length)
                 .filter(i -> batch.targets()[i] != CausalLmBatch.IGNORE_INDEX).toArray();
-        int lo = Arrays.stream(counted).map(i -> i % width).min().orElse(0);
-        int hi = Arrays.stream(counted).map(i -> i % width).max().orElse(0);
-        int span = hi - lo + 1;
-        Batch input = batch.input().logitsAt(LogitsAt.positions(IntStream.rangeClosed(lo, hi).toArray()));
-        int[] spanRows = Arrays.stream(counted).map(i -> (i / width) * span + i % width - lo).toArray();
-        long rows = (long) batch.input().size() * span;
-        INDArray teacherLogits = scope.keep(teacher.forward(input)).logits().value();
+        int[] perRow = new int[b];
+        for (int i : counted) {
+            perRow[i / width]++;
+        }
+        int n = Math.max(1, Arrays.stream(perRow).max().orElse(1));
+        int[][] positions = new int[b][n];
+        int[] rowsOfCounted = new int[counted.length];
+        int[] filled = new int[b];
+        for (int k = 0; k < counted.length; k++) {
+            int r = counted[k] / width;
+            positions[r][filled[r]] = counted[k] % width;
+            rowsOfCounted[k] = r * n + filled[r]++;
+        }
+        for (int r = 0; r < b; r++) {
+            Arrays.fill(positions[r], filled[r], n, filled[r] == 0 ? 0 : positions[r][filled[r] - 1]);
+        }
+        Batch input = batch.input().logitsAt(LogitsAt.perRow(positions));
+        long rows = (long) b * n;
+        INDArray teacherLogits;
+        try (Tape.Suspension noGrad = Tape.suspend()) {
+            // the teacher's weights are constants: its forward records nothing and takes the inference paths
+            teacherLogits = scope.keep(teacher.forward(input)).logits().value();
+        }
         Var studentLogits = scope.keep(student.forward(input)).logits();
-        INDArray teacherRows = Shapes.gatherRows(teacherLogits.reshape(rows, teacherLogits.size(2)), spanRows);
-        Var studentRows = Shapes.indexSelect(Shapes.reshape(studentLogits, rows, studentLogits.size(2)), 0, spanRows);
+        INDArray teacherRows = Shapes.gatherRows(teacherLogits.reshape(rows, teacherLogits.size(2)), rowsOfCounted);
+        Var studentRows = Shapes.indexSelect(Shapes.reshape(studentLogits, rows, studentLogits.size(2)), 0, rowsOfCounted);
         int[] targets = Arrays.stream(counted).map(i -> batch.targets()[i]).toArray();
         long seed = noiseSeed + microBatches++;
         if (mode == Mode.KD) {

@@ -111,11 +111,13 @@ class DistillationLossTest {
     void noiseIsLaplaceWithTheConfiguredScaleAndOnlyWhereAsked() {
         INDArray teacher = Nd4j.zeros(DataType.DOUBLE, 4, 20000);
         double[] rho = {0, 1, 0, 1};
-        INDArray everywhere = DistillationLoss.noisyTeacher(teacher, rho, new SwingSettings(2, 20, 0.5, false, 0.5, 0.5, true), 1);
+        INDArray everywhere = DistillationLoss.noisyTeacher(teacher, rho, new SwingSettings(2, 20, 0.5, false, 0.5, 0.5, true),
+                DistillationLoss.laplace(teacher, 0.5, 1));
         // Laplace(0, b): E|η| = b, Var η = 2b²
         assertEquals(0.5, Transforms.abs(everywhere).meanNumber().doubleValue(), 0.01);
         assertEquals(0.5, everywhere.varNumber().doubleValue(), 0.02);
-        INDArray privateOnly = DistillationLoss.noisyTeacher(teacher, rho, new SwingSettings(2, 20, 0.5, true, 0.5, 0.5, true), 1);
+        INDArray privateOnly = DistillationLoss.noisyTeacher(teacher, rho, new SwingSettings(2, 20, 0.5, true, 0.5, 0.5, true),
+                DistillationLoss.laplace(teacher, 0.5, 1));
         assertEquals(0.0, privateOnly.getRow(0).amaxNumber().doubleValue(), 0.0);
         assertEquals(0.0, privateOnly.getRow(2).amaxNumber().doubleValue(), 0.0);
         assertTrue(privateOnly.getRow(1).amaxNumber().doubleValue() > 1);

@@ -1,8 +1,10 @@
 package org.neurosweep.jobs.distill;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.neurosweep.data.InstructionExample;
 import org.neurosweep.job.Kernel;
 import org.neurosweep.job.KernelFactory;
@@ -16,26 +18,17 @@ import org.neurosweep.jobs.ForwardFootprint;
 import org.neurosweep.methods.distill.DistillExample;
 import org.neurosweep.methods.distill.SwingSettings;
 import org.neurosweep.methods.distill.TokenDistillation;
-import org.neurosweep.methods.pad.DiversitySelection;
-import org.neurosweep.methods.pad.McqCalibration;
-import org.neurosweep.methods.pad.McqJudge;
 import org.neurosweep.methods.pad.PadExample;
 import org.neurosweep.methods.pad.PadObjective;
-import org.neurosweep.methods.pad.ResponseSampler;
 import org.neurosweep.model.CausalLM;
-import org.neurosweep.model.generate.Continuation;
-import org.neurosweep.model.generate.ContinuationScore;
-import org.neurosweep.model.generate.ContinuationScorer;
-import org.neurosweep.model.generate.Sampling;
 import org.neurosweep.text.Tokenizer;
 import org.neurosweep.train.LmExample;
 import org.neurosweep.train.StepLog;
 import org.neurosweep.train.TrainingConfig;
 
 /**
- * One PAD unit: (1) the student samples {@code samples} responses per training prompt (batched, KV cache) and
- * diversity selection keeps n; (2) the teacher scores them (log-probabilities and pairwise MCQ judging) and the MCQ
- * filter picks the prompts; (3) the PAD student and (4) the plain-KD student (token-level KD on the same prompts and
+ * One PAD unit: (1, 2) the selected responses and their teacher scores, read from committed pad-sample and
+ * pad-score tables or computed here ({@link PadSampling}, {@link PadScoring}), and the MCQ filter; (3) the PAD student and (4) the plain-KD student (token-level KD on the same prompts and
  * selected responses, n sequences per prompt, so each step sees the same sequences) are trained from the student's
  * weights; (5) every role is evaluated on the held-out instructions. Stateless.
  */
@@ -59,17 +52,17 @@ final class PadDistillKernel implements Kernel {
         Tokenizer tokenizer = student.tokenizer();
         int endOfText = Students.endOfText(student);
         int padId = Students.padId(student);
-        int n = p.getInt(PadDistillJob.RESPONSES);
         int longest = Math.max(TaskQuality.longest(corpus, tokenizer), corpus.train().stream()
-                .mapToInt(e -> tokenizer.encode(corpus.prompt(e)).length).max().orElse(1) + p.getInt(PadDistillJob.SAMPLE_TOKENS));
+                .mapToInt(e -> tokenizer.encode(corpus.prompt(e)).length).max().orElse(1) + p.getInt(PadParams.SAMPLE_TOKENS));
         int microBatch = in.microBatch(ForwardFootprint.bytes(teacher.config(), longest, longest));
 
-        List<PadExample> examples = scoredPrompts(corpus, student, teacher, tokenizer, endOfText, microBatch, p, out);
+        List<PadExample> examples = trainingPrompts(corpus, student, teacher, tokenizer, endOfText, microBatch, p);
         if (examples.size() < p.getInt(DistillParams.MICRO_BATCH)) {
             throw new IllegalStateException(unit.dataset().label() + ": " + examples.size() + " prompts passed diversity "
                     + "selection and the MCQ filter, fewer than micro-batch = " + p.getInt(DistillParams.MICRO_BATCH)
                     + " (turn mcq-filter off, raise alpha, or give more prompts)");
         }
+        int n = examples.get(0).responses().size();
         TaskQuality task = new TaskQuality(corpus, tokenizer, padId, endOfText, microBatch, p.getInt(DistillParams.MAX_NEW_TOKENS));
         evaluate(PadDistillJob.ROLE_TEACHER, teacher.model(), task, out);
         evaluate(PadDistillJob.ROLE_BEFORE, student.model(), task, out);
@@ -111,88 +104,50 @@ final class PadDistillKernel implements Kernel {
     }
 
     /**
-     * Sampling, diversity selection, teacher scoring and the filter, with their rows; the prompts to train on, their
-     * teacher scores α ℓ_T + (1 − α) m (before β).
+     * The prompts to train on with their n selected responses and teacher scores α ℓ_T + (1 − α) m (before β): the
+     * slice's training prompts that have responses (committed or sampled here) and scores (committed or computed here)
+     * and pass the filters.
      */
-    private static List<PadExample> scoredPrompts(DistillCorpus corpus, ModelHandle student, ModelHandle teacher,
-                                                  Tokenizer tokenizer, int endOfText, int microBatch, Params p, RowSink out) {
-        int samples = p.getInt(PadDistillJob.SAMPLES_PER_PROMPT);
-        int n = p.getInt(PadDistillJob.RESPONSES);
-        double temperature = p.getDouble(PadDistillJob.TEMPERATURE);
-        double topP = p.getDouble(PadDistillJob.TOP_P);
-        double alpha = p.getDouble(PadDistillJob.ALPHA);
-        List<int[]> prompts = corpus.train().stream().map(e -> tokenizer.encode(corpus.prompt(e))).toList();
-        List<ResponseSampler.Sample> drawn = new ResponseSampler(student.model(),
-                Sampling.atTemperature(temperature).withTopP(topP), p.getInt(PadDistillJob.SAMPLE_TOKENS), endOfText,
-                microBatch).sample(prompts, samples, p.getLong(DistillParams.SEED));
-        ContinuationScorer teacherScorer = new ContinuationScorer(teacher.model(), microBatch, ContinuationScorer.Padding.RIGHT);
-        McqJudge judge = new McqJudge(teacher.model(), tokenizer, p.getString(PadDistillJob.MCQ_TEMPLATE),
-                p.getInt(PadDistillJob.MCQ_CANDIDATE_TOKENS), microBatch);
-        TableRows sampleRows = out.table(PadDistillJob.SAMPLES);
-        List<PadExample> examples = new ArrayList<>();
-        for (int q = 0; q < prompts.size(); q++) {
-            InstructionExample record = corpus.train().get(q);
-            List<ResponseSampler.Sample> mine = drawn.subList(q * samples, (q + 1) * samples);
-            List<String> texts = mine.stream().map(s -> tokenizer.decode(withoutStop(s))).toList();
-            DiversitySelection.Result selection = DiversitySelection.select(texts, n);
-            int[] rank = new int[samples];
-            Arrays.fill(rank, -1);
-            for (int k = 0; k < n; k++) {
-                rank[selection.selected()[k]] = k;
+    private static List<PadExample> trainingPrompts(DistillCorpus corpus, ModelHandle student, ModelHandle teacher,
+                                                    Tokenizer tokenizer, int endOfText, int microBatch, Params p) {
+        Map<String, CommittedPadTables.Responses> responses = new LinkedHashMap<>();
+        String samplesFrom = p.getString(PadParams.SAMPLES_FROM);
+        if (PadParams.SELF.equals(samplesFrom)) {
+            for (PadSampling.Prompt q : PadSampling.sample(corpus, student.model(), tokenizer, endOfText, microBatch, p)) {
+                if (q.selection().distinct()) {
+                    responses.put(q.record().id(), new CommittedPadTables.Responses(q.selected(), q.selectedTexts()));
+                }
             }
-            for (int s = 0; s < samples; s++) {
-                sampleRows.add(record.id(), s, temperature, topP, rank[s] < 0 ? null : rank[s], texts.get(s),
-                        mine.get(s).tokens().length, rank[s] >= 0,
-                        selection.minDistance()[s] < 0 ? null : selection.minDistance()[s], selection.distinct());
-            }
-            if (!selection.distinct()) {
+        } else {
+            responses = CommittedPadTables.samples(Path.of(samplesFrom), p.getString(PadParams.SAMPLED_BY));
+        }
+        String scoresFrom = p.getString(PadParams.SCORES_FROM);
+        Map<String, CommittedPadTables.Scores> committed = PadParams.SELF.equals(scoresFrom) ? null
+                : CommittedPadTables.scores(Path.of(scoresFrom), teacher.ref().id());
+        PadScoring scoring = committed == null ? new PadScoring(teacher, microBatch, p) : null;
+        List<PadExample> out = new ArrayList<>();
+        for (InstructionExample e : corpus.train()) {
+            CommittedPadTables.Responses r = responses.get(e.id());
+            if (r == null) {
                 continue;
             }
-            List<int[]> responses = new ArrayList<>();
-            List<String> chosenTexts = new ArrayList<>();
-            for (int k : selection.selected()) {
-                responses.add(mine.get(k).tokens());
-                chosenTexts.add(texts.get(k));
+            int[] prompt = tokenizer.encode(corpus.prompt(e));
+            CommittedPadTables.Scores s;
+            if (committed == null) {
+                PadScoring.Scored scored = scoring.score(e, prompt, r.tokens(), r.texts());
+                s = new CommittedPadTables.Scores(scored.scores(), scored.kept());
+            } else {
+                s = committed.get(e.id());
             }
-            double[] scores = teacherScores(record, prompts.get(q), responses, chosenTexts, teacherScorer, judge, alpha,
-                    teacher.ref().id(), p.getBoolean(PadDistillJob.MCQ_FILTER), out);
-            if (scores != null) {
-                examples.add(new PadExample(record.id(), prompts.get(q), responses, scores));
+            if (s != null && s.kept()) {
+                if (s.scores().length != r.tokens().size() || (!out.isEmpty() && out.get(0).responses().size() != r.tokens().size())) {
+                    throw new IllegalArgumentException("prompt " + e.id() + ": " + r.tokens().size() + " responses and "
+                            + s.scores().length + " teacher scores; every prompt needs the same n (committed tables of one run?)");
+                }
+                out.add(new PadExample(e.id(), prompt, r.tokens(), s.scores()));
             }
         }
-        return examples;
-    }
-
-    /** Writes the pairs and the scores of one prompt's responses; its teacher scores, or null when filtered out. */
-    private static double[] teacherScores(InstructionExample record, int[] prompt, List<int[]> responses,
-                                          List<String> texts, ContinuationScorer scorer, McqJudge judge, double alpha,
-                                          String teacherName, boolean filter, RowSink out) {
-        int n = responses.size();
-        List<ContinuationScore> logp = scorer.score(responses.stream().map(r -> new Continuation(prompt, r)).toList());
-        List<McqJudge.Verdict> verdicts = judge.judge((record.instruction() + "\n" + record.input()).strip(), texts);
-        double[] pA = new double[verdicts.size()];
-        double[] pB = new double[verdicts.size()];
-        for (int k = 0; k < verdicts.size(); k++) {
-            McqJudge.Verdict v = verdicts.get(k);
-            pA[k] = v.pA();
-            pB[k] = v.pB();
-            out.table(PadDistillJob.MCQ_PAIRS).add(record.id(), v.i(), v.j(), v.pA(), v.pB(), v.pOther());
-        }
-        double[] m = McqCalibration.scores(n, pA, pB);
-        boolean kept = !filter || McqCalibration.passesFilter(m);
-        double[] scores = new double[n];
-        for (int i = 0; i < n; i++) {
-            ContinuationScore s = logp.get(i);
-            scores[i] = McqCalibration.teacherScore(alpha, s.mean(), m[i]);
-            out.table(PadDistillJob.TEACHER_SCORES).add(record.id(), i, teacherName, s.sum(), s.mean(), m[i],
-                    Math.exp(m[i]), scores[i], kept);
-        }
-        return kept ? scores : null;
-    }
-
-    /** The response's tokens without the end-of-text token that stopped it. */
-    private static int[] withoutStop(ResponseSampler.Sample s) {
-        return s.stopped() ? Arrays.copyOf(s.tokens(), s.tokens().length - 1) : s.tokens();
+        return out;
     }
 
     private static void evaluate(String role, CausalLM model, TaskQuality task, RowSink out) {

@@ -24,6 +24,12 @@ import org.neurosweep.train.TrainingConfig;
  */
 final class Students {
 
+    /**
+     * Runs after every optimizer step of every student run, after the unit's own step callback; nothing in
+     * production. Tests throw from it to kill an attempt mid-training at a chosen step (a forced interleaving).
+     */
+    static volatile Consumer<StepLog> afterStep = log -> { };
+
     private Students() {
     }
 
@@ -36,7 +42,10 @@ final class Students {
                               Consumer<StepLog> onStep) {
         CausalLM copy = ModelLoader.load(student.ref().uri(), true);
         new Trainer<E>(config, DistillParams.optimizer(copy, p), DistillParams.schedule(p))
-                .train(examples, objective.apply(copy), onStep);
+                .train(examples, objective.apply(copy), log -> {
+                    onStep.accept(log);
+                    afterStep.accept(log);
+                });
         return copy;
     }
 

@@ -20,6 +20,8 @@ import org.neurosweep.job.RunJob;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.jobs.HeadlineQueries;
 import org.neurosweep.methods.distill.PrivacyTagger;
 
@@ -30,7 +32,7 @@ import org.neurosweep.methods.distill.PrivacyTagger;
  * same unit on the same data order for comparison. One unit = (student, teacher, corpus slice, settings): the runs,
  * then task quality and canary exposure of the teacher, the student before, and each trained student.
  */
-public final class SwingDistillJob implements RunJob, NeedsDataset, SupportsHeadlines {
+public final class SwingDistillJob implements RunJob, NeedsDataset, SupportsHeadlines, SupportsReport {
 
     static final String TOKEN_PRIVACY = "swing_token_privacy";
     static final String EXPOSURE = "swing_exposure";
@@ -198,5 +200,10 @@ public final class SwingDistillJob implements RunJob, NeedsDataset, SupportsHead
     /** A cell as "%.3f", or "-" when null. */
     private static String number(Row r, int i) {
         return r.isNullAt(i) ? "-" : String.format(Locale.ROOT, "%.3f", r.getDouble(i));
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return DistillFigures.swing(tables);
     }
 }

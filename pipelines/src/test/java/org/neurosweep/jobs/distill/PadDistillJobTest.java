@@ -28,41 +28,59 @@ class PadDistillJobTest {
     @TempDir
     Path dir;
 
+    private static final String MODELS = """
+              models {
+                teacher { path = "%s" }
+                student { path = "%s" }
+              }
+              datasets { world { format = distill-corpus, path = "%s", max-records = 10 } }
+            """.formatted(RepoPaths.world("dense_instruct"), RepoPaths.world("dense_small"), RepoPaths.dataset("world"));
+
     private String sweep(String params) {
-        return """
-                sweep {
-                  name = pad
-                  models {
-                    teacher { path = "%s" }
-                    student { path = "%s" }
-                  }
-                  datasets { world { format = distill-corpus, path = "%s", max-records = 10 } }
-                  jobs = [ { job = pad-distill, models = [student], datasets = [world],
-                             params { teacher = teacher, %s } } ]
-                }
-                """.formatted(RepoPaths.world("dense_instruct"), RepoPaths.world("dense_small"), RepoPaths.dataset("world"),
-                params);
+        return sweep("pad-distill", "student", "teacher = teacher, " + params);
+    }
+
+    private static String sweep(String job, String model, String params) {
+        return "sweep {\n  name = " + job + "\n" + MODELS + "  jobs = [ { job = " + job + ", models = [" + model
+                + "], datasets = [world], params { " + params + " } } ]\n}\n";
+    }
+
+    /** A fresh folder of this test's temporary folder, for one of several sweeps. */
+    private Path folder(String name) throws java.io.IOException {
+        return Files.createDirectories(dir.resolve(name));
+    }
+
+    /** The folder of {@code table} of {@code run}'s single run. */
+    private static Path committed(SweepRun run, String table) {
+        return run.sweeps().out().resolve(table).resolve("run=" + run.result().runId());
     }
 
     @Test
-    void samplesScoresTrainsAndEvaluates() throws Exception {
-        SweepRun run = SweepRun.of(dir, "pad.conf", sweep("samples = 4, responses = 3, sample-tokens = 8, alpha = 0.5, "
-                + "mcq-filter = false, beta = 2.0, steps = 3, micro-batch = 4, learning-rate = 1e-3, eval-items = 8"),
-                List.of(new PadDistillJob()));
-        assertEquals(1, run.result().committed());
-
-        assertEquals(10 * 4, run.table(PadDistillJob.SAMPLES).count());
-        List<Row> kept = run.table(PadDistillJob.SAMPLES).filter(col("prompt_kept")).collectAsList();
+    void sampleAndScoreMapUnitsFeedTheTrainingRunThroughTheirCommittedTables() throws Exception {
+        // PAD step 1 (pad-sample, map unit of the student), then step 2 (pad-score, map unit of the teacher) on the
+        // committed samples, then the run (pad-distill) on both committed tables: three runs, as three sweeps
+        SweepRun sampled = SweepRun.of(folder("sample"), "sample.conf", sweep("pad-sample", "student",
+                "samples = 4, responses = 3, sample-tokens = 8"), List.of(new PadSampleJob()));
+        assertEquals(1, sampled.result().committed());
+        assertEquals(10 * 4, sampled.table(PadSampleJob.SAMPLES).count());
+        List<Row> kept = sampled.table(PadSampleJob.SAMPLES).filter(col("prompt_kept")).collectAsList();
         long keptPrompts = kept.stream().map(r -> r.<String>getAs("example_id")).distinct().count();
         assertEquals(keptPrompts * 3, kept.stream().filter(r -> r.<Boolean>getAs("selected")).count(), "3 selected per kept prompt");
         assertTrue(kept.stream().filter(r -> r.<Integer>getAs("sample_seed") == 0).allMatch(r -> r.<Boolean>getAs("selected")),
                 "sample 0 is always selected");
+        for (Row r : sampled.table(PadSampleJob.SAMPLES).collectAsList()) {
+            assertEquals(r.<Integer>getAs("n_tokens"), r.getList(r.fieldIndex("tokens")).size(), "the tokens column holds the sample");
+        }
 
+        Path samples = committed(sampled, PadSampleJob.SAMPLES);
+        SweepRun scored = SweepRun.of(folder("score"), "score.conf", sweep("pad-score", "teacher",
+                "samples-from = \"" + samples + "\", alpha = 0.5, mcq-filter = false"), List.of(new PadScoreJob()));
+        assertEquals(1, scored.result().committed());
         // the teacher scores follow from the pairs: m_i from the p_A, p_B of its pairs, score = α ℓ_T + (1 − α) m_i
-        Map<String, List<Row>> pairs = run.table(PadDistillJob.MCQ_PAIRS).orderBy("i", "j").collectAsList().stream()
+        Map<String, List<Row>> pairs = scored.table(PadScoreJob.MCQ_PAIRS).orderBy("i", "j").collectAsList().stream()
                 .collect(Collectors.groupingBy(r -> r.getAs("example_id")));
-        assertEquals(keptPrompts, pairs.size());
-        for (Row s : run.table(PadDistillJob.TEACHER_SCORES).collectAsList()) {
+        assertEquals(keptPrompts, pairs.size(), "every kept prompt of the committed samples is scored");
+        for (Row s : scored.table(PadScoreJob.TEACHER_SCORES).collectAsList()) {
             List<Row> mine = pairs.get(s.<String>getAs("example_id"));
             double[] m = McqCalibration.scores(3, mine.stream().mapToDouble(r -> r.getAs("p_a")).toArray(),
                     mine.stream().mapToDouble(r -> r.getAs("p_b")).toArray());
@@ -73,7 +91,32 @@ class PadDistillJobTest {
             assertTrue(s.<Double>getAs("sum_logp") <= s.<Double>getAs("avg_logp") + 1e-9, "a sum of negative log-probs");
             assertTrue(s.<Boolean>getAs("kept_by_filter"), "the filter is off");
         }
+        // what the training unit reads back: per kept prompt the selected samples' tokens in response_idx order, and
+        // the teacher scores of those responses
+        Map<String, CommittedPadTables.Responses> read = CommittedPadTables.samples(samples, "");
+        assertEquals(keptPrompts, read.size());
+        for (Row r : kept) {
+            if (r.<Boolean>getAs("selected")) {
+                int[] tokens = read.get(r.<String>getAs("example_id")).tokens().get(r.<Integer>getAs("response_idx"));
+                assertEquals(r.getList(r.fieldIndex("tokens")), java.util.Arrays.stream(tokens).boxed().toList());
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CommittedPadTables.samples(samples, "someone"));
+        assertTrue(e.getMessage().contains("no pad_samples row of model 'someone'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CommittedPadTables.scores(dir.resolve("nowhere"), "teacher"));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+        Path scores = committed(scored, PadScoreJob.TEACHER_SCORES);
+        Map<String, CommittedPadTables.Scores> teacherScores = CommittedPadTables.scores(scores, "teacher");
+        for (Row s : scored.table(PadScoreJob.TEACHER_SCORES).collectAsList()) {
+            assertEquals(s.<Double>getAs("teacher_score"),
+                    teacherScores.get(s.<String>getAs("example_id")).scores()[s.<Integer>getAs("response_idx")], 0.0);
+        }
 
+        SweepRun run = SweepRun.of(folder("train"), "pad.conf", sweep("samples-from = \"" + samples
+                + "\", scores-from = \"" + scores + "\", beta = 2.0, steps = 3, micro-batch = 4, learning-rate = 1e-3, "
+                + "eval-items = 8"), List.of(new PadDistillJob()));
+        assertEquals(1, run.result().committed());
         List<Row> steps = run.table(PadDistillJob.TRAIN_STEP).orderBy("student", "train_step").collectAsList();
         assertEquals(6, steps.size(), "3 PAD steps, 3 KD steps");
         for (Row r : steps) {
@@ -96,6 +139,10 @@ class PadDistillJobTest {
         }
         List<String> headlines = new PadDistillJob().headlines(run.sweeps()::table);
         assertTrue(headlines.stream().anyMatch(h -> h.contains("exact_match: before")), String.join("\n", headlines));
+        assertFalse(new PadSampleJob().headlines(sampled.sweeps()::table).isEmpty());
+        assertFalse(new PadScoreJob().headlines(scored.sweeps()::table).isEmpty());
+        assertTrue(new PadDistillJob().figures(run.sweeps()::table).stream().allMatch(org.neurosweep.report.Chart::hasData),
+                "the report section draws the training curves and the evaluation");
     }
 
     @Test
@@ -128,6 +175,25 @@ class PadDistillJobTest {
         RunTables tables = new RunTables(TestSpark.session(), new TableLayout(run.result().out(), run.result().runId()), schemas);
         assertTrue(new PadDistillJob().headlines(tables).isEmpty());
         assertTrue(new SwingDistillJob().headlines(tables).isEmpty());
+    }
+
+    @Test
+    void theExampleSweepsChainTheThreeRuns() {
+        List<org.neurosweep.job.Job> jobs = List.of(new PadSampleJob(), new PadScoreJob(), new PadDistillJob());
+        int[] units = {1, 1, 2};
+        String[] files = {"pad-sample", "pad-score", "pad-distill"};
+        String[][] models = {{"student"}, {"teacher"}, {"student", "teacher"}};
+        for (int k = 0; k < files.length; k++) {
+            List<String> sets = new java.util.ArrayList<>(List.of("sweep.datasets.world.path=" + RepoPaths.dataset("world")));
+            for (String m : models[k]) {
+                sets.add("sweep.models." + m + ".path=" + RepoPaths.world(m.equals("student") ? "dense_small" : "dense_instruct"));
+            }
+            var plan = TestSweeps.plan(jobs, RepoPaths.root().resolve("conf/sweeps/" + files[k] + ".conf"), sets.toArray(String[]::new));
+            assertEquals(units[k], plan.jobs().stream().mapToInt(j -> j.units().size()).sum(), files[k]);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestSweeps.plan(
+                List.of(new PadDistillJob()), new TestSweeps(dir).conf("mixed.conf", sweep("scores-from = \"x\""))));
+        assertTrue(e.getMessage().contains("params.scores-from must be self when samples-from is self"), e.getMessage());
     }
 
     @Test

@@ -9,18 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testjobs.TestSweeps;
 import org.neurosweep.testutil.RepoPaths;
+import org.neurosweep.train.StepLog;
 
 /**
  * A small swing-distillation run of the world models (dense_instruct → dense_small, with the plain-KD baseline):
- * its tables, the checkpoints, and what a rerun does after a kill before the commit (the unit is recomputed whole).
+ * its tables, the checkpoints, and what a rerun does after an attempt killed mid-training (the unit is recomputed whole).
  */
 class SwingDistillJobTest {
 
@@ -44,10 +47,62 @@ class SwingDistillJobTest {
                 RepoPaths.dataset("world"), teacher);
     }
 
+    /** Thrown from the step hook: the attempt dies mid-training. */
+    private static final class Killed extends RuntimeException {
+        Killed(long step) {
+            super("killed after training step " + step);
+        }
+    }
+
+    @AfterEach
+    void clearHook() {
+        Students.afterStep = log -> { };
+    }
+
     @Test
-    void distilsBothStudentsAndARerunAfterAKillRecomputesTheUnitWhole() throws Exception {
-        SweepRun run = SweepRun.of(dir, "swing.conf", sweep("teacher"), List.of(new SwingDistillJob()));
-        assertEquals(1, run.result().committed());
+    void aRunKilledMidTrainingIsRecomputedWholeByTheRerunWhichDistilsBothStudents() throws Exception {
+        // attempt 1 dies after optimizer step 2 of its first student run (plain KD); nothing of it may be visible
+        List<List<StepLog>> attempts = new ArrayList<>(List.of(new ArrayList<>()));
+        Students.afterStep = log -> {
+            attempts.get(attempts.size() - 1).add(log);
+            if (attempts.size() == 1 && log.step() == 2) {
+                throw new Killed(log.step());
+            }
+        };
+        SweepRun killed = SweepRun.of(dir, "swing.conf", sweep("teacher"), List.of(new SwingDistillJob()));
+        assertEquals(1, killed.result().failed(), "the killed attempt failed its unit");
+        assertEquals(0, killed.result().committed());
+        for (String table : List.of(SwingDistillJob.SUMMARY, SwingDistillJob.EXPOSURE, SwingDistillJob.TASK_EVAL,
+                SwingDistillJob.TOKEN_PRIVACY)) {
+            Path folder = killed.sweeps().out().resolve(table);
+            if (Files.exists(folder)) {
+                try (Stream<Path> files = Files.walk(folder)) {
+                    assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("part-")).toList(),
+                            table + ": nothing of the killed attempt is visible");
+                }
+            }
+        }
+        Path artifacts = killed.sweeps().out().resolve("artifacts");
+        if (Files.exists(artifacts)) {
+            try (Stream<Path> files = Files.walk(artifacts)) {
+                assertEquals(List.of(), files.filter(Files::isRegularFile).toList(), "no checkpoint of the killed attempt");
+            }
+        }
+        assertEquals(List.of(0L, 1L, 2L), attempts.get(0).stream().map(StepLog::step).toList());
+
+        // the rerun with the same run id recomputes the unit from step 0 (no per-step checkpoint is resumed):
+        // its first student run repeats steps 0..2 with the same losses, then goes on, then the swing student
+        attempts.add(new ArrayList<>());
+        SweepRun run = new SweepRun(killed.sweeps(), killed.plan(), TestSweeps.run(killed.plan()));
+        assertEquals(killed.result().runId(), run.result().runId());
+        assertEquals(1, run.result().committed(), "the unit ran again and committed");
+        List<StepLog> rerun = attempts.get(1);
+        assertEquals(List.of(0L, 1L, 2L, 3L, 0L, 1L, 2L, 3L), rerun.stream().map(StepLog::step).toList(),
+                "KD then swing, each from step 0");
+        for (int k = 0; k < 3; k++) {
+            assertEquals(attempts.get(0).get(k).loss(), rerun.get(k).loss(), 1e-9, "deterministic recomputation, step " + k);
+        }
+        assertEquals(1, run.table(SwingDistillJob.SUMMARY).count(), "one copy of the unit's rows");
 
         List<Row> exposure = run.table(SwingDistillJob.EXPOSURE).collectAsList();
         assertEquals(12 * 4, exposure.size(), "12 canaries x teacher, student before, KD student, swing student");
@@ -83,24 +138,9 @@ class SwingDistillJobTest {
         assertTrue(Files.exists(folder.resolve("model.safetensors")) && Files.exists(folder.resolve("config.json")),
                 "the swing student's checkpoint at " + folder);
         assertFalse(new SwingDistillJob().headlines(run.sweeps()::table).isEmpty());
-
-        // a kill before the commit point leaves nothing visible (docs/jobs.md, commit protocol): remove what the
-        // commit published, every table's rows and the artifacts; the rerun with the same run id recomputes the unit
-        // from step 0 and commits one copy of its rows, equal to the first run's
-        try (Stream<Path> files = Files.walk(run.sweeps().out())) {
-            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
-                Files.delete(f);
-            }
-        }
-        try (Stream<Path> artifacts = Files.walk(run.sweeps().out().resolve("artifacts"))) {
-            artifacts.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        SweepRun rerun = new SweepRun(run.sweeps(), run.plan(), TestSweeps.run(run.plan()));
-        assertEquals(1, rerun.result().committed(), "the unit ran again");
-        assertEquals(1, rerun.table(SwingDistillJob.SUMMARY).count(), "one copy of its rows");
-        Row again = rerun.table(SwingDistillJob.SUMMARY).first();
-        assertEquals(swing, again.<Double>getAs("mean_exposure_swing"), 1e-9, "deterministic: same seeds, same run");
-        assertEquals(summary.<Double>getAs("final_loss_swing"), again.<Double>getAs("final_loss_swing"), 1e-9);
+        var figures = new SwingDistillJob().figures(run.sweeps()::table);
+        assertEquals(3, figures.size(), "exposure per role, and each task metric per role");
+        assertTrue(figures.stream().allMatch(org.neurosweep.report.Chart::hasData));
     }
 
     @Test
