@@ -1,7 +1,9 @@
 package org.neurosweep.methods.lens;
 
 /**
- * How the logit lens normalizes a partial residual r before γ_f and the unembedding (docs/methods/internal-cot.md §5).
+ * How the logit lens divides a partial residual r in the final norm, before γ_f and the unembedding
+ * (docs/methods/internal-cot.md §5). For a LayerNorm final norm r is centred first and the divisors are
+ * sqrt(var + eps) instead of the RMS.
  */
 public enum LensNorm {
     /**
