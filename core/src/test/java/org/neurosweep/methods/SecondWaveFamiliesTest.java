@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +39,7 @@ import org.neurosweep.model.generate.Generator;
 import org.neurosweep.hook.Hooks;
 import org.neurosweep.model.generate.ContinuationScorer;
 import org.neurosweep.text.Tokenizer;
+import org.neurosweep.testutil.MaskedGolden;
 import org.neurosweep.testutil.RepoPaths;
 
 /**
@@ -51,7 +48,6 @@ import org.neurosweep.testutil.RepoPaths;
  * tokenizer that names a mask token, and read at the mask by the lens and the attribution; generation refuses it.
  */
 class SecondWaveFamiliesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final MlamaTemplate CAPITAL = new MlamaTemplate("en", "P36", "The capital of [X] is [Y] .", "capital");
 
     @TempDir
@@ -63,7 +59,7 @@ class SecondWaveFamiliesTest {
         Path dir = RepoPaths.golden(family);
         CausalLM model = CausalLM.load(dir);
         boolean masked = !model.config().causal();
-        try (Tokenizer tokenizer = Tokenizer.load(masked ? withMaskToken(dir) : dir)) {
+        try (Tokenizer tokenizer = Tokenizer.load(masked ? MaskedGolden.bert(temp) : dir)) {
             // probe: two facts ranked among three candidates each
             List<MlamaFact> facts = List.of(fact("a", "France", "Paris"), fact("b", "Italy", "Rome"));
             RelationProbe task = new RelationProbe(CAPITAL, facts, CandidatePool.of(List.of("Paris", "Rome", "Berlin")));
@@ -140,16 +136,5 @@ class SecondWaveFamiliesTest {
 
     private static MlamaFact fact(String uuid, String subject, String object) {
         return new MlamaFact(uuid, 0, null, subject, null, object, "P36", "en", true);
-    }
-
-    // the golden tokenizer with "[MASK]" added as a special token on the last id (the tiny model has no mask token)
-    private Path withMaskToken(Path dir) throws IOException {
-        ObjectNode tokenizer = (ObjectNode) JSON.readTree(dir.resolve("tokenizer.json").toFile());
-        ObjectNode mask = ((ArrayNode) tokenizer.get("added_tokens")).addObject();
-        mask.put("id", 1023).put("content", "[MASK]").put("single_word", false).put("lstrip", false)
-                .put("rstrip", false).put("normalized", false).put("special", true);
-        Path file = temp.resolve("tokenizer.json");
-        Files.write(file, JSON.writeValueAsBytes(tokenizer));
-        return file;
     }
 }

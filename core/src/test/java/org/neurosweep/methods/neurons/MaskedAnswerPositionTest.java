@@ -3,11 +3,7 @@ package org.neurosweep.methods.neurons;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.OptionalInt;
@@ -29,7 +25,7 @@ import org.neurosweep.model.Batch;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.Forward;
 import org.neurosweep.model.LogitsAt;
-import org.neurosweep.testutil.RepoPaths;
+import org.neurosweep.testutil.MaskedGolden;
 import org.neurosweep.text.Tokenizer;
 
 /**
@@ -39,8 +35,7 @@ import org.neurosweep.text.Tokenizer;
  * independent forwards read at the mask.
  */
 class MaskedAnswerPositionTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MASK = 1023;
+    private static final int MASK = MaskedGolden.MASK;
 
     @TempDir
     static Path temp;
@@ -49,16 +44,9 @@ class MaskedAnswerPositionTest {
 
     @BeforeAll
     static void load() throws IOException {
-        Path dir = RepoPaths.golden("bert_mlm");
+        Path dir = MaskedGolden.bert(temp);
         bert = CausalLM.load(dir);
-        // the golden tokenizer with "[MASK]" added as a special token on the last id (the tiny model has none)
-        ObjectNode json = (ObjectNode) JSON.readTree(dir.resolve("tokenizer.json").toFile());
-        ((ArrayNode) json.get("added_tokens")).addObject().put("id", MASK).put("content", "[MASK]")
-                .put("single_word", false).put("lstrip", false).put("rstrip", false).put("normalized", false)
-                .put("special", true);
-        Path file = temp.resolve("tokenizer.json");
-        Files.write(file, JSON.writeValueAsBytes(json));
-        tokenizer = Tokenizer.load(file);
+        tokenizer = Tokenizer.load(dir);
     }
 
     @Test
