@@ -50,13 +50,19 @@ public final class ArchitectureRegistry {
     }
 
     /**
-     * One line for {@code neurosweep jobs}: the supported model types and what the masked LM among them can run
-     * (docs/DESIGN.md, "What each job supports", has the whole table).
+     * The lines {@code neurosweep jobs} starts with: the supported model types and what the masked LM among them can
+     * run (docs/DESIGN.md, "What each job supports", has the whole table).
      */
     public static String supportSummary() {
-        return "model types: " + String.join(", ", supportedTypes()) + ". bert is a masked LM: mlama-probe and lrp2 "
-                + "probe it by mask filling; jobs that score next tokens, generate or use the logit lens refuse it "
-                + "(the lens also refuses gpt_neox and bloom)";
+        return String.join(System.lineSeparator(),
+                "model types: " + String.join(", ", supportedTypes()),
+                "  causal LMs (every type but bert): every job; the logit lens uses each family's own final norm and head "
+                        + "(RMSNorm, or LayerNorm with bias for gpt_neox and bloom)",
+                "  bert (masked LM, its [MASK] is the answer position): mlama-probe and lrp2 fill one mask per object "
+                        + "token; logit-lens reads a mask appended to each prompt through the MLM head; "
+                        + "neuron-attribution reads the cloze's mask; privacy-neurons attributes each private token "
+                        + "masked in turn and skips the leakage evaluation (privacy_edits, privacy_eval stay empty); jobs "
+                        + "that score next tokens or generate refuse it with a one-line error");
     }
 
     /** The family of {@code modelType}, or a {@link ModelConfigException} listing the supported ones. */

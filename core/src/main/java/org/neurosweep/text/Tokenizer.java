@@ -151,6 +151,24 @@ public final class Tokenizer implements AutoCloseable {
         return bert.isPresent() ? bert : tokenId("<mask>");
     }
 
+    /**
+     * The token at a model's answer position that the input must carry: none for a causal LM ({@code causal}), the
+     * {@link #maskId() mask token} for a masked LM.
+     *
+     * @throws IllegalArgumentException naming this tokenizer's file when a masked LM's tokenizer has no mask token
+     */
+    public OptionalInt answerMask(boolean causal, String modelType) {
+        if (causal) {
+            return OptionalInt.empty();
+        }
+        OptionalInt mask = maskId();
+        if (mask.isEmpty()) {
+            throw new IllegalArgumentException(modelType + " is a masked LM but the tokenizer " + file
+                    + " has no [MASK] or <mask> token to put at the answer position");
+        }
+        return mask;
+    }
+
     /** Padding id: {@code pad_token} of a {@code tokenizer_config.json} beside the file, else {@code <pad>}, {@code <|pad|>}, ... */
     public OptionalInt padId() {
         return vocab.padId();

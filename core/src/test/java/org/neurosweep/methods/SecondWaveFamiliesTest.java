@@ -4,27 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.neurosweep.data.MlamaFact;
 import org.neurosweep.data.MlamaTemplate;
 import org.neurosweep.hook.HookNames;
-import org.neurosweep.methods.attribution.IntegratedGradients;
+import org.neurosweep.methods.attribution.RiemannGrid;
 import org.neurosweep.methods.icl.NextTokenScorer;
 import org.neurosweep.methods.lens.LayerwiseLens;
 import org.neurosweep.methods.lens.LensComponent;
-import org.neurosweep.methods.lens.LensException;
 import org.neurosweep.methods.lens.LensNorm;
+import org.neurosweep.methods.neurons.FactPrompt;
+import org.neurosweep.methods.neurons.LayerAttribution;
+import org.neurosweep.methods.neurons.NeuronAttribution;
 import org.neurosweep.methods.probe.CandidatePool;
 import org.neurosweep.methods.probe.FactResult;
 import org.neurosweep.methods.probe.MlamaProbe;
@@ -40,15 +39,15 @@ import org.neurosweep.model.generate.Generator;
 import org.neurosweep.hook.Hooks;
 import org.neurosweep.model.generate.ContinuationScorer;
 import org.neurosweep.text.Tokenizer;
+import org.neurosweep.testutil.MaskedGolden;
 import org.neurosweep.testutil.RepoPaths;
 
 /**
  * The probe, logit-lens and neuron-attribution paths on each second-wave golden model (smoke level: the right number
  * of results, finite numbers; the golden references check the numbers). BERT is probed by mask filling, with a
- * tokenizer that names a mask token; the lens refuses the LayerNorm families; generation refuses BERT.
+ * tokenizer that names a mask token, and read at the mask by the lens and the attribution; generation refuses it.
  */
 class SecondWaveFamiliesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final MlamaTemplate CAPITAL = new MlamaTemplate("en", "P36", "The capital of [X] is [Y] .", "capital");
 
     @TempDir
@@ -60,7 +59,7 @@ class SecondWaveFamiliesTest {
         Path dir = RepoPaths.golden(family);
         CausalLM model = CausalLM.load(dir);
         boolean masked = !model.config().causal();
-        try (Tokenizer tokenizer = Tokenizer.load(masked ? withMaskToken(dir) : dir)) {
+        try (Tokenizer tokenizer = Tokenizer.load(masked ? MaskedGolden.bert(temp) : dir)) {
             // probe: two facts ranked among three candidates each
             List<MlamaFact> facts = List.of(fact("a", "France", "Paris"), fact("b", "Italy", "Rome"));
             RelationProbe task = new RelationProbe(CAPITAL, facts, CandidatePool.of(List.of("Paris", "Rome", "Berlin")));
@@ -72,33 +71,31 @@ class SecondWaveFamiliesTest {
                 assertTrue(Arrays.stream(r.scores()).allMatch(s -> Double.isFinite(s) && s < 0), Arrays.toString(r.scores()));
             }
 
-            // logit lens: one reading per prompt, position and layer; refused where the final norm is a LayerNorm
-            List<int[]> prompts = List.of(tokenizer.encode("The capital of France is"), tokenizer.encode("def f(x):"));
-            boolean rms = model.parameters().containsKey("model.norm.weight");
+            // logit lens: one reading per prompt and layer at the answer position (BERT: a mask appended to the prompt)
+            OptionalInt mask = tokenizer.answerMask(model.config().causal(), model.config().modelType());
+            List<int[]> prompts = List.of(tokenizer.encode("The capital of France is"), tokenizer.encode("def f(x):"))
+                    .stream().map(p -> LayerwiseLens.withAnswerSlot(p, mask)).toList();
+            assertEquals(masked, prompts.get(0)[prompts.get(0).length - 1] == tokenizer.maskId().orElse(-1));
             List<LayerwiseLens.Reading> readings = new ArrayList<>();
-            if (rms) {
-                new LayerwiseLens(model, 1).read(prompts, new int[] {-1}, List.of(LensComponent.RESID_POST),
-                        LensNorm.FINAL_SCALE, 2, readings::add);
-                assertEquals(prompts.size() * model.config().numLayers(), readings.size());
-            } else {
-                LensException e = assertThrows(LensException.class, () -> new LayerwiseLens(model, 1));
-                assertTrue(e.getMessage().contains("RMSNorm"), e.getMessage());
-            }
+            new LayerwiseLens(model, 1).read(prompts, new int[] {-1}, List.of(LensComponent.RESID_POST, LensComponent.MLP_OUT),
+                    LensNorm.FINAL_SCALE, 2, readings::add);
+            assertEquals(prompts.size() * 2 * model.config().numLayers(), readings.size());
+            assertTrue(readings.stream().allMatch(r -> Double.isFinite(r.readout().logProb(7))));
 
-            // integrated gradients of layer 1's neurons (the residual after attention on a sparse layer) for the
-            // answer at the last position, a [MASK] for BERT
-            int[] prompt = prompts.get(0);
-            if (masked) {
-                prompt = Arrays.copyOf(prompt, prompt.length + 1);
-                prompt[prompt.length - 1] = tokenizer.maskId().orElseThrow();
+            // knowledge-neuron attribution of every layer for a fact prompt (BERT: the cloze, read at its mask)
+            FactPrompt fact = FactPrompt.of(facts.get(0), 0, CAPITAL, tokenizer, mask);
+            NeuronAttribution kn = new NeuronAttribution(model);
+            NeuronAttribution.PromptAttribution a = kn.attribute(fact.ids(), fact.answer(), fact.target(),
+                    kn.layers(List.of()), 2, RiemannGrid.LEFT);
+            assertEquals(model.config().numLayers(), a.layers().size());
+            for (LayerAttribution l : a.layers()) {
+                long neurons = l.groups().stream().mapToLong(g -> g.attribution().length).sum();
+                long width = model.config().isMoe() && model.config().moe().isSparse(l.layer())
+                        ? (long) model.config().moe().topK() * model.config().moe().expertIntermediateSize()
+                        : model.config().intermediateSize();
+                assertEquals(width, neurons, family + " layer " + l.layer());
+                assertTrue(Double.isFinite(l.sum()) && l.pFull() > 0, family + " layer " + l.layer());
             }
-            boolean sparse = model.config().isMoe() && model.config().moe().isSparse(1);
-            String hook = sparse ? HookNames.residMid(1) : HookNames.mlpPost(1);
-            IntegratedGradients.Result ig = new IntegratedGradients(model).attribute(prompt, hook, 4);
-            long width = sparse ? model.config().hiddenSize() : model.config().intermediateSize();
-            assertEquals(List.of(1L, width), List.of(ig.attribution().size(0), ig.attribution().size(1)));
-            double total = ig.attribution().sumNumber().doubleValue();
-            assertTrue(Double.isFinite(total) && ig.attribution().amaxNumber().doubleValue() > 0, "IG " + total);
         }
         if (masked) {
             IllegalArgumentException gen = assertThrows(IllegalArgumentException.class, () -> new Generator(model));
@@ -139,16 +136,5 @@ class SecondWaveFamiliesTest {
 
     private static MlamaFact fact(String uuid, String subject, String object) {
         return new MlamaFact(uuid, 0, null, subject, null, object, "P36", "en", true);
-    }
-
-    // the golden tokenizer with "[MASK]" added as a special token on the last id (the tiny model has no mask token)
-    private Path withMaskToken(Path dir) throws IOException {
-        ObjectNode tokenizer = (ObjectNode) JSON.readTree(dir.resolve("tokenizer.json").toFile());
-        ObjectNode mask = ((ArrayNode) tokenizer.get("added_tokens")).addObject();
-        mask.put("id", 1023).put("content", "[MASK]").put("single_word", false).put("lstrip", false)
-                .put("rstrip", false).put("normalized", false).put("special", true);
-        Path file = temp.resolve("tokenizer.json");
-        Files.write(file, JSON.writeValueAsBytes(tokenizer));
-        return file;
     }
 }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -220,6 +221,43 @@ class MainTest {
         assertTrue(r.err().startsWith("neurosweep check-model: "), r.err());
         Result debug = main("check-model", "--model", model.toString(), "--reference", "x", "--debug");
         assertTrue(debug.err().contains("\tat "), "--debug adds the stack trace: " + debug.err());
+    }
+
+    /** {@code jobs} starts with every supported model type and what the masked LM can run. */
+    @Test
+    void jobsListsTheFamiliesAndWhatTheMaskedLmRuns() {
+        Result r = main("jobs");
+        assertEquals(0, r.status(), r.err());
+        String families = r.out().lines().findFirst().orElseThrow();
+        for (String type : org.neurosweep.model.ArchitectureRegistry.supportedTypes()) {
+            assertTrue(families.contains(type), families);
+        }
+        for (String job : List.of("mlama-probe", "logit-lens", "neuron-attribution", "privacy-neurons")) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  bert (masked LM") && l.contains(job)), job + ": " + r.out());
+        }
+    }
+
+    /**
+     * Issue 16's bad configs through check-model: an unknown model_type, a layer_types list of the wrong length and a
+     * soft-cap ≤ 0 each give one line naming config.json and the key, with status 2.
+     */
+    @Test
+    void badSecondWaveConfigsAreOneLineNamingTheKey() throws Exception {
+        String golden = Files.readString(RepoPaths.golden("gemma2").resolve("config.json"));
+        Map<String, String[]> cases = Map.of(
+                "model_type", new String[] {"\"model_type\": \"gemma2\"", "\"model_type\": \"gemma7\""},
+                "layer_types", new String[] {"\"full_attention\"\n  ],", "\"full_attention\",\n    \"full_attention\"\n  ],"},
+                "final_logit_softcapping", new String[] {"\"final_logit_softcapping\": 30.0", "\"final_logit_softcapping\": 0.0"});
+        for (Map.Entry<String, String[]> c : cases.entrySet()) {
+            assertTrue(golden.contains(c.getValue()[0]), "the golden config holds " + c.getValue()[0]);
+            Path model = Files.createDirectories(dir.resolve("bad-" + c.getKey()));
+            Files.writeString(model.resolve("config.json"), golden.replace(c.getValue()[0], c.getValue()[1]));
+            Result r = main("check-model", "--model", model.toString(), "--reference", "unused.safetensors");
+            assertEquals(2, r.status(), c.getKey() + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains(model.resolve("config.json").toString()) && r.err().contains("'" + c.getKey() + "'"),
+                    r.err());
+        }
     }
 
     /** A sweep {@code name} of the perplexity job over two lines of the world corpus, with the one model {@code model}. */

@@ -107,9 +107,14 @@ public final class IntegratedGradients {
      * The gradients of a batched path through several hook points at once and the probabilities they came from.
      *
      * @param grads         per hook, ∂ p_q(target) / ∂ points[q] (m, |positions|, features of that hook)
-     * @param probabilities p_q(target) at the last position of row q, (m)
+     * @param probabilities p_q(target) at the answer position of row q, (m)
      */
     public record Gradients(List<INDArray> grads, INDArray probabilities) {
+    }
+
+    /** {@link #gradientsAt(int[], int, int[], List, List, int)} with the prompt's last position as the answer. */
+    public Gradients gradientsAt(int[] prompt, int[] positions, List<String> hooks, List<INDArray> points, int target) {
+        return gradientsAt(prompt, prompt.length - 1, positions, hooks, points, target);
     }
 
     /**
@@ -118,9 +123,16 @@ public final class IntegratedGradients {
      * {@code positions} in batch row q. A hook of layout (b, t, features) is replaced at those positions; an expert
      * hook (one row per routed token) at the rows of the tokens at those positions, each of which must be routed to
      * that expert in every batch row. Rows do not interact, so row q's gradient is that of a forward of its own.
+     * The probability is read from the logits at {@code answer}: the last position of a causal LM's prompt (they
+     * predict the next token), a masked LM's mask position (they predict the token there).
      */
-    public Gradients gradientsAt(int[] prompt, int[] positions, List<String> hooks, List<INDArray> points, int target) {
+    public Gradients gradientsAt(int[] prompt, int answer, int[] positions, List<String> hooks, List<INDArray> points,
+                                 int target) {
         int[] scaled = checkedPositions(prompt, positions);
+        if (answer < 0 || answer >= prompt.length) {
+            throw new IllegalArgumentException("integrated gradients: answer position " + answer + " outside the prompt's 0.."
+                    + (prompt.length - 1));
+        }
         if (hooks.isEmpty() || hooks.size() != points.size()) {
             throw new IllegalArgumentException("integrated gradients: " + hooks.size() + " hooks but " + points.size()
                     + " point arrays");
@@ -147,7 +159,7 @@ public final class IntegratedGradients {
         Arrays.fill(rows, prompt);
         INDArray probabilities;
         try (Tape tape = Tape.record();
-             Forward f = model.forward(Batch.of(rows).logitsAt(LogitsAt.last()), edits, null)) {
+             Forward f = model.forward(Batch.of(rows).logitsAt(LogitsAt.positions(answer)), edits, null)) {
             Var logits = Shapes.reshape(f.logits(), steps, f.logits().size(2));          // (m, vocab)
             Var probs = Activations.softmax(logits);
             INDArray ids = Nd4j.valueArrayOf(new long[] {steps, 1}, target, DataType.INT);

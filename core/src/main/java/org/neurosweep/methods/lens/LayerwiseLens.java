@@ -13,7 +13,9 @@ import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.Forward;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
@@ -69,6 +71,19 @@ public final class LayerwiseLens {
     }
 
     /**
+     * {@code prompt} as the lens reads it: unchanged for a causal LM ({@code mask} empty), whose last position predicts
+     * the answer; followed by the mask token for a masked LM, so that position −1 is its answer position.
+     */
+    public static int[] withAnswerSlot(int[] prompt, OptionalInt mask) {
+        if (mask.isEmpty()) {
+            return prompt;
+        }
+        int[] ids = Arrays.copyOf(prompt, prompt.length + 1);
+        ids[prompt.length] = mask.getAsInt();
+        return ids;
+    }
+
+    /**
      * Adds to {@code hooks} the captures {@link #project} reads: {@code components} of every layer and the last
      * layer's output, at the sequence indices {@code absolute}.
      */
@@ -101,8 +116,8 @@ public final class LayerwiseLens {
         // rows of the stacked matrix: ((component · L + layer) · b + row) · P + position
         INDArray x = Nd4j.concat(0, parts.toArray(new INDArray[0])); // (C·L·b·P, d)
         INDArray scales = norm == LensNorm.FINAL_SCALE
-                ? Nd4j.tile(lens.rms(captures.get(HookNames.residPost(layers - 1)).reshape(b * p, d)), parts.size())
-                : lens.rms(x);
+                ? Nd4j.tile(lens.scale(captures.get(HookNames.residPost(layers - 1)).reshape(b * p, d)), parts.size())
+                : lens.scale(x);
         INDArray logits = lens.logits(x, scales); // (C·L·b·P, vocab)
         for (int r = 0; r < b; r++) {
             for (int pi = 0; pi < p; pi++) {

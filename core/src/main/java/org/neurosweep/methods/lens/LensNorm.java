@@ -1,15 +1,17 @@
 package org.neurosweep.methods.lens;
 
 /**
- * How the logit lens normalizes a partial residual r before γ_f and the unembedding (docs/methods/internal-cot.md §5).
+ * How the logit lens divides a partial residual r in the final norm, before γ_f and the unembedding
+ * (docs/methods/internal-cot.md §5). For a LayerNorm final norm r is centred first and the divisors are
+ * sqrt(var + eps) instead of the RMS.
  */
 public enum LensNorm {
     /**
-     * The papers' projection: r / s* with s* = sqrt(mean(h_L[t]²) + eps), the RMS of the true final residual at the
-     * same position, the same divisor for every layer and component.
+     * The papers' projection: r / s* with s* the divisor the final norm applied to the true final residual at the
+     * same position (RMSNorm: sqrt(mean(h_L[t]²) + eps)), the same divisor for every layer and component.
      */
     FINAL_SCALE("final_scale"),
-    /** The common logit lens, flagged variant: the final RMSNorm applied to r itself, r / sqrt(mean(r²) + eps). */
+    /** The common logit lens, flagged variant: the final norm applied to r itself (RMSNorm: r / sqrt(mean(r²) + eps)). */
     PER_LAYER("per_layer_norm");
 
     private final String label;

@@ -8,11 +8,14 @@ import org.neurosweep.autograd.Activations;
 import org.neurosweep.autograd.Var;
 
 /**
- * The projection of docs/methods/internal-cot.md §5: {@code logits(r) = W_U · (γ_f ⊙ r / s)}, for many vectors at once
- * (one GEMM). With s = s*, the RMS of the true final residual at the same position, it is the papers' fixed-scale lens;
- * with s = rms(r) it is the final RMSNorm applied to r (the flagged per-layer variant). Softmax-invariant differences
- * from TransformerLens's folded/centred W_U do not change probabilities or ranks. A model that soft-caps its
- * logits (Gemma-2) has the lens logits soft-capped the same way.
+ * The projection of docs/methods/internal-cot.md §5 through the model's own head ({@link Unembedding}):
+ * {@code logits(r) = W_U · (γ_f ⊙ c(T(r)) / s + β_f) + b_U}, for many vectors at once (one GEMM). With s = s*, the
+ * divisor the final norm used for the true final residual at the same position, it is the papers' fixed-scale lens;
+ * with s = the norm's own divisor of r it is the final norm applied to r (the flagged per-layer variant). For the
+ * RMSNorm families c is the identity and s* = rms(h_L[t]); for the LayerNorm ones (GPT-NeoX, BLOOM, BERT's MLM
+ * transform) c centres each row and s* = sqrt(var + eps) of the true final row. Softmax-invariant differences from
+ * TransformerLens's folded/centred W_U do not change probabilities or ranks. A model that soft-caps its logits
+ * (Gemma-2) has the lens logits soft-capped the same way.
  */
 public final class LogitLens {
     private final Unembedding unembedding;
@@ -25,18 +28,44 @@ public final class LogitLens {
         return unembedding;
     }
 
-    /** sqrt(mean(x²) + eps) of each row of {@code x} (n, d): (n). */
-    public INDArray rms(INDArray x) {
-        INDArray meanSquare = x.mul(x).mean(1);
+    /**
+     * The final norm's own divisor of each row of {@code residuals} (n, d), after the head's transform: (n).
+     * RMSNorm: sqrt(mean(u²) + eps); LayerNorm: sqrt(var(u) + eps), the population variance.
+     */
+    public INDArray scale(INDArray residuals) {
+        INDArray u = normInput(residuals);
+        if (unembedding.centred()) {
+            u.subiColumnVector(u.mean(1).reshape(u.size(0), 1));
+        }
+        INDArray meanSquare = u.mul(u).mean(1);
         return Transforms.sqrt(meanSquare.addi(unembedding.eps()), false);
     }
 
-    /** Lens logits (n, vocab) of {@code residuals} (n, d), row i divided by {@code scales[i]} (n). */
+    /** Lens logits (n, vocab) of {@code residuals} (n, d), row i's norm divided by {@code scales[i]} (n). */
     public INDArray logits(INDArray residuals, INDArray scales) {
-        INDArray x = residuals.castTo(DataType.FLOAT).divColumnVector(scales.reshape(scales.length(), 1));
+        INDArray x = normInput(residuals);
+        if (unembedding.centred()) {
+            x.subiColumnVector(x.mean(1).reshape(x.size(0), 1));
+        }
+        x.diviColumnVector(scales.castTo(DataType.FLOAT).reshape(scales.length(), 1));
         x.muliRowVector(unembedding.gamma());
+        if (unembedding.beta() != null) {
+            x.addiRowVector(unembedding.beta());
+        }
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.size(0), unembedding.vocabSize()}, 'f');
         x.mmul(unembedding.weight(), out);
+        if (unembedding.bias() != null) {
+            out.addiRowVector(unembedding.bias());
+        }
         return unembedding.softcap() == null ? out : Activations.softcap(Var.constant(out), unembedding.softcap()).value();
+    }
+
+    // T(r) as a fresh fp32 (n, d) array the caller may change in place
+    private INDArray normInput(INDArray residuals) {
+        INDArray x = residuals.castTo(DataType.FLOAT);
+        if (unembedding.transform() != null) {
+            return unembedding.transform().apply(x);
+        }
+        return x == residuals ? x.dup() : x;
     }
 }

@@ -52,9 +52,9 @@ public final class LpiProjection {
         return lens;
     }
 
-    /** s* of one final residual {@code hFinal} (d). */
+    /** s* of one final residual {@code hFinal} (d): the divisor its final norm applies (RMSNorm: its RMS). */
     public double finalScale(INDArray hFinal) {
-        return lens.rms(hFinal.castTo(DataType.FLOAT).reshape(1, hFinal.length())).getDouble(0);
+        return lens.scale(hFinal.castTo(DataType.FLOAT).reshape(1, hFinal.length())).getDouble(0);
     }
 
     /**

@@ -22,9 +22,9 @@ import org.neurosweep.model.LogitsAt;
 import org.neurosweep.model.ModelConfig;
 
 /**
- * Knowledge-neuron attribution (Dai et al. 2022; docs/methods/neuron-attribution.md, docs/methods/privacy-neurons.md): for a prompt whose last position
- * predicts a target token, per layer l the integrated gradient of p(target) with respect to that layer's FFN
- * activation ā^l at the last position,
+ * Knowledge-neuron attribution (Dai et al. 2022; docs/methods/neuron-attribution.md, docs/methods/privacy-neurons.md): for a prompt whose
+ * answer position (a causal LM's last position, a masked LM's mask) predicts a target token, per layer l the
+ * integrated gradient of p(target) with respect to that layer's FFN activation ā^l at the answer position,
  * <pre>  Att(ā^l_k) = ā^l_k · (1/m) Σ_q ∂p(target | a^l_pos := α_q·ā^l) / ∂a^l_k</pre>
  * with the whole layer vector scaled jointly, a zero baseline and α_q on a {@link RiemannGrid} (left by default:
  * q/m). Other positions and layers run unchanged. For an MoE layer the vector is the concatenation of the experts
@@ -39,7 +39,7 @@ public final class NeuronAttribution {
 
     /**
      * @param target the attributed token
-     * @param pFull  p(target) at the last position of the unchanged prompt
+     * @param pFull  p(target) at the answer position of the unchanged prompt
      * @param layers per attributed layer, in the order asked
      */
     public record PromptAttribution(int target, double pFull, List<LayerAttribution> layers) {
@@ -74,6 +74,14 @@ public final class NeuronAttribution {
      * @param grid   where the m points lie
      */
     public PromptAttribution attribute(int[] prompt, int target, int[] layers, int steps, RiemannGrid grid) {
+        return attribute(prompt, prompt.length - 1, target, layers, steps, grid);
+    }
+
+    /**
+     * The same with the answer at {@code answer}: the position whose FFN neurons are scaled and whose logits give
+     * p(target) — a causal LM's last prompt position, a masked LM's mask position (DEPN's and Dai et al.'s setting).
+     */
+    public PromptAttribution attribute(int[] prompt, int answer, int target, int[] layers, int steps, RiemannGrid grid) {
         if (steps < 1) {
             throw new IllegalArgumentException("neuron attribution: steps must be ≥ 1, got " + steps);
         }
@@ -85,10 +93,14 @@ public final class NeuronAttribution {
                 throw new IllegalArgumentException("layer " + l + " is outside the model's 0.." + (config.numLayers() - 1));
             }
         }
-        int pos = prompt.length - 1;
+        if (answer < 0 || answer >= prompt.length) {
+            throw new IllegalArgumentException("neuron attribution: answer position " + answer + " outside the prompt's 0.."
+                    + (prompt.length - 1));
+        }
+        int pos = answer;
         Captures plain;
         double pFull;
-        try (Forward f = model.forward(Batch.of(prompt).logitsAt(LogitsAt.last()), captures(layers, pos), null)) {
+        try (Forward f = model.forward(Batch.of(prompt).logitsAt(LogitsAt.positions(pos)), captures(layers, pos), null)) {
             plain = f.captures();
             INDArray logits = f.logits().value().reshape(f.logits().size(2)).castTo(DataType.DOUBLE);
             pFull = Transforms.softmax(logits.reshape(1, logits.length()), false).getDouble(0, target);
@@ -134,7 +146,7 @@ public final class NeuronAttribution {
             activations.add(a);
             points.add(pathWithZero(a, steps, grid));
         }
-        IntegratedGradients.Gradients g = ig.gradientsAt(prompt, new int[] {pos}, hooks, points, target);
+        IntegratedGradients.Gradients g = ig.gradientsAt(prompt, pos, new int[] {pos}, hooks, points, target);
         List<LayerAttribution.Group> groups = new ArrayList<>();
         for (int i = 0; i < experts.size(); i++) {
             INDArray grads = g.grads().get(i);                                 // (m + 1, 1, f)

@@ -3,17 +3,20 @@ package org.neurosweep.methods.neurons;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import org.neurosweep.data.PrivateRecord;
 import org.neurosweep.methods.attribution.RiemannGrid;
 import org.neurosweep.text.TokenizedText;
 import org.neurosweep.text.Tokenizer;
 
 /**
- * The DEPN privacy-neuron detector for causal LMs (Wu et al. 2023; docs/methods/privacy-neurons.md): for a private
- * record, each private token y_i (a token overlapping the secret) at position t_i is predicted teacher-forced from
- * the tokens before it; its knowledge-neuron attribution ({@link NeuronAttribution}, target p(y_i) at position
- * t_i − 1) is computed per layer, and the record's privacy attribution is the neuron-wise sum over its private
- * tokens. The candidate privacy neurons are those with a summed score ≥ {@code fraction} · max.
+ * The DEPN privacy-neuron detector (Wu et al. 2023; docs/methods/privacy-neurons.md): for a private record, each
+ * private token y_i (a token overlapping the secret) at position t_i is predicted — by a causal LM teacher-forced from
+ * the tokens before it (answer position t_i − 1), by a masked LM from the whole record with y_i alone replaced by the
+ * mask token (answer position t_i, DEPN's BERT setting) — and its knowledge-neuron attribution
+ * ({@link NeuronAttribution}, target p(y_i) at the answer position) is computed per layer; the record's privacy
+ * attribution is the neuron-wise sum over its private tokens. The candidate privacy neurons are those with a summed
+ * score ≥ {@code fraction} · max.
  */
 public final class PrivacyAttribution {
 
@@ -59,24 +62,32 @@ public final class PrivacyAttribution {
     public record RecordAttribution(PrivateTokens tokens, List<NeuronAttribution.PromptAttribution> perToken,
                                     NeuronScores summed, List<NeuronId> candidates) {
 
-        /** p(Y | X) = Π p(y_i | prefix) under teacher forcing. */
+        /** p(Y | X) = Π p(y_i | prefix) under teacher forcing (a masked LM: Π p(y_i | the record with y_i masked)). */
         public double leakageProbability() {
             return perToken.stream().mapToDouble(NeuronAttribution.PromptAttribution::pFull).reduce(1, (a, b) -> a * b);
         }
     }
 
     private final NeuronAttribution kn;
+    private final OptionalInt mask;
 
-    public PrivacyAttribution(NeuronAttribution kn) {
+    /** @param mask a masked LM's mask token ({@link org.neurosweep.text.Tokenizer#answerMask}); empty for a causal LM */
+    public PrivacyAttribution(NeuronAttribution kn, OptionalInt mask) {
         this.kn = kn;
+        this.mask = mask;
     }
 
     public RecordAttribution attribute(PrivateTokens tokens, int[] layers, int steps, RiemannGrid grid, double fraction) {
         List<NeuronAttribution.PromptAttribution> perToken = new ArrayList<>();
         NeuronScores summed = NeuronScores.empty();
         for (int i = tokens.from(); i < tokens.to(); i++) {
-            NeuronAttribution.PromptAttribution a = kn.attribute(Arrays.copyOf(tokens.ids(), i), tokens.ids()[i], layers,
-                    steps, grid);
+            int[] input = mask.isEmpty() ? Arrays.copyOf(tokens.ids(), i) : tokens.ids().clone();
+            int answer = i - 1;
+            if (mask.isPresent()) {
+                input[i] = mask.getAsInt();
+                answer = i;
+            }
+            NeuronAttribution.PromptAttribution a = kn.attribute(input, answer, tokens.ids()[i], layers, steps, grid);
             perToken.add(a);
             summed = summed.plus(NeuronScores.of(a));
         }

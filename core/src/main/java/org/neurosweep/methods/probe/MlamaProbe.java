@@ -30,9 +30,7 @@ public final class MlamaProbe {
         this.scorer = model.config().causal()
                 ? new ContinuationScorer(model, settings.microBatch(), ContinuationScorer.Padding.RIGHT)
                 : new ContinuationScorer(model, settings.microBatch(), ContinuationScorer.Padding.RIGHT,
-                        tokenizer.maskId().orElseThrow(() -> new IllegalArgumentException(model.config().modelType()
-                                + " is a masked LM but the tokenizer " + tokenizer.file()
-                                + " has no [MASK] or <mask> token to probe it with")));
+                        tokenizer.answerMask(false, model.config().modelType()).getAsInt());
         this.tokenizer = tokenizer;
         this.settings = settings;
     }

@@ -2,8 +2,13 @@ package org.neurosweep.methods.lens;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.neurosweep.autograd.Var;
+import org.neurosweep.hook.Captures;
+import org.neurosweep.hook.HookNames;
+import org.neurosweep.hook.Hooks;
 import org.neurosweep.model.Batch;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.Forward;
@@ -13,6 +18,7 @@ import org.neurosweep.text.Tokenizer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -28,7 +34,8 @@ class LogitLensTest {
     private static final float TIE = 1e-4f;
 
     @ParameterizedTest
-    @ValueSource(strings = {"world/dense", "world/moe_deep", "world/moe_shallow", "golden/llama_tied"})
+    @ValueSource(strings = {"world/dense", "world/moe_deep", "world/moe_shallow", "golden/llama_tied", "golden/gemma2",
+            "golden/bloom", "golden/gpt_neox", "golden/bert_mlm"})
     void lastLayerLensIsTheModelsPrediction(String name) {
         Path dir = name.startsWith("world/") ? RepoPaths.world(name.substring(6)) : RepoPaths.golden(name.substring(7));
         CausalLM model = CausalLM.load(dir);
@@ -85,6 +92,106 @@ class LogitLensTest {
         // the order of tokens is the same either way: both only rescale one vector before the unembedding
         assertArrayEquals(a.topK(10), b.topK(10));
         assertTrue(fixed.stream().anyMatch(r -> r.component() == LensComponent.MLP_OUT && r.layer() == 5));
+    }
+
+    /**
+     * The per-layer lens of layer l is the model's own head applied to h_l: the forward with the last block's output
+     * replaced by h_l gives the same distribution (the head's LayerNorm with bias, BERT's MLM transform, its output
+     * bias, Gemma-2's soft-cap all come from the model's code, not the lens's).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama_tied", "gemma2", "bloom", "gpt_neox", "bert_mlm"})
+    void perLayerLensIsTheModelsHeadOnEachLayer(String family) {
+        CausalLM model = CausalLM.load(RepoPaths.golden(family));
+        int layers = model.config().numLayers();
+        int[] ids = {5, 17, 300, 41, 9, 77, 12};
+        List<LayerwiseLens.Reading> readings = new ArrayList<>();
+        new LayerwiseLens(model, 0).read(List.of(ids), new int[] {-1}, List.of(LensComponent.RESID_POST),
+                LensNorm.PER_LAYER, 1, readings::add);
+        assertEquals(layers, readings.size());
+        String[] residuals = new String[layers];
+        for (int l = 0; l < layers; l++) {
+            residuals[l] = HookNames.residPost(l);
+        }
+        Captures captured;
+        try (Forward f = model.forward(Batch.of(ids), Hooks.none().capture(residuals), null)) {
+            captured = f.captures();
+        }
+        for (int l = 0; l < layers - 1; l++) {
+            INDArray h = captured.get(HookNames.residPost(l));
+            Hooks swap = Hooks.none().intervene(HookNames.residPost(layers - 1), (act, ctx) -> Var.constant(h));
+            try (Forward f = model.forward(Batch.of(ids).logitsAt(LogitsAt.last()), swap, null)) {
+                LensReadout head = new LensReadout(f.logits().value().reshape(model.config().vocabSize()).toFloatVector());
+                LensReadout lens = find(readings, 0, -1, l).readout();
+                assertArrayEquals(head.topK(5), lens.topK(5), family + " layer " + l);
+                for (int token : new int[] {head.topK(1)[0], 7, 1000}) {
+                    assertEquals(head.logProb(token), lens.logProb(token), 1e-4, family + " layer " + l + " token " + token);
+                }
+            }
+        }
+    }
+
+    /**
+     * The fixed-scale lens of a LayerNorm model, computed here in doubles from the checkpoint's tensors: layer 0's h
+     * centred, divided by s* = sqrt(var(h_L) + eps) of the true final residual at the same position, times γ plus β
+     * of ln_f, times the tied W_U.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"bloom", "gpt_neox"})
+    void finalScaleOfALayerNormModelDividesTheCentredResidualByTheFinalStd(String family) {
+        CausalLM model = CausalLM.load(RepoPaths.golden(family));
+        int layers = model.config().numLayers();
+        int[] ids = {5, 17, 300, 41, 9, 77, 12};
+        List<LayerwiseLens.Reading> readings = new ArrayList<>();
+        new LayerwiseLens(model, 0).read(List.of(ids), new int[] {-1}, List.of(LensComponent.RESID_POST),
+                LensNorm.FINAL_SCALE, 1, readings::add);
+        double[] h0;
+        double[] hL;
+        try (Forward f = model.forward(Batch.of(ids), Hooks.none().captureAt(new int[] {ids.length - 1},
+                HookNames.residPost(0), HookNames.residPost(layers - 1)), null)) {
+            long d = model.config().hiddenSize();
+            h0 = f.captures().get(HookNames.residPost(0)).castTo(DataType.DOUBLE).reshape(d).toDoubleVector();
+            hL = f.captures().get(HookNames.residPost(layers - 1)).castTo(DataType.DOUBLE).reshape(d).toDoubleVector();
+        }
+        String norm = family.equals("bloom") ? "transformer.ln_f" : "gpt_neox.final_layer_norm";
+        double[] gamma = vector(model, norm + ".weight");
+        double[] beta = vector(model, norm + ".bias");
+        String head = model.parameters().containsKey("lm_head.weight") ? "lm_head.weight"
+                : model.parameters().containsKey("embed_out.weight") ? "embed_out.weight"
+                : family.equals("bloom") ? "transformer.word_embeddings.weight" : "gpt_neox.embed_in.weight";
+        INDArray w = model.parameters().get(head).value();                  // (d, V) bound lm head, or (V, d) table
+        INDArray unembed = w.size(0) == h0.length ? w : w.transpose();
+        double sStar = Math.sqrt(variance(hL) + model.config().normEps());
+        double mean = Arrays.stream(h0).average().orElseThrow();
+        int vocab = model.config().vocabSize();
+        float[] logits = new float[vocab];
+        for (int v = 0; v < vocab; v++) {
+            double z = 0;
+            for (int i = 0; i < h0.length; i++) {
+                z += ((h0[i] - mean) / sStar * gamma[i] + beta[i]) * unembed.getDouble(i, v);
+            }
+            logits[v] = (float) z;
+        }
+        LensReadout expected = new LensReadout(logits);
+        LensReadout lens = find(readings, 0, -1, 0).readout();
+        assertArrayEquals(expected.topK(5), lens.topK(5), family);
+        for (int token : new int[] {expected.topK(1)[0], 3, vocab - 1}) {
+            assertEquals(expected.logProb(token), lens.logProb(token), 1e-4, family + " token " + token);
+        }
+        // not the per-layer lens: layer 0's own std differs from the final one's
+        List<LayerwiseLens.Reading> own = new ArrayList<>();
+        new LayerwiseLens(model, 0).read(List.of(ids), new int[] {-1}, List.of(LensComponent.RESID_POST),
+                LensNorm.PER_LAYER, 1, own::add);
+        assertNotEquals(lens.logProb(expected.topK(1)[0]), find(own, 0, -1, 0).readout().logProb(expected.topK(1)[0]), 1e-3);
+    }
+
+    private static double[] vector(CausalLM model, String name) {
+        return model.parameters().get(name).value().castTo(DataType.DOUBLE).reshape(model.config().hiddenSize()).toDoubleVector();
+    }
+
+    private static double variance(double[] x) {
+        double mean = Arrays.stream(x).average().orElseThrow();
+        return Arrays.stream(x).map(v -> (v - mean) * (v - mean)).average().orElseThrow();
     }
 
     private static LayerwiseLens.Reading find(List<LayerwiseLens.Reading> readings, int prompt, int position, int layer) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +65,7 @@ class PrivacyNeuronsTest {
         PrivateTokens t = PrivateTokens.of(canary(32), tokenizer);
         assertTrue(t.from() >= 1 && t.count() >= 1);
         assertEquals(canary(32).context().strip(), tokenizer.decode(Arrays.copyOf(t.ids(), t.from())).strip());
-        PrivacyAttribution.RecordAttribution a = new PrivacyAttribution(new NeuronAttribution(dense))
+        PrivacyAttribution.RecordAttribution a = new PrivacyAttribution(new NeuronAttribution(dense), OptionalInt.empty())
                 .attribute(t, new int[] {0, 3, 5}, 4, RiemannGrid.LEFT, 0.1);
         assertEquals(t.count(), a.perToken().size());
         NeuronScores sum = NeuronScores.empty();

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /** Projects the composite prompts of every task of one unit through the lens. Stateless. */
 final class LogitLensKernel implements Kernel {
@@ -48,11 +49,12 @@ final class LogitLensKernel implements Kernel {
         int topK = p.getInt(LogitLensJob.TOP_K);
         boolean perExample = p.getBoolean(LogitLensJob.PER_EXAMPLE);
         TokenText text = new TokenText(model.tokenizer());
+        OptionalInt mask = model.tokenizer().answerMask(model.config().causal(), model.config().modelType());
         LayerwiseLens lens = new LayerwiseLens(model.model(), CompositeInputs.padId(model.config(), model.tokenizer()));
         for (TaskPools pools : CompositeInputs.read(unit, in, out)) {
             List<EncodedPrompt> prompts = CompositeInputs.prompts(pools.pool(TaskPart.COMPOSITE), IcotParams.prompts(p), p,
                     model.tokenizer());
-            List<int[]> ids = prompts.stream().map(EncodedPrompt::icl).toList();
+            List<int[]> ids = prompts.stream().map(e -> LayerwiseLens.withAnswerSlot(e.icl(), mask)).toList();
             // a reading holds one vocabulary row per component, layer and position: budget the batch for those too
             int microBatch = Math.max(1, CompositeInputs.microBatch(in, model.config(), prompts)
                     / Math.max(1, components.size() * positions.length));

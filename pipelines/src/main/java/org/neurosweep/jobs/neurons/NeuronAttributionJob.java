@@ -66,7 +66,7 @@ public final class NeuronAttributionJob implements MapJob, NeedsDataset, NeedsGr
             "knowledge-neuron integrated gradients, sparse: per prompt the neurons with attribution >= store-fraction x "
                     + "the prompt's max, plus the store-top best of each layer",
             LANGUAGE, RELATION, UUID, TEMPLATE_IDX,
-            Column.required("prompt", ColumnType.STRING, "the template cut before [Y] with [X] filled"),
+            Column.required("prompt", ColumnType.STRING, "the template cut before [Y] with [X] filled; a masked LM: the whole filled template with [MASK] in the [Y] slot"),
             Column.required("target_token_id", ColumnType.INT, "first token of the object text"),
             Column.required("target_token", ColumnType.STRING, "its decoded string"),
             NeuronColumns.LAYER, NeuronColumns.EXPERT, NeuronColumns.NEURON,
@@ -119,7 +119,7 @@ public final class NeuronAttributionJob implements MapJob, NeedsDataset, NeedsGr
 
     @Override
     public int version() {
-        return 1;
+        return 2;   // 2: a masked LM is attributed at its [MASK]
     }
 
     @Override

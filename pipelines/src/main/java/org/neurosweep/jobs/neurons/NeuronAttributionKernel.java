@@ -83,7 +83,7 @@ final class NeuronAttributionKernel implements Kernel {
         Settings s = Settings.of(unit.params());
         ModelHandle model = in.model();
         FactPrompt.Loaded loaded = FactPrompt.load(MlamaDataset.open(in.dataset()), s.languages(), unit.dataset().shard(),
-                unit.dataset().maxRecords(), model.tokenizer());
+                unit.dataset().maxRecords(), model.tokenizer(), model.tokenizer().answerMask(model.config().causal(), model.config().modelType()));
         out.badRecords(loaded.badRecords());
         NeuronAttribution kn = new NeuronAttribution(model.model());
         int[] layers = kn.layers(s.layers());
@@ -92,7 +92,7 @@ final class NeuronAttributionKernel implements Kernel {
         Map<FactKey, FactPrompt> factRecords = new LinkedHashMap<>();
         Map<List<String>, NeuronVotes> relations = new TreeMap<>((a, b) -> String.join("\0", a).compareTo(String.join("\0", b)));
         for (FactPrompt p : loaded.prompts()) {
-            NeuronAttribution.PromptAttribution a = kn.attribute(p.ids(), p.target(), layers, s.steps(), s.grid());
+            NeuronAttribution.PromptAttribution a = kn.attribute(p.ids(), p.answer(), p.target(), layers, s.steps(), s.grid());
             NeuronScores scores = NeuronScores.of(a);
             List<NeuronId> chosen = scores.atLeastFractionOfMax(s.promptThreshold());
             writeAttribution(out.table(NeuronAttributionJob.ATTRIBUTION), p, scores, a, new HashSet<>(chosen), s);

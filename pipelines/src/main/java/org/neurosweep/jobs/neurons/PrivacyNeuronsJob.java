@@ -135,7 +135,7 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
 
     @Override
     public int version() {
-        return 1;
+        return 2;   // 2: a masked LM is attributed at its [MASK]
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.neurosweep.data.PrivateRecord;
 import org.neurosweep.hook.Hooks;
@@ -81,7 +82,8 @@ final class PrivacyNeuronsKernel implements Kernel {
         CausalLM model = handle.model();
         NeuronAttribution kn = new NeuronAttribution(model);
         int[] layers = kn.layers(s.layers());
-        PrivacyAttribution detector = new PrivacyAttribution(kn);
+        OptionalInt mask = handle.tokenizer().answerMask(model.config().causal(), model.config().modelType());
+        PrivacyAttribution detector = new PrivacyAttribution(kn, mask);
         List<PrivateTokens> tokens = new ArrayList<>();
         NeuronVotes votes = new NeuronVotes();
         for (PrivateRecord r : records) {
@@ -96,6 +98,9 @@ final class PrivacyNeuronsKernel implements Kernel {
         for (int i = 0; i < ranked.size(); i++) {
             NeuronId n = ranked.get(i);
             voteRows.add(null, n.layer(), n.expert(), n.index(), votes.votes(n), votes.voters(), votes.summedScore(n), i + 1);
+        }
+        if (mask.isPresent()) {
+            return;   // a masked LM: exposure and perplexity, and so the edits' evaluation, are defined for causal LMs only
         }
 
         int rows = PrivateInputs.microBatch(in, handle);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurosweep.testjobs.SweepRun;
+import org.neurosweep.testutil.MaskedGolden;
 import org.neurosweep.testutil.RepoPaths;
 
 /**
@@ -41,7 +42,7 @@ class NeuronAttributionJobTest {
         sweep = SweepRun.of(dir, "kn.conf", """
                 sweep {
                   name = kn
-                  models { small { path = "%s" }, olmoe { path = "%s" } }
+                  models { small { path = "%s" }, olmoe { path = "%s" }, bert { path = "%s" } }
                   datasets {
                     facts { format = mlama, path = "%s", max-records = 1 }
                     english { format = mlama, path = "%s", max-records = 1 }
@@ -52,15 +53,18 @@ class NeuronAttributionJobTest {
                       params { steps = 4, languages = [en, fr], store-top = 5, bag-min-prompts = 2 } }
                     { job = neuron-attribution, models = [olmoe], datasets = [english, broken],
                       params { steps = 4, languages = [en], layers = [0, 2], store-top = 5, overlap-top = 0 } }
+                    { job = neuron-attribution, models = [bert], datasets = [english],
+                      params { steps = 2, languages = [en], store-top = 5, overlap-top = 0 } }
                   ]
                 }
-                """.formatted(RepoPaths.world("dense_small"), RepoPaths.world("moe_shallow"), paraphrases, paraphrases,
+                """.formatted(RepoPaths.world("dense_small"), RepoPaths.world("moe_shallow"), MaskedGolden.bert(dir),
+                paraphrases, paraphrases,
                 dir.resolve("broken")), List.of(new NeuronAttributionJob()));
     }
 
     @Test
     void everyUnitCommitsAndTheBadLineIsAnError() {
-        assertEquals(3, sweep.result().committed());
+        assertEquals(4, sweep.result().committed());
         Dataset<Row> errors = sweep.table("errors");
         assertEquals(1, errors.count(), "the fact without sub_label");
     }
@@ -139,6 +143,20 @@ class NeuronAttributionJobTest {
             assertTrue(experts.stream().allMatch(e -> e >= 0 && e < 8));
         }
         assertEquals(0, sweep.table(NeuronAttributionJob.ATTRIBUTION).where("model_id = 'olmoe' and expert_id < 0").count());
+    }
+
+    /** The golden BERT answers each fact's cloze at its mask: the stored prompt is the filled template around [MASK]. */
+    @Test
+    void aMaskedLmIsAttributedOnTheCloze() {
+        Dataset<Row> d = sweep.table(NeuronAttributionJob.DIAGNOSTICS).where("model_id = 'bert'");
+        assertEquals(RELATIONS * TEMPLATES * 3L, d.count(), "4 facts x 3 templates x the golden BERT's 3 layers");
+        List<Row> prompts = sweep.table(NeuronAttributionJob.ATTRIBUTION).where("model_id = 'bert'").select("prompt")
+                .distinct().collectAsList();
+        assertEquals(RELATIONS * TEMPLATES, prompts.size());
+        for (Row r : prompts) {
+            String prompt = r.getString(0);
+            assertTrue(prompt.contains("[MASK]") && !prompt.contains("[Y]") && !prompt.contains("[X]"), prompt);
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurosweep.testjobs.SweepRun;
+import org.neurosweep.testutil.MaskedGolden;
 import org.neurosweep.testutil.RepoPaths;
 
 /**
@@ -37,7 +38,7 @@ class PrivacyNeuronsJobTest {
         sweep = SweepRun.of(dir, "depn.conf", """
                 sweep {
                   name = depn
-                  models { dense { path = "%s" }, small { path = "%s" } }
+                  models { dense { path = "%s" }, small { path = "%s" }, bert { path = "%s" } }
                   checkpoints { run { paths = ["%s", "%s"] } }
                   datasets {
                     canaries { format = canaries, path = "%s", max-records = %d }
@@ -49,11 +50,13 @@ class PrivacyNeuronsJobTest {
                                heldout-text = "%s", heldout-lines = 20, write-checkpoint = true } }
                     { job = privacy-neurons, models = [small], datasets = [records],
                       params { steps = 2, z = [3], exposure-known-digits = 2 } }
+                    { job = privacy-neurons, models = [bert], datasets = [records], params { steps = 2, z = [3] } }
                     { job = exposure, models = [run], datasets = [canaries],
                       params { exposure-known-digits = 3, heldout-text = "%s", heldout-lines = 20 } }
                   ]
                 }
-                """.formatted(RepoPaths.world("dense"), RepoPaths.world("dense_small"), RepoPaths.world("dense-step00250"),
+                """.formatted(RepoPaths.world("dense"), RepoPaths.world("dense_small"), MaskedGolden.bert(dir),
+                RepoPaths.world("dense-step00250"),
                 RepoPaths.world("dense"), RepoPaths.dataset("world/canaries.jsonl"), CANARIES, records,
                 RepoPaths.dataset("world/pretrain.txt"), RepoPaths.dataset("world/pretrain.txt")),
                 List.of(new PrivacyNeuronsJob(), new ExposureJob()));
@@ -61,9 +64,23 @@ class PrivacyNeuronsJobTest {
 
     @Test
     void unitsCommitAndTheRecordWithoutSecretIsAnError() {
-        assertEquals(2 + 2, sweep.result().committed(), "two privacy-neurons units, exposure at two checkpoints");
-        assertEquals(1, sweep.table("errors").count());
-        assertEquals(CANARIES + 2, sweep.table(PrivacyNeuronsJob.ITEMS).count());
+        assertEquals(3 + 2, sweep.result().committed(), "three privacy-neurons units, exposure at two checkpoints");
+        assertEquals(2, sweep.table("errors").count(), "the record without a secret, read by small and by bert");
+        assertEquals(CANARIES + 2 + 2, sweep.table(PrivacyNeuronsJob.ITEMS).count());
+    }
+
+    /** The golden BERT: each private token masked in turn and attributed at its mask; no leakage evaluation. */
+    @Test
+    void aMaskedLmIsAttributedButNotEvaluated() {
+        List<Row> diagnostics = sweep.table(PrivacyNeuronsJob.DIAGNOSTICS).where("model_id = 'bert'").collectAsList();
+        long privateTokens = diagnostics.stream().map(r -> r.getString(r.fieldIndex("record_id")) + "/"
+                + r.getInt(r.fieldIndex("token_idx"))).distinct().count();
+        assertTrue(privateTokens >= 2, "records a and c have private tokens: " + privateTokens);
+        assertEquals(privateTokens * 3, diagnostics.size(), "every private token in each of the golden BERT's 3 layers");
+        assertTrue(diagnostics.stream().allMatch(r -> r.getDouble(r.fieldIndex("p_full")) > 0));
+        assertTrue(sweep.table(PrivacyNeuronsJob.VOTES).where("model_id = 'bert'").count() > 0);
+        assertEquals(0, sweep.table(PrivacyNeuronsJob.EDITS).where("model_id = 'bert'").count());
+        assertEquals(0, sweep.table(PrivacyNeuronsJob.EVAL).where("model_id = 'bert'").count());
     }
 
     @Test
