@@ -50,7 +50,7 @@ final class SparseFigures {
     /** p2_overlap: Jaccard similarity of the categories' sets, category × category. */
     static List<Chart> overlap(TableReader tables) {
         List<Row> rows = ReportQueries.rows(tables, SparseComponentsJob.OVERLAP, """
-                SELECT concat(model, ': Jaccard of the categories'' ', kind, ' sets (ε = ', eps, ')'), cat_a, cat_b, avg(jaccard)
+                SELECT concat(model, ': Jaccard of the category ', kind, ' sets (ε = ', eps, ')'), cat_a, cat_b, avg(jaccard)
                 FROM {table} GROUP BY model, kind, eps, cat_a, cat_b ORDER BY model, kind, eps, cat_a, cat_b""");
         return ChartData.perName(rows, (title, r) -> ChartData.heatmap(title, "category", "category", r));
     }

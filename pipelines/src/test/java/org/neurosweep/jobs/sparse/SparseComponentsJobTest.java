@@ -186,7 +186,7 @@ class SparseComponentsJobTest {
         List<String> titles = charts.stream().map(Chart::title).toList();
         // dense: ISN at one eps; moe_deep: ISN and ISE at two eps -> 5 analyses, each a layer, overlap and generality chart
         assertEquals(5, titles.stream().filter(t -> t.contains("per layer")).count(), titles.toString());
-        assertEquals(5, titles.stream().filter(t -> t.contains("Jaccard of the categories'")).count(), titles.toString());
+        assertEquals(5, titles.stream().filter(t -> t.contains("Jaccard of the category ")).count(), titles.toString());
         assertEquals(5, titles.stream().filter(t -> t.contains("general and unique")).count(), titles.toString());
         assertTrue(titles.contains("moe_deep: fraction of tokens routed to each expert"), titles.toString());
         assertTrue(titles.contains("moe_deep: change of the reference's log-probability"), titles.toString());
@@ -194,7 +194,7 @@ class SparseComponentsJobTest {
         assertTrue(charts.stream().allMatch(Chart::hasData), titles.toString());
         // the overlap map is the table: cell (cat_a, cat_b) = its jaccard, the diagonal empty
         Chart.Heatmap overlap = (Chart.Heatmap) charts.stream().filter(c -> c.title().equals(
-                "dense: Jaccard of the categories' ISN sets (ε = 0.01)")).findFirst().orElseThrow();
+                "dense: Jaccard of the category ISN sets (ε = 0.01)")).findFirst().orElseThrow();
         Row cell = sweep.table(SparseComponentsJob.OVERLAP).where("model = 'dense' AND kind = 'ISN'").orderBy("cat_a", "cat_b").first();
         assertEquals(cell.<Double>getAs("jaccard"), overlap.values()[overlap.rows().indexOf(cell.<String>getAs("cat_a"))]
                 [overlap.columns().indexOf(cell.<String>getAs("cat_b"))], 1e-12);
