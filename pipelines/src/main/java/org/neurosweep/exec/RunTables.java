@@ -1,6 +1,5 @@
 package org.neurosweep.exec;
 
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -14,11 +13,8 @@ import org.neurosweep.job.TableSchema;
 import org.neurosweep.sweep.SweepPlan;
 import org.neurosweep.table.EngineTables;
 import org.neurosweep.table.IdentityColumns;
-import org.neurosweep.table.TableFileSystems;
 import org.neurosweep.table.TableLayout;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,19 +50,28 @@ public final class RunTables implements TableReader {
         return out;
     }
 
-    /** The table's rows in this run; an empty frame with the table's columns when no unit wrote to it. */
+    /**
+     * The table's rows in this run; an empty frame with the table's columns when no unit wrote to it. The schema comes
+     * from a data file's footer ({@link TableFiles}), so opening a table runs no Spark job.
+     */
     @Override
     public Dataset<Row> table(String name) {
-        Path dir = layout.tableDir(name);
-        try {
-            if (!TableFileSystems.get(dir, spark.sparkContext().hadoopConfiguration()).exists(dir)) {
-                TableSchema schema = schemas.get(name);
-                return schema == null ? spark.emptyDataFrame() : spark.createDataFrame(List.of(), sparkSchema(schema));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
+        TableFiles files = files(name);
+        if (files.isEmpty()) {
+            TableSchema schema = schemas.get(name);
+            return schema == null ? spark.emptyDataFrame() : spark.createDataFrame(List.of(), sparkSchema(schema));
         }
-        return spark.read().parquet(dir.toString());
+        return spark.read().schema(files.schema(spark.sessionState().conf())).parquet(layout.tableDir(name).toString());
+    }
+
+    /** The row count from the data files' footers. */
+    @Override
+    public long rows(String name) {
+        return files(name).rows();
+    }
+
+    private TableFiles files(String name) {
+        return TableFiles.under(layout.tableDir(name), spark.sparkContext().hadoopConfiguration());
     }
 
     /** The Spark type of each column, from the type name the column documents ({@link ColumnType#sqlName()}). */

@@ -46,7 +46,12 @@ public final class AnalystSessions {
         sc.setIfMissing("spark.app.name", appName);
         sc.set("spark.ui.enabled", "false");
         sc.set("spark.ui.showConsoleProgress", "false");
-        sc.setIfMissing("spark.sql.shuffle.partitions", "4");
+        // The tables read here are small and a report runs dozens of short queries: one shuffle partition, and expressions
+        // interpreted instead of compiled (Janino), cut the report's CPU time by about a fifth (docs/BENCHMARKS.md). A query over
+        // large tables may want them back: --conf spark.sql.codegen.wholeStage=true --conf spark.sql.codegen.factoryMode=FALLBACK.
+        sc.setIfMissing("spark.sql.shuffle.partitions", "1");
+        sc.setIfMissing("spark.sql.codegen.wholeStage", "false");
+        sc.setIfMissing("spark.sql.codegen.factoryMode", "NO_CODEGEN");
         sc.set("spark.sql.extensions", NeuroSweepExtensions.CLASS_NAME);
         SQL_SETTINGS.forEach(sc::set);
         conf.forEach(sc::set);

@@ -72,12 +72,9 @@ public final class HtmlReport {
 
     /** The report's HTML. */
     public String html() {
-        // each table is opened once (opening reads its schema: a Spark job), then counted and queried
-        Map<String, Dataset<Row>> opened = new HashMap<>();
-        TableReader runTables = tables.forRun(run);
-        TableReader reader = name -> opened.computeIfAbsent(name, runTables::table);
+        TableReader reader = new OnceEach(tables.forRun(run));
         Dataset<Row> manifest = reader.table("manifest");
-        List<String> ran = manifest.isEmpty() ? List.of()
+        List<String> ran = reader.rows("manifest") == 0 ? List.of()
                 : manifest.select("job").distinct().orderBy("job").collectAsList().stream().map(r -> r.getString(0)).toList();
         StringBuilder body = new StringBuilder();
         body.append("<h1>NeuroSweep run ").append(esc(run)).append("</h1>")
@@ -85,7 +82,7 @@ public final class HtmlReport {
                 .append(esc(Instant.now().toString())).append("</p><nav><a href='#manifest'>manifest</a>");
         ran.forEach(j -> body.append("<a href='#job-").append(esc(j)).append("'>").append(esc(j)).append("</a>"));
         body.append("</nav>");
-        new ManifestSummary(manifest, reader.table("errors")).appendTo(body);
+        new ManifestSummary(manifest, ran.isEmpty(), reader.table("errors"), reader.rows("errors")).appendTo(body);
         for (String name : ran) {
             appendJob(body, name, reader);
         }
@@ -104,7 +101,7 @@ public final class HtmlReport {
         body.append("<p>").append(esc(job.description())).append("</p><p class='meta'>tables: ");
         List<String> counts = new ArrayList<>();
         for (TableSchema t : job.tables()) {
-            counts.add(esc(t.name()) + " (" + String.format(Locale.ROOT, "%,d", reader.table(t.name()).count()) + " rows)");
+            counts.add(esc(t.name()) + " (" + String.format(Locale.ROOT, "%,d", reader.rows(t.name())) + " rows)");
         }
         body.append(String.join(", ", counts)).append("</p>");
         if (!(job instanceof SupportsReport section)) {
@@ -122,12 +119,33 @@ public final class HtmlReport {
         body.append("</section>");
     }
 
+    /** A run's tables, each opened and counted once however many sections read it (both read files on the driver). */
+    private static final class OnceEach implements TableReader {
+        private final TableReader tables;
+        private final Map<String, Dataset<Row>> opened = new HashMap<>();
+        private final Map<String, Long> counted = new HashMap<>();
+
+        OnceEach(TableReader tables) {
+            this.tables = tables;
+        }
+
+        @Override
+        public Dataset<Row> table(String name) {
+            return opened.computeIfAbsent(name, tables::table);
+        }
+
+        @Override
+        public long rows(String name) {
+            return counted.computeIfAbsent(name, tables::rows);
+        }
+    }
+
     /** The manifest section: totals, a table and a chart per job, the failed units with their reasons, bad records. */
-    private record ManifestSummary(Dataset<Row> manifest, Dataset<Row> errors) {
+    private record ManifestSummary(Dataset<Row> manifest, boolean noUnits, Dataset<Row> errors, long badRecords) {
 
         void appendTo(StringBuilder body) {
             body.append("<section id='manifest'><h2>Manifest</h2>");
-            if (manifest.isEmpty()) {
+            if (noUnits) {
                 body.append("<p class='empty'>The run has no manifest rows.</p></section>");
                 return;
             }
@@ -166,14 +184,13 @@ public final class HtmlReport {
                 timing.add(RowFactory.create(r.getString(0), "model loading", ChartData.number(r, 7)));
             }
             body.append(SvgCharts.render(ChartData.bars("Time per job", "seconds (summed over units)", timing))).append("</div>");
-            appendFailures(body, units);
+            appendFailures(body, units, total.getLong(0) - total.getLong(1));
             appendBadRecords(body);
             body.append("</section>");
         }
 
-        private void appendFailures(StringBuilder body, Dataset<Row> units) {
+        private void appendFailures(StringBuilder body, Dataset<Row> units, long n) {
             Dataset<Row> failed = units.where("NOT committed").orderBy("job", "unit_id");
-            long n = failed.count();
             if (n == 0) {
                 body.append("<p>No unit failed.</p>");
                 return;
@@ -192,7 +209,7 @@ public final class HtmlReport {
         }
 
         private void appendBadRecords(StringBuilder body) {
-            if (errors.isEmpty()) {
+            if (badRecords == 0) {
                 return;
             }
             body.append("<h3>Bad input records (errors table)</h3><table><tr><th>source</th><th>reason</th><th>records</th></tr>");

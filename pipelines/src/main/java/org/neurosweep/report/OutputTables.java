@@ -7,6 +7,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.neurosweep.exec.RunTables;
+import org.neurosweep.exec.TableFiles;
 import org.neurosweep.job.JobRegistry;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.table.EngineTables;
@@ -95,9 +96,14 @@ public final class OutputTables {
         return run;
     }
 
-    /** Table {@code name} across runs, with the partition column {@code run}. */
+    /**
+     * Table {@code name} across runs, with the partition column {@code run}; its columns are those of its newest data
+     * file (read from the footer on the driver, {@link TableFiles}: no Spark job).
+     */
     public Dataset<Row> table(String name) {
-        return spark.read().parquet(new Path(root, name).toString());
+        Path dir = new Path(root, name);
+        TableFiles files = TableFiles.under(dir, spark.sparkContext().hadoopConfiguration());
+        return (files.isEmpty() ? spark.read() : spark.read().schema(files.schema(spark.sessionState().conf()))).parquet(dir.toString());
     }
 
     /**

@@ -17,10 +17,10 @@ public final class ReportQueries {
      * table has no rows (so a section never queries columns of an empty frame). The ns_* functions may be used.
      */
     public static List<Row> rows(TableReader tables, String table, String query) {
-        Dataset<Row> rows = tables.table(table);
-        if (rows.isEmpty()) {
+        if (tables.rows(table) == 0) {
             return List.of();
         }
+        Dataset<Row> rows = tables.table(table);
         String view = "ns_report_" + table;
         rows.createOrReplaceTempView(view);
         return rows.sparkSession().sql(query.replace("{table}", view)).collectAsList();

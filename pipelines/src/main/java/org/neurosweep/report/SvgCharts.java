@@ -17,6 +17,8 @@ public final class SvgCharts {
     private static final String[] PALETTE = {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"};
     /** Viridis at five stops, for heat maps (low to high). */
     private static final int[][] VIRIDIS = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
+    /** Blue, white, red (ColorBrewer RdBu ends): heat maps of signed values, white at 0. */
+    private static final int[][] DIVERGING = {{33, 102, 172}, {247, 247, 247}, {178, 24, 43}};
 
     private static final int WIDTH = 660;
     private static final int HEIGHT = 340;
@@ -164,6 +166,13 @@ public final class SvgCharts {
                 }
             }
         }
+        // values of both signs (a change, a correlation) get the diverging scale, symmetric about 0
+        boolean diverging = lo < 0 && hi > 0;
+        if (diverging) {
+            hi = Math.max(hi, -lo);
+            lo = -hi;
+        }
+        int[][] stops = diverging ? DIVERGING : VIRIDIS;
         StringBuilder body = new StringBuilder();
         int marks = 0;
         int every = Math.max(1, (int) Math.ceil(cols / 16.0));
@@ -185,7 +194,7 @@ public final class SvgCharts {
                 }
                 body.append(String.format(Locale.ROOT, "<rect class='mark' x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%s'>"
                                 + "<title>%s, %s: %s</title></rect>", px, py, cellW + 0.3, cellH + 0.3,
-                        colour(hi > lo ? (v - lo) / (hi - lo) : 0.5), esc(c.rows().get(i)), esc(c.columns().get(j)), fmt(v)));
+                        colour(stops, hi > lo ? (v - lo) / (hi - lo) : 0.5), esc(c.rows().get(i)), esc(c.columns().get(j)), fmt(v)));
                 marks++;
             }
         }
@@ -196,7 +205,7 @@ public final class SvgCharts {
             double sx = WIDTH - RIGHT + 24;
             for (int k = 0; k < 20; k++) {
                 body.append(String.format(Locale.ROOT, "<rect x='%.1f' y='%.1f' width='14' height='6' fill='%s'/>",
-                        sx, TOP + (19 - k) * 6.0, colour(k / 19.0)));
+                        sx, TOP + (19 - k) * 6.0, colour(stops, k / 19.0)));
             }
             body.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='10'>%s</text><text x='%.1f' y='%d' font-size='10'>%s</text>",
                     sx + 18, TOP + 6, fmt(hi), sx + 18, TOP + 120, fmt(lo)));
@@ -204,12 +213,13 @@ public final class SvgCharts {
         return svg("heatmap", c.title(), marks, height, body);
     }
 
-    private static String colour(double t) {
-        double u = Math.max(0, Math.min(1, t)) * (VIRIDIS.length - 1);
-        int k = Math.min((int) u, VIRIDIS.length - 2);
+    /** The colour at {@code t} in [0, 1] of a scale interpolated linearly between evenly spaced {@code stops}. */
+    private static String colour(int[][] stops, double t) {
+        double u = Math.max(0, Math.min(1, t)) * (stops.length - 1);
+        int k = Math.min((int) u, stops.length - 2);
         double f = u - k;
-        int[] a = VIRIDIS[k];
-        int[] b = VIRIDIS[k + 1];
+        int[] a = stops[k];
+        int[] b = stops[k + 1];
         return String.format(Locale.ROOT, "#%02x%02x%02x", Math.round(a[0] + f * (b[0] - a[0])),
                 Math.round(a[1] + f * (b[1] - a[1])), Math.round(a[2] + f * (b[2] - a[2])));
     }

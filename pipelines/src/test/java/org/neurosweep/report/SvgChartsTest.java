@@ -50,6 +50,19 @@ class SvgChartsTest {
     }
 
     @Test
+    void signedHeatmapsUseADivergingScaleWhiteAtZero() {
+        // -1 and 1 take the scale's ends (blue, red), 0 its white middle; one-signed values keep viridis
+        String signed = SvgCharts.render(new Chart.Heatmap("shift", "j", "i", List.of("1", "2", "3"), List.of("a"),
+                new double[][] {{-1, 0, 0.5}}));
+        assertTrue(signed.contains("fill='#2166ac'><title>a, 1: -1</title>"), signed);
+        assertTrue(signed.contains("fill='#f7f7f7'><title>a, 2: 0</title>"), signed);
+        assertTrue(signed.contains(">1</text>") && signed.contains(">-1</text>"), "the legend is symmetric: " + signed);
+        String positive = SvgCharts.render(new Chart.Heatmap("usage", "j", "i", List.of("1", "2"), List.of("a"), new double[][] {{0, 1}}));
+        assertTrue(positive.contains("fill='#440154'><title>a, 1: 0</title>") && positive.contains("fill='#fde725'><title>a, 2: 1</title>"),
+                positive);
+    }
+
+    @Test
     void numbersPrintInFourSignificantDigits() {
         assertEquals("20.09", SvgCharts.fmt(Math.exp(3)));
         assertEquals("0.5", SvgCharts.fmt(0.5));

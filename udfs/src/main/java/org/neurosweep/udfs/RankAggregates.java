@@ -6,8 +6,8 @@ import org.apache.spark.sql.expressions.Aggregator;
 import scala.Tuple2;
 
 /**
- * Aggregates over a column of 1-based ranks: mean reciprocal rank and hit rate at k. Rows with a null rank, or a rank
- * below 1, are not counted; a group without any counted row gives null.
+ * Aggregates over a column of 1-based ranks: mean reciprocal rank and hit rate at k. Rows with a null or NaN rank, or a
+ * rank below 1, are not counted; a group without any counted row gives null.
  */
 final class RankAggregates {
     private RankAggregates() {
@@ -49,7 +49,7 @@ final class RankAggregates {
 
     /**
      * {@code ns_hit_at_k(rank, k)}: the fraction of ranks ≤ k (k may differ per row; it usually is a constant).
-     * Buffer: (hits, count). A null k does not count its row.
+     * Buffer: (hits, count). A null or NaN k does not count its row.
      */
     static final class HitAtK extends Aggregator<Tuple2<Double, Double>, Tuple2<Long, Long>, Double> {
         @Override
@@ -61,7 +61,7 @@ final class RankAggregates {
         public Tuple2<Long, Long> reduce(Tuple2<Long, Long> b, Tuple2<Double, Double> rankAndK) {
             Double rank = rankAndK._1();
             Double k = rankAndK._2();
-            if (rank == null || k == null || rank < 1) {
+            if (!RankedLists.isRank(rank) || k == null || k.isNaN()) {
                 return b;
             }
             return new Tuple2<>(b._1() + (rank <= k ? 1 : 0), b._2() + 1);

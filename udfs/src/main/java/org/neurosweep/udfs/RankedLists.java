@@ -13,18 +13,23 @@ final class RankedLists {
     private RankedLists() {
     }
 
-    /** 1 / rank; null for a null rank or one below 1 (not a rank). */
+    /** 1 / rank; null for a null or NaN rank or one below 1 (not a rank). */
     static Double reciprocalRank(Number rank) {
-        return rank == null || rank.doubleValue() < 1 ? null : 1.0 / rank.doubleValue();
+        return isRank(rank) ? 1.0 / rank.doubleValue() : null;
+    }
+
+    /** Whether {@code rank} is a rank: not null, not NaN, at least 1. */
+    static boolean isRank(Number rank) {
+        return rank != null && rank.doubleValue() >= 1;
     }
 
     /**
      * Exposure of a secret ranked {@code rank} among {@code space} candidates (Carlini et al. 2019): log2 |R| − log2
      * rank, in bits, from 0 (ranked last) to log2 |R| (ranked first). Null for a null argument or a rank outside
-     * [1, |R|].
+     * [1, |R|] (a NaN argument included).
      */
     static Double exposure(Number rank, Number space) {
-        if (rank == null || space == null || rank.doubleValue() < 1 || rank.doubleValue() > space.doubleValue()) {
+        if (!isRank(rank) || space == null || !(rank.doubleValue() <= space.doubleValue())) {
             return null;
         }
         return log2(space.doubleValue()) - log2(rank.doubleValue());

@@ -23,6 +23,8 @@ import org.neurosweep.job.Planner;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.WorkUnit;
 import org.neurosweep.model.ModelConfig;
 import org.neurosweep.sweep.SweepConfigException;
@@ -43,7 +45,7 @@ import static org.neurosweep.jobs.sparse.SparseColumns.LAYER;
  * of the frequency vectors; for MoE models also the layer × expert routing-frequency shift. Sets are those of the
  * unit's slice (use one shard to compare whole categories).
  */
-public final class SparseComponentsCompareJob implements MapJob, NeedsDataset, SupportsHeadlines {
+public final class SparseComponentsCompareJob implements MapJob, NeedsDataset, SupportsHeadlines, SupportsReport {
 
     static final String NAME = "sparse-components-compare";
     static final String BASE = "base";
@@ -174,5 +176,10 @@ public final class SparseComponentsCompareJob implements MapJob, NeedsDataset, S
     @Override
     public List<String> headlines(TableReader tables) {
         return SparseHeadlines.baseVsTuned(tables.table(BASE_VS_FT));
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return SparseFigures.comparison(tables);
     }
 }

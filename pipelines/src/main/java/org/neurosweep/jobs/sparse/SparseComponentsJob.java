@@ -16,6 +16,8 @@ import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.SupportsSummary;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 
 import static org.neurosweep.jobs.sparse.SparseColumns.CATEGORY;
 import static org.neurosweep.jobs.sparse.SparseColumns.CRITERION;
@@ -40,7 +42,7 @@ import static org.neurosweep.jobs.sparse.SparseColumns.SOURCE;
  * units and computes the category sets and their generality, uniqueness, overlaps, layer profiles and AI-vs-human
  * agreement ({@link SparseComponentsSummary}).
  */
-public final class SparseComponentsJob implements MapJob, NeedsDataset, SupportsSummary, SupportsHeadlines {
+public final class SparseComponentsJob implements MapJob, NeedsDataset, SupportsSummary, SupportsHeadlines, SupportsReport {
 
     static final String NAME = "sparse-components";
     static final String INSTRUCTIONS = "p2_instructions";
@@ -221,5 +223,10 @@ public final class SparseComponentsJob implements MapJob, NeedsDataset, Supports
     @Override
     public List<String> headlines(TableReader tables) {
         return SparseHeadlines.categorySets(tables.table(GEN_UNIQ));
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return SparseFigures.components(tables);
     }
 }

@@ -9,12 +9,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurosweep.sweep.SweepConfigException;
+import org.neurosweep.report.Chart;
 import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testjobs.TestSpark;
 import org.neurosweep.testjobs.TestSweeps;
 import org.neurosweep.testutil.RepoPaths;
 
 import static org.apache.spark.sql.functions.sum;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,6 +93,31 @@ class SparseComponentsCompareJobTest {
         }
         assertEquals(6 * 7, sweep.table(SparseComponentsCompareJob.BASE_VS_FT).where("kind = 'ISE'").count(),
                 "ISE, moe only: 6 categories x (all layers + 6 layers)");
+    }
+
+    @Test
+    void theReportDrawsTheSetsKeptPerLayerAndTheRoutingShift() {
+        List<Chart> charts = new SparseComponentsCompareJob().figures(sweep::table);
+        List<String> titles = charts.stream().map(Chart::title).toList();
+        assertEquals(List.of("dense → dense: ISN sets kept by tuning (ε = 0.01)", "dense → dense_instruct: ISN sets kept by tuning (ε = 0.01)",
+                "moe_deep → moe_deep_instruct: ISE sets kept by tuning (ε = 0.01)",
+                "moe_deep → moe_deep_instruct: ISN sets kept by tuning (ε = 0.01)",
+                "moe_deep → moe_deep_instruct: change of the routed fraction (tuned − base)"), titles);
+        // a model compared with itself keeps every set: one curve per category over the 6 layers, Jaccard 1 wherever a
+        // layer has members (a layer without any has no Jaccard: a gap)
+        Chart.Line self = (Chart.Line) charts.get(0);
+        assertEquals(6, self.series().size());
+        for (Chart.Series s : self.series()) {
+            assertArrayEquals(new double[] {0, 1, 2, 3, 4, 5}, s.x(), s.name());
+            assertTrue(java.util.Arrays.stream(s.y()).filter(Double::isFinite).allMatch(y -> y == 1.0), s.name());
+        }
+        assertTrue(self.hasData());
+        Chart.Heatmap shift = (Chart.Heatmap) charts.get(4);
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7"), shift.columns());
+        for (double[] layer : shift.values()) {
+            assertEquals(0.0, java.util.Arrays.stream(layer).sum(), 1e-9, "both models route k = 2 experts a token");
+        }
+        assertTrue(new SparseComponentsCompareJob().figures(name -> sweep.table(name).limit(0)).isEmpty());
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurosweep.sweep.SweepConfigException;
+import org.neurosweep.report.Chart;
 import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testjobs.TestSpark;
 import org.neurosweep.testjobs.TestSweeps;
@@ -177,6 +178,35 @@ class SparseComponentsJobTest {
         assertTrue(lines.get(0).contains("arithmetic=") && lines.get(0).contains("general"), lines.get(0));
         assertTrue(new SparseComponentsJob().headlines(name -> sweep.table(name).limit(0)).isEmpty());
         assertTrue(new SparseComponentsJob().headlines(name -> TestSpark.session().emptyDataFrame()).isEmpty(), "no unit wrote");
+    }
+
+    @Test
+    void theReportDrawsEachAnalysisFromTheSummaryTables() {
+        List<Chart> charts = new SparseComponentsJob().figures(sweep::table);
+        List<String> titles = charts.stream().map(Chart::title).toList();
+        // dense: ISN at one eps; moe_deep: ISN and ISE at two eps -> 5 analyses, each a layer, overlap and generality chart
+        assertEquals(5, titles.stream().filter(t -> t.contains("per layer")).count(), titles.toString());
+        assertEquals(5, titles.stream().filter(t -> t.contains("Jaccard of the category ")).count(), titles.toString());
+        assertEquals(5, titles.stream().filter(t -> t.contains("general and unique")).count(), titles.toString());
+        assertTrue(titles.contains("moe_deep: fraction of tokens routed to each expert"), titles.toString());
+        assertTrue(titles.contains("moe_deep: change of the reference's log-probability"), titles.toString());
+        assertEquals(17, charts.size(), titles.toString());
+        assertTrue(charts.stream().allMatch(Chart::hasData), titles.toString());
+        // the overlap map is the table: cell (cat_a, cat_b) = its jaccard, the diagonal empty
+        Chart.Heatmap overlap = (Chart.Heatmap) charts.stream().filter(c -> c.title().equals(
+                "dense: Jaccard of the category ISN sets (ε = 0.01)")).findFirst().orElseThrow();
+        Row cell = sweep.table(SparseComponentsJob.OVERLAP).where("model = 'dense' AND kind = 'ISN'").orderBy("cat_a", "cat_b").first();
+        assertEquals(cell.<Double>getAs("jaccard"), overlap.values()[overlap.rows().indexOf(cell.<String>getAs("cat_a"))]
+                [overlap.columns().indexOf(cell.<String>getAs("cat_b"))], 1e-12);
+        assertTrue(Double.isNaN(overlap.values()[0][overlap.columns().indexOf(overlap.rows().get(0))]));
+        // routed experts of a layer share the top-k: each row of the usage map sums to k = 2 (moe_deep routes to 2 of 8)
+        Chart.Heatmap usage = (Chart.Heatmap) charts.stream().filter(c -> c.title().startsWith("moe_deep: fraction")).findFirst()
+                .orElseThrow();
+        assertEquals(6, usage.rows().size());
+        for (double[] layer : usage.values()) {
+            assertEquals(2.0, java.util.Arrays.stream(layer).sum(), 1e-9);
+        }
+        assertTrue(new SparseComponentsJob().figures(name -> sweep.table(name).limit(0)).isEmpty(), "empty tables: no chart");
     }
 
     @Test

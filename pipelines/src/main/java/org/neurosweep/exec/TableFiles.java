@@ -1,0 +1,108 @@
+package org.neurosweep.exec;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.StructType;
+import org.neurosweep.table.TableFileSystems;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Parquet data files under a table folder or one of its {@code run=} partitions, as Spark's file index sees them
+ * (names starting with {@code _} or {@code .} are skipped, folders are descended), and what their footers say, read on
+ * the driver without a Spark job: the row count (the sum over the footers) and the schema.
+ *
+ * <p>Spark infers a Parquet schema with a Spark job even for one file; a command that opens a few dozen small tables
+ * (the report) spends most of its time in such jobs. Reading one footer here and passing its schema to
+ * {@code spark.read().schema(...)} gives the same frame: without schema merging (Spark's default) Spark, too, takes the
+ * schema of one file, and every file of a table is written from the table's one declared schema.
+ */
+public final class TableFiles {
+
+    private final Configuration conf;
+    private final List<FileStatus> files;
+
+    private TableFiles(Configuration conf, List<FileStatus> files) {
+        this.conf = conf;
+        this.files = files;
+    }
+
+    /** The data files under {@code dir} (none when it does not exist), newest first. */
+    public static TableFiles under(Path dir, Configuration conf) {
+        try {
+            FileSystem fs = TableFileSystems.get(dir, conf);
+            List<FileStatus> files = new ArrayList<>();
+            if (fs.exists(dir)) {
+                collect(fs, dir, files);
+            }
+            files.sort((a, b) -> Long.compare(b.getModificationTime(), a.getModificationTime()));
+            return new TableFiles(conf, files);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    private static void collect(FileSystem fs, Path dir, List<FileStatus> out) throws IOException {
+        for (FileStatus s : fs.listStatus(dir)) {
+            String name = s.getPath().getName();
+            if (name.startsWith("_") || name.startsWith(".")) {
+                continue;
+            }
+            if (s.isDirectory()) {
+                collect(fs, s.getPath(), out);
+            } else if (s.getLen() > 0) {
+                out.add(s);
+            }
+        }
+    }
+
+    public boolean isEmpty() {
+        return files.isEmpty();
+    }
+
+    /** The number of rows in the files: the sum of their footers' counts. */
+    public long rows() {
+        long n = 0;
+        for (FileStatus f : files) {
+            try (ParquetFileReader reader = open(f)) {
+                n += reader.getRecordCount();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the Parquet footer of " + f.getPath(), e);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The Spark schema of the newest file, converted as Spark's own inference converts it ({@code sql} reads every run of
+     * a table with it: a run written by an older build then shows the current columns, missing ones as null).
+     * Partition columns ({@code run}) are not in it: Spark adds them from the paths.
+     *
+     * @throws IllegalStateException when there is no file
+     */
+    public StructType schema(SQLConf sqlConf) {
+        if (files.isEmpty()) {
+            throw new IllegalStateException("no data file to read a schema from");
+        }
+        try (ParquetFileReader reader = open(files.get(0))) {
+            MessageType type = reader.getFooter().getFileMetaData().getSchema();
+            return new ParquetToSparkSchemaConverter(sqlConf).convert(type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Parquet footer of " + files.get(0).getPath(), e);
+        }
+    }
+
+    private ParquetFileReader open(FileStatus f) throws IOException {
+        return ParquetFileReader.open(HadoopInputFile.fromStatus(f, conf));
+    }
+}
