@@ -64,7 +64,12 @@ record ClientData(String client, List<InstructionExample> fewShot, List<Instruct
                     + "' has no records of split '" + trainSplit + "' (task column '" + taskColumn + "')");
         }
         String name = client == null ? slice.label() : client;
-        return new ClientData(name, fewShot, labelled(cut(pool, shots, devShots), file, client),
+        List<InstructionExample> dev = labelled(cut(pool, shots, devShots), file, client);
+        if (dev.isEmpty()) {
+            throw new IllegalArgumentException(file + ": client '" + name + "' has " + pool.size() + " records of split '"
+                    + trainSplit + "', none left for its dev set after " + shots + " shots");
+        }
+        return new ClientData(name, fewShot, dev,
                 cut(pool, shots + devShots, pseudo),
                 labelled(test.subList(0, Math.min(test.size(), p.getInt(FewFedWeightJob.TEST_ITEMS))), file, client),
                 PromptFormat.of(o.getOrDefault("prompt-format", PromptFormat.INSTRUCTION.template())));

@@ -90,7 +90,7 @@ final class FedSummary {
         curves.forEach((k, v) -> lines.add(k + ": global model's score by round " + String.join(" → ", v)));
         List<Row> finals = ReportQueries.rows(tables, FewFedWeightJob.TASK_FINAL, """
                 SELECT model, metric, count(*), avg(score_baseline), avg(score_fedavg), avg(score_method),
-                       avg(CASE WHEN improvement_rate > 0 THEN 1.0 ELSE 0.0 END), avg(improvement_rate) FROM {table}
+                       avg(CAST(CASE WHEN improvement_rate > 0 THEN 1 ELSE 0 END AS DOUBLE)), avg(improvement_rate) FROM {table}
                 GROUP BY model, metric ORDER BY model""");
         for (Row r : finals) {
             lines.add(String.format(Locale.ROOT, "%s final client models (%s, %d tasks): baseline %s, FedAvg %s, "
