@@ -192,8 +192,7 @@ public final class FedBenchmark {
         out.println("|---|---|---|---|---|---|");
         List<Double> ratios = new ArrayList<>();
         for (Row r : rounds) {
-            String params = r.getString(0);
-            String method = params.contains("fewfedweight") ? "fewfedweight" : "fedavg";
+            String method = r.getString(0).contains("fewfedweight") ? "fewfedweight" : "fedavg";
             int round = r.getInt(1);
             long roundMs = r.getLong(2);
             long slowest = r.getLong(3);

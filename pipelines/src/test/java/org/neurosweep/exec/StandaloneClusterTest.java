@@ -178,7 +178,7 @@ class StandaloneClusterTest {
                 sweep {
                   name = cluster
                   models { small { path = "%s" } }
-                  datasets { world { format = task-jsonl, path = "nsalias://%s" } }
+                  datasets { world { format = task-jsonl, path = "%s" } }
                   jobs = [ { job = fewfedweight, models = [small], datasets = [world],
                              params { rounds = 2, clients = [translation, arithmetic], shots = 4, dev-shots = 2,
                                       pseudo-inputs = 2, test-items = 2, pseudo-tokens = 6, micro-batch = 4,
