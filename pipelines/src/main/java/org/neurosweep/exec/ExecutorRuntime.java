@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * What an executor JVM keeps across tasks: the model cache, local copies of remote files, the device binder and
  * one kernel per job (and round). Created by the first task with the sweep's settings; a task with different
- * settings (another sweep in the same JVM, as in tests) replaces it.
+ * settings or another Hadoop configuration (another sweep in the same JVM, as in tests) replaces it.
  */
 public final class ExecutorRuntime {
 
@@ -25,13 +25,15 @@ public final class ExecutorRuntime {
     private final ModelCache<LoadedModel> models;
     private final LocalCopies copies;
     private final Configuration hadoop;
+    private final String hadoopFingerprint;
     private final DeviceBinder devices = new DeviceBinder();
     private final Map<String, CachedKernel> kernels = new HashMap<>();   // guarded by this
 
-    private ExecutorRuntime(ExecutorSettings settings, NativeSettings nativeLibs, Configuration hadoop) {
+    private ExecutorRuntime(ExecutorSettings settings, NativeSettings nativeLibs, HadoopConf hadoopConf) {
         this.settings = settings;
         this.nativeLibs = nativeLibs;
-        this.hadoop = hadoop;
+        this.hadoop = hadoopConf.get();
+        this.hadoopFingerprint = hadoopConf.fingerprint();
         this.copies = new LocalCopies(Path.of(settings.scratchDir()), hadoop);
         int threads = nativeLibs.threads() > 0 ? nativeLibs.threads()
                 : TaskContext.get() != null ? TaskContext.get().cpus() : 1;
@@ -41,8 +43,9 @@ public final class ExecutorRuntime {
 
     /** This JVM's runtime for {@code settings}. */
     public static synchronized ExecutorRuntime get(ExecutorSettings settings, NativeSettings nativeLibs,
-                                                   Configuration hadoop) {
-        if (current == null || !current.settings.equals(settings) || !current.nativeLibs.equals(nativeLibs)) {
+                                                   HadoopConf hadoop) {
+        if (current == null || !current.settings.equals(settings) || !current.nativeLibs.equals(nativeLibs)
+                || !current.hadoopFingerprint.equals(hadoop.fingerprint())) {
             current = new ExecutorRuntime(settings, nativeLibs, hadoop);
         }
         return current;

@@ -18,9 +18,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Runs the driver-side summaries of {@link SupportsSummary} jobs: one more unit per job, on the driver, once every
@@ -45,21 +47,34 @@ final class SummaryDriver {
 
     /** The summary units the plan implies (one per summarising job with units). */
     static int unitCount(SweepPlan plan) {
-        return (int) plan.jobs().stream().filter(pj -> pj.job() instanceof SupportsSummary && !pj.units().isEmpty()).count();
+        return summarising(plan).size();
     }
 
     /** How many of them are in {@code committed}. */
     static int committedCount(SweepPlan plan, Set<String> committed) {
-        return (int) plan.jobs().stream().filter(pj -> pj.job() instanceof SupportsSummary && !pj.units().isEmpty()
-                && committed.contains(summaryUnit(pj.job(), pj.units()).id())).count();
+        return (int) summarising(plan).values().stream()
+                .filter(s -> committed.contains(summaryUnit(s.job(), s.units()).id())).count();
+    }
+
+    /**
+     * The summarising jobs of the plan with all their units, one entry per job name: a job listed twice (two entries
+     * with other parameters) writes one summary over the units of both, since the summary reads the job's whole table.
+     */
+    static Map<String, SweepPlan.PlannedJob> summarising(SweepPlan plan) {
+        Map<String, SweepPlan.PlannedJob> byName = new LinkedHashMap<>();
+        for (SweepPlan.PlannedJob pj : plan.jobs()) {
+            if (pj.job() instanceof SupportsSummary && !pj.units().isEmpty()) {
+                byName.merge(pj.job().name(), pj, (a, b) -> new SweepPlan.PlannedJob(a.job(),
+                        Stream.concat(a.units().stream(), b.units().stream()).toList()));
+            }
+        }
+        return byName;
     }
 
     List<UnitOutcome> run(SweepPlan plan) throws IOException {
         List<UnitOutcome> outcomes = new ArrayList<>();
-        for (SweepPlan.PlannedJob pj : plan.jobs()) {
-            if (!(pj.job() instanceof SupportsSummary s) || pj.units().isEmpty()) {
-                continue;
-            }
+        for (SweepPlan.PlannedJob pj : summarising(plan).values()) {
+            SupportsSummary s = (SupportsSummary) pj.job();
             Set<String> committed = files.committedUnits();
             WorkUnit unit = summaryUnit(pj.job(), pj.units());
             if (committed.contains(unit.id()) || !completion(pj).stream().allMatch(u -> committed.contains(u.id()))) {

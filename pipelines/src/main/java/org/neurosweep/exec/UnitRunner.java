@@ -36,7 +36,7 @@ final class UnitRunner {
     UnitRunner(TaskPlan plan) {
         this.plan = plan;
         this.hadoop = plan.hadoop().value().get();
-        this.runtime = ExecutorRuntime.get(plan.executor(), plan.nativeLibs(), hadoop);
+        this.runtime = ExecutorRuntime.get(plan.executor(), plan.nativeLibs(), plan.hadoop().value());
         this.committer = new UnitCommitter(plan.layout(), hadoop, plan.fence(), UnitCommitter.StepHook.NONE);
         this.manifest = new ManifestWriter(plan.layout(), hadoop);
     }
