@@ -187,7 +187,7 @@ class StandaloneClusterTest {
                 """.formatted(RepoPaths.world("dense_small"), RepoPaths.dataset("world/instruct.jsonl")));
         Process driver = start("driver", List.of("org.neurosweep.cli.Main", "run", conf.toString(), "--master", master),
                 List.of(), Map.of());
-        assertTrue(driver.waitFor(240, TimeUnit.SECONDS), "the run finishes: " + logs());
+        assertTrue(driver.waitFor(480, TimeUnit.SECONDS), "the run finishes: " + logs());
         assertEquals(0, driver.exitValue(), logs());
 
         List<Group> global = read("fed_round_global");
