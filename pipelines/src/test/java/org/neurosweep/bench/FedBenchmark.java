@@ -62,8 +62,8 @@ public final class FedBenchmark {
                 SELECT a.params, a.round,
                        (unix_millis(max(a.started_at)) + max(a.elapsed_ms)) - unix_millis(min(k.started_at)) AS round_ms,
                        max(k.elapsed_ms) AS slowest_client_ms
-                FROM (SELECT * FROM m WHERE executor_id = 'driver' AND status = 'committed') a
-                JOIN (SELECT * FROM m WHERE executor_id <> 'driver' AND status = 'committed') k
+                FROM (SELECT * FROM m WHERE dataset IS NULL AND round IS NOT NULL AND status = 'committed') a
+                JOIN (SELECT * FROM m WHERE dataset IS NOT NULL AND status = 'committed') k
                   ON a.params = k.params AND a.round = k.round
                 GROUP BY a.params, a.round ORDER BY a.params, a.round""").collectAsList();
         List<Row> training = spark.sql("""
