@@ -335,5 +335,89 @@ plt.tight_layout()
 """),
 ]
 
-for name, cells in (("internal-cot", INTERNAL_COT), ("fine-line", FINE_LINE), ("lrp2", LRP2), ("pad", PAD), ("swing", SWING)):
+FEWFEDWEIGHT = [
+    ("markdown", """
+# FewFedWeight: federated few-shot learning across tasks
+
+Dong, Wu, Li, Wu, Bian, Xiong, *FewFedWeight: Few-shot Federated Learning Framework across Multiple NLP Tasks*
+(arXiv 2212.08354). The job `fewfedweight` runs federated rounds in which every client is one task with a few labelled
+examples; FewFedWeight adds pseudo data from the global model, energy weights of the pseudo samples and adaptive
+aggregation weights, FedAvg weighs clients by data size (docs/methods/fewfedweight.md; tables in docs/tables.md,
+"FewFedWeight and FedAvg"). By default the demo's run: dense_small federated over the six world instruction categories.
+"""),
+    ("code", SETUP),
+    ("markdown", """
+## The global model round by round
+
+The mean score (token likelihood by default) of the global model on the clients' test splits after r aggregations;
+round 0 is the pretrained model, the last round scores the final aggregate.
+"""),
+    ("code", """
+rounds = table("fed_round_global", ["model", "agg_method", "setting", "round", "mean_test_global", "mean_dev_global",
+                                    "weight_entropy", "mean_dev_gain", "tasks_improved_frac", "state_sha256"])
+for column in ("mean_test_global", "mean_dev_global", "weight_entropy", "mean_dev_gain", "tasks_improved_frac"):
+    rounds[column] = pd.to_numeric(rounds[column], errors="coerce")
+rounds["score"] = rounds["mean_test_global"].fillna(rounds["mean_dev_global"])
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+for method, c in rounds.sort_values("round").groupby("agg_method"):
+    axes[0].plot(c["round"], c["score"], marker="o", label=method)
+    t = c.dropna(subset=["weight_entropy"])
+    axes[1].plot(t["round"], t["weight_entropy"], marker="s", label=method)
+axes[0].set(xlabel="round (after r aggregations)", ylabel="mean test score of the global model")
+axes[1].set(xlabel="round", ylabel="entropy of π (nats)")
+for ax in axes:
+    ax.legend()
+plt.tight_layout()
+rounds.pivot_table(index="round", columns="agg_method", values="score")
+"""),
+    ("markdown", """
+## Aggregation weights and the clients' gains
+
+π_k per client and round: FedAvg's are the data shares; FewFedWeight's follow the gain a_k − a_k^g of the local
+model over the received global model on the client's dev set.
+"""),
+    ("code", """
+clients = table("fed_round_client", ["agg_method", "round", "client_id", "agg_weight", "dev_score_local",
+                                     "dev_score_global", "energy_mean", "w_min", "w_max"])
+for column in ("agg_weight", "dev_score_local", "dev_score_global", "energy_mean", "w_min", "w_max"):
+    clients[column] = pd.to_numeric(clients[column], errors="coerce")
+trained = clients.dropna(subset=["agg_weight"])
+trained.pivot_table(index=["agg_method", "round"], columns="client_id", values="agg_weight")
+"""),
+    ("markdown", """
+## Pseudo samples: energy and weight
+
+Lower energy (a more confident global model) gives a larger weight; weights average to 1 within a client before
+clipping at w-max.
+"""),
+    ("code", """
+pseudo = table("fed_pseudo_samples", ["round", "client_id", "pseudo_output", "energy", "weight_unclipped", "weight"])
+for column in ("energy", "weight_unclipped", "weight"):
+    pseudo[column] = pd.to_numeric(pseudo[column], errors="coerce")
+fig, ax = plt.subplots(figsize=(6, 3.6))
+for client, c in pseudo.groupby("client_id"):
+    ax.scatter(c["energy"], c["weight"], label=client, s=14)
+ax.set(xlabel="energy of the pseudo sample (nats)", ylabel="weight (clipped)")
+ax.legend(fontsize=7)
+"""),
+    ("markdown", """
+## Final client models against independent few-shot fine-tuning
+
+Each client's final model is its best local model on its dev set across rounds; the baseline is FedAvg's round-0
+local model (few-shot fine-tuning from the pretrained model alone). The paper's summary figures: the share of tasks
+improved and the mean improvement rate.
+"""),
+    ("code", """
+final = table("fed_task_final", ["task", "metric", "score_baseline", "score_fedavg", "score_method", "improvement_rate",
+                                 "improvement_rate_fedavg"])
+for column in ("score_baseline", "score_fedavg", "score_method", "improvement_rate", "improvement_rate_fedavg"):
+    final[column] = pd.to_numeric(final[column], errors="coerce")
+print("tasks improved by FewFedWeight:", (final["improvement_rate"] > 0).mean(), "mean improvement rate:",
+      final["improvement_rate"].mean())
+final
+"""),
+]
+
+
+for name, cells in (("internal-cot", INTERNAL_COT), ("fine-line", FINE_LINE), ("lrp2", LRP2), ("pad", PAD), ("swing", SWING), ("fewfedweight", FEWFEDWEIGHT)):
     Path(f"{name}.ipynb").write_text(json.dumps(notebook(name, cells), indent=1, ensure_ascii=False) + "\n")

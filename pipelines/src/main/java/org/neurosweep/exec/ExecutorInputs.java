@@ -71,6 +71,12 @@ final class ExecutorInputs implements UnitInputs, AutoCloseable {
     }
 
     @Override
+    public java.io.InputStream open(String uri) throws IOException {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
+        return path.getFileSystem(runtime.hadoop()).open(path);
+    }
+
+    @Override
     public int microBatch(long bytesPerExample) {
         if (bytesPerExample <= 0) {
             throw new IllegalArgumentException("bytes per example must be positive, got " + bytesPerExample);

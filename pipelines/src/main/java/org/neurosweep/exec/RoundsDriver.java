@@ -69,6 +69,17 @@ final class RoundsDriver {
         return n;
     }
 
+    /** Every aggregation unit of the plan: a rounds job is complete when all of them are committed. */
+    static <S extends Serializable> List<WorkUnit> aggregationUnits(RoundsJob<S> job, List<WorkUnit> clients) {
+        List<WorkUnit> out = new ArrayList<>();
+        for (Params params : experiments(clients).keySet()) {
+            for (int r = 0; r < job.rounds(params); r++) {
+                out.add(aggregationUnit(job, params, r));
+            }
+        }
+        return out;
+    }
+
     <S extends Serializable> List<UnitOutcome> run(RoundsJob<S> job, List<WorkUnit> clients) throws IOException {
         List<UnitOutcome> outcomes = new ArrayList<>();
         for (Map.Entry<Params, List<WorkUnit>> e : experiments(clients).entrySet()) {

@@ -4,6 +4,7 @@ import org.apache.spark.sql.SparkSession;
 import org.neurosweep.job.Job;
 import org.neurosweep.job.KernelFactory;
 import org.neurosweep.job.Params;
+import org.neurosweep.job.RoundsJob;
 import org.neurosweep.job.SupportsSummary;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.WorkUnit;
@@ -76,7 +77,7 @@ final class SummaryDriver {
             SupportsSummary s = (SupportsSummary) pj.job();
             Set<String> committed = files.committedUnits();
             WorkUnit unit = summaryUnit(pj.job(), pj.units());
-            if (committed.contains(unit.id()) || !pj.units().stream().allMatch(u -> committed.contains(u.id()))) {
+            if (committed.contains(unit.id()) || !completion(pj).stream().allMatch(u -> committed.contains(u.id()))) {
                 continue;
             }
             TableReader reader = new RunTables(spark, layout, RunTables.schemas(plan));
@@ -84,6 +85,11 @@ final class SummaryDriver {
             outcomes.add(stages.runOnDriver(JobKernels.of(pj.job(), kernels), unit));
         }
         return outcomes;
+    }
+
+    /** The units whose commitment completes a job: its units, or for a rounds job every round's aggregation. */
+    private static List<WorkUnit> completion(SweepPlan.PlannedJob pj) {
+        return pj.job() instanceof RoundsJob<?> rounds ? RoundsDriver.aggregationUnits(rounds, pj.units()) : pj.units();
     }
 
     static WorkUnit summaryUnit(Job job, List<WorkUnit> units) {

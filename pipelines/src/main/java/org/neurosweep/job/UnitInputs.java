@@ -18,6 +18,12 @@ public interface UnitInputs {
     Path dataset();
 
     /**
+     * Opens a file by URI (any Hadoop file system) through the sweep's Hadoop configuration: for state a driver wrote,
+     * such as a rounds job's global weights stored among an aggregation's artifacts.
+     */
+    java.io.InputStream open(String uri) throws java.io.IOException;
+
+    /**
      * How many examples to process at once: the executor's micro-batch memory budget divided by
      * {@code bytesPerExample} (the kernel's estimate of one example's working memory), at least 1 and at most the
      * configured maximum. The value is recorded in the manifest.

@@ -253,6 +253,11 @@ public final class SweepOverheadBenchmark {
         }
 
         @Override
+        public java.io.InputStream open(String uri) {
+            throw new UnsupportedOperationException("the loop's kernels read no driver state");
+        }
+
+        @Override
         public int microBatch(long bytesPerExample) {
             return (int) Math.max(1, Math.min(max, budget / bytesPerExample));
         }

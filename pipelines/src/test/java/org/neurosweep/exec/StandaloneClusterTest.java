@@ -71,51 +71,15 @@ class StandaloneClusterTest {
 
     @Test
     void aSweepSurvivesALostExecutorWithCompleteTablesAndNoDuplicates() throws Exception {
-        int masterPort = freePort();
-        int masterUi = freePort();
-        String master = "spark://127.0.0.1:" + masterPort;
-        java.nio.file.Path sparkHome = Files.createDirectories(dir.resolve("spark-home/jars"));
-        start("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-                "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(masterUi)), List.of(), Map.of());
-        for (int w = 0; w < 2; w++) {
-            java.nio.file.Path discovery = discoveryScript("gpu-" + w + ".sh", String.valueOf(w));
-            workers.add(start("worker-" + w, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-                            "--port", String.valueOf(freePort()), "--webui-port", String.valueOf(freePort()),
-                            "--cores", "1", "--memory", "1g", "--work-dir", dir.resolve("work-" + w).toString(), master),
-                    List.of("-Dspark.worker.resource.gpu.amount=1", "-Dspark.worker.resource.gpu.discoveryScript=" + discovery),
-                    Map.of("SPARK_HOME", sparkHome.getParent().toString(), "SPARK_SCALA_VERSION", "2.13")));
-        }
-        awaitWorkers(masterUi, 2);
+        String master = startCluster();
 
-        java.nio.file.Path conf = Files.writeString(dir.resolve("cluster.conf"), """
-                neurosweep {
-                  out = "%s"
-                  failure-ceiling = 0.0
-                  progress.interval = 1s
-                  executor.scratch-dir = "%s"
-                  spark.conf {
-                    "spark.driver.host" = "127.0.0.1"
-                    "spark.driver.bindAddress" = "127.0.0.1"
-                    "spark.ui.enabled" = "false"
-                    "spark.executor.memory" = "640m"
-                    "spark.executor.cores" = "1"
-                    "spark.executor.extraClassPath" = "%s"
-                    "spark.executor.resource.gpu.amount" = "1"
-                    "spark.task.resource.gpu.amount" = "1"
-                    "spark.speculation" = "true"
-                    "spark.speculation.interval" = "200ms"
-                    "spark.speculation.quantile" = "0.25"
-                    "spark.speculation.multiplier" = "1.5"
-                    "spark.hadoop.fs.nsalias.impl" = "org.neurosweep.testjobs.AliasFileSystem"
-                  }
-                }
+        java.nio.file.Path conf = Files.writeString(dir.resolve("cluster.conf"), engineConf() + """
                 sweep {
                   name = cluster
                   datasets { lines { format = text, path = "nsalias://%s", shards = %d, max-records = %d } }
                   jobs = [ { job = line-stats, datasets = [lines], params { sleep-ms = 1500, slow-shard = 2, slow-ms = 6000 } } ]
                 }
-                """.formatted(dir.resolve("out"), dir.resolve("scratch"), classpath,
-                RepoPaths.dataset("world/pretrain.txt"), UNITS, LINES_PER_UNIT));
+                """.formatted(RepoPaths.dataset("world/pretrain.txt"), UNITS, LINES_PER_UNIT));
         Process driver = start("driver", List.of("org.neurosweep.cli.Main", "run", conf.toString(), "--master", master),
                 List.of(), Map.of());
 
@@ -151,6 +115,99 @@ class StandaloneClusterTest {
         committed.forEach(g -> devices.add(g.getString("device", 0)));
         assertTrue(Set.of("gpu:0", "gpu:1").containsAll(devices) && !devices.isEmpty(), devices.toString());
         assertFalse(committed.stream().anyMatch(g -> g.getBoolean("device_bound", 0)), "the CPU backend only records the address");
+    }
+
+    /** A master and two workers of one core each, each offering one fake GPU; the master's URL. */
+    private String startCluster() throws Exception {
+        int masterPort = freePort();
+        int masterUi = freePort();
+        String master = "spark://127.0.0.1:" + masterPort;
+        java.nio.file.Path sparkHome = Files.createDirectories(dir.resolve("spark-home/jars"));
+        start("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(masterUi)), List.of(), Map.of());
+        for (int w = 0; w < 2; w++) {
+            java.nio.file.Path discovery = discoveryScript("gpu-" + w + ".sh", String.valueOf(w));
+            workers.add(start("worker-" + w, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
+                            "--port", String.valueOf(freePort()), "--webui-port", String.valueOf(freePort()),
+                            "--cores", "1", "--memory", "1g", "--work-dir", dir.resolve("work-" + w).toString(), master),
+                    List.of("-Dspark.worker.resource.gpu.amount=1", "-Dspark.worker.resource.gpu.discoveryScript=" + discovery),
+                    Map.of("SPARK_HOME", sparkHome.getParent().toString(), "SPARK_SCALA_VERSION", "2.13")));
+        }
+        awaitWorkers(masterUi, 2);
+
+        return master;
+    }
+
+    /** The engine's settings for the cluster: speculation on, one core and one GPU per executor. */
+    private String engineConf() {
+        return """
+                neurosweep {
+                  out = "%s"
+                  failure-ceiling = 0.0
+                  progress.interval = 1s
+                  executor.scratch-dir = "%s"
+                  spark.conf {
+                    "spark.driver.host" = "127.0.0.1"
+                    "spark.driver.bindAddress" = "127.0.0.1"
+                    "spark.ui.enabled" = "false"
+                    "spark.executor.memory" = "640m"
+                    "spark.executor.cores" = "1"
+                    "spark.executor.extraClassPath" = "%s"
+                    "spark.executor.resource.gpu.amount" = "1"
+                    "spark.task.resource.gpu.amount" = "1"
+                    "spark.speculation" = "true"
+                    "spark.speculation.interval" = "200ms"
+                    "spark.speculation.quantile" = "0.25"
+                    "spark.speculation.multiplier" = "1.5"
+                    "spark.hadoop.fs.nsalias.impl" = "org.neurosweep.testjobs.AliasFileSystem"
+                  }
+                }
+                """.formatted(dir.resolve("out"), dir.resolve("scratch"), classpath);
+    }
+
+    /**
+     * FewFedWeight on the cluster, two experiments that differ only in fault injection: in one, the first attempt of
+     * client {@code arithmetic} in round 1 ends its executor JVM after local training (deterministically, through the
+     * job's {@code inject-executor-loss}); Spark reruns the client on another executor and every round aggregates to
+     * the same weights (SHA-256) as the uninterrupted experiment.
+     */
+    @Test
+    void aFederatedRoundSurvivesALostExecutorWithTheSameAggregate() throws Exception {
+        String master = startCluster();
+        java.nio.file.Path conf = Files.writeString(dir.resolve("fed.conf"), engineConf() + """
+                sweep {
+                  name = cluster
+                  models { small { path = "%s" } }
+                  datasets { world { format = task-jsonl, path = "%s" } }
+                  jobs = [ { job = fewfedweight, models = [small], datasets = [world],
+                             params { rounds = 2, clients = [translation, arithmetic], shots = 4, dev-shots = 2,
+                                      pseudo-inputs = 2, test-items = 2, pseudo-tokens = 6, micro-batch = 4,
+                                      inject-executor-loss = ["", "1/arithmetic"] } } ]
+                }
+                """.formatted(RepoPaths.world("dense_small"), RepoPaths.dataset("world/instruct.jsonl")));
+        Process driver = start("driver", List.of("org.neurosweep.cli.Main", "run", conf.toString(), "--master", master),
+                List.of(), Map.of());
+        assertTrue(driver.waitFor(480, TimeUnit.SECONDS), "the run finishes: " + logs());
+        assertEquals(0, driver.exitValue(), logs());
+
+        List<Group> global = read("fed_round_global");
+        assertEquals(2 * 3, global.size(), "2 experiments x (2 rounds + the evaluation round)");
+        for (int round = 0; round < 3; round++) {
+            int r = round;
+            Set<String> sha = new HashSet<>();
+            global.stream().filter(g -> g.getInteger("round", 0) == r).forEach(g -> {
+                sha.add(g.getString("state_sha256", 0));
+                assertEquals(2, g.getInteger("n_clients", 0), "both clients aggregated in round " + r);
+            });
+            assertEquals(1, sha.size(), "round " + r + ": the interrupted experiment aggregates what the uninterrupted one does");
+            assertFalse(sha.contains(""), "round " + r + " has aggregated weights");
+        }
+        List<Group> committed = read("manifest").stream()
+                .filter(g -> g.getString("status", 0).equals("committed")).toList();
+        assertTrue(committed.stream().anyMatch(g -> g.getInteger("task_attempt", 0) > 0
+                        && g.getString("description", 0).contains("1/arithmetic") && g.getString("description", 0).contains("round 1")),
+                "the client whose executor died was retried: " + logs());
+        assertEquals(2, read("fed_task_final").size(), "the summary ran: one row per task (both experiments share a setting)");
     }
 
     private Process start(String name, List<String> mainAndArgs, List<String> jvmOptions, Map<String, String> env)
