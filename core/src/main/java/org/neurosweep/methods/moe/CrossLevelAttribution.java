@@ -235,7 +235,9 @@ public final class CrossLevelAttribution {
         Arrays.fill(lpi, Double.NEGATIVE_INFINITY);                  // not projected
         int done = 0;
         while (done < total) {
-            int size = done == 0 ? (int) Math.min(projection.rowsPerBlock(), topNeurons + topNeurons / 4L + 16) : projection.rowsPerBlock();
+            // first N plus a little; then small blocks: the bound is tight, few neurons beyond the first block are needed
+            long want = done == 0 ? topNeurons + topNeurons / 8L + 16 : Math.max(64, topNeurons / 4);
+            int size = (int) Math.min(projection.rowsPerBlock(), want);
             int[] block = Arrays.copyOfRange(order, done, Math.min(total, done + size));
             double[][] lp = projection.logProbs(() -> neuronRows(segments, block), s, tokens);
             for (int i = 0; i < block.length; i++) {
