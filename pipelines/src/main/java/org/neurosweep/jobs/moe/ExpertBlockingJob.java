@@ -14,6 +14,8 @@ import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsCheckpointSeries;
 import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 
@@ -25,7 +27,7 @@ import org.neurosweep.job.TableSchema;
  * routing, integrated gradients of the router logits) are modes of the same job. The ranking is read from a
  * committed moe-attribution run's p1_expert_rank, or computed in the unit at the expert level (no neurons).
  */
-public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines {
+public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines, SupportsReport {
 
     static final String EVAL = "p1_blocking_eval";
     static final String BLOCKING = "p1_blocking";
@@ -190,5 +192,10 @@ public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCh
             out.add(line.toString());
         }
         return out;
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return MoeFigures.blocking(tables);
     }
 }

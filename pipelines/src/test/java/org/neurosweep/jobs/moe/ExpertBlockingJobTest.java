@@ -124,6 +124,10 @@ class ExpertBlockingJobTest {
 
         List<String> headlines = new ExpertBlockingJob().headlines(sweep::table);
         assertEquals(4, headlines.size(), headlines.toString());
+        List<String> titles = new ExpertBlockingJob().figures(sweep::table).stream()
+                .filter(org.neurosweep.report.Chart::hasData).map(org.neurosweep.report.Chart::title).toList();
+        assertEquals(List.of("deep failure: MRR drop with k experts blocked", "deep reroute: MRR drop with k experts blocked",
+                "deep: integrated gradients of the selected experts' router logits on the heads"), titles);
         assertTrue(headlines.get(0).contains("k=1 random") && headlines.get(0).contains("k=3 top"), headlines.get(0));
     }
 }
