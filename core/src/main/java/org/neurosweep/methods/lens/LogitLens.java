@@ -31,11 +31,19 @@ public final class LogitLens {
         return Transforms.sqrt(meanSquare.addi(unembedding.eps()), false);
     }
 
-    /** Lens logits (n, vocab) of {@code residuals} (n, d), row i divided by {@code scales[i]} (n). */
+    /** Lens logits (n, vocab) of {@code residuals} (n, d), row i divided by {@code scales[i]} (n); f-order. */
     public INDArray logits(INDArray residuals, INDArray scales) {
+        return logits(residuals, scales, 'f');
+    }
+
+    /**
+     * The same in the given memory order: 'c' when the caller reduces each row over the vocabulary (contiguous rows),
+     * 'f' when it reads columns.
+     */
+    public INDArray logits(INDArray residuals, INDArray scales, char order) {
         INDArray x = residuals.castTo(DataType.FLOAT).divColumnVector(scales.reshape(scales.length(), 1));
         x.muliRowVector(unembedding.gamma());
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.size(0), unembedding.vocabSize()}, 'f');
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.size(0), unembedding.vocabSize()}, order);
         x.mmul(unembedding.weight(), out);
         return unembedding.softcap() == null ? out : Activations.softcap(Var.constant(out), unembedding.softcap()).value();
     }

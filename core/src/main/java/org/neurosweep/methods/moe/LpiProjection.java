@@ -68,7 +68,7 @@ public final class LpiProjection {
             return null;
         }
         long n = bases.size(0);
-        INDArray p = lens.logits(bases, Nd4j.valueArrayOf(new long[] {n}, sStar, DataType.FLOAT));       // (n, V)
+        INDArray p = lens.logits(bases, Nd4j.valueArrayOf(new long[] {n}, sStar, DataType.FLOAT), 'c');  // (n, V)
         p.subiColumnVector(p.max(1).reshape(n, 1));
         Transforms.exp(p, false);
         p.diviColumnVector(p.sum(1).reshape(n, 1));
@@ -92,7 +92,7 @@ public final class LpiProjection {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(Workspaces.SCRATCH, WORKSPACE)) {
             INDArray x = rows.get();
             long n = x.size(0);
-            INDArray z = lens.logits(x, Nd4j.valueArrayOf(new long[] {n}, sStar, DataType.FLOAT));      // (n, V)
+            INDArray z = lens.logits(x, Nd4j.valueArrayOf(new long[] {n}, sStar, DataType.FLOAT), 'c'); // (n, V), rows contiguous
             double[][] picked = new double[tokens.length][];
             for (int j = 0; j < tokens.length; j++) {
                 picked[j] = z.getColumn(tokens[j]).castTo(DataType.DOUBLE).toDoubleVector();
