@@ -55,12 +55,21 @@ def latest_run():
 RUN = latest_run()
 
 
-def table(name, columns):
-    """The given columns of table `name` in RUN (an empty frame with those columns when the table has no rows)."""
-    if not Path(OUT, name, f"run={RUN}").is_dir():
+def latest_run_of(name):
+    """NEUROSWEEP_RUN, else the most recent run that wrote table `name` (a demo has several sweeps), else RUN."""
+    if os.environ.get("NEUROSWEEP_RUN"):
+        return os.environ["NEUROSWEEP_RUN"]
+    runs = sorted(Path(OUT, name).glob("run=*"), key=lambda p: p.stat().st_mtime)
+    return runs[-1].name[len("run="):] if runs else RUN
+
+
+def table(name, columns, run=None):
+    """The given columns of table `name` in `run` (default RUN; an empty frame with those columns when it has no rows)."""
+    run = run or RUN
+    if not Path(OUT, name, f"run={run}").is_dir():
         return pd.DataFrame(columns=columns)
     if READER == "pyarrow":
-        return pd.read_parquet(Path(OUT, name, f"run={RUN}"), columns=columns)
+        return pd.read_parquet(Path(OUT, name, f"run={run}"), columns=columns)
     quoted = ", ".join(f"`{c}`" for c in columns)
-    frame = sql(f"SELECT {quoted} FROM {name} WHERE run = '{RUN}'")
+    frame = sql(f"SELECT {quoted} FROM {name} WHERE run = '{run}'")
     return frame if not frame.empty else pd.DataFrame(columns=columns)

@@ -27,7 +27,7 @@ from tokenizers import Tokenizer
 from transformers import AutoModelForCausalLM
 
 ROOT = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(".")
-TOP_NEURONS = 20
+TOP_NEURONS = 30
 
 MODELS = {
     "mixtral": ROOT / "data/golden/mixtral",
@@ -62,15 +62,19 @@ def main():
     out_path = Path(sys.argv[1])
     result = {"top_neurons": TOP_NEURONS, "models": {}}
     for name, folder in MODELS.items():
-        result["models"][name] = run_model(folder)
-        print(name, "done", flush=True)
+        try:
+            result["models"][name] = run_model(folder)
+            print(name, "done", flush=True)
+        except Exception as e:  # one model's failure must not lose the others' results
+            result["models"][name] = {"error": f"{type(e).__name__}: {e}"}
+            print(name, "FAILED", e, flush=True)
     out_path.write_text(json.dumps(result, indent=1))
 
 
 def run_model(folder):
     cfg = json.loads((folder / "config.json").read_text())
     model_type = cfg["model_type"]
-    model = AutoModelForCausalLM.from_pretrained(folder, torch_dtype=torch.float32, attn_implementation="eager")
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
     model.eval()
     weights = {k: v.to(torch.float64) for k, v in load_file(str(folder / "model.safetensors")).items()}
     tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -150,6 +154,8 @@ def run_model(folder):
             heads_in = at(f"oin{l}").reshape(n_heads, head_dim)
             per_head = torch.stack([o[:, i * head_dim:(i + 1) * head_dim] @ heads_in[i] for i in range(n_heads)])
             entry["head_lpi"].append(lpi(h[l], per_head))
+            err = float((per_head.sum(0) - a).abs().max() / a.abs().max())
+            assert err < 1e-4, f"{folder.name} layer {l}: heads do not add up to the attention output ({err})"
 
             xn = at(f"xn{l}")
             gate_name, _ = expert_names(model_type, l, 0)
@@ -184,6 +190,8 @@ def run_model(folder):
                     neurons.append((v, l, -1, "shared", k, float(coeff[k])))
             err = float((total - f).abs().max() / f.abs().max())
             assert err < 1e-4, f"{folder.name} layer {l}: experts do not add up to the FFN output ({err})"
+        # self-check: the projection of the true final residual is the model's own distribution
+        assert abs(entry["lens_logp_final"] - entry["model_logp"]) < 1e-3, (entry["lens_logp_final"], entry["model_logp"])
         neurons.sort(key=lambda n: -n[0])
         entry["neurons"] = [{"lpi": v, "layer": l, "expert": e, "type": ty, "index": k, "coeff": c}
                             for v, l, e, ty, k, c in neurons[:TOP_NEURONS]]

@@ -21,7 +21,8 @@ import org.neurosweep.model.Forward;
 import org.neurosweep.tensor.SafetensorsWriter;
 
 /**
- * moe-attribution's throughput (issue 10): samples/s of {@link CrossLevelAttribution} with N = 300 neurons, and
+ * moe-attribution's throughput (issue 10): samples/s of {@link CrossLevelAttribution} with N = 300 neurons (and the
+ * neuron rows its pruned search projected), and
  * without the neuron level, on a random Mixtral-style checkpoint of the runtime benchmark's MoE shape (d 768, 12
  * heads, 16 SwiGLU experts of width 1024, top-2, vocab 32000), 32-token prompts, against a plain forward of the same
  * prompts (logits at the last position). Usage: {@code scripts/bench/attribution [layers] [prompts]} (default 12, 8);
@@ -55,22 +56,34 @@ public final class AttributionBenchmark {
                 prompts.add(rng.ints(TOKENS, 2, VOCAB).toArray());
                 targets[i] = rng.nextInt(VOCAB);
             }
-            Timing forward = Timing.of(1, 3, () -> {
+            Runnable forwardRun = () -> {
                 for (int from = 0; from < n; from += MICRO_BATCH) {
                     PromptBatch b = PromptBatch.leftPadded(prompts.subList(from, Math.min(n, from + MICRO_BATCH)), 0);
                     try (Forward f = model.forward(b.batch())) {
                         // logits at the last position; nothing to read
                     }
                 }
-            });
-            Timing expertsOnly = Timing.of(1, 2, () -> new CrossLevelAttribution(model, 0, 0, 512).attribute(prompts, targets, MICRO_BATCH));
-            Timing neurons = Timing.of(0, 1, () -> new CrossLevelAttribution(model, 0, 300, 512).attribute(prompts, targets, MICRO_BATCH));
+            };
+            long[] projected = new long[1];
+            // interleaved (forward, no neurons, N = 300, forward, ...) so that a shared machine's slow spells hit all alike
+            Timing[] t = Timing.interleaved(1, 3, forwardRun,
+                    () -> new CrossLevelAttribution(model, 0, 0, 512).attribute(prompts, targets, MICRO_BATCH),
+                    () -> {
+                        CrossLevelAttribution a = new CrossLevelAttribution(model, 0, 300, 512);
+                        a.attribute(prompts, targets, MICRO_BATCH);
+                        projected[0] = a.projectedNeurons();
+                    });
+            Timing forward = t[0];
+            Timing expertsOnly = t[1];
+            Timing neurons = t[2];
             MachineInfo.describe().forEach(System.out::println);
             System.out.printf(Locale.ROOT, "shape: d %d, %d layers, %d heads, %d experts of width %d, top-%d, vocab %d; %d prompts of %d tokens%n",
                     D, layers, HEADS, EXPERTS, WIDTH, TOP_K, VOCAB, n, TOKENS);
             report("plain forward", forward, n, forward);
             report("attribution, no neuron level (top-neurons = 0)", expertsOnly, n, forward);
-            report("attribution, N = 300 neurons (every neuron scored)", neurons, n, forward);
+            report("attribution, N = 300 neurons (pruned exact search)", neurons, n, forward);
+            System.out.printf(Locale.ROOT, "  neuron rows projected per sample: %.0f of %d (every neuron of the selected experts)%n",
+                    projected[0] / (double) n, layers * TOP_K * WIDTH);
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path f : files.toList()) {

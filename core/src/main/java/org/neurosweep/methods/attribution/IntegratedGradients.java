@@ -104,17 +104,46 @@ public final class IntegratedGradients {
     }
 
     /**
-     * The gradients of a batched path through several hook points at once and the probabilities they came from.
+     * The gradients of a batched path through several hook points at once and the objective values they came from.
      *
-     * @param grads         per hook, ∂ p_q(target) / ∂ points[q] (m, |positions|, features of that hook)
-     * @param probabilities p_q(target) at the answer position of row q, (m)
+     * @param grads  per hook, ∂ y_q / ∂ points[q] (m, |positions|, features of that hook)
+     * @param values y_q, the objective of row q (m); p_q(target) at the answer position for {@link #targetProbability}
      */
-    public record Gradients(List<INDArray> grads, INDArray probabilities) {
+    public record Gradients(List<INDArray> grads, INDArray values) {
+    }
+
+    /**
+     * What a batched path forward differentiates: one value y_q per batch row, read from the forward. Rows do not
+     * interact, so the gradient of Σ_q y_q at row q's points is that of y_q alone; different rows may read different
+     * quantities (e.g. different router logits), as long as each reads only its own row.
+     */
+    public interface Objective {
+        /** Adds to {@code hooks} whatever reads the forward; called once, before it runs. */
+        void read(Hooks hooks);
+
+        /** y (rows) after the forward {@code f} of {@code rows} batch rows. */
+        Var values(Forward f, int rows);
+    }
+
+    /** y_q = p_q(target) at the answer position (the softmax of the output logits there). */
+    public static Objective targetProbability(int target) {
+        return new Objective() {
+            @Override
+            public void read(Hooks hooks) {
+            }
+
+            @Override
+            public Var values(Forward f, int rows) {
+                Var logits = Shapes.reshape(f.logits(), rows, f.logits().size(2));               // (m, vocab)
+                INDArray ids = Nd4j.valueArrayOf(new long[] {rows, 1}, target, DataType.INT);
+                return Shapes.reshape(Routing.gatherLastDim(Activations.softmax(logits), ids), rows);
+            }
+        };
     }
 
     /** {@link #gradientsAt(int[], int, int[], List, List, int)} with the prompt's last position as the answer. */
     public Gradients gradientsAt(int[] prompt, int[] positions, List<String> hooks, List<INDArray> points, int target) {
-        return gradientsAt(prompt, prompt.length - 1, positions, hooks, points, target);
+        return gradientsAt(prompt, prompt.length - 1, positions, hooks, points, targetProbability(target));
     }
 
     /**
@@ -128,6 +157,21 @@ public final class IntegratedGradients {
      */
     public Gradients gradientsAt(int[] prompt, int answer, int[] positions, List<String> hooks, List<INDArray> points,
                                  int target) {
+        return gradientsAt(prompt, answer, positions, hooks, points, targetProbability(target));
+    }
+
+    /** {@link #gradientsAt(int[], int, int[], List, List, Objective)} with the prompt's last position as the answer. */
+    public Gradients gradientsAt(int[] prompt, int[] positions, List<String> hooks, List<INDArray> points,
+                                 Objective objective) {
+        return gradientsAt(prompt, prompt.length - 1, positions, hooks, points, objective);
+    }
+
+    /**
+     * The same for any {@link Objective}, the forward's logits taken at {@code answer}. A per-head hook
+     * (b, t, heads, dh) takes points of (m, |positions|, heads·dh), head-major.
+     */
+    public Gradients gradientsAt(int[] prompt, int answer, int[] positions, List<String> hooks, List<INDArray> points,
+                                 Objective objective) {
         int[] scaled = checkedPositions(prompt, positions);
         if (answer < 0 || answer >= prompt.length) {
             throw new IllegalArgumentException("integrated gradients: answer position " + answer + " outside the prompt's 0.."
@@ -150,24 +194,24 @@ public final class IntegratedGradients {
             leaves.add(leaf);
             edits.intervene(hooks.get(h), (act, ctx) -> switch (ctx.layout()) {
                 case TOKENS -> placeAt(act, leaf, scaled);
+                case HEADS_LAST -> Shapes.reshape(placeAt(Shapes.reshape(act, act.size(0), act.size(1), act.size(2) * act.size(3)),
+                        leaf, scaled), act.size(0), act.size(1), act.size(2), act.size(3));
                 case ROUTED -> placeRouted(act, leaf, scaled, ctx);
-                default -> throw new IllegalArgumentException("integrated gradients needs a (b, t, features) or an "
-                        + "expert hook, " + ctx.name() + " is " + ctx.layout());
+                default -> throw new IllegalArgumentException("integrated gradients needs a (b, t, features), a per-head "
+                        + "or an expert hook, " + ctx.name() + " is " + ctx.layout());
             });
         }
+        objective.read(edits);
         int[][] rows = new int[steps][];
         Arrays.fill(rows, prompt);
-        INDArray probabilities;
+        INDArray values;
         try (Tape tape = Tape.record();
              Forward f = model.forward(Batch.of(rows).logitsAt(LogitsAt.positions(answer)), edits, null)) {
-            Var logits = Shapes.reshape(f.logits(), steps, f.logits().size(2));          // (m, vocab)
-            Var probs = Activations.softmax(logits);
-            INDArray ids = Nd4j.valueArrayOf(new long[] {steps, 1}, target, DataType.INT);
-            Var chosen = Routing.gatherLastDim(probs, ids);                               // (m, 1)
-            probabilities = chosen.value().reshape(steps).detach();
-            tape.backward(Reductions.sum(chosen));
+            Var y = objective.values(f, steps);                                           // (m)
+            values = y.value().reshape(steps).detach();
+            tape.backward(Reductions.sum(y));
         }
-        return new Gradients(leaves.stream().map(Var::grad).toList(), probabilities);
+        return new Gradients(leaves.stream().map(Var::grad).toList(), values);
     }
 
     /** Row q of the result is a′ + α_q(a − a′), q = 0..m−1, α_q on {@code grid}. */

@@ -41,8 +41,16 @@ public final class LogitLens {
         return Transforms.sqrt(meanSquare.addi(unembedding.eps()), false);
     }
 
-    /** Lens logits (n, vocab) of {@code residuals} (n, d), row i's norm divided by {@code scales[i]} (n). */
+    /** Lens logits (n, vocab) of {@code residuals} (n, d), row i's norm divided by {@code scales[i]} (n); f-order. */
     public INDArray logits(INDArray residuals, INDArray scales) {
+        return logits(residuals, scales, 'f');
+    }
+
+    /**
+     * The same in the given memory order: 'c' when the caller reduces each row over the vocabulary (contiguous rows),
+     * 'f' when it reads columns.
+     */
+    public INDArray logits(INDArray residuals, INDArray scales, char order) {
         INDArray x = normInput(residuals);
         if (unembedding.centred()) {
             x.subiColumnVector(x.mean(1).reshape(x.size(0), 1));
@@ -52,7 +60,7 @@ public final class LogitLens {
         if (unembedding.beta() != null) {
             x.addiRowVector(unembedding.beta());
         }
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.size(0), unembedding.vocabSize()}, 'f');
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.size(0), unembedding.vocabSize()}, order);
         x.mmul(unembedding.weight(), out);
         if (unembedding.bias() != null) {
             out.addiRowVector(unembedding.bias());

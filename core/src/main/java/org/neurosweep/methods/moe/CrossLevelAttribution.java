@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -35,11 +36,14 @@ import org.neurosweep.model.Forward;
  * as [rows, d] × [d, V] GEMMs, never one vocabulary projection per neuron.
  */
 public final class CrossLevelAttribution {
+    /** Relative slack on a neuron's LPI bound before it is ruled out of the top N: covers fp32 rounding. */
+    static final double BOUND_SLACK = 1e-5;
     private final CausalLM model;
     private final int padId;
     private final int topNeurons;
     private final LpiProjection projection;
     private final ComponentCapture capture;
+    private long projectedNeurons;
 
     /**
      * @param topNeurons   neurons kept per sample (the N of the top-N), 0 = none scored
@@ -54,6 +58,11 @@ public final class CrossLevelAttribution {
         this.topNeurons = topNeurons;
         this.projection = new LpiProjection(new LogitLens(Unembedding.of(model)), rowsPerBlock);
         this.capture = new ComponentCapture(model);
+    }
+
+    /** Neuron rows projected through the vocabulary so far, over all samples (the pruned search's cost). */
+    public long projectedNeurons() {
+        return projectedNeurons;
     }
 
     /**
@@ -193,11 +202,18 @@ public final class CrossLevelAttribution {
         return out;
     }
 
-    /** One FFN part's neurons as a range [offset, offset + width) of the sample's neuron rows. */
+    /** One FFN part's neurons as a range [offset, offset + width) of the sample's neuron indices. */
     private record Segment(int layer, FfnPart part, INDArray base, INDArray coefficients, int offset, int width) {
     }
 
-    // every neuron of every FFN part, c = gate · m_k · D[:, k] on u_l; the top N by target LPI, best first
+    /**
+     * Every neuron of every FFN part, c = gate · m_k · D[:, k] on u_l; the top N by target LPI, best first. Exact and
+     * pruned: each neuron's LPI is bounded above by the linear bound of {@link LpiProjection#gainBound} (one (L, d)
+     * direction per sample, then one (width, d) × (d) product per part), the neurons are projected in descending
+     * order of that bound, block by block, and the search stops once the N-th best exact LPI exceeds the bound of
+     * every neuron not yet projected (plus {@link #BOUND_SLACK} for fp32 rounding). The result is the same top N
+     * as projecting every neuron; only the number of [rows, d] × [d, V] GEMM rows differs.
+     */
     private List<NeuronScore> neurons(List<LayerComponents> layers, double[][] uBase, double s, int[] tokens) {
         if (topNeurons == 0) {
             return List.of();
@@ -212,28 +228,34 @@ public final class CrossLevelAttribution {
                 total += width;
             }
         }
-        double[][] lp = projection.logProbs(total, (from, to) -> {
-            List<INDArray> blocks = new ArrayList<>();
-            for (Segment g : segments) {
-                int lo = Math.max(from, g.offset());
-                int hi = Math.min(to, g.offset() + g.width());
-                if (lo < hi) {
-                    INDArray down = g.part().down().get(NDArrayIndex.interval(lo - g.offset(), hi - g.offset()),
-                            NDArrayIndex.all()).castTo(DataType.FLOAT);                       // (rows, d)
-                    INDArray c = g.coefficients().get(NDArrayIndex.interval(lo - g.offset(), hi - g.offset()),
-                            NDArrayIndex.all());
-                    blocks.add(down.mulColumnVector(c).addiRowVector(g.base()));
+        double[] bound = bounds(segments, total, s, tokens[0]);
+        int[] order = descending(bound);
+        double[] lpi = new double[total];
+        double[] lpiPredicted = new double[total];
+        Arrays.fill(lpi, Double.NEGATIVE_INFINITY);                  // not projected
+        int done = 0;
+        while (done < total) {
+            // first N plus a little; then small blocks: the bound is tight, few neurons beyond the first block are needed
+            long want = done == 0 ? topNeurons + topNeurons / 8L + 16 : Math.max(64, topNeurons / 4);
+            int size = (int) Math.min(projection.rowsPerBlock(), want);
+            int[] block = Arrays.copyOfRange(order, done, Math.min(total, done + size));
+            double[][] lp = projection.logProbs(() -> neuronRows(segments, block), s, tokens);
+            for (int i = 0; i < block.length; i++) {
+                int layer = segmentOf(segments, block[i]).layer();
+                lpi[block[i]] = lp[i][0] - uBase[layer][0];
+                lpiPredicted[block[i]] = lp[i][1] - uBase[layer][1];
+            }
+            done += block.length;
+            if (done >= topNeurons && done < total) {
+                double nth = lpi[topIndices(lpi, topNeurons)[topNeurons - 1]];
+                double rest = bound[order[done]];                    // the largest bound not projected
+                if (nth > rest + BOUND_SLACK * (1 + Math.abs(rest))) {
+                    break;
                 }
             }
-            return blocks.size() == 1 ? blocks.get(0) : Nd4j.concat(0, blocks.toArray(new INDArray[0]));
-        }, s, tokens);
-        double[] lpi = new double[total];
-        for (Segment g : segments) {
-            for (int k = 0; k < g.width(); k++) {
-                lpi[g.offset() + k] = lp[g.offset() + k][0] - uBase[g.layer()][0];
-            }
         }
-        int[] top = topIndices(lpi, topNeurons);
+        projectedNeurons += done;
+        int[] top = topIndices(lpi, Math.min(topNeurons, done));
         List<NeuronScore> out = new ArrayList<>(top.length);
         for (int rank = 0; rank < top.length; rank++) {
             int i = top[rank];
@@ -241,9 +263,62 @@ public final class CrossLevelAttribution {
             FfnPart p = g.part();
             int k = i - g.offset();
             out.add(new NeuronScore(g.layer(), p.expert(), p.type(), k, p.neurons().getDouble(k), p.gateWeight(), lpi[i],
-                    lp[i][1] - uBase[g.layer()][1], rank + 1));
+                    lpiPredicted[i], rank + 1));
         }
         return out;
+    }
+
+    /**
+     * Upper bounds of every neuron's target LPI (total): per part, (D · g_l) ⊙ gate·m with g_l the gain bound of its
+     * layer's u_l; +∞ for all when the lens has no linear bound (soft-capped logits), so every neuron is projected.
+     */
+    private double[] bounds(List<Segment> segments, int total, double s, int target) {
+        double[] out = new double[total];
+        int layers = segments.isEmpty() ? 0 : segments.get(segments.size() - 1).layer() + 1;
+        INDArray[] bases = new INDArray[layers];
+        segments.forEach(g -> bases[g.layer()] = g.base().reshape(1, g.base().length()));
+        INDArray g = projection.gainBound(Nd4j.vstack(bases), s, target);                           // (L, d)
+        if (g == null) {
+            Arrays.fill(out, Double.POSITIVE_INFINITY);
+            return out;
+        }
+        for (Segment seg : segments) {
+            INDArray direction = g.getRow(seg.layer()).reshape(g.size(1), 1);
+            double[] b = seg.part().down().castTo(DataType.FLOAT).mmul(direction).muli(seg.coefficients())
+                    .castTo(DataType.DOUBLE).toDoubleVector();                                      // (width)
+            System.arraycopy(b, 0, out, seg.offset(), seg.width());
+        }
+        return out;
+    }
+
+    /** The neurons {@code indices} as rows u_l + gate·m_k·D[k, :], (indices, d), in the given order. */
+    private static INDArray neuronRows(List<Segment> segments, int[] indices) {
+        INDArray[] rows = new INDArray[indices.length];
+        for (Segment g : segments) {
+            List<Integer> at = new ArrayList<>();
+            for (int i = 0; i < indices.length; i++) {
+                if (indices[i] >= g.offset() && indices[i] < g.offset() + g.width()) {
+                    at.add(i);
+                }
+            }
+            if (at.isEmpty()) {
+                continue;
+            }
+            int[] k = at.stream().mapToInt(i -> indices[i] - g.offset()).toArray();
+            INDArray picked = g.part().down().getRows(k).castTo(DataType.FLOAT)
+                    .mulColumnVector(g.coefficients().getRows(k)).addiRowVector(g.base());                                                   // (|at|, d)
+            for (int j = 0; j < at.size(); j++) {
+                rows[at.get(j)] = picked.getRow(j).reshape(1, picked.size(1));
+            }
+        }
+        return Nd4j.vstack(rows);
+    }
+
+    /** Indices of {@code values} by descending value, equal values in index order. */
+    private static int[] descending(double[] values) {
+        return IntStream.range(0, values.length).boxed()
+                .sorted((a, b) -> values[a] != values[b] ? Double.compare(values[b], values[a]) : Integer.compare(a, b))
+                .mapToInt(Integer::intValue).toArray();
     }
 
     private static Segment segmentOf(List<Segment> segments, int i) {

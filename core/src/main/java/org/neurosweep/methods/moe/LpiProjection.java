@@ -48,8 +48,39 @@ public final class LpiProjection {
         return out;
     }
 
+    public int rowsPerBlock() {
+        return rowsPerBlock;
+    }
+
     public LogitLens lens() {
         return lens;
+    }
+
+    /**
+     * For each row x_i of {@code bases} (n, d), the direction g_i of the linear upper bound
+     * {@code LPI(c; x_i) ≤ g_i · c} that holds for every component c: with p = P(· | x_i) and the logit change
+     * δ = W_U(γ_f ⊙ c / s*), LPI(c; x_i) = δ[w] − log Σ_v p_v e^{δ_v} ≤ δ[w] − Σ_v p_v δ_v (Jensen's inequality), so
+     * {@code g_i = γ_f ⊙ (W_U[w] − Σ_v p_v W_U[v]) / s*}. A LayerNorm lens centres c first (δ = W_U(γ_f ⊙ Pc / s*)
+     * with P = I − 11ᵀ/d symmetric), so g_i is centred too. Returns (n, d) fp32, or null when δ is not linear in c and
+     * there is no such bound: the lens soft-caps its logits (Gemma-2) or transforms the residual before its norm
+     * (BERT's MLM head).
+     */
+    public INDArray gainBound(INDArray bases, double sStar, int token) {
+        if (lens.unembedding().softcap() != null || lens.unembedding().transform() != null) {
+            return null;
+        }
+        long n = bases.size(0);
+        INDArray p = lens.logits(bases, Nd4j.valueArrayOf(new long[] {n}, sStar, DataType.FLOAT), 'c');  // (n, V)
+        p.subiColumnVector(p.max(1).reshape(n, 1));
+        Transforms.exp(p, false);
+        p.diviColumnVector(p.sum(1).reshape(n, 1));
+        p.negi().getColumn(token).addi(1.0);                                                            // onehot(w) − p
+        INDArray g = p.mmul(lens.unembedding().weight().transpose());                                   // (n, d)
+        g.muliRowVector(lens.unembedding().gamma().castTo(DataType.FLOAT)).divi(sStar);
+        if (lens.unembedding().centred()) {
+            g.subiColumnVector(g.mean(1).reshape(n, 1));
+        }
+        return g;
     }
 
     /** s* of one final residual {@code hFinal} (d): the divisor its final norm applies (RMSNorm: its RMS). */
@@ -67,7 +98,7 @@ public final class LpiProjection {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(Workspaces.SCRATCH, WORKSPACE)) {
             INDArray x = rows.get();
             long n = x.size(0);
-            INDArray z = lens.logits(x, Nd4j.valueArrayOf(new long[] {n}, sStar, DataType.FLOAT));      // (n, V)
+            INDArray z = lens.logits(x, Nd4j.valueArrayOf(new long[] {n}, sStar, DataType.FLOAT), 'c'); // (n, V), rows contiguous
             double[][] picked = new double[tokens.length][];
             for (int j = 0; j < tokens.length; j++) {
                 picked[j] = z.getColumn(tokens[j]).castTo(DataType.DOUBLE).toDoubleVector();

@@ -155,7 +155,7 @@ public final class NeuronAttribution {
             INDArray att = activations.get(i).mul(mean);
             groups.add(new LayerAttribution.Group(experts.get(i), activations.get(i).toFloatVector(), att.toFloatVector()));
         }
-        return new LayerAttribution(l, groups, pFull, g.probabilities().getDouble(steps));
+        return new LayerAttribution(l, groups, pFull, g.values().getDouble(steps));
     }
 
     // the neuron groups of layer l at pos: dense, or the routed experts ascending and the shared expert

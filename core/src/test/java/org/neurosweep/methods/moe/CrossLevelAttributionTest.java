@@ -15,6 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.neurosweep.methods.lens.LogitLens;
+import org.neurosweep.methods.lens.Unembedding;
 import org.neurosweep.hook.Captures;
 import org.neurosweep.hook.HookNames;
 import org.neurosweep.hook.Hooks;
@@ -167,6 +170,70 @@ class CrossLevelAttributionTest {
         assertTrue(a.heads().stream().anyMatch(h -> h.score().lpi() != 0), "the other heads contribute");
         assertFalse(a.experts().stream().anyMatch(e -> e.layer() == 3 && e.type() == ExpertType.SHARED));
         assertTrue(a.experts().stream().anyMatch(e -> e.layer() == 2 && e.type() == ExpertType.SHARED));
+    }
+
+    // the pruned neuron search returns the exhaustive top N (N = every neuron projects them all) and projects fewer rows
+    @ParameterizedTest
+    @ValueSource(strings = {"world/moe_deep", "golden/mixtral"})
+    void prunedNeuronSearchEqualsTheExhaustiveTopN(String name) {
+        Path dir = name.startsWith("world/") ? RepoPaths.world(name.substring(6)) : RepoPaths.golden(name.substring(7));
+        CausalLM model = CausalLM.load(dir);
+        List<int[]> prompts = new ArrayList<>();
+        int[] targets = new int[PROMPTS.length];
+        try (Tokenizer tokenizer = Tokenizer.load(dir)) {
+            for (int i = 0; i < PROMPTS.length; i++) {
+                prompts.add(tokenizer.encode(PROMPTS[i][0]));
+                targets[i] = tokenizer.encode(" " + PROMPTS[i][1])[0];
+            }
+        }
+        CrossLevelAttribution all = new CrossLevelAttribution(model, 1, Integer.MAX_VALUE, 512);
+        CrossLevelAttribution pruned = new CrossLevelAttribution(model, 1, 20, 512);
+        List<SampleAttribution> exhaustive = all.attribute(prompts, targets, 3);
+        List<SampleAttribution> top = pruned.attribute(prompts, targets, 3);
+        for (int i = 0; i < prompts.size(); i++) {
+            List<NeuronScore> want = exhaustive.get(i).neurons().subList(0, 20);
+            List<NeuronScore> got = top.get(i).neurons();
+            assertEquals(want.size(), got.size(), name + " prompt " + i);
+            for (int r = 0; r < want.size(); r++) {      // same neurons in the same order; values up to fp32 GEMM blocking
+                NeuronScore w = want.get(r);
+                NeuronScore g = got.get(r);
+                String what = name + " prompt " + i + " rank " + (r + 1);
+                assertEquals(List.of(w.layer(), w.expert(), w.type(), w.neuron()), List.of(g.layer(), g.expert(), g.type(), g.neuron()), what);
+                assertEquals(w.lpi(), g.lpi(), 1e-5, what);
+                assertEquals(w.lpiPredicted(), g.lpiPredicted(), 1e-5, what);
+            }
+        }
+        assertTrue(pruned.projectedNeurons() < all.projectedNeurons() / 2,
+                name + ": projected " + pruned.projectedNeurons() + " of " + all.projectedNeurons() + " neuron rows");
+    }
+
+    // LPI(c; x) <= g . c for any c, and g is the LPI's gradient at c = 0 (a central difference matches g . c), so the
+    // bound is tight for small components rather than merely valid
+    @Test
+    void gainBoundBoundsTheLpiAndIsItsGradient() {
+        CausalLM model = CausalLM.load(RepoPaths.golden("qwen2_moe"));
+        LpiProjection projection = new LpiProjection(new LogitLens(Unembedding.of(model)), 64);
+        int d = model.config().hiddenSize();
+        Nd4j.getRandom().setSeed(3);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 1, d);
+        double s = 0.7;
+        int target = 17;
+        INDArray g = projection.gainBound(x, s, target);
+        double base = projection.logProbs(() -> x.dup(), s, target)[0][0];
+        for (double scale : new double[] {1e-2, 0.1, 1, 10}) {
+            INDArray c = Nd4j.randn(DataType.FLOAT, 64, d).muli(scale);
+            double[][] plus = projection.logProbs(() -> c.addRowVector(x), s, target);
+            double[][] minus = projection.logProbs(() -> c.neg().addiRowVector(x), s, target);
+            double[] linear = c.mmul(g.reshape(d, 1)).castTo(DataType.DOUBLE).toDoubleVector();
+            for (int i = 0; i < 64; i++) {
+                double lpi = plus[i][0] - base;
+                assertTrue(lpi <= linear[i] + 1e-5 * (1 + Math.abs(linear[i])), "scale " + scale + ": " + lpi + " > " + linear[i]);
+                assertTrue(minus[i][0] - base <= -linear[i] + 1e-5 * (1 + Math.abs(linear[i])), "scale " + scale);
+                if (scale == 1e-2) {
+                    assertEquals(linear[i], (plus[i][0] - minus[i][0]) / 2, 0.005 * Math.abs(linear[i]) + 2e-6, "gradient");
+                }
+            }
+        }
     }
 
     @Test

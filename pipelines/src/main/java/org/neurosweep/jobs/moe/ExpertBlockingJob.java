@@ -14,6 +14,8 @@ import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsCheckpointSeries;
 import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 
@@ -22,15 +24,16 @@ import org.neurosweep.job.TableSchema;
  * aggregated LPI are blocked k at a time in every layer ({@code failure}: weight 0, no renormalisation;
  * {@code reroute}: router logit −∞ before top-k) and the samples re-run; a control blocks k pairs drawn at random.
  * The shared-vs-routed configurations (Qwen2-MoE family) and step 9's causal checks (head inhibition, forced
- * routing) are modes of the same job. The ranking is read from a
+ * routing, integrated gradients of the router logits) are modes of the same job. The ranking is read from a
  * committed moe-attribution run's p1_expert_rank, or computed in the unit at the expert level (no neurons).
  */
-public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines {
+public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines, SupportsReport {
 
     static final String EVAL = "p1_blocking_eval";
     static final String BLOCKING = "p1_blocking";
     static final String ABLATION = "p1_ablation";
     static final String CAUSAL = "p1_causal";
+    static final String ROUTER_IG = "p1_router_ig";
 
     static final String K = "k";
     static final String MODES = "modes";
@@ -39,6 +42,7 @@ public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCh
     static final String CONFIGS = "configs";
     static final String SELF = "self";
     static final String INHIBIT_HEADS = "inhibit-heads";
+    static final String ROUTER_IG_STEPS = "router-ig-steps";
 
     private static final TableSchema EVAL_TABLE = new TableSchema(EVAL,
             "per sample and intervention: the gold target's rank in the real output at t*",
@@ -76,12 +80,28 @@ public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCh
     private static final TableSchema CAUSAL_TABLE = new TableSchema(CAUSAL,
             "per task: step 9's causal checks, head inhibition and forced routing (parameter inhibit-heads)",
             List.of(P1Columns.TASK,
-                    Column.required("check", ColumnType.STRING, "head_inhibit or forced_routing"),
+                    Column.required("check", ColumnType.STRING, "head_inhibit, forced_routing or router_ig"),
                     Column.required("metric", ColumnType.STRING,
                             "head_inhibit: mrr_orig, mrr, mrr_change_pct, router_mass_orig, router_mass, "
-                                    + "router_mass_change_pct; forced_routing: mrr, mrr_recovered_pct"),
+                                    + "router_mass_change_pct; forced_routing: mrr, mrr_recovered_pct; router_ig: "
+                                    + "top_heads_share_pct (the inhibited heads' share of sum |IG|, mean over selected "
+                                    + "experts), completeness_gap (mean |sum IG - (logit - logit_baseline)|)"),
                     Column.optional("value", ColumnType.DOUBLE, "the metric; null when undefined (a zero denominator)"),
                     Column.required("heads", ColumnType.STRING_ARRAY, "the inhibited heads, layer:head")));
+
+    private static final TableSchema ROUTER_IG_TABLE = new TableSchema(ROUTER_IG,
+            "step 9 (iii): integrated gradients of each selected expert's router logit at t* with respect to the head "
+                    + "outputs at t* (zero baseline), per sample, selected (layer, expert) and head of a layer <= layer",
+            List.of(P1Columns.TASK, P1Columns.LANGUAGE, P1Columns.SAMPLE_ID,
+                    Column.required("layer", ColumnType.INT, "the MoE layer of the router, 0-based"),
+                    Column.required("expert", ColumnType.INT, "the expert selected at t*"),
+                    Column.required("head_layer", ColumnType.INT, "the head's layer, <= layer"),
+                    Column.required("head", ColumnType.INT, "the query head"),
+                    Column.required("ig", ColumnType.DOUBLE, "the head's IG: sum over its o_proj-input features"),
+                    Column.required("logit", ColumnType.DOUBLE, "the router logit with the heads as they are"),
+                    Column.required("logit_baseline", ColumnType.DOUBLE,
+                            "the router logit with every head output at t* zeroed; sum of ig ~ logit - logit_baseline"),
+                    Column.required("steps", ColumnType.INT, "m, the Riemann points (right grid)")));
 
     @Override
     public String name() {
@@ -101,7 +121,7 @@ public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCh
 
     @Override
     public List<TableSchema> tables() {
-        return List.of(EVAL_TABLE, BLOCKING_TABLE, ABLATION_TABLE, CAUSAL_TABLE);
+        return List.of(EVAL_TABLE, BLOCKING_TABLE, ABLATION_TABLE, CAUSAL_TABLE, ROUTER_IG_TABLE);
     }
 
     @Override
@@ -123,6 +143,10 @@ public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCh
                         "step 9's causal checks: zero the top k heads by aggregated head LPI (the paper's 10) and report "
                                 + "the router mass on the originally selected experts and MRR, then force the original "
                                 + "routing; 0 = off"),
+                ParamSpec.of(ROUTER_IG_STEPS, ParamType.INT, 0,
+                        "step 9's causal check (iii): integrated gradients of each selected expert's router logit with "
+                                + "respect to the head outputs at t*, with this many steps (the spec's 20-50) batched in "
+                                + "one forward/backward per sample; 0 = off"),
                 ParamSpec.of(MoeAttributionJob.LANGUAGES, ParamType.STRING_LIST, List.of(),
                         "mlama datasets: languages to use; empty = all"),
                 ParamSpec.of(MoeAttributionJob.TASKS, ParamType.STRING_LIST, List.of(), "tasks to use; empty = all"),
@@ -168,5 +192,10 @@ public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCh
             out.add(line.toString());
         }
         return out;
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return MoeFigures.blocking(tables);
     }
 }

@@ -20,8 +20,10 @@ import org.neurosweep.methods.icl.NextTokenScorer;
 import org.neurosweep.methods.moe.CrossLevelAttribution;
 import org.neurosweep.methods.moe.ExpertBlocking;
 import org.neurosweep.methods.moe.ExpertPair;
+import org.neurosweep.methods.moe.ExpertType;
 import org.neurosweep.methods.moe.HeadInhibition;
 import org.neurosweep.methods.moe.RelationSample;
+import org.neurosweep.methods.moe.RouterIntegratedGradients;
 import org.neurosweep.methods.moe.RoutingConfig;
 import org.neurosweep.methods.moe.SampleAttribution;
 import org.neurosweep.model.ModelConfig;
@@ -50,9 +52,11 @@ final class ExpertBlockingKernel implements Kernel {
                     + " is a dense " + config.modelType());
         }
         int inhibit = p.getInt(ExpertBlockingJob.INHIBIT_HEADS);
-        if (inhibit < 0 || p.getIntList(ExpertBlockingJob.K).stream().anyMatch(k -> k < 0)) {
-            throw new IllegalArgumentException("parameters " + ExpertBlockingJob.K + " and " + ExpertBlockingJob.INHIBIT_HEADS
-                    + " must be >= 0, got " + p.getIntList(ExpertBlockingJob.K) + " and " + inhibit);
+        int igSteps = p.getInt(ExpertBlockingJob.ROUTER_IG_STEPS);
+        if (inhibit < 0 || igSteps < 0 || p.getIntList(ExpertBlockingJob.K).stream().anyMatch(k -> k < 0)) {
+            throw new IllegalArgumentException("parameters " + ExpertBlockingJob.K + ", " + ExpertBlockingJob.INHIBIT_HEADS
+                    + " and " + ExpertBlockingJob.ROUTER_IG_STEPS + " must be >= 0, got " + p.getIntList(ExpertBlockingJob.K)
+                    + ", " + inhibit + " and " + igSteps);
         }
         List<ExpertBlocking.Mode> modes = p.getStringList(ExpertBlockingJob.MODES).stream().map(ExpertBlocking.Mode::parse).toList();
         List<RoutingConfig> configs = p.getStringList(ExpertBlockingJob.CONFIGS).stream().map(RoutingConfig::parse)
@@ -68,7 +72,7 @@ final class ExpertBlockingKernel implements Kernel {
         for (Task task : tasks(encoded)) {
             List<int[]> prompts = task.rows().stream().map(encoded.prompts()::get).toList();
             List<int[]> targets = task.rows().stream().map(i -> new int[] {encoded.targets()[i]}).toList();
-            List<SampleAttribution> attributed = fromFile != null && inhibit == 0 ? List.of()
+            List<SampleAttribution> attributed = fromFile != null && inhibit == 0 && igSteps == 0 ? List.of()
                     : new CrossLevelAttribution(model.model(), pad, 0, p.getInt(MoeAttributionJob.PROJECTION_ROWS))
                             .attribute(prompts, targets.stream().mapToInt(t -> t[0]).toArray(), microBatch);
             List<ExpertBlocking.RankedPair> ranked = fromFile != null ? fromFile.getOrDefault(task.name(), List.of())
@@ -82,9 +86,12 @@ final class ExpertBlockingKernel implements Kernel {
                             ExpertBlocking.random(ranked, k, p.getInt(ExpertBlockingJob.CONTROL_SEED)), mode, k);
                 }
             }
+            List<HeadInhibition.Head> top = HeadInhibition.topHeads(attributed, inhibit);
             if (inhibit > 0) {
-                causal(out, new HeadInhibition(model.model(), pad, microBatch), task, prompts, targets,
-                        HeadInhibition.topHeads(attributed, inhibit));
+                causal(out, new HeadInhibition(model.model(), pad, microBatch), task, prompts, targets, top);
+            }
+            if (igSteps > 0) {
+                routerIg(out, new RouterIntegratedGradients(model.model()), encoded, task, attributed, igSteps, top);
             }
             for (RoutingConfig c : configs) {
                 List<NextToken> scored = scorer.score(prompts, targets, (b, first) -> c.apply(new Hooks(), config));
@@ -126,6 +133,42 @@ final class ExpertBlockingKernel implements Kernel {
         for (Object[] row : rows) {
             out.table(ExpertBlockingJob.CAUSAL).add(null, task.name(), row[0], row[1], JobTables.orNull((Double) row[2]), names);
         }
+    }
+
+    // step 9 (iii): per sample, the router logits of the experts selected at t* against the head outputs at t*
+    private static void routerIg(RowSink out, RouterIntegratedGradients ig, EncodedSamples encoded, Task task,
+                                 List<SampleAttribution> attributed, int steps, List<HeadInhibition.Head> top) {
+        double share = 0;
+        double gap = 0;
+        int n = 0;
+        for (int i = 0; i < task.rows().size(); i++) {
+            RelationSample s = encoded.samples().get(task.rows().get(i));
+            List<ExpertPair> selected = attributed.get(i).experts().stream()
+                    .filter(e -> e.type() == ExpertType.ROUTED && e.selected()).map(e -> new ExpertPair(e.layer(), e.expert())).toList();
+            for (RouterIntegratedGradients.Result r : ig.attribute(encoded.prompts().get(task.rows().get(i)), selected, steps)) {
+                double total = 0;
+                double onTop = 0;
+                for (int hl = 0; hl <= r.layer(); hl++) {
+                    for (int h = 0; h < r.ig()[hl].length; h++) {
+                        double v = r.ig()[hl][h];
+                        out.table(ExpertBlockingJob.ROUTER_IG).add(s.sampleId(), s.task(), s.language(), s.sampleId(),
+                                r.layer(), r.expert(), hl, h, v, r.logit(), r.logitBaseline(), steps);
+                        total += Math.abs(v);
+                        onTop += top.contains(new HeadInhibition.Head(hl, h)) ? Math.abs(v) : 0;
+                    }
+                }
+                share += total == 0 ? 0 : 100 * onTop / total;
+                gap += Math.abs(r.sum() - (r.logit() - r.logitBaseline()));
+                n++;
+            }
+        }
+        List<String> names = top.stream().map(HeadInhibition.Head::toString).toList();
+        if (!top.isEmpty()) {
+            out.table(ExpertBlockingJob.CAUSAL).add(null, task.name(), "router_ig", "top_heads_share_pct",
+                    JobTables.orNull(n == 0 ? Double.NaN : share / n), names);
+        }
+        out.table(ExpertBlockingJob.CAUSAL).add(null, task.name(), "router_ig", "completeness_gap",
+                JobTables.orNull(n == 0 ? Double.NaN : gap / n), names);
     }
 
     private static void evalRows(RowSink out, EncodedSamples encoded, Task task, String condition,

@@ -15,6 +15,8 @@ import org.neurosweep.job.ParamType;
 import org.neurosweep.job.RowSink;
 import org.neurosweep.job.SupportsCheckpointSeries;
 import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.SupportsSummary;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
@@ -26,7 +28,7 @@ import org.neurosweep.job.TableSchema;
  * position, the per-layer efficiency η, stage shares and each task's expert ranking. MoE and dense models alike.
  */
 public final class MoeAttributionJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsSummary,
-        SupportsHeadlines {
+        SupportsHeadlines, SupportsReport {
 
     static final String SAMPLES = "p1_samples";
     static final String EVAL = "p1_eval";
@@ -233,5 +235,10 @@ public final class MoeAttributionJob implements MapJob, NeedsDataset, SupportsCh
     private static String cell(Row r, String column) {
         int i = r.fieldIndex(column);
         return r.isNullAt(i) ? "-" : String.format(Locale.ROOT, "%.3f", r.getDouble(i));
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return MoeFigures.attribution(tables);
     }
 }

@@ -1,6 +1,8 @@
 package org.neurosweep.jobs.moe;
 
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,7 +44,7 @@ class ExpertBlockingJobTest {
                     { job = expert-blocking, models = [deep, dense], datasets = [facts],
                       params { languages = [en], tasks = [capital, continent], k = [1, 3],
                                configs = [top1, shared, shared-top1, default], control-seed = 3,
-                               inhibit-heads = 3 } }
+                               inhibit-heads = 3, router-ig-steps = 8 } }
                   ]
                 }
                 """.formatted(RepoPaths.world("moe_deep"), RepoPaths.world("dense_small"), RepoPaths.dataset("world/mlama"),
@@ -67,6 +69,29 @@ class ExpertBlockingJobTest {
         assertEquals(2L * FACTS * (1 + 8 + 4), eval.count(), "per task: original, 8 blocked cells, 4 configurations");
     }
 
+    // step 9 (iii): one row per sample, selected expert at t* and head of a layer <= the router's; on the first MoE
+    // layer (a smooth path from the heads) the head IGs add up to the logit change (completeness)
+    @Test
+    void routerIntegratedGradientsCoverEverySelectedExpert() {
+        Dataset<Row> ig = sweep.table(ExpertBlockingJob.ROUTER_IG);
+        int layers = 6;
+        int heads = 4;
+        int topK = 2;
+        long perSample = 0;
+        for (int l = 0; l < layers; l++) {
+            perSample += (long) topK * (l + 1) * heads;
+        }
+        assertEquals(2 * FACTS * perSample, ig.count(), "samples x selected experts x heads at or below the router");
+        assertEquals(0, ig.where("head_layer > layer").count());
+        List<Row> sums = ig.where("layer = 0").groupBy("sample_id", "layer", "expert")
+                .agg(sum("ig").as("s"), first("logit").as("z"), first("logit_baseline").as("z0")).collectAsList();
+        assertEquals(2 * FACTS * topK, sums.size());
+        for (Row r : sums) {
+            double change = r.getDouble(r.fieldIndex("z")) - r.getDouble(r.fieldIndex("z0"));
+            assertEquals(change, r.getDouble(r.fieldIndex("s")), 0.1 * Math.abs(change) + 5e-3, "m = 8: " + r);
+        }
+    }
+
     @Test
     void originalAndDefaultAgree() {
         for (String task : List.of("capital", "continent")) {
@@ -83,7 +108,7 @@ class ExpertBlockingJobTest {
                         .withColumnRenamed("rank", "rank0"), "sample_id").where("rank <> rank0").count();
         assertTrue(differing > 0, "dropping every routed expert changes some ranks");
         Dataset<Row> causal = sweep.table(ExpertBlockingJob.CAUSAL);
-        assertEquals(2 * 8, causal.count(), "per task: six head_inhibit and two forced_routing metrics");
+        assertEquals(2 * 10, causal.count(), "per task: six head_inhibit, two forced_routing and two router_ig metrics");
         for (Row r : causal.where("metric = 'mrr_orig'").collectAsList()) {
             double mrr = sweep.table(ExpertBlockingJob.EVAL).where("condition = 'original' and task = '"
                     + r.getString(r.fieldIndex("task")) + "'").agg(avg("rr")).first().getDouble(0);
@@ -93,8 +118,16 @@ class ExpertBlockingJobTest {
         Row mass = causal.where("metric = 'router_mass_orig'").first();
         assertTrue(mass.getDouble(mass.fieldIndex("value")) > 0 && mass.getDouble(mass.fieldIndex("value")) <= 1);
 
+        Row share = causal.where("metric = 'top_heads_share_pct'").first();
+        double pct = share.getDouble(share.fieldIndex("value"));
+        assertTrue(pct > 0 && pct < 100, "the 3 top heads carry part of the router IG: " + pct);
+
         List<String> headlines = new ExpertBlockingJob().headlines(sweep::table);
         assertEquals(4, headlines.size(), headlines.toString());
+        List<String> titles = new ExpertBlockingJob().figures(sweep::table).stream()
+                .filter(org.neurosweep.report.Chart::hasData).map(org.neurosweep.report.Chart::title).toList();
+        assertEquals(List.of("deep failure: MRR drop with k experts blocked", "deep reroute: MRR drop with k experts blocked",
+                "deep: integrated gradients of the selected experts' router logits on the heads"), titles);
         assertTrue(headlines.get(0).contains("k=1 random") && headlines.get(0).contains("k=3 top"), headlines.get(0));
     }
 }

@@ -190,6 +190,15 @@ class MoeAttributionJobTest {
         List<String> headlines = new MoeAttributionJob().headlines(sweep::table);
         assertTrue(headlines.stream().anyMatch(h -> h.startsWith("shallow:") && h.contains("eta")), headlines.toString());
         assertTrue(headlines.stream().anyMatch(h -> h.contains("stage middle")), headlines.toString());
+
+        // the report section: per model, layer LPIs; the MoE model also has expert usage, expert LPI and head maps
+        List<String> titles = new MoeAttributionJob().figures(sweep::table).stream()
+                .filter(org.neurosweep.report.Chart::hasData).map(org.neurosweep.report.Chart::title).toList();
+        for (String t : List.of("shallow: mean LPI by layer", "dense: mean LPI by layer", "shallow: expert usage",
+                "shallow: mean expert LPI", "shallow: mean head LPI", "dense: mean head LPI")) {
+            assertTrue(titles.stream().anyMatch(c -> c.startsWith(t)), t + " in " + titles);
+        }
+        assertTrue(titles.stream().noneMatch(c -> c.startsWith("dense: expert usage")), "a dense model has no experts");
     }
 
     @Test
