@@ -104,17 +104,17 @@ public final class NeuronAttributionJob implements MapJob, NeedsDataset, NeedsGr
             "LRP2 B6.2: overlap of per-relation knowledge-neuron sets KN_r (per layer the overlap-top neurons most often "
                     + "among the overlap-top of a prompt's layer) between two languages, for every pair of relations; "
                     + "without (base) and, when parameter lrp2 is set, with the LRP2 projection",
+            Column.required("language_a", ColumnType.STRING, "first language (alphabetical order)"),
+            Column.required("language_b", ColumnType.STRING, "second language"),
+            Column.required("relation_a", ColumnType.STRING, "relation of the first set"),
+            Column.required("relation_b", ColumnType.STRING, "relation of the second set"),
+            Column.required("same_relation", ColumnType.BOOLEAN, "relation_a = relation_b"),
             Column.required("condition", ColumnType.STRING,
                     "base: plain forwards; lrp2: each language of parameter lrp2 attributed under its projection "
                             + "(the other languages, the pivot included, as in base)"),
             Column.optional("lrp2_a", ColumnType.STRING, "the first language's projection \"i-j\" (LIRP after block i, "
                     + "LSRP after block j, 1-based); null when not projected"),
             Column.optional("lrp2_b", ColumnType.STRING, "the second language's projection; null when not projected"),
-            Column.required("language_a", ColumnType.STRING, "first language (alphabetical order)"),
-            Column.required("language_b", ColumnType.STRING, "second language"),
-            Column.required("relation_a", ColumnType.STRING, "relation of the first set"),
-            Column.required("relation_b", ColumnType.STRING, "relation of the second set"),
-            Column.required("same_relation", ColumnType.BOOLEAN, "relation_a = relation_b"),
             Column.required("per_layer", ColumnType.INT, "neurons kept per layer (the paper: 20)"),
             Column.required("n_prompts_a", ColumnType.INT, "prompts behind the first set"),
             Column.required("n_prompts_b", ColumnType.INT, "prompts behind the second set"),

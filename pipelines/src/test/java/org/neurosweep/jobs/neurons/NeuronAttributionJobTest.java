@@ -67,7 +67,7 @@ class NeuronAttributionJobTest {
 
     @Test
     void everyUnitCommitsAndTheBadLineIsAnError() {
-        assertEquals(4, sweep.result().committed());
+        assertEquals(4, sweep.result().committed(), sweep.result().failures().toString());
         Dataset<Row> errors = sweep.table("errors");
         assertEquals(1, errors.count(), "the fact without sub_label");
     }
