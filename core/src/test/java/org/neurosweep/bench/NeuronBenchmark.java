@@ -3,9 +3,15 @@ package org.neurosweep.bench;
 import java.io.IOException;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.neurosweep.data.PrivateRecord;
 import org.neurosweep.data.Shard;
+import org.neurosweep.hook.HookNames;
 import org.neurosweep.hook.Hooks;
+import org.neurosweep.methods.attribution.IntegratedGradients;
 import org.neurosweep.methods.attribution.RiemannGrid;
 import org.neurosweep.methods.neurons.NeuronAttribution;
 import org.neurosweep.methods.neurons.PrivacyAttribution.PrivateTokens;
@@ -51,7 +57,27 @@ public final class NeuronBenchmark {
             report.line(Report.fmt("- one prompt, every layer (1 + %d batched passes of %d rows): %.2f s (median %.2f) "
                     + "→ **%.2f prompts × layers per second**", shape.layers(), STEPS + 1, t.best(), t.median(),
                     shape.layers() / t.best()));
+            batchedVersusSequential(model, prompt);
         }
+    }
+
+    // one layer's m path points: one batched forward and backward of m rows vs m single-row forwards and backwards
+    private void batchedVersusSequential(CausalLM model, int[] prompt) {
+        String hook = HookNames.mlpPost(0);
+        int[] pos = {prompt.length - 1};
+        IntegratedGradients ig = new IntegratedGradients(model);
+        long features = model.config().intermediateSize();
+        INDArray points = Nd4j.rand(
+                DataType.FLOAT, STEPS, 1, features);
+        Timing[] t = Timing.interleaved(1, 3,
+                () -> ig.gradientsAt(prompt, hook, pos, points, 7),
+                () -> {
+                    for (int q = 0; q < STEPS; q++) {
+                        ig.gradientsAt(prompt, hook, pos, points.get(NDArrayIndex.interval(q, q + 1)).dup(), 7);
+                    }
+                });
+        report.line(Report.fmt("- one layer's %d path points: batched (1 pass of %d rows) %.2f s, sequential (%d passes of "
+                + "1 row) %.2f s (best of 3) → **%.2f×**", STEPS, STEPS, t[0].best(), STEPS, t[1].best(), t[1].best() / t[0].best()));
     }
 
     private void exposure() {

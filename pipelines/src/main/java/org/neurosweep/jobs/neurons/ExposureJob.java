@@ -23,6 +23,8 @@ import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 
 /**
  * {@code exposure}: how much a model leaks of planted or private secrets (Carlini et al. 2019; docs/methods/privacy-neurons.md
@@ -31,7 +33,8 @@ import org.neurosweep.jobs.HeadlineQueries;
  * are single tokens, and the likelihood of the secret; per unit the perplexity of held-out text. Over a checkpoint
  * series it gives exposure across training steps.
  */
-public final class ExposureJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines {
+public final class ExposureJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines,
+        SupportsReport {
 
     static final String EXPOSURE = "exposure";
     static final String SUMMARY = "exposure_summary";
@@ -127,5 +130,10 @@ public final class ExposureJob implements MapJob, NeedsDataset, SupportsCheckpoi
                     r.isNullAt(1) ? "" : "@" + r.getString(1), r.getDouble(2)));
         }
         return out;
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return NeuronFigures.exposure(tables);
     }
 }

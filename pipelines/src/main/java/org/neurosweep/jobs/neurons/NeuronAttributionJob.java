@@ -25,6 +25,8 @@ import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.jobs.probe.MlamaInputs;
 
 /**
@@ -36,7 +38,8 @@ import org.neurosweep.jobs.probe.MlamaInputs;
  * languages (B6.2). Dense FFN and expert neurons (only the experts routed at the position).
  */
 public final class NeuronAttributionJob implements MapJob, NeedsDataset, NeedsGradients, SupportsCheckpointSeries,
-        SupportsHeadlines {
+        SupportsHeadlines,
+        SupportsReport {
 
     static final String ATTRIBUTION = "neuron_attribution";
     static final String DIAGNOSTICS = "kn_ig_diagnostics";
@@ -201,5 +204,10 @@ public final class NeuronAttributionJob implements MapJob, NeedsDataset, NeedsGr
                     r.getString(1), r.getString(2), r.getString(3), r.getBoolean(4) ? "same" : "different", r.getDouble(5)));
         }
         return out;
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return NeuronFigures.knowledge(tables);
     }
 }

@@ -22,6 +22,8 @@ import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 
 /**
  * {@code privacy-neurons}: DEPN (Wu et al. 2023; docs/methods/privacy-neurons.md) over the
@@ -31,7 +33,8 @@ import org.neurosweep.jobs.HeadlineQueries;
  * the private texts and of held-out text, before and after; optionally the edit written as a checkpoint.
  */
 public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradients, SupportsCheckpointSeries,
-        SupportsHeadlines {
+        SupportsHeadlines,
+        SupportsReport {
 
     static final String ITEMS = "privacy_items";
     static final String ATTRIBUTION = "privacy_neuron_attribution";
@@ -223,5 +226,10 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
                     r.getInt(1), r.getInt(2), r.getDouble(3), r.getDouble(4)));
         }
         return out;
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return NeuronFigures.privacy(tables);
     }
 }

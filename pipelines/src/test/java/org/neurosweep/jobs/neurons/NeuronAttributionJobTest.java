@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neurosweep.report.Chart;
 import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testutil.RepoPaths;
 
@@ -179,5 +180,10 @@ class NeuronAttributionJobTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("small en:") && l.contains("per fact")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.contains("en-fr") && l.contains("same relation")), lines.toString());
         assertEquals(List.of(), new NeuronAttributionJob().headlines(name -> sweep.table(name).where("false")));
+        List<Chart> figures = new NeuronAttributionJob().figures(sweep::table);
+        assertTrue(figures.stream().anyMatch(c -> c.title().startsWith("small: knowledge neurons by layer") && c.hasData()),
+                figures.toString());
+        assertTrue(figures.stream().anyMatch(c -> c.title().startsWith("small: neuron attribution by layer") && c.hasData()));
+        assertTrue(figures.stream().anyMatch(c -> c.title().startsWith("small: knowledge-neuron overlap") && c.hasData()));
     }
 }
