@@ -24,7 +24,7 @@ import org.neurosweep.text.Tokenizer;
 /**
  * Knowledge-neuron attribution throughput (prompts × layers per second) on the ~110M runtime shape with m = 20, all
  * steps of a layer in one batched forward and backward; and the seconds of one exact exposure of a six-digit canary
- * (10^6 candidates) on the world dense model. Not a test; {@code scripts/bench/neurons}.
+ * (10^6 candidates) on the world dense model. Not a test; {@code scripts/bench/neurons [OUT.md [--attribution-only]]}.
  */
 public final class NeuronBenchmark {
 
@@ -39,7 +39,9 @@ public final class NeuronBenchmark {
     public static void main(String[] args) throws IOException {
         NeuronBenchmark bench = new NeuronBenchmark();
         bench.attribution();
-        bench.exposure();
+        if (args.length < 2 || !args[1].equals("--attribution-only")) {
+            bench.exposure();
+        }
         bench.report.finish(args);
     }
 
