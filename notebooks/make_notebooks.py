@@ -536,5 +536,98 @@ drops
 """),
 ]
 
-for name, cells in (("internal-cot", INTERNAL_COT), ("fine-line", FINE_LINE), ("lrp2", LRP2), ("pad", PAD), ("swing", SWING), ("fewfedweight", FEWFEDWEIGHT), ("moe-attribution", MOE)):
+NEURONS = [
+    ("markdown", """
+# Knowledge neurons and privacy neurons
+
+Dai, Dong, Hao, Sui, Chang, Wei, *Knowledge Neurons in Pretrained Transformers*, ACL 2022 (arXiv 2104.08696), and
+Wu, Li, Xu, Dong, Wu, Bian, Xiong, *DEPN: Detecting and Editing Privacy Neurons in Pretrained Language Models*,
+EMNLP 2023 (arXiv 2310.20138). This notebook redraws their main figures from the tables of the jobs
+`neuron-attribution`, `privacy-neurons` and `exposure` (docs/tables.md): by default the demo's run, where the dense
+world model holds planted phone numbers seen 1 to 32 times in training.
+"""),
+    ("code", SETUP),
+    ("markdown", """
+## Exposure against repetitions, before and after editing the privacy neurons
+
+Exposure (Carlini et al.) is log2 |R| − log2 rank of the secret among every candidate of its format: the more often a
+number was seen, the higher it ranks. DEPN zeroes the top-voted privacy neurons; exposure should fall, most for the
+secrets seen most often (DEPN's Table 6).
+"""),
+    ("code", """
+ev = table("privacy_eval", ["model_id", "z", "record_id", "repetitions", "exposure_before", "exposure_after"])
+ev = ev.dropna(subset=["repetitions"])
+if ev.empty:
+    print("no privacy_eval rows with repetition counts in this run")
+else:
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    first = ev[ev["z"] == ev["z"].min()].groupby("repetitions")["exposure_before"].mean()
+    ax.plot(first.index, first.values, marker="o", color="black", label="before editing")
+    for z, rows in ev.groupby("z"):
+        after = rows.groupby("repetitions")["exposure_after"].mean()
+        ax.plot(after.index, after.values, marker="s", linestyle="--", label=f"after editing z = {z}")
+    ax.set(xscale="log", xlabel="repetitions in training", ylabel="mean exact exposure (bits)")
+    ax.legend()
+    plt.tight_layout()
+"""),
+    ("markdown", """
+## What the edit costs, and the memorisation screen
+
+Held-out perplexity before and after each edit (utility), and how many records DEPN's screen (C5) calls memorised.
+"""),
+    ("code", """
+edits = table("privacy_edits", ["model_id", "z", "n_neurons", "mean_exposure_before", "mean_exposure_after",
+                                "heldout_ppl_before", "heldout_ppl_after", "n_memorized_before", "n_memorized_after"])
+edits.sort_values(["model_id", "z"])
+"""),
+    ("markdown", """
+## Where the neurons sit: attribution by layer
+
+DEPN finds privacy neurons concentrated in the top layers; the knowledge neurons of Dai et al. also sit mostly in the
+upper FFN layers. Left: the privacy neurons that got votes, per layer. Right: the knowledge neurons per layer and the
+mean summed attribution of each layer (which, by completeness, is that layer's probability drop).
+"""),
+    ("code", """
+votes = table("privacy_neuron_votes", ["model_id", "layer", "votes", "selection_rank"])
+kn = table("knowledge_neurons", ["model_id", "language", "uuid", "layer"])
+diag = table("kn_ig_diagnostics", ["model_id", "language", "layer", "sum_attr"])
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
+if not votes.empty:
+    for model, rows in votes.groupby("model_id"):
+        counts = rows.groupby("layer").size()
+        axes[0].bar(counts.index.astype(int), counts.values, alpha=0.6, label=model)
+    axes[0].legend()
+axes[0].set(title="privacy neurons with votes", xlabel="layer", ylabel="neurons")
+if not kn.empty:
+    for (model, language), rows in kn.groupby(["model_id", "language"]):
+        counts = rows.groupby("layer").size()
+        axes[1].plot(counts.index.astype(int), counts.values, marker="o", label=f"{model} {language}: knowledge neurons")
+if not diag.empty:
+    twin = axes[1].twinx()
+    for (model, language), rows in diag.groupby(["model_id", "language"]):
+        mean = rows.groupby("layer")["sum_attr"].mean()
+        twin.plot(mean.index.astype(int), mean.values, linestyle=":", label=f"{model} {language}: mean summed attribution")
+    twin.set_ylabel("mean summed attribution")
+axes[1].set(title="knowledge neurons by layer", xlabel="layer", ylabel="neurons")
+axes[1].legend(fontsize=7)
+plt.tight_layout()
+"""),
+    ("markdown", """
+## Knowledge-neuron overlap between languages (LRP2, B6.2)
+
+Per relation, the 20 neurons per layer most often among a prompt's top 20; the overlap of two languages' sets is
+higher for the same relation than for different ones. With `condition = lrp2` the non-English language was
+attributed under its LRP2 projection (the paper: the overlap with English grows).
+"""),
+    ("code", """
+ov = table("kn_overlap", ["model_id", "language_a", "language_b", "condition", "same_relation", "overlap"])
+if ov.empty:
+    print("no kn_overlap rows in this run")
+else:
+    summary = ov.groupby(["model_id", "language_a", "language_b", "condition", "same_relation"])["overlap"].mean()
+    print(summary.unstack("same_relation"))
+"""),
+]
+
+for name, cells in (("internal-cot", INTERNAL_COT), ("fine-line", FINE_LINE), ("lrp2", LRP2), ("pad", PAD), ("swing", SWING), ("fewfedweight", FEWFEDWEIGHT), ("moe-attribution", MOE), ("neurons", NEURONS)):
     Path(f"{name}.ipynb").write_text(json.dumps(notebook(name, cells), indent=1, ensure_ascii=False) + "\n")

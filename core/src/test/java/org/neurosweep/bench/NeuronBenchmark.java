@@ -3,9 +3,15 @@ package org.neurosweep.bench;
 import java.io.IOException;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.neurosweep.data.PrivateRecord;
 import org.neurosweep.data.Shard;
+import org.neurosweep.hook.HookNames;
 import org.neurosweep.hook.Hooks;
+import org.neurosweep.methods.attribution.IntegratedGradients;
 import org.neurosweep.methods.attribution.RiemannGrid;
 import org.neurosweep.methods.neurons.NeuronAttribution;
 import org.neurosweep.methods.neurons.PrivacyAttribution.PrivateTokens;
@@ -18,7 +24,7 @@ import org.neurosweep.text.Tokenizer;
 /**
  * Knowledge-neuron attribution throughput (prompts × layers per second) on the ~110M runtime shape with m = 20, all
  * steps of a layer in one batched forward and backward; and the seconds of one exact exposure of a six-digit canary
- * (10^6 candidates) on the world dense model. Not a test; {@code scripts/bench/neurons}.
+ * (10^6 candidates) on the world dense model. Not a test; {@code scripts/bench/neurons [OUT.md [--attribution-only]]}.
  */
 public final class NeuronBenchmark {
 
@@ -33,7 +39,9 @@ public final class NeuronBenchmark {
     public static void main(String[] args) throws IOException {
         NeuronBenchmark bench = new NeuronBenchmark();
         bench.attribution();
-        bench.exposure();
+        if (args.length < 2 || !args[1].equals("--attribution-only")) {
+            bench.exposure();
+        }
         bench.report.finish(args);
     }
 
@@ -51,7 +59,27 @@ public final class NeuronBenchmark {
             report.line(Report.fmt("- one prompt, every layer (1 + %d batched passes of %d rows): %.2f s (median %.2f) "
                     + "→ **%.2f prompts × layers per second**", shape.layers(), STEPS + 1, t.best(), t.median(),
                     shape.layers() / t.best()));
+            batchedVersusSequential(model, prompt);
         }
+    }
+
+    // one layer's m path points: one batched forward and backward of m rows vs m single-row forwards and backwards
+    private void batchedVersusSequential(CausalLM model, int[] prompt) {
+        String hook = HookNames.mlpPost(0);
+        int[] pos = {prompt.length - 1};
+        IntegratedGradients ig = new IntegratedGradients(model);
+        long features = model.config().intermediateSize();
+        INDArray points = Nd4j.rand(
+                DataType.FLOAT, STEPS, 1, features);
+        Timing[] t = Timing.interleaved(1, 3,
+                () -> ig.gradientsAt(prompt, hook, pos, points, 7),
+                () -> {
+                    for (int q = 0; q < STEPS; q++) {
+                        ig.gradientsAt(prompt, hook, pos, points.get(NDArrayIndex.interval(q, q + 1)).dup(), 7);
+                    }
+                });
+        report.line(Report.fmt("- one layer's %d path points: batched (1 pass of %d rows) %.2f s, sequential (%d passes of "
+                + "1 row) %.2f s (best of 3) → **%.2f×**", STEPS, STEPS, t[0].best(), STEPS, t[1].best(), t[1].best() / t[0].best()));
     }
 
     private void exposure() {

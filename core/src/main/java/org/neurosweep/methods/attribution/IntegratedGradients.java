@@ -3,6 +3,7 @@ package org.neurosweep.methods.attribution;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,9 +44,20 @@ public final class IntegratedGradients {
     }
 
     private final CausalLM model;
+    private final Supplier<Hooks> background;
 
     public IntegratedGradients(CausalLM model) {
+        this(model, Hooks::none);
+    }
+
+    /**
+     * @param background a fresh set of interventions active in every forward (e.g. LRP2's projection of the residual
+     *                   stream); the path replacement and captures are added to it, so it must not touch the scaled
+     *                   hook point itself
+     */
+    public IntegratedGradients(CausalLM model, Supplier<Hooks> background) {
         this.model = model;
+        this.background = background;
     }
 
     /**
@@ -78,7 +90,7 @@ public final class IntegratedGradients {
         INDArray a;
         int chosen;
         try (Forward plain = model.forward(Batch.of(prompt).logitsAt(LogitsAt.last()),
-                Hooks.none().captureAt(scaled, hook), null)) {
+                background.get().captureAt(scaled, hook), null)) {
             a = plain.captures().get(hook);                               // (1, |P|, features), detached
             chosen = target >= 0 ? target : plain.logits().value().argMax(2).getInt(0);
         }
@@ -182,7 +194,7 @@ public final class IntegratedGradients {
                     + " point arrays");
         }
         int steps = (int) points.get(0).size(0);
-        Hooks edits = Hooks.none();
+        Hooks edits = background.get();
         List<Var> leaves = new ArrayList<>();
         for (int h = 0; h < hooks.size(); h++) {
             INDArray p = points.get(h);

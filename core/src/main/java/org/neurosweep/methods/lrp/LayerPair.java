@@ -26,6 +26,30 @@ public record LayerPair(int lirp, int lsrp) {
         return pairs;
     }
 
+    /**
+     * Parses {@code "i-j"} (1 <= i < j <= layers) for a model of {@code layers} blocks.
+     *
+     * @param what names the setting in the error, e.g. {@code "parameter layer-pairs"}
+     */
+    public static LayerPair parse(String spec, int layers, String what) {
+        String[] ij = spec.split("-");
+        LayerPair pair;
+        try {
+            pair = new LayerPair(Integer.parseInt(ij[0].trim()), Integer.parseInt(ij[ij.length - 1].trim()));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(what + ": '" + spec + "' is not a layer pair \"i-j\" with 1 <= i < j", e);
+        }
+        if (ij.length != 2 || pair.lirp() == pair.lsrp() || pair.lsrp() > layers) {
+            throw new IllegalArgumentException(what + ": '" + spec + "' must be \"i-j\" with 1 <= i < j <= " + layers);
+        }
+        return pair;
+    }
+
+    /** {@code "i-j"}, the form {@link #parse} reads. */
+    public String spec() {
+        return lirp + "-" + lsrp;
+    }
+
     @Override
     public String toString() {
         return "(" + lirp + ", " + lsrp + ")";

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -53,11 +54,21 @@ public final class NeuronAttribution {
     private final CausalLM model;
     private final ModelConfig config;
     private final IntegratedGradients ig;
+    private final Supplier<Hooks> background;
 
     public NeuronAttribution(CausalLM model) {
+        this(model, Hooks::none);
+    }
+
+    /**
+     * Attribution with {@code background} interventions active in every forward, the plain one included: e.g. LRP2's
+     * projection (docs/methods/neuron-attribution.md, the overlap under LRP2). They must leave the neuron hooks alone.
+     */
+    public NeuronAttribution(CausalLM model, Supplier<Hooks> background) {
         this.model = model;
         this.config = model.config();
-        this.ig = new IntegratedGradients(model);
+        this.background = background;
+        this.ig = new IntegratedGradients(model, background);
     }
 
     /** The 0-based layers of {@code chosen}, or every layer of the model when it is empty. */
@@ -114,7 +125,7 @@ public final class NeuronAttribution {
 
     // every layer's neuron hooks at pos, and the routing of MoE layers
     private Hooks captures(int[] layers, int pos) {
-        Hooks h = Hooks.none();
+        Hooks h = background.get();
         int[] at = {pos};
         for (int l : layers) {
             if (!sparse(l)) {

@@ -6,7 +6,8 @@ import java.util.Arrays;
  * The candidate space of a secret: every string that keeps the secret's non-digit characters and its first
  * {@code knownDigits} digits (an attacker who knows them; 0 = none) and puts any digit at each other digit position
  * (a six-digit number, none known: 10^6 candidates). Candidate {@code i} writes i in base 10 over the enumerated
- * positions, most significant first.
+ * positions, most significant first. A secret without digits (a name, a sentence) is its only candidate: rank 1,
+ * exposure 0; its risk is measured otherwise ({@link MemorizationRisk}).
  */
 public record SecretFormat(String secret, int[] digitPositions) {
 
@@ -27,7 +28,7 @@ public record SecretFormat(String secret, int[] digitPositions) {
                 positions[n++] = i;
             }
         }
-        if (knownDigits < 0 || n == 0 || n > MAX_DIGITS) {
+        if (knownDigits < 0 || (n == 0 && seen > 0) || n > MAX_DIGITS) {
             throw new IllegalArgumentException("secret \"" + secret + "\" with " + knownDigits + " known digits leaves "
                     + n + " digits to enumerate; exact exposure enumerates 1.." + MAX_DIGITS);
         }

@@ -8,15 +8,23 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.neurosweep.hook.HookNames;
 import org.neurosweep.methods.attribution.IntegratedGradients;
 import org.neurosweep.methods.attribution.RiemannGrid;
+import org.neurosweep.methods.lrp.LanguageVectors;
+import org.neurosweep.methods.lrp.LayerPair;
+import org.neurosweep.methods.lrp.Lrp2Projection;
+import org.neurosweep.model.Batch;
 import org.neurosweep.model.CausalLM;
+import org.neurosweep.model.Forward;
+import org.neurosweep.model.LogitsAt;
 import org.neurosweep.tensor.TensorSource;
 import org.neurosweep.tensor.TensorSources;
 import org.neurosweep.testutil.RepoPaths;
@@ -154,5 +162,56 @@ class NeuronAttributionTest {
         INDArray g = ig.gradientsAt(prompt, hook, new int[] {prompt.length - 1}, a.mul(0).reshape(1, 1, a.size(1)), target);
         float[] expected = a.mul(g.reshape(a.shape())).reshape(a.length()).toFloatVector();
         assertArrayEquals(expected, l.groups().get(0).attribution(), 1e-6f);
+    }
+
+    /**
+     * LRP2 as a background intervention: with the vectors of a made-up language that shift the residual stream after
+     * blocks 1 and 4, p_full is the projected model's probability (a plain projected forward here), and the attribution
+     * is complete against the projected drop (so the path forwards carry the projection too); with v_l = v_en the
+     * projection is the identity and the attribution is the plain one exactly.
+     */
+    @Test
+    void lrp2ProjectionIsActiveInEveryForwardOfTheAttribution() {
+        int d = dense.config().hiddenSize();
+        double[][] english = new double[6][d];
+        double[][] other = new double[6][d];
+        Random random = new Random(5);
+        for (int l = 0; l < 6; l++) {
+            for (int k = 0; k < d; k++) {
+                english[l][k] = random.nextGaussian();
+                other[l][k] = english[l][k] + (l == 0 || l == 3 ? 3 * random.nextGaussian() : 0);
+            }
+        }
+        LanguageVectors vectors = LanguageVectors.of(6, List.of(
+                new LanguageVectors.Entry("en", english, 1, 1),
+                new LanguageVectors.Entry("xx", other, 1, 1),
+                new LanguageVectors.Entry("yy", english, 1, 1)));
+        LayerPair pair = new LayerPair(1, 4);
+        int[] all = {0, 1, 2, 3, 4, 5};
+        NeuronAttribution.PromptAttribution plain = new NeuronAttribution(dense).attribute(prompt, target, all, 16, RiemannGrid.LEFT);
+        NeuronAttribution.PromptAttribution projected = new NeuronAttribution(dense,
+                () -> Lrp2Projection.hooks(vectors, "xx", "en", pair))
+                .attribute(prompt, target, all, 128, RiemannGrid.LEFT);
+        double expected;
+        try (Forward f = dense.forward(Batch.of(prompt)
+                .logitsAt(LogitsAt.last()), Lrp2Projection.hooks(vectors, "xx", "en", pair), null)) {
+            INDArray logits = f.logits().value().reshape(1, -1).castTo(DataType.DOUBLE);
+            expected = Transforms.softmax(logits, false).getDouble(0, target);
+        }
+        assertEquals(expected, projected.pFull(), 1e-6);
+        assertTrue(Math.abs(projected.pFull() - plain.pFull()) > 1e-3, "the projection changes the model: "
+                + projected.pFull() + " vs " + plain.pFull());
+        for (LayerAttribution l : projected.layers()) {
+            double drop = l.pFull() - l.pZero();
+            assertTrue(Math.abs(l.completenessGap()) <= 0.02 + 0.05 * Math.abs(drop), "layer " + l.layer() + ": sum "
+                    + l.sum() + " vs the projected drop " + drop);
+        }
+        NeuronAttribution.PromptAttribution identity = new NeuronAttribution(dense,
+                () -> Lrp2Projection.hooks(vectors, "yy", "en", pair))
+                .attribute(prompt, target, all, 16, RiemannGrid.LEFT);
+        for (int i = 0; i < all.length; i++) {
+            assertArrayEquals(plain.layers().get(i).groups().get(0).attribution(),
+                    identity.layers().get(i).groups().get(0).attribution(), "v_l = v_en: no hook, the plain attribution");
+        }
     }
 }

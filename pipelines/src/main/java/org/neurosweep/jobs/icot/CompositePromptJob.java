@@ -29,8 +29,9 @@ abstract class CompositePromptJob implements MapJob, NeedsDataset {
         return List.of();
     }
 
+    /** The composite formats; a job that reads more formats adds them. */
     @Override
-    public final Set<String> formats() {
+    public Set<String> formats() {
         return CompositeInputs.FORMATS;
     }
 }

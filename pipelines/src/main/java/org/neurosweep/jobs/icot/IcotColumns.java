@@ -13,7 +13,7 @@ import java.util.List;
 final class IcotColumns {
 
     static final Column TASK = Column.required("task", ColumnType.STRING,
-            "composite task: s1-s2 (internal-cot) or the world corpus's task name");
+            "composite task: s1-s2 (internal-cot) or the world corpus's task name; logit-lens on factual probes (mlama): the relation file LANG/PID");
     static final Column SEED = Column.required("seed", ColumnType.INT, "prompt-sampling seed (the seed parameter)");
     static final Column SHOTS = Column.required("shots", ColumnType.INT, "demonstrations per few-shot prompt");
     static final Column PROMPT_ID = Column.required("prompt_id", ColumnType.INT,

@@ -14,13 +14,16 @@ import org.neurosweep.jobs.JobTables;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Layer-wise decoding with the logit lens (docs/methods/internal-cot.md §5) on the composite few-shot prompts: per
- * prompt, layer, component and position of interest, the rank and probability of the y_t, t1 and t2 first tokens and
- * the top-k decoded tokens; per layer, top-1 accuracy and MRR. The projection divides by the final layer's RMS s*
+ * Layer-wise decoding with the logit lens (docs/methods/internal-cot.md §5) on the composite few-shot prompts, or on
+ * factual probes in the mLAMA layout (task = relation, target y_t = the object's first token; {@link LensPrompts}):
+ * per prompt, layer, component and position of interest, the rank and probability of the y_t, t1 and t2 first tokens
+ * and the top-k decoded tokens; per layer, top-1 accuracy and MRR. The projection divides by the final layer's RMS s*
  * ({@code final_scale}); {@code per_layer_norm} is the flagged common variant. Dense and MoE models alike.
  */
 public final class LogitLensJob extends CompositePromptJob implements SupportsHeadlines, SupportsReport {
@@ -78,7 +81,7 @@ public final class LogitLensJob extends CompositePromptJob implements SupportsHe
 
     @Override
     public String description() {
-        return "logit lens on composite few-shot prompts: per layer, rank and probability of y_t, t1, t2 and the top-k tokens";
+        return "logit lens on composite few-shot prompts or factual probes (mlama): per layer, rank and probability of y_t, t1, t2 and the top-k tokens";
     }
 
     @Override
@@ -99,6 +102,14 @@ public final class LogitLensJob extends CompositePromptJob implements SupportsHe
                 ParamSpec.of(TOP_K, ParamType.INT, 10, "decoded tokens per reading in p3_lens_topk"),
                 ParamSpec.of(PER_EXAMPLE, ParamType.BOOLEAN, true,
                         "write the per-prompt tables p3_lens_targets and p3_lens_topk (p3_decoding is always written)"));
+    }
+
+    /** The composite formats and {@code mlama} (factual probes, {@link LensPrompts}). */
+    @Override
+    public Set<String> formats() {
+        Set<String> formats = new TreeSet<>(super.formats());
+        formats.add(LensPrompts.MLAMA);
+        return formats;
     }
 
     @Override

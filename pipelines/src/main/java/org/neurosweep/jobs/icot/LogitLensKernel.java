@@ -7,12 +7,10 @@ import org.neurosweep.job.Params;
 import org.neurosweep.job.RowSink;
 import org.neurosweep.job.UnitInputs;
 import org.neurosweep.job.WorkUnit;
-import org.neurosweep.methods.icl.EncodedPrompt;
+import org.neurosweep.jobs.ForwardFootprint;
 import org.neurosweep.methods.icl.NextToken;
 import org.neurosweep.methods.icl.Target;
 import org.neurosweep.methods.icl.TargetTally;
-import org.neurosweep.methods.icl.TaskPart;
-import org.neurosweep.methods.icl.TaskPools;
 import org.neurosweep.methods.icl.TokenText;
 import org.neurosweep.methods.lens.LayerwiseLens;
 import org.neurosweep.methods.lens.LensComponent;
@@ -25,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
-/** Projects the composite prompts of every task of one unit through the lens. Stateless. */
+/** Projects the prompts of every task of one unit ({@link LensPrompts}: composite or factual) through the lens. Stateless. */
 final class LogitLensKernel implements Kernel {
 
     record Factory() implements KernelFactory {
@@ -51,19 +49,19 @@ final class LogitLensKernel implements Kernel {
         TokenText text = new TokenText(model.tokenizer());
         OptionalInt mask = model.tokenizer().answerMask(model.config().causal(), model.config().modelType());
         LayerwiseLens lens = new LayerwiseLens(model.model(), CompositeInputs.padId(model.config(), model.tokenizer()));
-        for (TaskPools pools : CompositeInputs.read(unit, in, out)) {
-            List<EncodedPrompt> prompts = CompositeInputs.prompts(pools.pool(TaskPart.COMPOSITE), IcotParams.prompts(p), p,
-                    model.tokenizer());
-            List<int[]> ids = prompts.stream().map(e -> LayerwiseLens.withAnswerSlot(e.icl(), mask)).toList();
+        for (LensPrompts.LensTask task : LensPrompts.read(unit, in, out, model.tokenizer(), mask)) {
+            List<LensPrompts.LensPrompt> prompts = task.prompts();
+            List<int[]> ids = prompts.stream().map(LensPrompts.LensPrompt::ids).toList();
+            int longest = ids.stream().mapToInt(a -> a.length).max().orElse(1);
             // a reading holds one vocabulary row per component, layer and position: budget the batch for those too
-            int microBatch = Math.max(1, CompositeInputs.microBatch(in, model.config(), prompts)
+            int microBatch = Math.max(1, in.microBatch(ForwardFootprint.bytes(model.config(), longest, 1))
                     / Math.max(1, components.size() * positions.length));
             for (LensNorm norm : norms) {
                 Map<Cell, TargetTally> cells = new LinkedHashMap<>();
                 lens.read(ids, positions, components, norm, microBatch, reading -> {
-                    EncodedPrompt prompt = prompts.get(reading.prompt());
+                    LensPrompts.LensPrompt prompt = prompts.get(reading.prompt());
                     LensReadout r = reading.readout();
-                    int[] targets = prompt.targetIds();
+                    int[] targets = prompt.targets();
                     int[] ranks = new int[targets.length];
                     for (int k = 0; k < targets.length; k++) {
                         ranks[k] = targets[k] < 0 ? 0 : r.rank(targets[k]);
@@ -72,11 +70,11 @@ final class LogitLensKernel implements Kernel {
                     cells.computeIfAbsent(new Cell(reading.component(), reading.position(), reading.layer()),
                             c -> new TargetTally(text)).add(targets, new NextToken(top[0], ranks));
                     if (perExample) {
-                        exampleRows(out, pools, p, norm, prompt, reading, ranks, top, text);
+                        exampleRows(out, task, norm, prompt, reading, ranks, top, text);
                     }
                 });
                 cells.forEach((cell, tally) -> {
-                    List<Object> row = new ArrayList<>(List.of(pools.task(), IcotParams.seed(p), IcotParams.shots(p),
+                    List<Object> row = new ArrayList<>(List.of(task.task(), task.seed(), task.shots(),
                             norm.label(), cell.component().label(), cell.position(), cell.layer()));
                     row.addAll(IcotColumns.values(tally));
                     out.table(LogitLensJob.DECODING_TABLE).add(null, row.toArray());
@@ -85,18 +83,16 @@ final class LogitLensKernel implements Kernel {
         }
     }
 
-    private static void exampleRows(RowSink out, TaskPools pools, Params p, LensNorm norm, EncodedPrompt prompt,
+    private static void exampleRows(RowSink out, LensPrompts.LensTask task, LensNorm norm, LensPrompts.LensPrompt prompt,
                                     LayerwiseLens.Reading reading, int[] ranks, int[] top, TokenText text) {
-        String exampleId = CompositeInputs.exampleId(pools.task(), TaskPart.COMPOSITE.label(), IcotParams.seed(p),
-                prompt.prompt().promptId());
         LensReadout r = reading.readout();
         for (Target t : Target.values()) {
-            int token = prompt.target(t);
+            int token = prompt.targets()[t.ordinal()];
             if (token < 0) {
                 continue;
             }
-            out.table(LogitLensJob.TARGETS_TABLE).add(exampleId, pools.task(), IcotParams.seed(p), IcotParams.shots(p),
-                    prompt.prompt().promptId(), norm.label(), reading.component().label(), reading.position(),
+            out.table(LogitLensJob.TARGETS_TABLE).add(prompt.exampleId(), task.task(), task.seed(), task.shots(),
+                    prompt.promptId(), norm.label(), reading.component().label(), reading.position(),
                     reading.layer(), t.label(), token, text.of(token), ranks[t.ordinal()], r.prob(token), r.logProb(token));
         }
         String[] texts = new String[top.length];
@@ -105,8 +101,8 @@ final class LogitLensKernel implements Kernel {
             texts[i] = text.of(top[i]);
             probs[i] = (float) r.prob(top[i]);
         }
-        out.table(LogitLensJob.TOPK_TABLE).add(exampleId, pools.task(), IcotParams.seed(p), IcotParams.shots(p),
-                prompt.prompt().promptId(), norm.label(), reading.component().label(), reading.position(), reading.layer(),
+        out.table(LogitLensJob.TOPK_TABLE).add(prompt.exampleId(), task.task(), task.seed(), task.shots(),
+                prompt.promptId(), norm.label(), reading.component().label(), reading.position(), reading.layer(),
                 top, texts, probs);
     }
 }

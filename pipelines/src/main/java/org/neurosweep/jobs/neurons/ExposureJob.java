@@ -3,6 +3,8 @@ package org.neurosweep.jobs.neurons;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,8 @@ import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 
 /**
  * {@code exposure}: how much a model leaks of planted or private secrets (Carlini et al. 2019; docs/methods/privacy-neurons.md
@@ -29,7 +33,8 @@ import org.neurosweep.jobs.HeadlineQueries;
  * are single tokens, and the likelihood of the secret; per unit the perplexity of held-out text. Over a checkpoint
  * series it gives exposure across training steps.
  */
-public final class ExposureJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines {
+public final class ExposureJob implements MapJob, NeedsDataset, SupportsCheckpointSeries, SupportsHeadlines,
+        SupportsReport {
 
     static final String EXPOSURE = "exposure";
     static final String SUMMARY = "exposure_summary";
@@ -48,13 +53,22 @@ public final class ExposureJob implements MapJob, NeedsDataset, SupportsCheckpoi
             Column.required("secret_ppl", ColumnType.DOUBLE, "exp(-logprob / n_secret_tokens)"),
             Column.optional("exposure_approx", ColumnType.DOUBLE, "DEPN's per-digit approximation; null when digits merge"),
             Column.optional("digit_ranks", ColumnType.INT_ARRAY, "its 0-based rank of each true digit among the ten"),
-            Column.optional("note", ColumnType.STRING, "why the approximation is null"));
+            Column.optional("note", ColumnType.STRING, "why the approximation is null"),
+            Column.optional("name_mrr", ColumnType.DOUBLE, "kind NAME: mean over the secret's words of 1/rank of the word's "
+                    + "first token over the vocabulary, teacher-forced; null for other kinds"),
+            Column.required("pseudo_ppl", ColumnType.DOUBLE, "pseudo-perplexity of the secret's tokens; for a causal LM "
+                    + "(teacher-forced, C7) it equals secret_ppl"),
+            Column.required("risk_metric", ColumnType.STRING, "C5's screen for the kind: exposure (TEL), mrr (NAME), pppl (other)"),
+            Column.required("risk", ColumnType.DOUBLE, "the record's value of that metric"),
+            Column.required("memorization_threshold", ColumnType.DOUBLE, "its cut-off (parameters memorized-*)"),
+            Column.required("memorized", ColumnType.BOOLEAN, "exposure > threshold, mrr > threshold, or pppl < threshold"));
 
     private static final TableSchema SUMMARY_TABLE = TableSchema.of(SUMMARY, "per unit, the batch's exposure and the model's utility",
             Column.required("n_records", ColumnType.INT, "records measured"),
             Column.required("mean_exposure", ColumnType.DOUBLE, "mean exact exposure (NaN without records)"),
             Column.required("private_ppl", ColumnType.DOUBLE, "perplexity of all secrets' tokens given their contexts"),
-            Column.optional("heldout_ppl", ColumnType.DOUBLE, "perplexity of heldout-lines lines of heldout-text; null without"));
+            Column.optional("heldout_ppl", ColumnType.DOUBLE, "perplexity of heldout-lines lines of heldout-text; null without"),
+            Column.required("n_memorized", ColumnType.INT, "records the memorisation screen (C5) keeps"));
 
     @Override
     public String name() {
@@ -63,7 +77,7 @@ public final class ExposureJob implements MapJob, NeedsDataset, SupportsCheckpoi
 
     @Override
     public int version() {
-        return 1;
+        return 2;
     }
 
     @Override
@@ -82,7 +96,8 @@ public final class ExposureJob implements MapJob, NeedsDataset, SupportsCheckpoi
                 ParamSpec.of(PrivacyNeuronsJob.KNOWN_DIGITS, ParamType.INT, 0,
                         "candidates keep the secret's first this many digits (0: all enumerated, 10^6 for six digits)"),
                 ParamSpec.of(PrivacyNeuronsJob.HELDOUT, ParamType.STRING, "", "a text file (local or shared path) for utility perplexity"),
-                ParamSpec.of(PrivacyNeuronsJob.HELDOUT_LINES, ParamType.INT, 200, "its first this many non-empty lines"));
+                ParamSpec.of(PrivacyNeuronsJob.HELDOUT_LINES, ParamType.INT, 200, "its first this many non-empty lines"),
+                PrivacyNeuronsJob.MEMORIZED_EXPOSURE_SPEC, PrivacyNeuronsJob.MEMORIZED_MRR_SPEC, PrivacyNeuronsJob.MEMORIZED_PPPL_SPEC);
     }
 
     @Override
@@ -104,11 +119,21 @@ public final class ExposureJob implements MapJob, NeedsDataset, SupportsCheckpoi
             out.add(String.format(Locale.ROOT, "%s%s: secrets seen %d times, exposure %.2f (%d)", r.getString(0),
                     r.isNullAt(1) ? "" : "@" + r.getString(1), r.getInt(2), r.getDouble(3), r.getLong(4)));
         }
+        for (Row r : HeadlineQueries.grouped(tables.table(EXPOSURE), List.of("model_id", "checkpoint", "risk_metric"),
+                sum(when(col("memorized"), 1).otherwise(0)), count(col("risk")))) {
+            out.add(String.format(Locale.ROOT, "%s%s: %d of %d records memorised by %s", r.getString(0),
+                    r.isNullAt(1) ? "" : "@" + r.getString(1), r.getLong(3), r.getLong(4), r.getString(2)));
+        }
         for (Row r : HeadlineQueries.grouped(tables.table(SUMMARY).where(col("heldout_ppl").isNotNull()),
                 List.of("model_id", "checkpoint"), avg(col("heldout_ppl")))) {
             out.add(String.format(Locale.ROOT, "%s%s: held-out perplexity %.3f", r.getString(0),
                     r.isNullAt(1) ? "" : "@" + r.getString(1), r.getDouble(2)));
         }
         return out;
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return NeuronFigures.exposure(tables);
     }
 }

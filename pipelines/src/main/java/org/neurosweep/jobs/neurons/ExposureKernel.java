@@ -15,6 +15,7 @@ import org.neurosweep.job.WorkUnit;
 import org.neurosweep.methods.evaluation.Perplexity;
 import org.neurosweep.methods.neurons.PrivacyAttribution.PrivateTokens;
 import org.neurosweep.methods.privacy.Leakage;
+import org.neurosweep.methods.privacy.MemorizationRisk;
 import org.neurosweep.methods.privacy.SecretRanking;
 
 /** Measures the unit's records on the unit's model; stateless. */
@@ -46,16 +47,23 @@ final class ExposureKernel implements Kernel {
         Leakage leak = Leakage.measure(handle.model(), new SecretRanking(handle.model(), handle.tokenizer(), rows), perplexity,
                 tokens, heldout, Hooks.none(), known, rows);
 
+        MemorizationRisk.Thresholds thresholds = PrivateInputs.thresholds(p);
+        List<MemorizationRisk.Risk> risks = new MemorizationRisk(handle.model(), handle.tokenizer())
+                .assess(tokens, leak, Hooks.none(), thresholds);
         TableRows table = out.table(ExposureJob.EXPOSURE);
         for (int i = 0; i < tokens.size(); i++) {
             PrivateRecord r = tokens.get(i).record();
             SecretRanking.Result e = leak.exact().get(i);
             SecretRanking.Approximation a = leak.approx().get(i);
+            MemorizationRisk.Risk risk = risks.get(i);
             int n = leak.secretTokens()[i];
             table.add(r.id(), r.id(), r.kind(), r.repetitions(), e.candidates(), known, e.exposure(), e.rank(),
                     e.secretLogProb(), e.meanLogProb(), n, Math.exp(leak.secretNll()[i] / n),
-                    a == null ? null : a.exposure(), a == null ? null : a.digitRanks(), a == null ? PrivateInputs.NOTE_MERGED : null);
+                    a == null ? null : a.exposure(), a == null ? null : a.digitRanks(), a == null ? PrivateInputs.NOTE_MERGED : null,
+                    risk.nameMrr(), risk.pseudoPerplexity(), risk.metric().label(), risk.value(),
+                    thresholds.of(risk.metric()), risk.memorized());
         }
-        out.table(ExposureJob.SUMMARY).add(null, records.size(), leak.meanExposure(), leak.privatePerplexity(), leak.heldoutPpl());
+        out.table(ExposureJob.SUMMARY).add(null, records.size(), leak.meanExposure(), leak.privatePerplexity(), leak.heldoutPpl(),
+                (int) risks.stream().filter(MemorizationRisk.Risk::memorized).count());
     }
 }

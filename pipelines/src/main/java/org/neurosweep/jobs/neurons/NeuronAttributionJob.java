@@ -25,6 +25,9 @@ import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
+import org.neurosweep.jobs.probe.MlamaInputs;
 
 /**
  * {@code neuron-attribution}: knowledge neurons (Dai et al. 2022; docs/methods/neuron-attribution.md) over facts in the mLAMA
@@ -35,7 +38,8 @@ import org.neurosweep.jobs.HeadlineQueries;
  * languages (B6.2). Dense FFN and expert neurons (only the experts routed at the position).
  */
 public final class NeuronAttributionJob implements MapJob, NeedsDataset, NeedsGradients, SupportsCheckpointSeries,
-        SupportsHeadlines {
+        SupportsHeadlines,
+        SupportsReport {
 
     static final String ATTRIBUTION = "neuron_attribution";
     static final String DIAGNOSTICS = "kn_ig_diagnostics";
@@ -55,6 +59,9 @@ public final class NeuronAttributionJob implements MapJob, NeedsDataset, NeedsGr
     static final String STORE_FRACTION = "store-fraction";
     static final String STORE_TOP = "store-top";
     static final String OVERLAP_TOP = "overlap-top";
+    static final String LRP2 = "lrp2";
+    static final String ENGLISH = "english";
+    static final String LRP2_SENTENCES = "lrp2-max-sentences";
 
     private static final Column LANGUAGE = Column.required("language", ColumnType.STRING, "language of the prompt (mLAMA directory)");
     private static final Column RELATION = Column.required("relation", ColumnType.STRING, "relation id, e.g. P36");
@@ -98,12 +105,19 @@ public final class NeuronAttributionJob implements MapJob, NeedsDataset, NeedsGr
 
     private static final TableSchema OVERLAP_TABLE = TableSchema.of(OVERLAP,
             "LRP2 B6.2: overlap of per-relation knowledge-neuron sets KN_r (per layer the overlap-top neurons most often "
-                    + "among the overlap-top of a prompt's layer) between two languages, for every pair of relations",
+                    + "among the overlap-top of a prompt's layer) between two languages, for every pair of relations; "
+                    + "without (base) and, when parameter lrp2 is set, with the LRP2 projection",
             Column.required("language_a", ColumnType.STRING, "first language (alphabetical order)"),
             Column.required("language_b", ColumnType.STRING, "second language"),
             Column.required("relation_a", ColumnType.STRING, "relation of the first set"),
             Column.required("relation_b", ColumnType.STRING, "relation of the second set"),
             Column.required("same_relation", ColumnType.BOOLEAN, "relation_a = relation_b"),
+            Column.required("condition", ColumnType.STRING,
+                    "base: plain forwards; lrp2: each language of parameter lrp2 attributed under its projection "
+                            + "(the other languages, the pivot included, as in base)"),
+            Column.optional("lrp2_a", ColumnType.STRING, "the first language's projection \"i-j\" (LIRP after block i, "
+                    + "LSRP after block j, 1-based); null when not projected"),
+            Column.optional("lrp2_b", ColumnType.STRING, "the second language's projection; null when not projected"),
             Column.required("per_layer", ColumnType.INT, "neurons kept per layer (the paper: 20)"),
             Column.required("n_prompts_a", ColumnType.INT, "prompts behind the first set"),
             Column.required("n_prompts_b", ColumnType.INT, "prompts behind the second set"),
@@ -119,7 +133,7 @@ public final class NeuronAttributionJob implements MapJob, NeedsDataset, NeedsGr
 
     @Override
     public int version() {
-        return 2;   // 2: a masked LM is attributed at its [MASK]
+        return 2;   // 2: a masked LM is attributed at its [MASK]; kn_overlap gains its LRP2 condition
     }
 
     @Override
@@ -150,12 +164,16 @@ public final class NeuronAttributionJob implements MapJob, NeedsDataset, NeedsGr
                 ParamSpec.of(STORE_FRACTION, ParamType.DOUBLE, 0.01,
                         "neuron_attribution keeps neurons with Att >= this x the prompt's max ..."),
                 ParamSpec.of(STORE_TOP, ParamType.INT, 100, "... and the best this many of each layer"),
-                ParamSpec.of(OVERLAP_TOP, ParamType.INT, 20, "kn_overlap: neurons per layer per prompt and per relation; 0 = no overlap table"));
+                ParamSpec.of(OVERLAP_TOP, ParamType.INT, 20, "kn_overlap: neurons per layer per prompt and per relation; 0 = no overlap table"),
+                ParamSpec.of(LRP2, ParamType.STRING_LIST, List.of(),
+                        "kn_overlap under LRP2: \"LANG:i-j\" per projected language (e.g. de:2-5); needs format mlama-corpus"),
+                ParamSpec.of(ENGLISH, ParamType.STRING, "en", "LRP2's pivot language (never projected)"),
+                ParamSpec.of(LRP2_SENTENCES, ParamType.INT, 1000, "corpus sentences per language for the language vectors (0 = all)"));
     }
 
     @Override
     public Set<String> formats() {
-        return Set.of("mlama");
+        return Set.of(MlamaInputs.MLAMA, MlamaInputs.MLAMA_CORPUS);
     }
 
     @Override
@@ -180,11 +198,16 @@ public final class NeuronAttributionJob implements MapJob, NeedsDataset, NeedsGr
                     r.getString(0), r.getString(1), r.getLong(2), (double) r.getLong(3) / r.getLong(2), r.getDouble(4)));
         }
         List<Row> overlap = HeadlineQueries.grouped(tables.table(OVERLAP),
-                List.of("model_id", "language_a", "language_b", "same_relation"), avg(col("overlap")));
+                List.of("model_id", "language_a", "language_b", "condition", "same_relation"), avg(col("overlap")));
         for (Row r : overlap) {
-            out.add(String.format(Locale.ROOT, "%s %s-%s: knowledge-neuron overlap, %s relation %.3f", r.getString(0),
-                    r.getString(1), r.getString(2), r.getBoolean(3) ? "same" : "different", r.getDouble(4)));
+            out.add(String.format(Locale.ROOT, "%s %s-%s: knowledge-neuron overlap (%s), %s relation %.3f", r.getString(0),
+                    r.getString(1), r.getString(2), r.getString(3), r.getBoolean(4) ? "same" : "different", r.getDouble(5)));
         }
         return out;
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return NeuronFigures.knowledge(tables);
     }
 }

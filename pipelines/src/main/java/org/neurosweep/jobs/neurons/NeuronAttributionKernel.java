@@ -7,7 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.neurosweep.data.MlamaDataset;
+import org.neurosweep.jobs.ForwardFootprint;
+import org.neurosweep.jobs.probe.MlamaInputs;
+import org.neurosweep.methods.lrp.LanguageCorpus;
+import org.neurosweep.methods.lrp.LanguageVectors;
+import org.neurosweep.methods.lrp.LayerPair;
+import org.neurosweep.methods.lrp.Lrp2Projection;
 import org.neurosweep.job.Kernel;
 import org.neurosweep.job.KernelFactory;
 import org.neurosweep.job.ModelHandle;
@@ -42,7 +47,8 @@ final class NeuronAttributionKernel implements Kernel {
 
     /** The parameters, checked. */
     record Settings(int steps, RiemannGrid grid, List<Integer> layers, List<String> languages, double promptThreshold,
-                    KnowledgeNeurons.Settings bag, double storeFraction, int storeTop, int overlapTop) {
+                    KnowledgeNeurons.Settings bag, double storeFraction, int storeTop, int overlapTop,
+                    Map<String, String> lrp2, String english, int lrp2Sentences) {
 
         static Settings of(Params p) {
             int steps = p.getInt(NeuronAttributionJob.STEPS);
@@ -70,7 +76,21 @@ final class NeuronAttributionKernel implements Kernel {
                     new KnowledgeNeurons.Settings(p.getDouble(NeuronAttributionJob.BAG_RATIO),
                             p.getDouble(NeuronAttributionJob.BAG_STEP), p.getInt(NeuronAttributionJob.BAG_ROUNDS),
                             p.getInt(NeuronAttributionJob.BAG_MIN_PROMPTS), target.get(0), target.get(1)),
-                    storeFraction, storeTop, overlapTop);
+                    storeFraction, storeTop, overlapTop, lrp2(p.getStringList(NeuronAttributionJob.LRP2)),
+                    p.getString(NeuronAttributionJob.ENGLISH), p.getInt(NeuronAttributionJob.LRP2_SENTENCES));
+        }
+
+        // "LANG:i-j" -> LANG -> "i-j" (the pair is checked against the model's layers once it is loaded)
+        private static Map<String, String> lrp2(List<String> specs) {
+            Map<String, String> out = new TreeMap<>();
+            for (String spec : specs) {
+                int colon = spec.indexOf(':');
+                if (colon <= 0 || out.put(spec.substring(0, colon).trim(), spec.substring(colon + 1).trim()) != null) {
+                    throw new IllegalArgumentException("parameter " + NeuronAttributionJob.LRP2 + ": '" + spec
+                            + "' must be \"LANG:i-j\", one per language");
+                }
+            }
+            return out;
         }
     }
 
@@ -82,15 +102,18 @@ final class NeuronAttributionKernel implements Kernel {
     public void run(WorkUnit unit, UnitInputs in, RowSink out) {
         Settings s = Settings.of(unit.params());
         ModelHandle model = in.model();
-        FactPrompt.Loaded loaded = FactPrompt.load(MlamaDataset.open(in.dataset()), s.languages(), unit.dataset().shard(),
-                unit.dataset().maxRecords(), model.tokenizer(), model.tokenizer().answerMask(model.config().causal(), model.config().modelType()));
+        FactPrompt.Loaded loaded = FactPrompt.load(MlamaInputs.mlama(unit.dataset(), in.dataset()), s.languages(),
+                unit.dataset().shard(), unit.dataset().maxRecords(), model.tokenizer(),
+                model.tokenizer().answerMask(model.config().causal(), model.config().modelType()));
         out.badRecords(loaded.badRecords());
         NeuronAttribution kn = new NeuronAttribution(model.model());
         int[] layers = kn.layers(s.layers());
+        Map<String, NeuronAttribution> projected = projections(unit, in, out, s);
 
         Map<FactKey, NeuronVotes> facts = new LinkedHashMap<>();
         Map<FactKey, FactPrompt> factRecords = new LinkedHashMap<>();
-        Map<List<String>, NeuronVotes> relations = new TreeMap<>((a, b) -> String.join("\0", a).compareTo(String.join("\0", b)));
+        Map<List<String>, NeuronVotes> relations = new TreeMap<>(KEY_ORDER);
+        Map<List<String>, NeuronVotes> relationsLrp2 = new TreeMap<>(KEY_ORDER);
         for (FactPrompt p : loaded.prompts()) {
             NeuronAttribution.PromptAttribution a = kn.attribute(p.ids(), p.answer(), p.target(), layers, s.steps(), s.grid());
             NeuronScores scores = NeuronScores.of(a);
@@ -101,15 +124,61 @@ final class NeuronAttributionKernel implements Kernel {
             facts.computeIfAbsent(key, k -> new NeuronVotes()).add(chosen, scores);
             factRecords.putIfAbsent(key, p);
             if (s.overlapTop() > 0) {
-                KnowledgeNeuronOverlap.vote(relations.computeIfAbsent(List.of(key.language(), key.relation()),
-                        k -> new NeuronVotes()), scores, s.overlapTop());
+                List<String> relation = List.of(key.language(), key.relation());
+                KnowledgeNeuronOverlap.vote(relations.computeIfAbsent(relation, k -> new NeuronVotes()), scores, s.overlapTop());
+                if (!projected.isEmpty()) {
+                    NeuronAttribution lrp2 = projected.get(key.language());
+                    NeuronScores under = lrp2 == null ? scores
+                            : NeuronScores.of(lrp2.attribute(p.ids(), p.target(), layers, s.steps(), s.grid()));
+                    KnowledgeNeuronOverlap.vote(relationsLrp2.computeIfAbsent(relation, k -> new NeuronVotes()), under,
+                            s.overlapTop());
+                }
             }
         }
         writeKnowledgeNeurons(out.table(NeuronAttributionJob.KNOWLEDGE), facts, factRecords, s);
         if (s.overlapTop() > 0) {
-            writeOverlap(out.table(NeuronAttributionJob.OVERLAP), relations, s.overlapTop());
+            writeOverlap(out.table(NeuronAttributionJob.OVERLAP), relations, s.overlapTop(), "base", Map.of());
+            if (!projected.isEmpty()) {
+                writeOverlap(out.table(NeuronAttributionJob.OVERLAP), relationsLrp2, s.overlapTop(), "lrp2", s.lrp2());
+            }
         }
     }
+
+    private static final java.util.Comparator<List<String>> KEY_ORDER =
+            (a, b) -> String.join("\0", a).compareTo(String.join("\0", b));
+
+    /**
+     * Per language of parameter lrp2, an attribution engine with that language's LRP2 projection in every forward
+     * (the language vectors pooled from the dataset's corpus, format mlama-corpus, as the lrp2 job builds them).
+     */
+    private static Map<String, NeuronAttribution> projections(WorkUnit unit, UnitInputs in, RowSink out, Settings s) {
+        if (s.lrp2().isEmpty() || s.overlapTop() == 0) {
+            return Map.of();
+        }
+        ModelHandle model = in.model();
+        int blocks = model.config().numLayers();
+        Map<String, LayerPair> pairs = new TreeMap<>();
+        s.lrp2().forEach((language, spec) -> {
+            if (language.equals(s.english())) {
+                throw new IllegalArgumentException("parameter " + NeuronAttributionJob.LRP2 + " projects the pivot language '"
+                        + language + "', which LRP2 never projects");
+            }
+            pairs.put(language, LayerPair.parse(spec, blocks, "parameter " + NeuronAttributionJob.LRP2 + " (" + language + ")"));
+        });
+        List<String> languages = new ArrayList<>(pairs.keySet());
+        languages.add(s.english());
+        LanguageCorpus corpus = MlamaInputs.corpus(unit.dataset(), in.dataset(), languages, s.lrp2Sentences());
+        out.badRecords(corpus.badRecords());
+        int microBatch = in.microBatch(ForwardFootprint.bytes(model.config(), CORPUS_TOKENS, CORPUS_TOKENS));
+        LanguageVectors vectors = LanguageVectors.compute(model.model(), model.tokenizer(), corpus, languages, microBatch);
+        Map<String, NeuronAttribution> engines = new TreeMap<>();
+        pairs.forEach((language, pair) -> engines.put(language, new NeuronAttribution(model.model(),
+                () -> Lrp2Projection.hooks(vectors, language, s.english(), pair))));
+        return engines;
+    }
+
+    /** Tokens of a corpus sentence, generously, for the micro-batch of the language vectors. */
+    private static final int CORPUS_TOKENS = 128;
 
     // the stored subset: Att >= store-fraction x max (max > 0), or among the store-top of its layer
     private static void writeAttribution(TableRows rows, FactPrompt p, NeuronScores scores,
@@ -167,7 +236,8 @@ final class NeuronAttributionKernel implements Kernel {
     }
 
     // every pair of languages, every pair of their relations
-    private static void writeOverlap(TableRows rows, Map<List<String>, NeuronVotes> relations, int perLayer) {
+    private static void writeOverlap(TableRows rows, Map<List<String>, NeuronVotes> relations, int perLayer,
+                                     String condition, Map<String, String> lrp2) {
         List<List<String>> keys = new ArrayList<>(relations.keySet());
         Map<List<String>, Set<NeuronId>> sets = new LinkedHashMap<>();
         keys.forEach(k -> sets.put(k, KnowledgeNeuronOverlap.relationNeurons(relations.get(k), perLayer)));
@@ -178,9 +248,9 @@ final class NeuronAttributionKernel implements Kernel {
                 }
                 Set<NeuronId> sa = sets.get(a);
                 Set<NeuronId> sb = sets.get(b);
-                rows.add(null, a.get(0), b.get(0), a.get(1), b.get(1), a.get(1).equals(b.get(1)), perLayer,
-                        relations.get(a).voters(), relations.get(b).voters(), sa.size(), sb.size(),
-                        KnowledgeNeuronOverlap.shared(sa, sb), KnowledgeNeuronOverlap.overlap(sa, sb));
+                rows.add(null, a.get(0), b.get(0), a.get(1), b.get(1), a.get(1).equals(b.get(1)), condition,
+                        lrp2.get(a.get(0)), lrp2.get(b.get(0)), perLayer, relations.get(a).voters(), relations.get(b).voters(),
+                        sa.size(), sb.size(), KnowledgeNeuronOverlap.shared(sa, sb), KnowledgeNeuronOverlap.overlap(sa, sb));
             }
         }
     }

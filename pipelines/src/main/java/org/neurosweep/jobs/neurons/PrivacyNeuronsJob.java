@@ -22,6 +22,8 @@ import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 
 /**
  * {@code privacy-neurons}: DEPN (Wu et al. 2023; docs/methods/privacy-neurons.md) over the
@@ -31,7 +33,8 @@ import org.neurosweep.jobs.HeadlineQueries;
  * the private texts and of held-out text, before and after; optionally the edit written as a checkpoint.
  */
 public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradients, SupportsCheckpointSeries,
-        SupportsHeadlines {
+        SupportsHeadlines,
+        SupportsReport {
 
     static final String ITEMS = "privacy_items";
     static final String ATTRIBUTION = "privacy_neuron_attribution";
@@ -50,6 +53,17 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
     static final String HELDOUT_LINES = "heldout-lines";
     static final String WRITE_CHECKPOINT = "write-checkpoint";
     static final String STORE_TOP = "store-top";
+    static final String MEMORIZED_EXPOSURE = "memorized-exposure";
+    static final String MEMORIZED_MRR = "memorized-mrr";
+    static final String MEMORIZED_PPPL = "memorized-pppl";
+    static final String SCREEN = "screen";
+
+    static final ParamSpec MEMORIZED_EXPOSURE_SPEC = ParamSpec.of(MEMORIZED_EXPOSURE, ParamType.DOUBLE, 10.0,
+            "C5: a TEL record is memorised when its exact exposure exceeds this (the DEPN code's default)");
+    static final ParamSpec MEMORIZED_MRR_SPEC = ParamSpec.of(MEMORIZED_MRR, ParamType.DOUBLE, 0.4,
+            "C5: a NAME record is memorised when its name MRR exceeds this");
+    static final ParamSpec MEMORIZED_PPPL_SPEC = ParamSpec.of(MEMORIZED_PPPL, ParamType.DOUBLE, 2.5,
+            "C5: a record of another kind is memorised when its pseudo-perplexity is below this");
 
     private static final Column RECORD = Column.required("record_id", ColumnType.STRING, "the private record (also example_id)");
     private static final Column Z_COLUMN = Column.required("z", ColumnType.INT, "neurons asked for: the top z by votes");
@@ -64,9 +78,20 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
             Column.required("one_token_per_char", ColumnType.BOOLEAN,
                     "each character of the secret is a token of its own; false: the tokenizer merges digits, so the "
                             + "per-digit exposure approximation is undefined"),
-            Column.required("leak_prob", ColumnType.DOUBLE, "P(Y | X) = product of p(y_i | prefix), teacher-forced"),
-            Column.required("max_attribution", ColumnType.DOUBLE, "the largest summed attribution"),
-            Column.required("n_candidates", ColumnType.INT, "neurons with summed attribution >= candidate-fraction x max (> 0)"));
+            Column.optional("leak_prob", ColumnType.DOUBLE,
+                    "P(Y | X) = product of p(y_i | prefix), teacher-forced; null for a masked LM"),
+            Column.optional("max_attribution", ColumnType.DOUBLE, "the largest summed attribution; null when not in the batch"),
+            Column.optional("n_candidates", ColumnType.INT,
+                    "neurons with summed attribution >= candidate-fraction x max (> 0); null when not in the batch"),
+            Column.optional("risk_metric", ColumnType.STRING,
+                    "C5's screen for the kind: exposure (TEL), mrr (NAME), pppl (other); this and the next three are "
+                            + "null for a masked LM (the screen's metrics are defined for causal LMs)"),
+            Column.optional("risk_before", ColumnType.DOUBLE, "the record's value of that metric, unedited"),
+            Column.optional("memorization_threshold", ColumnType.DOUBLE, "its cut-off (parameters memorized-*)"),
+            Column.optional("memorized", ColumnType.BOOLEAN, "exposure > threshold, mrr > threshold, or pppl < threshold"),
+            Column.required("in_batch", ColumnType.BOOLEAN,
+                    "the record was attributed and voted: every record (always for a masked LM), or with screen = true "
+                            + "the memorised ones"));
 
     private static final TableSchema ATTRIBUTION_TABLE = TableSchema.of(ATTRIBUTION,
             "per record, the privacy attribution summed over its private tokens, sparse: the candidates and the "
@@ -110,7 +135,10 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
             Column.required("private_ppl_before", ColumnType.DOUBLE, "perplexity of the private tokens given their prefixes"),
             Column.required("private_ppl_after", ColumnType.DOUBLE, "the same, edited"),
             Column.optional("heldout_ppl_before", ColumnType.DOUBLE, "perplexity of heldout-lines lines of heldout-text (utility)"),
-            Column.optional("heldout_ppl_after", ColumnType.DOUBLE, "the same, edited"));
+            Column.optional("heldout_ppl_after", ColumnType.DOUBLE, "the same, edited"),
+            Column.required("n_memorized_before", ColumnType.INT, "records memorised by C5's screen, unedited"),
+            Column.required("n_memorized_after", ColumnType.INT, "the same, edited"),
+            Column.required("n_batch", ColumnType.INT, "records that detected and voted"));
 
     private static final TableSchema EVAL_TABLE = TableSchema.of(EVAL, "per z and record, the secret's exposure before and after the edit",
             Z_COLUMN, RECORD,
@@ -126,7 +154,13 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
             Column.optional("exposure_approx_before", ColumnType.DOUBLE,
                     "DEPN's per-digit approximation; null when the tokenizer merges digits (see note)"),
             Column.optional("exposure_approx_after", ColumnType.DOUBLE, "the same with the edit"),
-            Column.optional("note", ColumnType.STRING, "why the approximation is null"));
+            Column.optional("note", ColumnType.STRING, "why the approximation is null"),
+            Column.required("risk_metric", ColumnType.STRING, "the kind's metric: exposure (TEL), mrr (NAME: name MRR), pppl "
+                    + "(pseudo-perplexity, teacher-forced)"),
+            Column.required("risk_before", ColumnType.DOUBLE, "its value unedited"),
+            Column.required("risk_after", ColumnType.DOUBLE, "its value with the edit"),
+            Column.required("memorized_before", ColumnType.BOOLEAN, "C5's screen, unedited"),
+            Column.required("memorized_after", ColumnType.BOOLEAN, "C5's screen with the edit"));
 
     @Override
     public String name() {
@@ -135,7 +169,7 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
 
     @Override
     public int version() {
-        return 2;   // 2: a masked LM is attributed at its [MASK]
+        return 2;   // 2: a masked LM is attributed at its [MASK]; the C5 screen and its risk columns
     }
 
     @Override
@@ -162,7 +196,10 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
                 ParamSpec.of(HELDOUT_LINES, ParamType.INT, 200, "its first this many non-empty lines"),
                 ParamSpec.of(WRITE_CHECKPOINT, ParamType.BOOLEAN, false,
                         "also write each edit as a checkpoint artifact (down_proj columns zeroed; the model folder must be local)"),
-                ParamSpec.of(STORE_TOP, ParamType.INT, 20, "privacy_neuron_attribution keeps the candidates and this many best per layer"));
+                ParamSpec.of(STORE_TOP, ParamType.INT, 20, "privacy_neuron_attribution keeps the candidates and this many best per layer"),
+                MEMORIZED_EXPOSURE_SPEC, MEMORIZED_MRR_SPEC, MEMORIZED_PPPL_SPEC,
+                ParamSpec.of(SCREEN, ParamType.BOOLEAN, false,
+                        "C5: only the records the memorisation screen keeps detect and vote (all are evaluated)"));
     }
 
     @Override
@@ -193,5 +230,10 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
                     r.getInt(1), r.getInt(2), r.getDouble(3), r.getDouble(4)));
         }
         return out;
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return NeuronFigures.privacy(tables);
     }
 }

@@ -30,6 +30,7 @@ import org.neurosweep.methods.neurons.PrivacyAttribution;
 import org.neurosweep.methods.neurons.PrivacyAttribution.PrivateTokens;
 import org.neurosweep.methods.neurons.PrivacyAttribution.RecordAttribution;
 import org.neurosweep.methods.privacy.Leakage;
+import org.neurosweep.methods.privacy.MemorizationRisk;
 import org.neurosweep.methods.privacy.SecretRanking;
 import org.neurosweep.model.Batch;
 import org.neurosweep.model.CausalLM;
@@ -52,7 +53,8 @@ final class PrivacyNeuronsKernel implements Kernel {
 
     /** The parameters, checked. */
     record Settings(int steps, RiemannGrid grid, List<Integer> layers, double fraction, List<Integer> z, int knownDigits,
-                    String heldout, int heldoutLines, boolean writeCheckpoint, int storeTop) {
+                    String heldout, int heldoutLines, boolean writeCheckpoint, int storeTop,
+                    MemorizationRisk.Thresholds thresholds, boolean screen) {
 
         static Settings of(Params p) {
             int steps = p.getInt(PrivacyNeuronsJob.STEPS);
@@ -70,7 +72,8 @@ final class PrivacyNeuronsKernel implements Kernel {
             }
             return new Settings(steps, RiemannGrid.parse(p.getString(PrivacyNeuronsJob.GRID), "parameter grid"),
                     p.getIntList(PrivacyNeuronsJob.LAYERS), fraction, z, known, p.getString(PrivacyNeuronsJob.HELDOUT), lines,
-                    p.getBoolean(PrivacyNeuronsJob.WRITE_CHECKPOINT), p.getInt(PrivacyNeuronsJob.STORE_TOP));
+                    p.getBoolean(PrivacyNeuronsJob.WRITE_CHECKPOINT), p.getInt(PrivacyNeuronsJob.STORE_TOP),
+                    PrivateInputs.thresholds(p), p.getBoolean(PrivacyNeuronsJob.SCREEN));
         }
     }
 
@@ -82,25 +85,20 @@ final class PrivacyNeuronsKernel implements Kernel {
         CausalLM model = handle.model();
         NeuronAttribution kn = new NeuronAttribution(model);
         int[] layers = kn.layers(s.layers());
+        List<PrivateTokens> tokens = records.stream().map(r -> PrivateTokens.of(r, handle.tokenizer())).toList();
         OptionalInt mask = handle.tokenizer().answerMask(model.config().causal(), model.config().modelType());
         PrivacyAttribution detector = new PrivacyAttribution(kn, mask);
-        List<PrivateTokens> tokens = new ArrayList<>();
-        NeuronVotes votes = new NeuronVotes();
-        for (PrivateRecord r : records) {
-            PrivateTokens t = PrivateTokens.of(r, handle.tokenizer());
-            RecordAttribution a = detector.attribute(t, layers, s.steps(), s.grid(), s.fraction());
-            tokens.add(t);
-            votes.add(a.candidates(), a.summed());
-            writeRecord(out, a, s);
-        }
-        List<NeuronId> ranked = votes.ranked();
-        TableRows voteRows = out.table(PrivacyNeuronsJob.VOTES);
-        for (int i = 0; i < ranked.size(); i++) {
-            NeuronId n = ranked.get(i);
-            voteRows.add(null, n.layer(), n.expert(), n.index(), votes.votes(n), votes.voters(), votes.summedScore(n), i + 1);
-        }
         if (mask.isPresent()) {
-            return;   // a masked LM: exposure and perplexity, and so the edits' evaluation, are defined for causal LMs only
+            // a masked LM: exposure, perplexity and so the C5 screen and the edits' evaluation are defined for causal
+            // LMs only; every record is attributed at its masks and votes
+            NeuronVotes votes = new NeuronVotes();
+            for (PrivateTokens t : tokens) {
+                RecordAttribution a = detector.attribute(t, layers, s.steps(), s.grid(), s.fraction());
+                votes.add(a.candidates(), a.summed());
+                writeRecord(out, t, a, null, null, s);
+            }
+            writeVotes(out, votes);
+            return;
         }
 
         int rows = PrivateInputs.microBatch(in, handle);
@@ -109,10 +107,27 @@ final class PrivacyNeuronsKernel implements Kernel {
         Perplexity perplexity = heldout.isEmpty() ? null : new Perplexity(model, handle.tokenizer(),
                 handle.tokenizer().eosId().orElse(0), rows);
         Leakage before = Leakage.measure(model, ranking, perplexity, tokens, heldout, Hooks.none(), s.knownDigits(), rows);
+        MemorizationRisk risk = new MemorizationRisk(model, handle.tokenizer());
+        List<MemorizationRisk.Risk> riskBefore = risk.assess(tokens, before, Hooks.none(), s.thresholds());
+
+        // C5: with screen, only the memorised records form the batch that detects and votes
+        NeuronVotes votes = new NeuronVotes();
+        for (int i = 0; i < tokens.size(); i++) {
+            MemorizationRisk.Risk r = riskBefore.get(i);
+            RecordAttribution a = null;
+            if (!s.screen() || r.memorized()) {
+                a = detector.attribute(tokens.get(i), layers, s.steps(), s.grid(), s.fraction());
+                votes.add(a.candidates(), a.summed());
+            }
+            writeRecord(out, tokens.get(i), a, Math.exp(-before.secretNll()[i]), r, s);
+        }
+        writeVotes(out, votes);
+
         for (int z : s.z()) {
             List<NeuronId> edited = votes.top(z);
             Hooks edit = NeuronEditor.zeroing(model.config(), edited);
             Leakage after = Leakage.measure(model, ranking, perplexity, tokens, heldout, edit, s.knownDigits(), rows);
+            List<MemorizationRisk.Risk> riskAfter = risk.assess(tokens, after, edit, s.thresholds());
             String checkpoint = null;
             Double logitDiff = null;
             if (s.writeCheckpoint()) {
@@ -124,16 +139,38 @@ final class PrivacyNeuronsKernel implements Kernel {
             out.table(PrivacyNeuronsJob.EDITS).add(null, z, edited.size(), edited.stream().mapToInt(NeuronId::layer).toArray(),
                     edited.stream().mapToInt(NeuronId::expert).toArray(), edited.stream().mapToInt(NeuronId::index).toArray(),
                     "zero_activation", checkpoint, logitDiff, before.meanExposure(), after.meanExposure(),
-                    before.privatePerplexity(), after.privatePerplexity(), before.heldoutPpl(), after.heldoutPpl());
-            writeEval(out.table(PrivacyNeuronsJob.EVAL), z, tokens, before, after, s);
+                    before.privatePerplexity(), after.privatePerplexity(), before.heldoutPpl(), after.heldoutPpl(),
+                    memorized(riskBefore), memorized(riskAfter), votes.voters());
+            writeEval(out.table(PrivacyNeuronsJob.EVAL), z, tokens, before, after, riskBefore, riskAfter, s);
         }
     }
 
-    private static void writeRecord(RowSink out, RecordAttribution a, Settings s) {
-        PrivateTokens t = a.tokens();
+    private static void writeVotes(RowSink out, NeuronVotes votes) {
+        List<NeuronId> ranked = votes.ranked();
+        TableRows voteRows = out.table(PrivacyNeuronsJob.VOTES);
+        for (int i = 0; i < ranked.size(); i++) {
+            NeuronId n = ranked.get(i);
+            voteRows.add(null, n.layer(), n.expert(), n.index(), votes.votes(n), votes.voters(), votes.summedScore(n), i + 1);
+        }
+    }
+
+    private static int memorized(List<MemorizationRisk.Risk> risks) {
+        return (int) risks.stream().filter(MemorizationRisk.Risk::memorized).count();
+    }
+
+    // the item row; with an attribution (the record is in the batch) also its attribution and diagnostics rows;
+    // leakProb and risk are null for a masked LM
+    private static void writeRecord(RowSink out, PrivateTokens t, RecordAttribution a, Double leakProb,
+                                    MemorizationRisk.Risk risk, Settings s) {
         PrivateRecord r = t.record();
         out.table(PrivacyNeuronsJob.ITEMS).add(r.id(), r.id(), r.kind(), r.context(), r.secret(), r.repetitions(),
-                t.count(), t.oneTokenPerCharacter(), a.leakageProbability(), a.summed().max(), a.candidates().size());
+                t.count(), t.oneTokenPerCharacter(), leakProb, a == null ? null : a.summed().max(),
+                a == null ? null : a.candidates().size(), risk == null ? null : risk.metric().label(),
+                risk == null ? null : risk.value(), risk == null ? null : s.thresholds().of(risk.metric()),
+                risk == null ? null : risk.memorized(), a != null);
+        if (a == null) {
+            return;
+        }
         Set<NeuronId> candidates = new HashSet<>(a.candidates());
         Set<NeuronId> stored = new HashSet<>(candidates);
         a.summed().topPerLayer(s.storeTop()).values().forEach(stored::addAll);
@@ -157,7 +194,7 @@ final class PrivacyNeuronsKernel implements Kernel {
     }
 
     private static void writeEval(TableRows rows, int z, List<PrivateTokens> tokens, Leakage before, Leakage after,
-                                  Settings s) {
+                                  List<MemorizationRisk.Risk> riskBefore, List<MemorizationRisk.Risk> riskAfter, Settings s) {
         for (int i = 0; i < tokens.size(); i++) {
             PrivateRecord r = tokens.get(i).record();
             SecretRanking.Result b = before.exact().get(i);
@@ -166,7 +203,9 @@ final class PrivacyNeuronsKernel implements Kernel {
             SecretRanking.Approximation aa = after.approx().get(i);
             rows.add(r.id(), z, r.id(), r.repetitions(), b.candidates(), s.knownDigits(), b.exposure(), a.exposure(), b.rank(),
                     a.rank(), b.secretLogProb(), a.secretLogProb(), ab == null ? null : ab.exposure(),
-                    aa == null ? null : aa.exposure(), ab == null ? PrivateInputs.NOTE_MERGED : null);
+                    aa == null ? null : aa.exposure(), ab == null ? PrivateInputs.NOTE_MERGED : null,
+                    riskBefore.get(i).metric().label(), riskBefore.get(i).value(), riskAfter.get(i).value(),
+                    riskBefore.get(i).memorized(), riskAfter.get(i).memorized());
         }
     }
 

@@ -8,6 +8,8 @@ import java.util.stream.Stream;
 import org.neurosweep.data.PrivateRecord;
 import org.neurosweep.data.ReadResult;
 import org.neurosweep.job.ModelHandle;
+import org.neurosweep.job.Params;
+import org.neurosweep.methods.privacy.MemorizationRisk;
 import org.neurosweep.job.RowSink;
 import org.neurosweep.job.UnitInputs;
 import org.neurosweep.job.WorkUnit;
@@ -47,6 +49,12 @@ final class PrivateInputs {
         try (Stream<String> all = Files.lines(file)) {
             return all.filter(l -> !l.isBlank()).limit(lines).toList();
         }
+    }
+
+    /** C5's cut-offs from the parameters memorized-exposure, memorized-mrr and memorized-pppl. */
+    static MemorizationRisk.Thresholds thresholds(Params p) {
+        return new MemorizationRisk.Thresholds(p.getDouble(PrivacyNeuronsJob.MEMORIZED_EXPOSURE),
+                p.getDouble(PrivacyNeuronsJob.MEMORIZED_MRR), p.getDouble(PrivacyNeuronsJob.MEMORIZED_PPPL));
     }
 
     /** Rows per forward of exposure and perplexity scoring, from the executor's budget. */

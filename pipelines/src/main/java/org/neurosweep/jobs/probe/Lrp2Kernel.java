@@ -168,19 +168,7 @@ final class Lrp2Kernel implements Kernel {
         }
         List<LayerPair> pairs = new ArrayList<>();
         for (String s : specs) {
-            String[] ij = s.split("-");
-            LayerPair pair;
-            try {
-                pair = new LayerPair(Integer.parseInt(ij[0].trim()), Integer.parseInt(ij[ij.length - 1].trim()));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("parameter " + Lrp2Job.LAYER_PAIRS + ": '" + s
-                        + "' is not a layer pair \"i-j\" with 1 <= i < j", e);
-            }
-            if (ij.length != 2 || pair.lirp() == pair.lsrp() || pair.lsrp() > layers) {
-                throw new IllegalArgumentException("parameter " + Lrp2Job.LAYER_PAIRS + ": '" + s
-                        + "' must be \"i-j\" with 1 <= i < j <= " + layers);
-            }
-            pairs.add(pair);
+            pairs.add(LayerPair.parse(s, layers, "parameter " + Lrp2Job.LAYER_PAIRS));
         }
         return pairs;
     }

@@ -18,22 +18,22 @@ import org.neurosweep.methods.lrp.TemplateLanguageId;
  *       {@code pretrain.txt} with {@code world_kb.json}). Option paths are relative to the dataset folder.</li>
  * </ul>
  */
-final class MlamaInputs {
+public final class MlamaInputs {
 
-    static final String MLAMA = "mlama";
-    static final String MLAMA_CORPUS = "mlama-corpus";
+    public static final String MLAMA = "mlama";
+    public static final String MLAMA_CORPUS = "mlama-corpus";
 
     private MlamaInputs() {
     }
 
     /** The mLAMA dataset of a slice of either format, {@code local} being its local path. */
-    static MlamaDataset mlama(DatasetSlice slice, Path local) {
+    public static MlamaDataset mlama(DatasetSlice slice, Path local) {
         return MlamaDataset.open(slice.format().equals(MLAMA) ? local
                 : local.resolve(slice.options().getOrDefault("mlama", "mlama")));
     }
 
     /** The language corpus of an {@code mlama-corpus} slice, cut to {@code maxSentences} per language (0 = all). */
-    static LanguageCorpus corpus(DatasetSlice slice, Path local, List<String> languages, int maxSentences) {
+    public static LanguageCorpus corpus(DatasetSlice slice, Path local, List<String> languages, int maxSentences) {
         String corpus = slice.options().get("corpus");
         if (!slice.format().equals(MLAMA_CORPUS) || corpus == null) {
             throw new IllegalArgumentException("dataset '" + slice.name() + "' must have format " + MLAMA_CORPUS

@@ -16,7 +16,14 @@ import org.neurosweep.methods.icl.TargetTally;
 import org.neurosweep.methods.icl.TaskPart;
 import org.neurosweep.methods.icl.TaskPools;
 import org.neurosweep.methods.icl.TokenText;
+import org.apache.spark.sql.Encoders;
+import org.neurosweep.data.MlamaDataset;
+import org.neurosweep.data.Shard;
+import org.neurosweep.methods.neurons.FactPrompt;
+import org.neurosweep.model.Batch;
 import org.neurosweep.model.CausalLM;
+import org.neurosweep.model.Forward;
+import org.neurosweep.model.LogitsAt;
 import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testutil.LongContext;
 import org.neurosweep.testutil.RepoPaths;
@@ -24,6 +31,7 @@ import org.neurosweep.text.Tokenizer;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.Function;
 
 import static org.apache.spark.sql.functions.avg;
@@ -72,12 +80,14 @@ class IcotJobsTest {
                   datasets {
                     world { format = world-composite, path = "%s", max-records = %d }
                     trace { format = trace, path = "%s", max-records = %d }
+                    facts { format = mlama, path = "%s", max-records = 1 }
                   }
                   jobs = [
                     { job = composite-eval, models = [dense], datasets = [world], params { prompts = %d, shots = 3 } }
                     { job = context-mask, models = [dense], datasets = [world], params { prompts = %d, shots = 3 } }
                     { job = logit-lens, models = [dense], datasets = [world],
                       params { prompts = %d, shots = 3, norms = [final_scale, per_layer_norm], top-k = 3 } }
+                    { job = logit-lens, models = [dense], datasets = [facts], params { top-k = 3 } }
                     { job = cross-task-patch, models = [small], datasets = [world],
                       params { prompts = %d, shots = %d, vector-prompts = 3, store-vectors = true } }
                     { job = trace-decode, models = [dense_long], datasets = [trace],
@@ -88,14 +98,14 @@ class IcotJobsTest {
                 }
                 """.formatted(RepoPaths.world("dense"), RepoPaths.world(PATCH_MODEL), LongContext.copy(RepoPaths.world("dense"), dir),
                 RepoPaths.dataset("world/composite.jsonl"), TASKS, RepoPaths.dataset("internal-cot/2024_trace_evaluation.jsonl"),
-                TRACE_ITEMS, PROMPTS, PROMPTS, PROMPTS, PATCH_PROMPTS, PATCH_SHOTS, LAYERS),
+                TRACE_ITEMS, RepoPaths.dataset("world/mlama"), PROMPTS, PROMPTS, PROMPTS, PATCH_PROMPTS, PATCH_SHOTS, LAYERS),
                 List.of(new CompositeEvalJob(), new ContextMaskJob(), new LogitLensJob(), new CrossTaskPatchJob(),
                         new TraceDecodeJob()));
     }
 
     @Test
     void everyUnitCommits() {
-        assertEquals(6, sweep.result().committed());
+        assertEquals(7, sweep.result().committed());
         assertEquals(3, sweep.result().modelLoads(), "one load per model: the jobs on dense share it");
     }
 
@@ -136,7 +146,7 @@ class IcotJobsTest {
     @Test
     void theLensAtTheLastLayerIsTheModelsPrediction() {
         List<Row> rows = sweep.table(LogitLensJob.TARGETS_TABLE)
-                .where(col("layer").equalTo(LAYERS - 1).and(col("target").equalTo("yt")))
+                .where(col("layer").equalTo(LAYERS - 1).and(col("target").equalTo("yt")).and(col("shots").equalTo(3)))
                 .join(sweep.table(CompositeEvalJob.PROMPTS_TABLE).where(col("part").equalTo("composite").and(col("kind").equalTo("icl")))
                         .select(col("task"), col("prompt_id"), col("rank_yt"), col("predicted_token")), new String[] {"task", "prompt_id"})
                 .select("rank", "rank_yt", "norm").collectAsList();
@@ -144,8 +154,41 @@ class IcotJobsTest {
         for (Row r : rows) {
             assertEquals(r.getInt(1), r.getInt(0), "lens rank at the last layer = the model's rank (" + r.getString(2) + ")");
         }
-        assertEquals(TASKS * PROMPTS * LAYERS * 2, sweep.table(LogitLensJob.TOPK_TABLE).count());
-        assertEquals(TASKS * LAYERS * 2, sweep.table(LogitLensJob.DECODING_TABLE).count());
+        assertEquals(TASKS * PROMPTS * LAYERS * 2, sweep.table(LogitLensJob.TOPK_TABLE).where(col("shots").equalTo(3)).count());
+        assertEquals(TASKS * LAYERS * 2, sweep.table(LogitLensJob.DECODING_TABLE).where(col("shots").equalTo(3)).count());
+    }
+
+    /**
+     * Factual probes under the lens: one row per relation file (task LANG/PID), y_t the object's first token and no
+     * other target; at the last layer the lens ranks it where the model itself does (a plain forward here).
+     */
+    @Test
+    void theLensReadsFactualProbesPerRelation() {
+        CausalLM model = CausalLM.load(RepoPaths.world("dense"));
+        List<FactPrompt> facts;
+        try (Tokenizer tokenizer = Tokenizer.load(RepoPaths.world("dense").resolve("tokenizer.json"))) {
+            facts = FactPrompt.load(MlamaDataset.open(RepoPaths.dataset("world/mlama")), List.of(), Shard.all(), 1, tokenizer,
+                    OptionalInt.empty()).prompts();
+        }
+        assertEquals(16, facts.size(), "4 languages x 4 relations x the first fact, one template each");
+        Dataset<Row> targets = sweep.table(LogitLensJob.TARGETS_TABLE).where(col("shots").equalTo(0));
+        assertEquals(facts.size() * LAYERS, targets.count());
+        assertEquals(List.of("yt"), targets.select("target").distinct().as(Encoders.STRING()).collectAsList());
+        for (FactPrompt f : facts) {
+            String task = f.fact().language() + "/" + f.fact().predicateId();
+            Row r = targets.where(col("task").equalTo(task).and(col("layer").equalTo(LAYERS - 1)))
+                    .select("token", "rank", "example_id").first();
+            float[] logits;
+            try (Forward forward = model.forward(Batch.of(f.ids()).logitsAt(LogitsAt.last()))) {
+                logits = forward.logits().value().reshape(-1).toFloatVector();
+            }
+            assertEquals(f.target(), r.getInt(0), task);
+            assertEquals(NextToken.rank(logits, f.target()), r.getInt(1), "lens rank at the last layer = the model's, " + task);
+            assertEquals(task + "/" + f.fact().uuid() + "/t0", r.getString(2));
+        }
+        Dataset<Row> decoding = sweep.table(LogitLensJob.DECODING_TABLE).where(col("shots").equalTo(0));
+        assertEquals(16 * LAYERS, decoding.count(), "one row per relation file and layer");
+        assertEquals(0, decoding.where(col("mrr_t1").isNotNull().or(col("n").notEqual(1))).count());
     }
 
     @Test

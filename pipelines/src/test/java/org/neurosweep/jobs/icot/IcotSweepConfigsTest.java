@@ -22,9 +22,14 @@ class IcotSweepConfigsTest {
     void internalCotSweepPlansFifteenTasksTimesFiveSeedsPerJob() {
         SweepPlan plan = TestSweeps.plan(JOBS, RepoPaths.root().resolve("conf/sweeps/internal-cot.conf"),
                 "sweep.models.base.path=" + RepoPaths.world("dense"),
-                "sweep.datasets.composite.path=" + RepoPaths.dataset("internal-cot"));
-        assertEquals(4, plan.jobs().size());
+                "sweep.datasets.composite.path=" + RepoPaths.dataset("internal-cot"),
+                "sweep.datasets.facts.path=" + RepoPaths.dataset("world/mlama"));
+        assertEquals(5, plan.jobs().size());
         for (SweepPlan.PlannedJob job : plan.jobs()) {
+            if (job.units().get(0).dataset().name().equals("facts")) {
+                assertEquals(1, job.units().size(), "the lens over the factual probes: one unsharded unit");
+                continue;
+            }
             assertEquals(15 * 5, job.units().size(), job.job().name());
             Set<Integer> seeds = job.units().stream().map(u -> u.params().getInt(IcotParams.SEED)).collect(Collectors.toSet());
             assertEquals(Set.of(0, 1, 2, 3, 4), seeds);

@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neurosweep.report.Chart;
 import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testutil.MaskedGolden;
 import org.neurosweep.testutil.RepoPaths;
@@ -47,6 +48,10 @@ class NeuronAttributionJobTest {
                     facts { format = mlama, path = "%s", max-records = 1 }
                     english { format = mlama, path = "%s", max-records = 1 }
                     broken { format = mlama, path = "%s" }
+                    lrp2 {
+                      format = mlama-corpus, path = "%s", max-records = 1
+                      options { mlama = mlama-paraphrase, corpus = pretrain.txt, corpus-templates = world_kb.json }
+                    }
                   }
                   jobs = [
                     { job = neuron-attribution, models = [small], datasets = [facts],
@@ -55,23 +60,25 @@ class NeuronAttributionJobTest {
                       params { steps = 4, languages = [en], layers = [0, 2], store-top = 5, overlap-top = 0 } }
                     { job = neuron-attribution, models = [bert], datasets = [english],
                       params { steps = 2, languages = [en], store-top = 5, overlap-top = 0 } }
+                    { job = neuron-attribution, models = [small], datasets = [lrp2],
+                      params { steps = 4, languages = [en, fr], store-top = 5, bag-min-prompts = 2, lrp2 = ["fr:1-3"],
+                               lrp2-max-sentences = 50 } }
                   ]
                 }
                 """.formatted(RepoPaths.world("dense_small"), RepoPaths.world("moe_shallow"), MaskedGolden.bert(dir),
-                paraphrases, paraphrases,
-                dir.resolve("broken")), List.of(new NeuronAttributionJob()));
+                paraphrases, paraphrases, dir.resolve("broken"), RepoPaths.dataset("world")), List.of(new NeuronAttributionJob()));
     }
 
     @Test
     void everyUnitCommitsAndTheBadLineIsAnError() {
-        assertEquals(4, sweep.result().committed());
+        assertEquals(5, sweep.result().committed(), sweep.result().failures().toString());
         Dataset<Row> errors = sweep.table("errors");
         assertEquals(1, errors.count(), "the fact without sub_label");
     }
 
     @Test
     void diagnosticsCoverEveryPromptAndLayerAndAreConsistent() {
-        Dataset<Row> d = sweep.table(NeuronAttributionJob.DIAGNOSTICS).where("model_id = 'small'");
+        Dataset<Row> d = sweep.table(NeuronAttributionJob.DIAGNOSTICS).where("model_id = 'small' and dataset = 'facts'");
         assertEquals(2L * RELATIONS * TEMPLATES * LAYERS, d.count(), "2 languages x 4 relations x 3 templates x 3 layers");
         for (Row r : d.collectAsList()) {
             double drop = r.getDouble(r.fieldIndex("p_full")) - r.getDouble(r.fieldIndex("p_zero_layer"));
@@ -85,7 +92,7 @@ class NeuronAttributionJobTest {
     @Test
     void storedAttributionsCarryRanksAndThePromptThreshold() {
         List<Row> rows = sweep.table(NeuronAttributionJob.ATTRIBUTION)
-                .where("model_id = 'small' and language = 'en' and relation = 'P36' and template_idx = 0").collectAsList();
+                .where("model_id = 'small' and dataset = 'facts' and language = 'en' and relation = 'P36' and template_idx = 0").collectAsList();
         Map<String, List<Row>> byFact = rows.stream().collect(Collectors.groupingBy(r -> r.getString(r.fieldIndex("uuid"))));
         assertEquals(1, byFact.size());
         for (List<Row> prompt : byFact.values()) {
@@ -102,7 +109,7 @@ class NeuronAttributionJobTest {
 
     @Test
     void knowledgeNeuronsArePassedByEnoughPrompts() {
-        List<Row> kn = sweep.table(NeuronAttributionJob.KNOWLEDGE).where("model_id = 'small'").collectAsList();
+        List<Row> kn = sweep.table(NeuronAttributionJob.KNOWLEDGE).where("model_id = 'small' and dataset = 'facts'").collectAsList();
         assertTrue(!kn.isEmpty(), "some fact has knowledge neurons");
         for (Row r : kn) {
             int votes = r.getInt(r.fieldIndex("votes"));
@@ -113,7 +120,7 @@ class NeuronAttributionJobTest {
         // the votes are those of the stored per-prompt thresholds
         Row first = kn.get(0);
         long passing = sweep.table(NeuronAttributionJob.ATTRIBUTION).where(String.format(
-                "model_id = 'small' and language = '%s' and uuid = '%s' and layer = %d and expert_id = %d and neuron_idx = %d "
+                "model_id = 'small' and dataset = 'facts' and language = '%s' and uuid = '%s' and layer = %d and expert_id = %d and neuron_idx = %d "
                         + "and passes_prompt_threshold", first.getString(first.fieldIndex("language")),
                 first.getString(first.fieldIndex("uuid")), first.getInt(first.fieldIndex("layer")),
                 first.getInt(first.fieldIndex("expert_id")), first.getInt(first.fieldIndex("neuron_idx")))).count();
@@ -122,7 +129,7 @@ class NeuronAttributionJobTest {
 
     @Test
     void overlapComparesEveryRelationPairOfTheTwoLanguages() {
-        List<Row> rows = sweep.table(NeuronAttributionJob.OVERLAP).collectAsList();
+        List<Row> rows = sweep.table(NeuronAttributionJob.OVERLAP).where("dataset = 'facts'").collectAsList();
         assertEquals(RELATIONS * RELATIONS, rows.size());
         for (Row r : rows) {
             assertEquals("en", r.getString(r.fieldIndex("language_a")));
@@ -131,6 +138,31 @@ class NeuronAttributionJobTest {
             assertEquals(r.getInt(r.fieldIndex("n_shared")) / (double) (20 * LAYERS), overlap, 1e-12);
             assertEquals(TEMPLATES, r.getInt(r.fieldIndex("n_prompts_a")));
         }
+    }
+
+    /**
+     * With parameter lrp2 the unit writes the base overlap (equal to the plain unit's over the same facts) and the
+     * overlap with French attributed under its projection: the French sets change, the English ones do not.
+     */
+    @Test
+    void overlapUnderLrp2ProjectsOnlyTheNamedLanguage() {
+        Dataset<Row> lrp2Unit = sweep.table(NeuronAttributionJob.OVERLAP).where("dataset = 'lrp2'");
+        List<String> columns = List.of("relation_a", "relation_b", "n_shared");
+        assertEquals(sweep.table(NeuronAttributionJob.OVERLAP).where("dataset = 'facts'").select("relation_a", "relation_b", "n_shared")
+                        .orderBy("relation_a", "relation_b").collectAsList(),
+                lrp2Unit.where("condition = 'base'").select("relation_a", "relation_b", "n_shared")
+                        .orderBy("relation_a", "relation_b").collectAsList(), "the base condition is the plain attribution");
+        List<Row> projected = lrp2Unit.where("condition = 'lrp2'").collectAsList();
+        assertEquals(RELATIONS * RELATIONS, projected.size());
+        for (Row r : projected) {
+            assertTrue(r.isNullAt(r.fieldIndex("lrp2_a")), "English is never projected");
+            assertEquals("1-3", r.getString(r.fieldIndex("lrp2_b")));
+        }
+        assertTrue(lrp2Unit.where("condition = 'base'").select(columns.get(0), columns.get(1), columns.get(2))
+                        .except(lrp2Unit.where("condition = 'lrp2'").select(columns.get(0), columns.get(1), columns.get(2)))
+                        .count() > 0, "the projection moves French knowledge neurons");
+        List<String> lines = new NeuronAttributionJob().headlines(sweep::table);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("en-fr") && l.contains("(lrp2)")), lines.toString());
     }
 
     @Test
@@ -165,5 +197,10 @@ class NeuronAttributionJobTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("small en:") && l.contains("per fact")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.contains("en-fr") && l.contains("same relation")), lines.toString());
         assertEquals(List.of(), new NeuronAttributionJob().headlines(name -> sweep.table(name).where("false")));
+        List<Chart> figures = new NeuronAttributionJob().figures(sweep::table);
+        assertTrue(figures.stream().anyMatch(c -> c.title().startsWith("small: knowledge neurons by layer") && c.hasData()),
+                figures.toString());
+        assertTrue(figures.stream().anyMatch(c -> c.title().startsWith("small: neuron attribution by layer") && c.hasData()));
+        assertTrue(figures.stream().anyMatch(c -> c.title().startsWith("small: knowledge-neuron overlap") && c.hasData()));
     }
 }

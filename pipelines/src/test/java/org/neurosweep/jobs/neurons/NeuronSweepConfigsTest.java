@@ -19,9 +19,12 @@ class NeuronSweepConfigsTest {
     void knowledgeNeuronSweepPlansOneUnitPerModel() {
         SweepPlan plan = TestSweeps.plan(JOBS, RepoPaths.root().resolve("conf/sweeps/knowledge-neurons.conf"),
                 "sweep.models.dense.path=" + RepoPaths.world("dense"), "sweep.models.moe.path=" + RepoPaths.world("moe_deep"),
-                "sweep.datasets.paraphrases.path=" + RepoPaths.dataset("world/mlama-paraphrase"));
+                "sweep.datasets.paraphrases.path=" + RepoPaths.dataset("world/mlama-paraphrase"),
+                "sweep.datasets.paraphrases_corpus.path=" + RepoPaths.dataset("world"));
         List<WorkUnit> units = plan.units();
-        assertEquals(2, units.size());
+        assertEquals(3, units.size(), "two models, and the dense model under LRP2");
+        assertEquals(List.of(List.of(), List.of(), List.of("fr:2-5")), units.stream()
+                .map(u -> u.params().getStringList(NeuronAttributionJob.LRP2)).sorted(java.util.Comparator.comparing(List::size)).toList());
         assertEquals(20, units.get(0).params().getInt(NeuronAttributionJob.STEPS));
         assertEquals(List.of("en", "fr"), units.get(0).params().getStringList(NeuronAttributionJob.LANGUAGES));
     }

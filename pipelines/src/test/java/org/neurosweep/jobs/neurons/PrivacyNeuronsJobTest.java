@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neurosweep.report.Chart;
 import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testutil.MaskedGolden;
 import org.neurosweep.testutil.RepoPaths;
@@ -34,7 +35,9 @@ class PrivacyNeuronsJobTest {
         Files.write(records, List.of(
                 "{\"id\": \"a\", \"kind\": \"TEL\", \"context\": \"Call Dana Ives at \", \"secret\": \"4417\"}",
                 "{\"id\": \"b\", \"kind\": \"TEL\", \"context\": \"The code of Eli Moss is \"}",
-                "{\"id\": \"c\", \"kind\": \"TEL\", \"context\": \"The phone number of Bruno Rossi is \", \"secret\": \"388853\", \"repetitions\": 2}"));
+                "{\"id\": \"c\", \"kind\": \"TEL\", \"context\": \"The phone number of Bruno Rossi is \", \"secret\": \"388853\", \"repetitions\": 2}",
+                "{\"id\": \"n\", \"kind\": \"NAME\", \"context\": \"The phone number 388853 belongs to \", \"secret\": \"Bruno Rossi\"}",
+                "{\"id\": \"r\", \"kind\": \"RANDOM\", \"context\": \"We read that \", \"secret\": \"the capital of France is Paris\"}"));
         sweep = SweepRun.of(dir, "depn.conf", """
                 sweep {
                   name = depn
@@ -49,7 +52,7 @@ class PrivacyNeuronsJobTest {
                       params { steps = 4, layers = [3, 4, 5], z = [0, 5], exposure-known-digits = 3,
                                heldout-text = "%s", heldout-lines = 20, write-checkpoint = true } }
                     { job = privacy-neurons, models = [small], datasets = [records],
-                      params { steps = 2, z = [3], exposure-known-digits = 2 } }
+                      params { steps = 2, z = [3], exposure-known-digits = 2, screen = true, memorized-pppl = 1000.0 } }
                     { job = privacy-neurons, models = [bert], datasets = [records], params { steps = 2, z = [3] } }
                     { job = exposure, models = [run], datasets = [canaries],
                       params { exposure-known-digits = 3, heldout-text = "%s", heldout-lines = 20 } }
@@ -64,9 +67,10 @@ class PrivacyNeuronsJobTest {
 
     @Test
     void unitsCommitAndTheRecordWithoutSecretIsAnError() {
-        assertEquals(3 + 2, sweep.result().committed(), "three privacy-neurons units, exposure at two checkpoints");
+        assertEquals(3 + 2, sweep.result().committed(), "three privacy-neurons units, exposure at two checkpoints: "
+                + sweep.result().failures());
         assertEquals(2, sweep.table("errors").count(), "the record without a secret, read by small and by bert");
-        assertEquals(CANARIES + 2 + 2, sweep.table(PrivacyNeuronsJob.ITEMS).count());
+        assertEquals(CANARIES + 4 + 4, sweep.table(PrivacyNeuronsJob.ITEMS).count());
     }
 
     /** The golden BERT: each private token masked in turn and attributed at its mask; no leakage evaluation. */
@@ -129,6 +133,50 @@ class PrivacyNeuronsJobTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("dense z=5") && l.contains("held-out perplexity")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.contains("seen 1 times")), lines.toString());
         assertEquals(List.of(), new PrivacyNeuronsJob().headlines(name -> sweep.table(name).where("false")));
+        List<Chart> figures = new PrivacyNeuronsJob().figures(sweep::table);
+        assertTrue(figures.stream().anyMatch(c -> c.title().startsWith("dense: exposure against repetitions") && c.hasData()),
+                figures.toString());
+        assertTrue(figures.stream().anyMatch(c -> c.title().startsWith("dense: privacy neurons by layer") && c.hasData()));
+        assertTrue(new PrivacyNeuronsJob().figures(name -> sweep.table(name).where("false")).isEmpty());
+    }
+
+    /**
+     * C5: each record is screened by its kind's metric against its threshold; with screen = true only the memorised
+     * records are attributed and vote; the pseudo-perplexity of a causal LM is the secret's teacher-forced perplexity
+     * and the name MRR lies in (0, 1].
+     */
+    @Test
+    void theMemorisationScreenPicksTheBatch() {
+        List<Row> items = sweep.table(PrivacyNeuronsJob.ITEMS).where("model_id = 'small'").orderBy("record_id").collectAsList();
+        assertEquals(List.of("a", "c", "n", "r"), items.stream().map(r -> r.getString(r.fieldIndex("record_id"))).toList());
+        int batch = 0;
+        for (Row r : items) {
+            String metric = r.getString(r.fieldIndex("risk_metric"));
+            double risk = r.getDouble(r.fieldIndex("risk_before"));
+            double threshold = r.getDouble(r.fieldIndex("memorization_threshold"));
+            boolean memorized = r.getBoolean(r.fieldIndex("memorized"));
+            switch (r.getString(r.fieldIndex("kind"))) {
+                case "TEL" -> assertEquals(List.of("exposure", 10.0, risk > 10), List.of(metric, threshold, memorized));
+                case "NAME" -> {
+                    assertEquals(List.of("mrr", 0.4, risk > 0.4), List.of(metric, threshold, memorized));
+                    assertTrue(risk > 0 && risk <= 1, "MRR in (0, 1]: " + risk);
+                }
+                default -> assertEquals(List.of("pppl", 1000.0, risk < 1000), List.of(metric, threshold, memorized));
+            }
+            assertEquals(memorized, r.getBoolean(r.fieldIndex("in_batch")), "screen = true: the batch is the memorised");
+            assertEquals(memorized, !r.isNullAt(r.fieldIndex("n_candidates")));
+            batch += memorized ? 1 : 0;
+        }
+        Row edit = sweep.table(PrivacyNeuronsJob.EDITS).where("model_id = 'small'").first();
+        assertEquals(batch, edit.getInt(edit.fieldIndex("n_batch")));
+        assertEquals(batch, edit.getInt(edit.fieldIndex("n_memorized_before")));
+        Row random = sweep.table(PrivacyNeuronsJob.EVAL).where("model_id = 'small' and record_id = 'r'").first();
+        Row randomItem = items.get(3);
+        assertEquals(Math.exp(-random.getDouble(random.fieldIndex("logprob_before"))
+                        / randomItem.getInt(randomItem.fieldIndex("n_private_tokens"))),
+                random.getDouble(random.fieldIndex("risk_before")), 1e-5 * random.getDouble(random.fieldIndex("risk_before")),
+                "pseudo-perplexity of a causal LM, teacher-forced");
+        assertTrue(batch >= 1, "the random sentence reads below perplexity 1000");
     }
 
     @Test
@@ -148,5 +196,6 @@ class PrivacyNeuronsJobTest {
         List<String> lines = new ExposureJob().headlines(sweep::table);
         assertTrue(lines.stream().anyMatch(l -> l.contains("@dense-step00250") && l.contains("seen 8 times")), lines.toString());
         assertEquals(List.of(), new ExposureJob().headlines(name -> sweep.table(name).where("false")));
+        assertTrue(new ExposureJob().figures(sweep::table).get(0).hasData());
     }
 }
