@@ -137,7 +137,10 @@ public final class Gptq {
                 Nd4j.createFromArray(scales).reshape('c', out, groups), null);
     }
 
-    /** The mean over rows of the layer's squared output error on inputs with Hessian H: tr((W−Ŵ)·H·(W−Ŵ)ᵀ)/2/out. */
+    /**
+     * The layer's squared output error per output unit on the calibration rows whose Hessian is H:
+     * {@code tr((W−Ŵ)·H·(W−Ŵ)ᵀ) / 2 / out} = mean over rows x and outputs of ((W−Ŵ)·x)².
+     */
     public static double outputError(INDArray weight, INDArray quantized, double[] hessian) {
         INDArray diff = weight.castTo(DataType.DOUBLE).sub(quantized.castTo(DataType.DOUBLE));
         int in = (int) weight.size(1);

@@ -26,6 +26,13 @@ public final class GptqModel {
     private static final Pattern MODULE = Pattern.compile(
             "model\\.layers\\.(\\d+)\\.(?:self_attn\\.(q|k|v|o)_proj|mlp\\.(gate|up|down)_proj)");
 
+    /**
+     * One quantized projection and its GPTQ objective on its calibration inputs (mean squared output error per output
+     * unit and token, {@link Gptq#outputError}), next to round-to-nearest's on the same inputs.
+     */
+    public record Layer(QuantizedLinear quantized, long calibrationRows, double outputError, double rtnOutputError) {
+    }
+
     private GptqModel() {
     }
 
@@ -33,7 +40,7 @@ public final class GptqModel {
      * Quantizes the projections {@code targets} accepts (weight names) given calibration token sequences; the model
      * is left holding the dequantized weights of those projections. Returns the layers by module name.
      */
-    public static Map<String, QuantizedLinear> quantize(CausalLM model, Predicate<String> targets,
+    public static Map<String, Layer> quantize(CausalLM model, Predicate<String> targets,
                                                         List<int[]> calibration, Gptq.Settings settings) {
         if (calibration.isEmpty()) {
             throw new IllegalArgumentException("GPTQ needs at least one calibration sequence");
@@ -59,14 +66,18 @@ public final class GptqModel {
         if (byLayer.isEmpty()) {
             throw new IllegalArgumentException("no projection of the model matches the targets");
         }
-        Map<String, QuantizedLinear> out = new TreeMap<>();
+        Map<String, Layer> out = new TreeMap<>();
         for (Map<String, String> modules : byLayer.values()) {
             Map<String, Hessian> hessians = hessians(model, modules, calibration);
             modules.forEach((module, hook) -> {
                 Var weight = model.parameters().get(module + ".weight");
-                QuantizedLinear q = Gptq.quantize(weight.value().transpose(), hessians.get(hook).matrix(), settings);
+                INDArray w = weight.value().transpose().dup('c');
+                double[] h = hessians.get(hook).matrix();
+                QuantizedLinear q = Gptq.quantize(w, h, settings);
+                INDArray rtn = RoundToNearest.quantize(w, settings.bits(), settings.groupSize()).weight();
+                out.put(module, new Layer(q, hessians.get(hook).rows(), Gptq.outputError(w, q.weight(), h),
+                        Gptq.outputError(w, rtn, h)));
                 weight.value().transpose().assign(q.weight());
-                out.put(module, q);
             });
         }
         return out;

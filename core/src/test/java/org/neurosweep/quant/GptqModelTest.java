@@ -36,8 +36,14 @@ class GptqModelTest {
         Predicate<String> targets = LotaQaf.targets(LotaQaf.DEFAULT_TARGETS);
         CausalLM dense = CausalLM.load(RepoPaths.golden("llama"));
         CausalLM gptqModel = CausalLM.load(RepoPaths.golden("llama"));
-        Map<String, QuantizedLinear> gptq = GptqModel.quantize(gptqModel, targets, calibration,
+        Map<String, GptqModel.Layer> layers = GptqModel.quantize(gptqModel, targets, calibration,
                 new Gptq.Settings(3, 32, 0.01, true, 32));
+        Map<String, QuantizedLinear> gptq = new java.util.TreeMap<>();
+        layers.forEach((module, l) -> {
+            gptq.put(module, l.quantized());
+            assertEquals(8 * 48, l.calibrationRows());
+            assertTrue(l.outputError() <= l.rtnOutputError(), module + ": " + l);
+        });
         Map<String, QuantizedLinear> rtn = LotaQaf.quantize(dense, targets, 3, 32);
         assertEquals(3 * 7, gptq.size());
         gptq.forEach((module, q) -> TernaryAdapterTest.assertBitwiseEqual(q.weight(),

@@ -194,19 +194,20 @@ final class LotaQafKernel implements Kernel {
         return split.isEmpty() ? records : records.stream().filter(e -> split.equals(e.split())).toList();
     }
 
-    private static Path localFolder(String uri) {
+    /** The model folder of a {@code file:} or plain-path URI; the jobs of this package quantize private copies. */
+    static Path localFolder(String uri) {
         if (!uri.contains(":") || uri.startsWith("/")) {
             return Path.of(uri);
         }
         URI parsed = URI.create(uri);
         if (!"file".equalsIgnoreCase(parsed.getScheme())) {
-            throw new IllegalArgumentException("lota-qaf trains a private copy of the model and needs a local folder; "
+            throw new IllegalArgumentException("lota-qaf and quantize load a private copy of the model from a local folder; "
                     + uri + " is on " + parsed.getScheme() + "://");
         }
         return Path.of(parsed);
     }
 
-    private static int endOfText(ModelHandle model) {
+    static int endOfText(ModelHandle model) {
         if (!model.config().eosTokenIds().isEmpty()) {
             return model.config().eosTokenIds().get(0);
         }
