@@ -55,7 +55,7 @@ public final class QuantizeJob implements MapJob, NeedsDataset, SupportsHeadline
             Column.required("weight_rel_error", ColumnType.DOUBLE, "‖W − Ŵ‖_F / ‖W‖_F"),
             Column.optional("output_error", ColumnType.DOUBLE, "GPTQ: mean over calibration tokens and output units of ((W − Ŵ)·x)²; null for rtn"),
             Column.optional("rtn_output_error", ColumnType.DOUBLE, "GPTQ: the same for round-to-nearest's Ŵ on the same inputs; null for rtn"),
-            Column.required("checkpoint", ColumnType.STRING, "URI of the unit's GPTQ checkpoint (artifact quantized/)"));
+            Column.required("quantized_uri", ColumnType.STRING, "URI of the unit's GPTQ checkpoint (artifact quantized/)"));
 
     @Override
     public String name() {
