@@ -21,6 +21,8 @@ import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 import org.neurosweep.quant.LotaQaf;
 import org.neurosweep.quant.ZeroFormat;
 
@@ -29,7 +31,7 @@ import org.neurosweep.quant.ZeroFormat;
  * round-to-nearest, or GPTQ with calibration sequences from the unit's instruction records (prompt and response
  * tokens). One unit = (model, dataset slice, parameters); one row per quantized projection.
  */
-public final class QuantizeJob implements MapJob, NeedsDataset, SupportsHeadlines {
+public final class QuantizeJob implements MapJob, NeedsDataset, SupportsHeadlines, SupportsReport {
 
     static final String TABLE = "quantize_layer";
     static final String METHOD = "method";
@@ -116,5 +118,10 @@ public final class QuantizeJob implements MapJob, NeedsDataset, SupportsHeadline
                 r.getInt(3), r.getInt(4), r.getString(1), r.getLong(5), r.getDouble(6),
                 r.isNullAt(7) ? "" : String.format(Locale.ROOT, ", calibration output error %.3g (RTN %.3g)",
                         r.getDouble(7), r.getDouble(8)))).toList();
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return LotaFigures.quantize(tables);
     }
 }

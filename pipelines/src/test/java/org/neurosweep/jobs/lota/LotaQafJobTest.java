@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurosweep.job.TableReader;
+import org.neurosweep.report.Chart;
 import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testjobs.TestSpark;
 import org.neurosweep.testutil.RepoPaths;
@@ -73,6 +74,17 @@ class LotaQafJobTest {
         TableReader reader = sweep::table;
         List<String> headlines = new LotaQafJob().headlines(reader);
         assertTrue(headlines.stream().anyMatch(l -> l.contains("lossless")), headlines.toString());
+        List<Chart> figures = new LotaQafJob().figures(reader);
+        Chart.Line loss = (Chart.Line) figures.get(0);
+        assertEquals(1, loss.series().size());
+        assertEquals(4, loss.series().get(0).x().length);
+        Chart.Bars exactMatch = (Chart.Bars) figures.get(2);
+        assertEquals(List.of("bf16", "gptq", "lota_merged", "lora_gptq"), exactMatch.series());
+        Chart.Bars lossless = (Chart.Bars) figures.get(figures.size() - 1);
+        assertEquals(List.of("packed", "reloaded"), lossless.series());
+        for (double[] v : lossless.values()) {
+            assertEquals(0.0, v[0]);
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.neurosweep.job.TableReader;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.quant.GptqCheckpoint;
 import org.neurosweep.quant.QuantizedLinear;
+import org.neurosweep.report.Chart;
 import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testutil.RepoPaths;
 
@@ -38,7 +39,7 @@ class QuantizeJobTest {
                   datasets { instruct { format = instructions, path = "%s" } }
                   jobs = [ { job = quantize, models = [dense], datasets = [instruct],
                              params { method = [rtn, gptq], bits = 2, group-size = 64, act-order = true,
-                                      calibration-examples = 16 } } ]
+                                      calibration-examples = 8 } } ]
                 }
                 """.formatted(RepoPaths.world("dense"), RepoPaths.dataset("world/instruct.jsonl")),
                 List.of(new QuantizeJob()));
@@ -77,5 +78,10 @@ class QuantizeJobTest {
         List<String> headlines = new QuantizeJob().headlines((TableReader) sweep::table);
         assertEquals(2, headlines.size(), headlines.toString());
         assertTrue(headlines.stream().anyMatch(l -> l.contains("RTN")), headlines.toString());
+        List<Chart> figures = new QuantizeJob().figures(sweep::table);
+        assertEquals(1, figures.size());
+        Chart.Bars bars = (Chart.Bars) figures.get(0);
+        assertEquals(42, bars.categories().size());
+        assertEquals(2, bars.series().size(), bars.series().toString());
     }
 }
