@@ -33,6 +33,8 @@ public final class GptqModel {
     public record Layer(QuantizedLinear quantized, long calibrationRows, double outputError, double rtnOutputError) {
     }
 
+    private static final int BATCH = 8;
+
     private GptqModel() {
     }
 
@@ -83,18 +85,28 @@ public final class GptqModel {
         return out;
     }
 
-    // one Hessian per input hook of the layer, over every calibration token
+    // one Hessian per input hook of the layer, over every calibration token; sequences run right-padded in batches of
+    // BATCH (causal attention: a real token never sees the padding after it) and the padded rows are left out
     private static Map<String, Hessian> hessians(CausalLM model, Map<String, String> modules, List<int[]> calibration) {
         Map<String, Hessian> hessians = new TreeMap<>();
         String[] inputs = modules.values().stream().distinct().toArray(String[]::new);
         Hooks hooks = new Hooks().capture(inputs);
-        for (int[] sequence : calibration) {
-            try (Forward f = model.forward(Batch.of(sequence), hooks, null)) {
+        for (int from = 0; from < calibration.size(); from += BATCH) {
+            List<int[]> batch = calibration.subList(from, Math.min(from + BATCH, calibration.size()));
+            int t = batch.stream().mapToInt(r -> r.length).max().orElse(0);
+            int[] realRows = new int[batch.stream().mapToInt(r -> r.length).sum()];
+            int k = 0;
+            for (int r = 0; r < batch.size(); r++) {
+                for (int j = 0; j < batch.get(r).length; j++) {
+                    realRows[k++] = r * t + j;
+                }
+            }
+            try (Forward f = model.forward(Batch.rightPadded(batch, 0), hooks, null)) {
                 for (String hook : inputs) {
                     INDArray x = f.captures().get(hook);
                     long width = x.rank() == 4 ? x.size(2) * x.size(3) : x.size(x.rank() - 1);
-                    hessians.computeIfAbsent(hook, h -> new Hessian((int) width))
-                            .add(x.dup('c').reshape('c', x.length() / width, width));
+                    INDArray rows = x.dup('c').reshape('c', x.length() / width, width).getRows(realRows);
+                    hessians.computeIfAbsent(hook, h -> new Hessian((int) width)).add(rows);
                 }
             }
         }
