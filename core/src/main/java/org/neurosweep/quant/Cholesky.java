@@ -43,14 +43,15 @@ public final class Cholesky {
         check(lower, n);
         double[] inv = invertLower(lower, n);                    // L⁻¹, lower triangular
         double[] out = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = 0;
-                for (int k = i; k < n; k++) {                      // (L⁻ᵀ L⁻¹)[i,j] = Σ_k L⁻¹[k,i] L⁻¹[k,j], k ≥ max(i,j)
-                    s += inv[k * n + i] * inv[k * n + j];
+        // (L⁻ᵀ L⁻¹)[i,:] = Σ_k L⁻¹[k,i] · L⁻¹[k,:], k ≥ i: row updates over contiguous rows of L⁻¹
+        for (int k = 0; k < n; k++) {
+            for (int i = 0; i <= k; i++) {
+                double a = inv[k * n + i];
+                if (a != 0) {
+                    for (int j = 0; j <= k; j++) {
+                        out[i * n + j] += a * inv[k * n + j];
+                    }
                 }
-                out[i * n + j] = s;
-                out[j * n + i] = s;
             }
         }
         return out;
@@ -68,16 +69,23 @@ public final class Cholesky {
         return u;
     }
 
-    // forward substitution column by column: L·X = I
+    // forward substitution row by row, L·X = I: X[i,:] = (e_i − Σ_{k<i} L[i,k]·X[k,:]) / L[i,i], contiguous rows
     private static double[] invertLower(double[] l, int n) {
         double[] x = new double[n * n];
-        for (int c = 0; c < n; c++) {
-            for (int i = c; i < n; i++) {
-                double s = i == c ? 1 : 0;
-                for (int k = c; k < i; k++) {
-                    s -= l[i * n + k] * x[k * n + c];
+        for (int i = 0; i < n; i++) {
+            int row = i * n;
+            x[row + i] = 1;
+            for (int k = 0; k < i; k++) {
+                double a = l[row + k];
+                if (a != 0) {
+                    for (int c = 0; c <= k; c++) {
+                        x[row + c] -= a * x[k * n + c];
+                    }
                 }
-                x[i * n + c] = s / l[i * n + i];
+            }
+            double d = l[row + i];
+            for (int c = 0; c <= i; c++) {
+                x[row + c] /= d;
             }
         }
         return x;
