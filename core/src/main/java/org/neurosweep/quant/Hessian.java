@@ -32,12 +32,6 @@ public final class Hessian {
         rows += rowsX.size(0);
     }
 
-    /** Adds {@code rows} rows whose Σ x·xᵀ is {@code gram} (for tests and for merging partial sums). */
-    public void addGram(double[] gram, long rows) {
-        sum.addi(Nd4j.createFromArray(gram).reshape('c', in, in));
-        this.rows += rows;
-    }
-
     public int in() {
         return in;
     }
