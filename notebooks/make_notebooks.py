@@ -629,5 +629,92 @@ else:
 """),
 ]
 
-for name, cells in (("internal-cot", INTERNAL_COT), ("fine-line", FINE_LINE), ("lrp2", LRP2), ("pad", PAD), ("swing", SWING), ("fewfedweight", FEWFEDWEIGHT), ("moe-attribution", MOE), ("neurons", NEURONS)):
+LOTA_QAF = [
+    ("markdown", """
+# LoTA-QAF: lossless ternary adaptation of quantized models
+
+Chen, Li, Peng, Wang, Ren, Shi, Hu, *LoTA-QAF: Lossless Ternary Adaptation for Quantization-Aware Fine-Tuning*,
+NeurIPS 2025 (arXiv 2505.18724), with GPTQ (Frantar et al., arXiv 2210.17323) as the quantizer. This notebook redraws
+the paper's comparison from the tables of the jobs `lota-qaf` and `quantize` (docs/tables.md, "LoTA-QAF" and
+"Quantization"): how much task accuracy and perplexity the low-bit model loses against the 16-bit one, how much of it
+the ternary adaptation (merged into the integer codes) and the fp LoRA baseline recover after the same steps, the
+training curves, the merge audit, and GPTQ's calibration error against round-to-nearest's.
+"""),
+    ("code", SETUP),
+    ("markdown", """
+## Quantization loss and recovery
+
+Per run (model, bits, group size): exact match and response perplexity of `bf16` (16-bit), `gptq` (quantized, before
+adaptation), `lota_merged` (adapted, merged and reloaded) and `lora_gptq` (fp LoRA on the dequantized base). Recovery
+of exact match = (adapted − quantized) / (16-bit − quantized); above 1 means the tuning adds beyond the quantization
+loss (on the world models the base was not tuned on the task).
+"""),
+    ("code", """
+evals = table("lota_eval", ["model_id", "unit_id", "variant", "bits", "group_size", "metric", "score"])
+wide = evals.pivot_table(index=["model_id", "bits", "group_size", "metric"], columns="variant", values="score")
+for variant in ("lota_merged", "lora_gptq"):
+    if {"bf16", "gptq", variant} <= set(wide.columns):
+        wide[f"recovery_{variant}"] = (wide[variant] - wide["gptq"]) / (wide["bf16"] - wide["gptq"])
+wide
+"""),
+    ("code", """
+for metric, rows in evals.groupby("metric"):
+    runs = rows.groupby(["model_id", "bits", "group_size", "variant"])["score"].mean().unstack("variant")
+    order = [v for v in ("bf16", "gptq", "lota_merged", "lora_gptq") if v in runs.columns]
+    ax = runs[order].plot.bar(figsize=(7, 3.4), title=metric, rot=0)
+    ax.set(xlabel="model, bits, group size", ylabel=metric)
+"""),
+    ("markdown", """
+## Training curves
+
+Loss of the response tokens per t-SignSGD step, and the share of non-zero entries of the ternary factors A and B.
+"""),
+    ("code", """
+steps = table("lota_train_step", ["model_id", "unit_id", "train_step", "loss", "sigma_t", "frac_nonzero_a", "frac_nonzero_b"])
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
+for (model, unit), c in steps.sort_values("train_step").groupby(["model_id", "unit_id"]):
+    axes[0].plot(c["train_step"], c["loss"], label=f"{model} ({unit[:8]})")
+    axes[1].plot(c["train_step"], c["frac_nonzero_b"], label=f"B, {unit[:8]}")
+axes[0].set(xlabel="step", ylabel="loss, nats")
+axes[1].set(xlabel="step", ylabel="share of non-zero entries")
+axes[0].legend(fontsize=8)
+plt.tight_layout()
+"""),
+    ("markdown", """
+## The merge audit
+
+A lossless merge moves codes by at most one step, never off the grid, and rebuilds the training-time weights exactly,
+both from the packed layer and from the reloaded checkpoint.
+"""),
+    ("code", """
+audit = table("lota_merge_audit", ["model_id", "unit_id", "layer_idx", "module", "n_codes_changed", "max_abs_code_change",
+                                   "n_codes_out_of_range", "max_abs_diff_weff_vs_merged", "max_abs_diff_reloaded"])
+audit.groupby(["model_id", "unit_id"]).agg(layers=("module", "count"), codes_moved=("n_codes_changed", "sum"),
+                                           max_step=("max_abs_code_change", "max"),
+                                           out_of_range=("n_codes_out_of_range", "sum"),
+                                           max_diff_packed=("max_abs_diff_weff_vs_merged", "max"),
+                                           max_diff_reloaded=("max_abs_diff_reloaded", "max"))
+"""),
+    ("markdown", """
+## GPTQ against round-to-nearest
+
+Per projection, the mean squared output error on the calibration tokens that GPTQ leaves, against round-to-nearest's
+on the same inputs (`quantize` units with `method = gptq`).
+"""),
+    ("code", """
+layers = table("quantize_layer", ["model_id", "method", "bits", "group_size", "layer_idx", "module", "output_error",
+                                  "rtn_output_error", "weight_rel_error"])
+gptq = layers[layers["method"] == "gptq"].dropna(subset=["output_error"])
+if len(gptq):
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.scatter(gptq["rtn_output_error"].astype(float), gptq["output_error"].astype(float), s=12)
+    top = float(gptq["rtn_output_error"].max())
+    ax.plot([0, top], [0, top], color="grey", linestyle="--", label="GPTQ = RTN")
+    ax.set(xscale="log", yscale="log", xlabel="RTN output error", ylabel="GPTQ output error")
+    ax.legend()
+layers.groupby(["model_id", "method", "bits", "group_size"])[["weight_rel_error", "output_error", "rtn_output_error"]].mean()
+"""),
+]
+
+for name, cells in (("internal-cot", INTERNAL_COT), ("fine-line", FINE_LINE), ("lrp2", LRP2), ("pad", PAD), ("swing", SWING), ("fewfedweight", FEWFEDWEIGHT), ("moe-attribution", MOE), ("neurons", NEURONS), ("lota-qaf", LOTA_QAF)):
     Path(f"{name}.ipynb").write_text(json.dumps(notebook(name, cells), indent=1, ensure_ascii=False) + "\n")

@@ -118,6 +118,10 @@ public final class HookNames {
         public final String residPre;
         public final String residMid;
         public final String residPost;
+        /** (b, t, d) the attention sublayer's input after its norm: the input of q/k/v_proj. */
+        public final String attnIn;
+        /** (b, t, d) the feed-forward sublayer's input after its norm: the input of gate/up_proj (or the router). */
+        public final String mlpIn;
         /** (b, heads, t, dh) after RoPE. */
         public final String attnQ;
         /** (b, kv_heads, t, dh) after RoPE: grouped-query models keep their kv heads. */
@@ -159,6 +163,8 @@ public final class HookNames {
             residPre = prefix + "resid_pre";
             residMid = prefix + "resid_mid";
             residPost = prefix + "resid_post";
+            attnIn = prefix + "attn_in";
+            mlpIn = prefix + "mlp_in";
             attnQ = prefix + "attn.q";
             attnK = prefix + "attn.k";
             attnV = prefix + "attn.v";

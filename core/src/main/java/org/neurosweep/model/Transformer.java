@@ -199,7 +199,7 @@ public final class Transformer implements CausalLM {
         Set<String> names = new HashSet<>(List.of(HookNames.EMBED, HookNames.FINAL_NORM, HookNames.LOGITS));
         for (int l = 0; l < config.numLayers(); l++) {
             HookNames.Layer n = HookNames.layer(l);
-            names.addAll(List.of(n.residPre, n.residMid, n.residPost, n.attnQ, n.attnK, n.attnV, n.attnScores,
+            names.addAll(List.of(n.residPre, n.residMid, n.residPost, n.attnIn, n.mlpIn, n.attnQ, n.attnK, n.attnV, n.attnScores,
                     n.attnPattern, n.attnHeadOut, n.attnOut, n.mlpOut));
             if (config.isMoe() && config.moe().isSparse(l)) {
                 names.addAll(List.of(n.routerLogits, n.routing));

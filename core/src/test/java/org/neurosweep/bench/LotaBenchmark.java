@@ -8,7 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.quant.AdaptedProjections;
+import org.neurosweep.quant.Gptq;
 import org.neurosweep.quant.GptqTensors;
+import org.neurosweep.quant.Hessian;
 import org.neurosweep.quant.LoraAdapter;
 import org.neurosweep.quant.QuantizedLinear;
 import org.neurosweep.quant.RoundToNearest;
@@ -22,7 +24,8 @@ import org.neurosweep.train.AdamW;
  * r = 64, 4 bits, g = 64: the adapter work of one optimizer step (chain rule from ∂L/∂W into the factors, the update,
  * the new effective weight, through {@link AdaptedProjections} as in training) for ternary factors with t-SignSGD against fp LoRA factors with AdamW, each next to the
  * layer's own forward and backward GEMMs over 1024 tokens (x·Wᵀ, ∂L/∂x, ∂L/∂W), which every step pays anyway; and
- * the packed size of the 4-bit layer against fp32. Prints a Markdown report.
+ * the packed size of the 4-bit layer against fp32; and the time of GPTQ against round-to-nearest per projection with
+ * the output error they leave. Prints a Markdown report.
  */
 public final class LotaBenchmark {
     private static final int TOKENS = 1024;
@@ -43,6 +46,13 @@ public final class LotaBenchmark {
         report.line("");
         report.line("The runtime keeps a loaded quantized model's weights dequantized in fp32, so resident memory and "
                 + "forward speed equal the fp32 model's; the packed ratio is the checkpoint's size.");
+        report.section("GPTQ vs round-to-nearest, per projection (110M shape, 4-bit, g = 64, H from 1024 calibration tokens)");
+        report.line("| projection (out × in) | RTN | GPTQ (Cholesky + compensation) | GPTQ act-order | output error GPTQ / RTN |");
+        report.line("|---|---|---|---|---|");
+        for (long[] shape : List.of(new long[] {768, 768}, new long[] {2048, 768}, new long[] {768, 2048})) {
+            Report.progress("gptq " + shape[0] + "x" + shape[1]);
+            report.line(gptqRow(shape[0], shape[1]));
+        }
         report.finish(args);
     }
 
@@ -77,6 +87,24 @@ public final class LotaBenchmark {
                 .mapToLong(a -> a.length() * a.dataType().width()).sum();
         return Report.fmt("| %d × %d | %.2f ms | %.2f ms | %.2f ms | %.2f | %.3f |", out, in, 1e3 * t[0].median(),
                 1e3 * t[1].median(), 1e3 * t[2].median(), t[1].median() / t[2].median(), (double) packed / fp32);
+    }
+
+    private static String gptqRow(long out, long in) {
+        INDArray w = Nd4j.randn(DataType.FLOAT, out, in).muli(0.02);
+        INDArray mix = Nd4j.randn(DataType.FLOAT, in, in).muli(0.2).addi(Nd4j.eye(in));
+        Hessian h = new Hessian((int) in);
+        h.add(Nd4j.randn(DataType.FLOAT, TOKENS, in).mmul(mix));                  // correlated inputs, as activations are
+        double[] hessian = h.matrix();
+        Gptq.Settings plain = new Gptq.Settings(4, 64, 0.01, false, 128);
+        Gptq.Settings actOrder = new Gptq.Settings(4, 64, 0.01, true, 128);
+        Timing[] t = Timing.interleaved(1, 3,
+                () -> RoundToNearest.quantize(w, 4, 64),
+                () -> Gptq.quantize(w, hessian, plain),
+                () -> Gptq.quantize(w, hessian, actOrder));
+        double ratio = Gptq.outputError(w, Gptq.quantize(w, hessian, plain).weight(), hessian)
+                / Gptq.outputError(w, RoundToNearest.quantize(w, 4, 64).weight(), hessian);
+        return Report.fmt("| %d × %d | %.1f ms | %.0f ms | %.0f ms | %.3f |", out, in, 1e3 * t[0].median(),
+                1e3 * t[1].median(), 1e3 * t[2].median(), ratio);
     }
 
     // one optimizer step as the trainer makes it: the weight's gradient is there, the adapters take it from there

@@ -49,7 +49,8 @@ class HooksTest {
         long t = 7;
         long d = c.hiddenSize();
         for (String name : new String[] {HookNames.EMBED, HookNames.residPre(1), HookNames.residMid(1),
-            HookNames.residPost(2), HookNames.attnOut(0), HookNames.mlpOut(2), HookNames.FINAL_NORM}) {
+            HookNames.residPost(2), HookNames.attnOut(0), HookNames.mlpOut(2), HookNames.FINAL_NORM,
+            HookNames.layer(1).attnIn, HookNames.layer(2).mlpIn}) {
             assertArrayEquals(new long[] {b, t, d}, cap.get(name).shape(), name);
         }
         assertArrayEquals(new long[] {b, 4, t, 16}, cap.get(HookNames.attnQ(0)).shape());
@@ -58,6 +59,11 @@ class HooksTest {
         assertArrayEquals(new long[] {b, 4, t, t}, cap.get(HookNames.attnScores(1)).shape());
         assertArrayEquals(new long[] {b, 4, t, t}, cap.get(HookNames.attnPattern(1)).shape());
         assertArrayEquals(new long[] {b, t, 4, 16}, cap.get(HookNames.attnHeadOut(1)).shape());
+        // attn_in is the input of v_proj (v has no RoPE): v = attn_in · W_vᵀ, split by kv head
+        INDArray v = cap.get(HookNames.layer(1).attnIn).reshape(b * t, d)
+                .mmul(llama.parameters().get("model.layers.1.self_attn.v_proj.weight").value());
+        INDArray captured = cap.get(HookNames.attnV(1)).permute(0, 2, 1, 3).dup('c').reshape(b * t, 2 * 16);
+        assertTrue(v.equalsWithEps(captured, 1e-5), "v = attn_in · W_v");
         assertArrayEquals(new long[] {b, t, 128}, cap.get(HookNames.mlpPre(1)).shape());
         assertArrayEquals(new long[] {b, t, 128}, cap.get(HookNames.mlpPost(1)).shape());
         assertArrayEquals(new long[] {b, t, c.vocabSize()}, cap.get(HookNames.LOGITS).shape());

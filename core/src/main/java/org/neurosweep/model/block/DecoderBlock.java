@@ -12,7 +12,8 @@ import org.neurosweep.hook.Layout;
  * u = h + attn_out, h' = u + mlp_out, where
  * attn_out = attnOut(attn(attnIn(h))) and mlp_out = ffnOut(ffn(ffnIn(u))) (GPT-NeoX's parallel residual: ffnIn(h));
  * with residual norms (BERT's post-LN) u = afterAttn(h + attn_out) and h' = afterFfn(u + mlp_out).
- * The {@code attn_out} and {@code mlp_out} hooks see what is added to the residual stream.
+ * The {@code attn_out} and {@code mlp_out} hooks see what is added to the residual stream; {@code attn_in} and
+ * {@code mlp_in} see the sublayers' inputs after their norms.
  */
 public final class DecoderBlock {
 
@@ -63,10 +64,12 @@ public final class DecoderBlock {
         HookRun hooks = ctx.hooks();
         HookNames.Layer names = HookNames.layer(layer);
         h = hooks.at(names.residPre, Layout.TOKENS, h);
-        Var a = apply(norms.attnOut(), attention.forward(apply(norms.attnIn(), h), ctx));
+        Var a = apply(norms.attnOut(), attention.forward(
+                hooks.at(names.attnIn, Layout.TOKENS, apply(norms.attnIn(), h)), ctx));
         a = hooks.at(names.attnOut, Layout.TOKENS, a);
         Var u = hooks.at(names.residMid, Layout.TOKENS, apply(norms.afterAttn(), Elementwise.add(h, a)));
-        Var f = apply(norms.ffnOut(), ffn.forward(apply(norms.ffnIn(), parallelResidual ? h : u), ctx, layer));
+        Var f = apply(norms.ffnOut(), ffn.forward(
+                hooks.at(names.mlpIn, Layout.TOKENS, apply(norms.ffnIn(), parallelResidual ? h : u)), ctx, layer));
         f = hooks.at(names.mlpOut, Layout.TOKENS, f);
         return hooks.at(names.residPost, Layout.TOKENS, apply(norms.afterFfn(), Elementwise.add(u, f)));
     }

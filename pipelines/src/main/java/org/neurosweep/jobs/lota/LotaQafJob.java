@@ -27,6 +27,8 @@ import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.HeadlineQueries;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 
 /**
  * LoTA-QAF (Chen et al. 2025): one unit is one adaptation run of a group-wise low-bit model (quantized from the
@@ -35,7 +37,7 @@ import org.neurosweep.jobs.HeadlineQueries;
  * checkpoints as artifacts, logs every step and the adapters' final state, audits the merge layer by layer, and
  * evaluates the 16-bit, quantized, LoTA-merged and (optionally) LoRA-on-quantized models on the held-out split.
  */
-public final class LotaQafJob implements RunJob, NeedsDataset, NeedsGradients, SupportsHeadlines {
+public final class LotaQafJob implements RunJob, NeedsDataset, NeedsGradients, SupportsHeadlines, SupportsReport {
 
     static final String TRAIN_STEP = "lota_train_step";
     static final String LAYER_STATE = "lota_layer_state";
@@ -176,5 +178,10 @@ public final class LotaQafJob implements RunJob, NeedsDataset, NeedsGradients, S
             }
         }
         return lines;
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return LotaFigures.lota(tables);
     }
 }

@@ -25,7 +25,9 @@ import org.neurosweep.jobs.ForwardFootprint;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.ModelConfig;
 import org.neurosweep.quant.AdaptedProjections;
+import org.neurosweep.quant.Gptq;
 import org.neurosweep.quant.GptqCheckpoint;
+import org.neurosweep.quant.GptqModel;
 import org.neurosweep.quant.LoraAdapter;
 import org.neurosweep.quant.LotaQaf;
 import org.neurosweep.quant.QuantizedLinear;
@@ -102,7 +104,8 @@ final class LotaQafKernel implements Kernel {
                 out.table(LotaQafJob.EVAL));
         if (given == null) {
             eval.run("bf16", handle.model());
-            layers = LotaQaf.quantize(handle.model(), targets, s.bits(), s.groupSize());
+            layers = s.quantizer().gptq() ? gptq(folder, targets, train, s)
+                    : LotaQaf.quantize(handle.model(), targets, s.bits(), s.groupSize());
             quantized = out.artifacts().local("quantized");
             GptqCheckpoint.save(handle.model(), layers, folder, quantized, s.zeroFormat());
         } else {
@@ -146,6 +149,16 @@ final class LotaQafKernel implements Kernel {
             train(lora, loraTraining, train, s, pad, (log, tokens) -> { });
             eval.run("lora_gptq", lora);
         }
+    }
+
+    // GPTQ of a private copy of the 16-bit model, calibrated on the first training examples' tokens
+    private static Map<String, QuantizedLinear> gptq(Path folder, Predicate<String> targets, List<LmExample> train,
+                                                     LotaSettings s) {
+        List<int[]> calibration = train.stream().limit(s.quantizer().calibrationExamples()).map(LmExample::tokens).toList();
+        Map<String, QuantizedLinear> layers = new TreeMap<>();
+        GptqModel.quantize(CausalLM.load(folder), targets, calibration, new Gptq.Settings(s.bits(), s.groupSize(), 0.01,
+                s.quantizer().actOrder(), 128)).forEach((module, layer) -> layers.put(module, layer.quantized()));
+        return layers;
     }
 
     /** Called after each step with the trainer's log and the step's counted response tokens. */
@@ -194,19 +207,20 @@ final class LotaQafKernel implements Kernel {
         return split.isEmpty() ? records : records.stream().filter(e -> split.equals(e.split())).toList();
     }
 
-    private static Path localFolder(String uri) {
+    /** The model folder of a {@code file:} or plain-path URI; the jobs of this package quantize private copies. */
+    static Path localFolder(String uri) {
         if (!uri.contains(":") || uri.startsWith("/")) {
             return Path.of(uri);
         }
         URI parsed = URI.create(uri);
         if (!"file".equalsIgnoreCase(parsed.getScheme())) {
-            throw new IllegalArgumentException("lota-qaf trains a private copy of the model and needs a local folder; "
+            throw new IllegalArgumentException("lota-qaf and quantize load a private copy of the model from a local folder; "
                     + uri + " is on " + parsed.getScheme() + "://");
         }
         return Path.of(parsed);
     }
 
-    private static int endOfText(ModelHandle model) {
+    static int endOfText(ModelHandle model) {
         if (!model.config().eosTokenIds().isEmpty()) {
             return model.config().eosTokenIds().get(0);
         }

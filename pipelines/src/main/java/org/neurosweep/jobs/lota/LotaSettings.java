@@ -10,11 +10,18 @@ import org.neurosweep.quant.TernaryAdapter;
 import org.neurosweep.quant.ZeroFormat;
 
 /** The parameters of one {@code lota-qaf} run, read and checked once from the unit's {@link Params}. */
-record LotaSettings(int bits, int groupSize, TernaryAdapter.Settings adapter, String targets, ZeroFormat zeroFormat,
+record LotaSettings(Quantizer quantizer, int bits, int groupSize, TernaryAdapter.Settings adapter, String targets, ZeroFormat zeroFormat,
                     int steps, int microBatch, int gradientAccumulation, long seed, TSignSgd.Schedule schedule,
                     String trainSplit, String evalSplit, int evalExamples, int maxNewTokens,
                     boolean loraBaseline, int loraRank, double loraAlpha, double loraLearningRate) {
 
+    /** How a 16-bit base is quantized: round-to-nearest, or GPTQ calibrated on the run's training records. */
+    record Quantizer(boolean gptq, boolean actOrder, int calibrationExamples) {
+    }
+
+    static final String QUANTIZER = "quantizer";
+    static final String ACT_ORDER = "act-order";
+    static final String CALIBRATION_EXAMPLES = "calibration-examples";
     static final String BITS = "bits";
     static final String GROUP_SIZE = "group-size";
     static final String RANK = "rank";
@@ -41,6 +48,9 @@ record LotaSettings(int bits, int groupSize, TernaryAdapter.Settings adapter, St
 
     static List<ParamSpec> specs() {
         return List.of(
+                ParamSpec.of(QUANTIZER, ParamType.STRING, "rtn", "how a 16-bit base is quantized: rtn or gptq (calibrated on the training records; docs/methods/quantize.md)"),
+                ParamSpec.of(ACT_ORDER, ParamType.BOOLEAN, false, "gptq: visit columns by decreasing Hessian diagonal"),
+                ParamSpec.of(CALIBRATION_EXAMPLES, ParamType.INT, 32, "gptq: training records whose tokens calibrate"),
                 ParamSpec.of(BITS, ParamType.INT, 4, "bits per code of the quantized base: 2, 3, 4 or 8 (ignored for a GPTQ base)"),
                 ParamSpec.of(GROUP_SIZE, ParamType.INT, 64, "input columns per quantization group (ignored for a GPTQ base)"),
                 ParamSpec.of(RANK, ParamType.INT, 16, "r: inner width of the ternary factors B·A"),
@@ -71,6 +81,9 @@ record LotaSettings(int bits, int groupSize, TernaryAdapter.Settings adapter, St
         double omega = p.getDouble(OMEGA) == 0 ? 0.75 * rank : p.getDouble(OMEGA);
         int steps = p.getInt(STEPS);
         int loraRank = p.getInt(LORA_RANK) == 0 ? rank : p.getInt(LORA_RANK);
+        String quantizer = p.getString(QUANTIZER);
+        require(quantizer.equals("rtn") || quantizer.equals("gptq"), QUANTIZER + " must be rtn or gptq, got '" + quantizer + "'");
+        require(p.getInt(CALIBRATION_EXAMPLES) >= 1, CALIBRATION_EXAMPLES + " must be >= 1");
         require(List.of(2, 3, 4, 8).contains(p.getInt(BITS)), BITS + " must be 2, 3, 4 or 8, got " + p.getInt(BITS));
         require(p.getInt(GROUP_SIZE) >= 1, GROUP_SIZE + " must be >= 1, got " + p.getInt(GROUP_SIZE));
         require(steps >= 1, STEPS + " must be >= 1, got " + steps);
@@ -83,7 +96,8 @@ record LotaSettings(int bits, int groupSize, TernaryAdapter.Settings adapter, St
         } catch (java.util.regex.PatternSyntaxException e) {
             throw new IllegalArgumentException(TARGETS + " is not a regular expression: " + e.getDescription());
         }
-        return new LotaSettings(p.getInt(BITS), p.getInt(GROUP_SIZE), new TernaryAdapter.Settings(rank, omega,
+        return new LotaSettings(new Quantizer(quantizer.equals("gptq"), p.getBoolean(ACT_ORDER),
+                p.getInt(CALIBRATION_EXAMPLES)), p.getInt(BITS), p.getInt(GROUP_SIZE), new TernaryAdapter.Settings(rank, omega,
                 p.getBoolean(RESIDUAL)), p.getString(TARGETS), ZeroFormat.ofConfig(p.getString(ZERO_FORMAT)), steps,
                 p.getInt(MICRO_BATCH), p.getInt(GRADIENT_ACCUMULATION), p.getLong(SEED),
                 new TSignSgd.Schedule(p.getDouble(SIGMA0), p.getDouble(SIGMA1), p.getDouble(SIGMA2), p.getDouble(TAU),

@@ -14,13 +14,16 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurosweep.job.TableReader;
+import org.neurosweep.quant.GptqCheckpoint;
+import org.neurosweep.report.Chart;
 import org.neurosweep.testjobs.SweepRun;
 import org.neurosweep.testjobs.TestSpark;
 import org.neurosweep.testutil.RepoPaths;
 
 /**
  * One short LoTA-QAF run of the world model {@code dense} at 2 bits, group size 64, in local[2]: every table gets its
- * rows, the merge audit passes on every layer, the four variants are evaluated, and the checkpoints are published.
+ * rows, the merge audit passes on every layer, the four variants are evaluated, and the checkpoints are published;
+ * and a one-step run on a GPTQ base with act-order groups whose merge is lossless as well.
  */
 class LotaQafJobTest {
 
@@ -73,6 +76,44 @@ class LotaQafJobTest {
         TableReader reader = sweep::table;
         List<String> headlines = new LotaQafJob().headlines(reader);
         assertTrue(headlines.stream().anyMatch(l -> l.contains("lossless")), headlines.toString());
+        List<Chart> figures = new LotaQafJob().figures(reader);
+        Chart.Line loss = (Chart.Line) figures.get(0);
+        assertEquals(1, loss.series().size());
+        assertEquals(4, loss.series().get(0).x().length);
+        Chart.Bars exactMatch = (Chart.Bars) figures.get(2);
+        assertEquals(List.of("bf16", "gptq", "lota_merged", "lora_gptq"), exactMatch.series());
+        Chart.Bars lossless = (Chart.Bars) figures.get(figures.size() - 1);
+        assertEquals(List.of("packed", "reloaded"), lossless.series());
+        for (double[] v : lossless.values()) {
+            assertEquals(0.0, v[0]);
+        }
+    }
+
+    @Test
+    void aGptqBaseWithActOrderGroupsMergesLosslessly() throws Exception {
+        SweepRun sweep = SweepRun.of(dir, "lota-gptq.conf", """
+                sweep {
+                  name = lotagptq
+                  models { dense { path = "%s" } }
+                  datasets { instruct { format = instructions, path = "%s" } }
+                  jobs = [ { job = lota-qaf, models = [dense], datasets = [instruct],
+                             params { bits = 2, steps = 1, micro-batch = 8, eval-examples = 2, rank = 16,
+                                      lora-baseline = false, quantizer = gptq, act-order = true,
+                                      calibration-examples = 8 } } ]
+                }
+                """.formatted(RepoPaths.world("dense"), RepoPaths.dataset("world/instruct.jsonl")),
+                List.of(new LotaQafJob()));
+        assertEquals(1, sweep.result().committed());
+        try (Stream<Path> dirs = Files.walk(sweep.sweeps().out().resolve("artifacts"))) {
+            Path quantized = dirs.filter(p -> p.getFileName().toString().equals("quantized")).findFirst().orElseThrow();
+            assertTrue(GptqCheckpoint.layers(quantized).values().stream().noneMatch(l -> l.groups().isContiguous()),
+                    "GPTQ with act-order stores non-contiguous g_idx");
+        }
+        List<Row> audit = sweep.table(LotaQafJob.MERGE_AUDIT).collectAsList();
+        assertEquals(42, audit.size());
+        for (Row r : audit) {
+            assertEquals(0.0, r.getDouble(r.fieldIndex("max_abs_diff_reloaded")), r.getString(r.fieldIndex("module")));
+        }
     }
 
     @Test
