@@ -125,18 +125,25 @@ public final class PeerBenchmark {
         CausalLM model = ModelLoader.load(scratch.dir().toString(), true);
         List<Var> params = new TreeMap<>(model.parameters()).values().stream().distinct().toList();
         List<LmExample> examples = AutogradBenchmark.examples(input);
+        int vocab = model.config().vocabSize();
         Trainer<LmExample> trainer = new Trainer<>(new TrainingConfig(1, BATCH, 1, 1.0, 1), AdamW.withDefaults(params),
                 LearningRateSchedule.constant(1e-4, 0));
+        double[] losses = new double[2];                            // the latest step's, NeuroSweep's and libtorch's
         Runnable ours = () -> trainer.train(examples, (batch, scope) -> {
             CausalLmBatch b = CausalLmBatch.of(batch, 0, LossMask.ALL_TOKENS);
             return b.loss(scope.keep(model.forward(b.input())).logits());
-        }, log -> { });
-        Runnable theirs = () -> peer.trainingStep(ids);
+        }, log -> losses[0] = log.loss());
+        Runnable theirs = () -> losses[1] = peer.trainingStep(ids);
         Timing[] first = Timing.interleaved(0, 1, ours, theirs);
+        double[] initial = losses.clone();
         Timing[] steady = Timing.interleaved(0, TRAINING_STEPS, ours, theirs);
         row("AdamW training step, first", first, BATCH * LENGTH, "tokens/s");
         row(Report.fmt("AdamW training step, steady (best of %d; forward, backward, clipping, AdamW)", TRAINING_STEPS),
                 steady, BATCH * LENGTH, "tokens/s");
+        report.line("");
+        report.line(Report.fmt("Losses (a check that both train the same model on the same batch): first step %.3f and %.3f "
+                + "(ln %d = %.3f), after %d steps %.3f and %.3f (NeuroSweep, libtorch).", initial[0], initial[1],
+                vocab, Math.log(vocab), 1 + TRAINING_STEPS, losses[0], losses[1]));
     }
 
     private void row(String figure, Timing[] t, int units, String unit) {
