@@ -79,6 +79,9 @@ final class LibtorchLlama implements AutoCloseable {
     }
 
     LibtorchLlama(Engine engine, RandomCheckpoint s) {
+        if (s.kvHeads() != s.heads() || !s.family().equals("llama")) {
+            throw new IllegalArgumentException("the libtorch peer is a Llama with as many key/value heads as heads");
+        }
         this.s = s;
         this.dh = s.d() / s.heads();
         this.manager = engine.newBaseManager();

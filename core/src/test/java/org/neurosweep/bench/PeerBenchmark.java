@@ -72,7 +72,7 @@ public final class PeerBenchmark {
             Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
             System.gc();
             Report.progress("training steps");
-            training(scratch, ids, input, peer);
+            training(scratch, ids, input, peer, shape.vocab());
         }
     }
 
@@ -118,32 +118,41 @@ public final class PeerBenchmark {
         }
     }
 
-    // AdamW steps on the same batch; the first step of each apart (NeuroSweep's workspaces learn their sizes), then
-    // the steady steps in turn
-    private void training(RandomCheckpoint.Scratch scratch, int[][] ids, Batch input, LibtorchLlama peer)
-            throws IOException {
+    // AdamW steps on the same batch: NeuroSweep's first step (its workspaces learn their sizes) and steady steps,
+    // then libtorch's. Not in turn, unlike the rest: two trainers with their moments and activations in one process
+    // need ~10 GB, which a shared 24 GB machine does not have (an OOM kill in a run that interleaved them)
+    private void training(RandomCheckpoint.Scratch scratch, int[][] ids, Batch input, LibtorchLlama peer, int vocab) {
+        double[] losses = new double[4];                            // first and last: NeuroSweep's, libtorch's
+        Timing[] ours = neuroSweepSteps(scratch, input, losses);
+        Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+        System.gc();
+        Runnable theirs = () -> losses[3] = peer.trainingStep(ids);
+        Timing theirsFirst = Timing.of(0, 1, theirs);
+        losses[2] = losses[3];
+        Timing theirsSteady = Timing.of(0, TRAINING_STEPS, theirs);
+        row("AdamW training step, first", new Timing[] {ours[0], theirsFirst}, BATCH * LENGTH, "tokens/s");
+        row(Report.fmt("AdamW training step, steady (best of %d; forward, backward, clipping, AdamW; not in turn)",
+                TRAINING_STEPS), new Timing[] {ours[1], theirsSteady}, BATCH * LENGTH, "tokens/s");
+        report.line("");
+        report.line(Report.fmt("Losses (a check that both train the same shape on the same batch): first step %.3f and %.3f "
+                + "(ln %d = %.3f), after %d steps %.3f and %.3f (NeuroSweep, libtorch).", losses[0], losses[2],
+                vocab, Math.log(vocab), 1 + TRAINING_STEPS, losses[1], losses[3]));
+    }
+
+    // NeuroSweep's first and steady steps; the trainable model is unreachable once this returns
+    private Timing[] neuroSweepSteps(RandomCheckpoint.Scratch scratch, Batch input, double[] losses) {
         CausalLM model = ModelLoader.load(scratch.dir().toString(), true);
         List<Var> params = new TreeMap<>(model.parameters()).values().stream().distinct().toList();
         List<LmExample> examples = AutogradBenchmark.examples(input);
-        int vocab = model.config().vocabSize();
         Trainer<LmExample> trainer = new Trainer<>(new TrainingConfig(1, BATCH, 1, 1.0, 1), AdamW.withDefaults(params),
                 LearningRateSchedule.constant(1e-4, 0));
-        double[] losses = new double[2];                            // the latest step's, NeuroSweep's and libtorch's
         Runnable ours = () -> trainer.train(examples, (batch, scope) -> {
             CausalLmBatch b = CausalLmBatch.of(batch, 0, LossMask.ALL_TOKENS);
             return b.loss(scope.keep(model.forward(b.input())).logits());
-        }, log -> losses[0] = log.loss());
-        Runnable theirs = () -> losses[1] = peer.trainingStep(ids);
-        Timing[] first = Timing.interleaved(0, 1, ours, theirs);
-        double[] initial = losses.clone();
-        Timing[] steady = Timing.interleaved(0, TRAINING_STEPS, ours, theirs);
-        row("AdamW training step, first", first, BATCH * LENGTH, "tokens/s");
-        row(Report.fmt("AdamW training step, steady (best of %d; forward, backward, clipping, AdamW)", TRAINING_STEPS),
-                steady, BATCH * LENGTH, "tokens/s");
-        report.line("");
-        report.line(Report.fmt("Losses (a check that both train the same model on the same batch): first step %.3f and %.3f "
-                + "(ln %d = %.3f), after %d steps %.3f and %.3f (NeuroSweep, libtorch).", initial[0], initial[1],
-                vocab, Math.log(vocab), 1 + TRAINING_STEPS, losses[0], losses[1]));
+        }, log -> losses[1] = log.loss());
+        Timing first = Timing.of(0, 1, ours);
+        losses[0] = losses[1];
+        return new Timing[] {first, Timing.of(0, TRAINING_STEPS, ours)};
     }
 
     private void row(String figure, Timing[] t, int units, String unit) {
