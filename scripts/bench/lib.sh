@@ -1,6 +1,7 @@
 # Sourced by the benchmark scripts. bench_java MODULE CLASS [ARGS...]: compiles MODULE's test classes, then runs
 # org.neurosweep.bench.CLASS on MODULE's test classpath with the ND4J native build the launcher would pick and
-# OMP_NUM_THREADS threads (default: all cores). MAVEN_ARGS (e.g. -o) goes to Maven; BENCH_HEAP sets -Xmx (default 6g).
+# OMP_NUM_THREADS threads (default: all cores). MAVEN_ARGS (e.g. -o) goes to Maven; BENCH_PROFILES (e.g. cpu,libtorch)
+# names the Maven profiles; BENCH_HEAP sets -Xmx (default 6g).
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=../lib/jvm.sh
 source "$here/scripts/lib/jvm.sh"
@@ -11,7 +12,7 @@ bench_java() {
   cd "$here"
   local cp_file="$here/$module/target/bench.classpath"
   # shellcheck disable=SC2086
-  mvn -q -B ${MAVEN_ARGS:-} -pl "$module" test-compile dependency:build-classpath \
+  mvn -q -B ${MAVEN_ARGS:-} ${BENCH_PROFILES:+-P"$BENCH_PROFILES"} -pl "$module" test-compile dependency:build-classpath \
     -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >&2
   nd4j_native bench
   export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc 2>/dev/null || echo 2)}"

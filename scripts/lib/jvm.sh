@@ -15,6 +15,12 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 # each BLAS call, through every libnd4j op in between. 20 (2^20 cycles, ~0.3 ms) keeps them awake across the
 # back-to-back GEMVs of a decoding step but lets them sleep during a forward's elementwise ops (docs/BENCHMARKS.md).
 export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-20}"
+# And glibc's malloc, unless GLIBC_TUNABLES is set: a fixed mmap threshold of 128 KiB. ND4J's workspaces spill to
+# malloc while they learn their sizes (a training step's first cycle: gigabytes of MB-sized arrays); with glibc's
+# default, a threshold that rises to 32 MiB after the first free, those arrays land in malloc's arenas, which keep them
+# after the free: about 1 GB resident for good at the 134M shape. Mapped directly, they go back to the system when
+# freed (the AdamW step's peak resident memory 7.1 -> 6.0 GB, steady steps no slower; docs/BENCHMARKS.md).
+export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=131072}"
 
 nd4j_native() {
   native="${NEUROSWEEP_NATIVE:-}"

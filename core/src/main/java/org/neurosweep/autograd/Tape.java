@@ -149,7 +149,7 @@ public final class Tape implements AutoCloseable {
             } else {
                 String scratchId = "neurosweep.backward." + enclosing.getId();
                 try (MemoryWorkspace scratch =
-                         Nd4j.getWorkspaceManager().getAndActivateWorkspace(Workspaces.SCRATCH, scratchId)) {
+                         Nd4j.getWorkspaceManager().getAndActivateWorkspace(Workspaces.STEADY, scratchId)) {
                     replay(start, end);
                     keepLeavingGradients(start, end, scratch, enclosing);
                 }

@@ -19,6 +19,20 @@ public final class Workspaces {
             .policySpill(SpillPolicy.REALLOCATE)
             .build();
 
+    /**
+     * Scratch memory whose cycles all need about the same (a training step's taped forward and backward segments,
+     * an optimizer's temporaries): as {@link #SCRATCH}, but sized to exactly the largest cycle seen instead of 30%
+     * more. A training step on a fixed batch shape holds these workspaces at once, so the headroom would be pure
+     * resident memory (about 0.9 GB at the 134M shape, docs/BENCHMARKS.md); a longer cycle later still fits, by
+     * spilling once and reallocating.
+     */
+    public static final WorkspaceConfiguration STEADY = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .policyAllocation(AllocationPolicy.STRICT)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .build();
+
     private Workspaces() {
     }
 }

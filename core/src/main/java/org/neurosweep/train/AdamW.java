@@ -61,18 +61,19 @@ public final class AdamW implements Optimizer {
             if (g == null) {
                 continue;
             }
-            // m, v and the weight live outside workspaces and are updated in place; the temporaries (three of the
-            // parameter's size) go to a scratch workspace reused by every parameter and step, since allocating them
-            // outside a workspace costs more than the arithmetic (DESIGN.md, performance)
+            // m, v and the weight live outside workspaces and are updated in place; one temporary of the
+            // parameter's size, reused for each term, goes to a scratch workspace reused by every parameter and step
+            // (allocating it outside a workspace costs more than the arithmetic, DESIGN.md, performance)
             try (MemoryWorkspace ignored =
-                         Nd4j.getWorkspaceManager().getAndActivateWorkspace(Workspaces.SCRATCH, scratchId)) {
-                INDArray m = firstMoment.get(i).muli(beta1).addi(g.mul(1 - beta1));
-                INDArray v = secondMoment.get(i).muli(beta2).addi(g.mul(g).muli(1 - beta2));
+                         Nd4j.getWorkspaceManager().getAndActivateWorkspace(Workspaces.STEADY, scratchId)) {
+                INDArray term = g.mul(1 - beta1);
+                INDArray m = firstMoment.get(i).muli(beta1).addi(term);
+                INDArray v = secondMoment.get(i).muli(beta2).addi(term.assign(g).muli(g).muli(1 - beta2));
                 INDArray w = p.value();
                 if (weightDecay != 0) {
                     w.muli(1 - learningRate * weightDecay);
                 }
-                INDArray denom = Transforms.sqrt(v, true).divi(sqrtCorrection2).addi(eps);
+                INDArray denom = Transforms.sqrt(term.assign(v), false).divi(sqrtCorrection2).addi(eps);
                 w.subi(denom.rdivi(m).muli(learningRate / correction1));
             }
         }

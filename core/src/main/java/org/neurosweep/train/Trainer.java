@@ -106,7 +106,7 @@ public final class Trainer<E> {
     /** Forward and backward of one micro-batch with loss scaled by 1/accumulation; returns the unscaled loss. */
     private double microStep(List<E> batch, Objective<E> objective, String workspaceId, long step) {
         try (MemoryWorkspace ignored =
-                     Nd4j.getWorkspaceManager().getAndActivateWorkspace(Workspaces.SCRATCH, workspaceId);
+                     Nd4j.getWorkspaceManager().getAndActivateWorkspace(Workspaces.STEADY, workspaceId);
              Tape tape = Tape.record();
              Scope scope = new Scope()) {
             Var loss = objective.loss(batch, scope);

@@ -131,7 +131,7 @@ public final class AutogradBenchmark {
     }
 
     /** The rows of {@code batch} as language-model examples whose loss covers every token. */
-    private static List<LmExample> examples(Batch batch) {
+    static List<LmExample> examples(Batch batch) {
         List<LmExample> rows = new ArrayList<>();
         for (int r = 0; r < batch.size(); r++) {
             int[] row = new int[batch.length()];

@@ -50,6 +50,8 @@ public final class SparkSessions {
         // idle OpenMP and OpenBLAS threads sleep instead of spinning against each other (DESIGN.md, performance)
         conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
         conf.setIfMissing("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT", "20");
+        // arrays that ND4J's workspaces spill to malloc go back to the system when freed (DESIGN.md, performance)
+        conf.setIfMissing("spark.executorEnv.GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=131072");
         conf.setIfMissing("spark.executor.memoryOverhead", (nat.maxBytes() >> 20) + "m");
         String javacpp = "-Dorg.bytedeco.javacpp.cachedir=" + nat.cacheDir()
                 + " -Dorg.bytedeco.javacpp.maxbytes=" + nat.maxBytes()

@@ -35,6 +35,8 @@ class SparkSessionsTest {
         assertEquals("4", conf.get("spark.executorEnv.OMP_NUM_THREADS"), "OpenMP threads follow spark.task.cpus");
         assertEquals("PASSIVE", conf.get("spark.executorEnv.OMP_WAIT_POLICY"), "idle OpenMP threads do not spin");
         assertEquals("20", conf.get("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT"), "idle OpenBLAS threads soon sleep");
+        assertEquals("glibc.malloc.mmap_threshold=131072", conf.get("spark.executorEnv.GLIBC_TUNABLES"),
+                "spilled workspace memory is returned to the system");
         assertEquals((6L << 30 >> 20) + "m", conf.get("spark.executor.memoryOverhead"), "off-heap room for ND4J");
         assertEquals("local[2]", conf.get("spark.master"));
         assertEquals("false", conf.get("spark.ui.showConsoleProgress"), "the sweep's progress line is not overwritten");
