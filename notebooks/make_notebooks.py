@@ -57,8 +57,12 @@ MRR of the bridge t1 and the answer y_t when the block outputs at the last posit
 norm (the papers' final-scale lens) and the unembedding. t1 should peak at earlier layers than y_t.
 """),
     ("code", """
-lens = table("p3_decoding", ["model_id", "norm", "component", "position", "layer", "mrr_t1", "mrr_yt"])
-lens = lens[(lens["norm"] == "final_scale") & (lens["component"] == "resid_post") & (lens["position"] == -1)]
+lens_all = table("p3_decoding", ["model_id", "task", "norm", "component", "position", "layer", "mrr_t1", "mrr_yt"])
+lens_all = lens_all[(lens_all["norm"] == "final_scale") & (lens_all["component"] == "resid_post")
+                    & (lens_all["position"] == -1)]
+for column in ("mrr_t1", "mrr_yt"):
+    lens_all[column] = pd.to_numeric(lens_all[column], errors="coerce")
+lens = lens_all.dropna(subset=["mrr_t1"])   # the two-hop prompts; factual probes (no t1) are drawn below
 by_layer = lens.groupby(["model_id", "layer"])[["mrr_t1", "mrr_yt"]].mean().reset_index()
 models = sorted(by_layer["model_id"].unique())
 fig, axes = plt.subplots(1, len(models), figsize=(5 * len(models), 3.5), squeeze=False)
@@ -73,6 +77,23 @@ peaks = by_layer.loc[by_layer.groupby("model_id")["mrr_t1"].idxmax(), ["model_id
 peaks = peaks.merge(by_layer.loc[by_layer.groupby("model_id")["mrr_yt"].idxmax(), ["model_id", "layer"]]
                     .rename(columns={"layer": "y_t peak"}), on="model_id")
 peaks
+"""),
+    ("markdown", """
+## Factual probes under the lens
+
+The same lens over single-hop factual probes (mLAMA layout; task = `LANG/PID`): the layer at which the object's first
+token becomes decodable, per relation.
+"""),
+    ("code", """
+facts = lens_all[lens_all["mrr_t1"].isna()]
+fig, ax = plt.subplots(figsize=(6, 3.5))
+for (model, task), c in facts.groupby(["model_id", "task"]):
+    c = c.sort_values("layer")
+    ax.plot(c["layer"], c["mrr_yt"], marker=".", label=f"{model} {task}")
+ax.set(xlabel="layer", ylabel="MRR of the object's first token")
+if not facts.empty:
+    ax.legend(fontsize=6, ncol=2)
+facts.groupby(["model_id", "layer"])["mrr_yt"].mean().unstack("layer")
 """),
     ("markdown", """
 ## Cross-task patching: where each step's task vector lives
@@ -716,5 +737,90 @@ layers.groupby(["model_id", "method", "bits", "group_size"])[["weight_rel_error"
 """),
 ]
 
-for name, cells in (("internal-cot", INTERNAL_COT), ("fine-line", FINE_LINE), ("lrp2", LRP2), ("pad", PAD), ("swing", SWING), ("fewfedweight", FEWFEDWEIGHT), ("moe-attribution", MOE), ("neurons", NEURONS), ("lota-qaf", LOTA_QAF)):
+SPARCOM = [
+    ("markdown", """
+# SPARCOM: instruction-specific neurons and experts
+
+Zhang, Gao, Yan, Li, Hou, Tao, Liu, Dai, Hei, Li, Hu, *Unveiling Instruction-Specific Neurons & Experts: An
+Analytical Framework for LLM's Instruction-Following Capabilities*, arXiv 2505.21191 (2025): which FFN neurons (ISN) and routed experts (ISE) an instruction category uses, how
+general or unique those sets are across categories, and how fine-tuning moves them. This notebook reads the tables of
+`sparse-components` and `sparse-components-compare` (docs/tables.md, "SPARCOM"; method: docs/methods/sparcom.md): by
+default the demo's run, on the world instructions in the HexaInst layout.
+"""),
+    ("code", SETUP),
+    ("code", """
+from nstables import latest_run_of
+
+run = latest_run_of("p2_layer_dist")
+dist = table("p2_layer_dist", ["model", "category", "eps", "kind", "layer", "frac"], run)
+dist["frac"] = pd.to_numeric(dist["frac"], errors="coerce")
+for (model, kind), rows in dist.groupby(["model", "kind"]):
+    fig, ax = plt.subplots(figsize=(6, 3.4))
+    for category, c in rows.groupby("category"):
+        c = c.sort_values("layer")
+        ax.plot(c["layer"], c["frac"], marker="o", label=category)
+    ax.set(title=f"{model}: {kind} share per layer", xlabel="layer", ylabel="fraction of the layer's components")
+    ax.legend(fontsize=7)
+dist.pivot_table(index=["model", "kind", "layer"], columns="category", values="frac")
+"""),
+    ("markdown", """
+## Overlap between categories
+
+Jaccard similarity of the categories' top-ε sets: high off-diagonal values mean shared (general) components.
+"""),
+    ("code", """
+overlap = table("p2_overlap", ["model", "eps", "kind", "cat_a", "cat_b", "jaccard"], run)
+overlap["jaccard"] = pd.to_numeric(overlap["jaccard"], errors="coerce")
+for (model, kind), rows in overlap.groupby(["model", "kind"]):
+    grid = rows.pivot_table(index="cat_a", columns="cat_b", values="jaccard")
+    fig, ax = plt.subplots(figsize=(4.6, 4))
+    image = ax.imshow(grid.values, vmin=0, vmax=1, cmap="viridis")
+    ax.set(title=f"{model}: {kind} Jaccard", xticks=range(len(grid.columns)), yticks=range(len(grid.index)))
+    ax.set_xticklabels(grid.columns, rotation=60, fontsize=7)
+    ax.set_yticklabels(grid.index, fontsize=7)
+    fig.colorbar(image, ax=ax)
+overlap.head()
+"""),
+    ("markdown", """
+## Generality and uniqueness
+
+Per category, the share of its set that every category uses (general) and that no other category uses (unique).
+"""),
+    ("code", """
+gu = table("p2_gen_uniq", ["model", "eps", "kind", "category", "n_set", "generality_ratio", "uniqueness_ratio"], run)
+for column in ("n_set", "generality_ratio", "uniqueness_ratio"):
+    gu[column] = pd.to_numeric(gu[column], errors="coerce")
+per_category = gu[gu["category"] != "ALL"]
+for (model, kind), rows in per_category.groupby(["model", "kind"]):
+    x = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(6, 3.4))
+    ax.bar(x - 0.2, rows["generality_ratio"], width=0.4, label="general")
+    ax.bar(x + 0.2, rows["uniqueness_ratio"], width=0.4, label="unique")
+    ax.set(title=f"{model}: {kind}", xticks=x, ylabel="fraction of the category's set")
+    ax.set_xticklabels(rows["category"], rotation=45, fontsize=7)
+    ax.legend()
+gu
+"""),
+    ("markdown", """
+## Fine-tuning: expert routing shift
+
+`sparse-components-compare`: how often each routed expert is chosen after tuning minus before, per layer.
+"""),
+    ("code", """
+shift_run = latest_run_of("p2_expert_shift")
+shift = table("p2_expert_shift", ["base_model", "tuned_model", "category", "layer", "expert_id", "delta_freq"], shift_run)
+shift["delta_freq"] = pd.to_numeric(shift["delta_freq"], errors="coerce")
+pooled = shift[shift["category"] == "ALL"]
+for (base, tuned), rows in pooled.groupby(["base_model", "tuned_model"]):
+    grid = rows.pivot_table(index="layer", columns="expert_id", values="delta_freq")
+    bound = max(1e-9, float(np.nanmax(np.abs(grid.values))))
+    fig, ax = plt.subplots(figsize=(6, 3.4))
+    image = ax.imshow(grid.values, cmap="RdBu_r", vmin=-bound, vmax=bound, aspect="auto")
+    ax.set(title=f"{base} → {tuned}: routing frequency change", xlabel="expert", ylabel="layer")
+    fig.colorbar(image, ax=ax)
+shift.head()
+"""),
+]
+
+for name, cells in (("internal-cot", INTERNAL_COT), ("fine-line", FINE_LINE), ("lrp2", LRP2), ("pad", PAD), ("swing", SWING), ("fewfedweight", FEWFEDWEIGHT), ("moe-attribution", MOE), ("neurons", NEURONS), ("lota-qaf", LOTA_QAF), ("sparcom", SPARCOM)):
     Path(f"{name}.ipynb").write_text(json.dumps(notebook(name, cells), indent=1, ensure_ascii=False) + "\n")

@@ -77,9 +77,12 @@ class ShadedJarIT {
     void jobsAreDiscoveredThroughMergedServiceFiles() throws Exception {
         Result r = runCli("jobs");
         assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("gemma2") && r.output().contains("bert is a masked LM"), r.output());
+        assertTrue(r.output().contains("gemma2") && r.output().contains("bert (masked LM"), r.output());
         for (String job : List.of("mlama-probe", "lrp2", "checkpoint-eval", "logit-lens", "context-mask",
-                "cross-task-patch", "composite-eval", "trace-decode", "perplexity")) {
+                "cross-task-patch", "composite-eval", "trace-decode", "perplexity", "sparse-components",
+                "sparse-components-compare", "lota-qaf", "quantize", "swing-distill", "pad-sample", "pad-score",
+                "pad-distill", "moe-attribution", "expert-blocking", "neuron-attribution", "privacy-neurons", "exposure",
+                "fewfedweight")) {
             assertTrue(r.output().contains(job), "job " + job + " missing from:\n" + r.output());
         }
     }
