@@ -326,7 +326,7 @@ student before distillation, the plain-KD student and the swing student. The ext
 to the candidates' log-perplexities) keeps separating secrets once the sampled rank saturates.
 """),
     ("code", """
-exposure = table("swing_exposure", ["model_id", "model_role", "canary_id", "exposure", "exposure_extrapolated", "secret_lp"])
+exposure = table("swing_exposure", ["model_id", "model_role", "example_id", "exposure", "exposure_extrapolated", "secret_lp"])
 for c in ["exposure", "exposure_extrapolated", "secret_lp"]:
     exposure[c] = pd.to_numeric(exposure[c], errors="coerce")
 order = ["teacher", "student_before", "student_kd", "student_swing"]
