@@ -1,6 +1,12 @@
 package org.neurosweep.jobs.distill;
 
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.when;
+
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -74,6 +80,20 @@ final class DistillParams {
     /** Whether a table read for headlines has no rows (the engine gives a frame without columns then). */
     static boolean isEmpty(Dataset<Row> table) {
         return table.columns().length == 0 || table.isEmpty();
+    }
+
+    /**
+     * One headline per model of {@code table}: {@code format} with the model, its distinct examples, those of them
+     * with boolean column {@code flag} true, and the mean of column {@code mean} (in that order); none for an empty table.
+     */
+    static List<String> perModelHeadlines(Dataset<Row> table, String flag, String mean, String format) {
+        if (isEmpty(table)) {
+            return List.of();
+        }
+        return table.groupBy("model_id").agg(countDistinct("example_id"),
+                        countDistinct(when(col(flag), col("example_id"))), avg(mean)).collectAsList().stream()
+                .map(r -> String.format(Locale.ROOT, format, r.getString(0), r.getLong(1), r.getLong(2), r.getDouble(3)))
+                .toList();
     }
 
     static TrainingConfig training(Params p) {

@@ -1,10 +1,7 @@
 package org.neurosweep.jobs.distill;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.neurosweep.job.Column;
 import org.neurosweep.job.ColumnType;
@@ -88,17 +85,7 @@ public final class PadSampleJob implements MapJob, NeedsDataset, SupportsHeadlin
     /** Per student: prompts sampled, and how many kept (their selected responses pairwise distinct). */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<String> lines = new ArrayList<>();
-        if (DistillParams.isEmpty(tables.table(SAMPLES))) {
-            return lines;
-        }
-        for (var r : tables.table(SAMPLES).groupBy("model_id").agg(
-                org.apache.spark.sql.functions.countDistinct("example_id"),
-                org.apache.spark.sql.functions.countDistinct(org.apache.spark.sql.functions.when(col("prompt_kept"), col("example_id"))),
-                org.apache.spark.sql.functions.avg("n_tokens")).collectAsList()) {
-            lines.add(String.format(Locale.ROOT, "%s: %d prompts sampled, %d with distinct selections; %.1f tokens per sample",
-                    r.getString(0), r.getLong(1), r.getLong(2), r.getDouble(3)));
-        }
-        return lines;
+        return DistillParams.perModelHeadlines(tables.table(SAMPLES), "prompt_kept", "n_tokens",
+                "%s: %d prompts sampled, %d with distinct selections; %.1f tokens per sample");
     }
 }

@@ -1,10 +1,7 @@
 package org.neurosweep.jobs.distill;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.neurosweep.job.Column;
 import org.neurosweep.job.ColumnType;
@@ -97,20 +94,10 @@ public final class PadScoreJob implements MapJob, NeedsDataset, SupportsHeadline
         return new PadScoreKernel.Factory();
     }
 
-    /** Per teacher: prompts scored and kept by the filter, and the mean win probability of the best response. */
+    /** Per teacher: prompts scored, those kept by the filters, and the mean ℓ_T of the responses (nats per token). */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<String> lines = new ArrayList<>();
-        if (DistillParams.isEmpty(tables.table(TEACHER_SCORES))) {
-            return lines;
-        }
-        for (var r : tables.table(TEACHER_SCORES).groupBy("model_id").agg(
-                org.apache.spark.sql.functions.countDistinct("example_id"),
-                org.apache.spark.sql.functions.countDistinct(org.apache.spark.sql.functions.when(col("kept_by_filter"), col("example_id"))),
-                org.apache.spark.sql.functions.avg("avg_logp")).collectAsList()) {
-            lines.add(String.format(Locale.ROOT, "%s: %d prompts scored, %d kept by the filters; mean ℓ_T %.3f nats per token",
-                    r.getString(0), r.getLong(1), r.getLong(2), r.getDouble(3)));
-        }
-        return lines;
+        return DistillParams.perModelHeadlines(tables.table(TEACHER_SCORES), "kept_by_filter", "avg_logp",
+                "%s: %d prompts scored, %d kept by the filters; mean ℓ_T %.3f nats per token");
     }
 }
