@@ -1,6 +1,7 @@
 package org.neurosweep.bench;
 
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /** Wall-clock seconds of repeated runs of an action after warm-up runs: the best and the median. */
 record Timing(double best, double median) {
@@ -13,20 +14,7 @@ record Timing(double best, double median) {
      * machine (other processes take wall time, not this thread's CPU time).
      */
     static Timing[] interleavedCpu(int warmups, int runs, Runnable... actions) {
-        for (int i = 0; i < warmups; i++) {
-            for (Runnable action : actions) {
-                action.run();
-            }
-        }
-        double[][] seconds = new double[actions.length][runs];
-        for (int i = 0; i < runs; i++) {
-            for (int a = 0; a < actions.length; a++) {
-                long start = THREADS.getCurrentThreadCpuTime();
-                actions[a].run();
-                seconds[a][i] = (THREADS.getCurrentThreadCpuTime() - start) / 1e9;
-            }
-        }
-        return summarize(seconds);
+        return interleaved(warmups, runs, THREADS::getCurrentThreadCpuTime, actions);
     }
 
     static Timing of(int warmups, int runs, Runnable action) {
@@ -38,6 +26,11 @@ record Timing(double best, double median) {
      * disturbs all of them alike and their ratio less.
      */
     static Timing[] interleaved(int warmups, int runs, Runnable... actions) {
+        return interleaved(warmups, runs, System::nanoTime, actions);
+    }
+
+    // the actions in turn, each run timed by the difference of nanosecond readings of clock
+    private static Timing[] interleaved(int warmups, int runs, LongSupplier clock, Runnable... actions) {
         for (int i = 0; i < warmups; i++) {
             for (Runnable action : actions) {
                 action.run();
@@ -46,9 +39,9 @@ record Timing(double best, double median) {
         double[][] seconds = new double[actions.length][runs];
         for (int i = 0; i < runs; i++) {
             for (int a = 0; a < actions.length; a++) {
-                long start = System.nanoTime();
+                long start = clock.getAsLong();
                 actions[a].run();
-                seconds[a][i] = (System.nanoTime() - start) / 1e9;
+                seconds[a][i] = (clock.getAsLong() - start) / 1e9;
             }
         }
         return summarize(seconds);
