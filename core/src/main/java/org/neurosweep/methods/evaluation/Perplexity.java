@@ -7,16 +7,16 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.neurosweep.hook.Hooks;
 import org.neurosweep.model.CausalLM;
-import org.neurosweep.model.generate.Continuation;
-import org.neurosweep.model.generate.ContinuationScore;
-import org.neurosweep.model.generate.ContinuationScorer;
+import org.neurosweep.model.generate.TokenPredictor;
 import org.neurosweep.text.Tokenizer;
 
 /**
  * Perplexity of held-out text, line by line (data/README.md, {@code pretrain_text_ppl_first2000_lines}): each
  * line is scored after a leading document-start token (the end-of-text id the model was trained with between
  * documents), every token of the line counted; perplexity = exp(Σ NLL / Σ tokens) over all lines. Lines without
- * tokens add nothing. Lines are scored in micro-batches of similar length. Thread-safe.
+ * tokens add nothing. Lines are scored in micro-batches of similar length. A masked LM (BERT) gives the
+ * pseudo-perplexity instead (Salazar et al. 2020): each token of the line masked in turn, the start token and the rest
+ * of the line visible, one row per token. Thread-safe.
  */
 public final class Perplexity {
 
@@ -42,12 +42,13 @@ public final class Perplexity {
         }
     }
 
-    private final ContinuationScorer scorer;
+    private final TokenPredictor predictor;
     private final Tokenizer tokenizer;
     private final int startToken;
 
+    /** A masked LM (BERT) is read at its tokenizer's mask token: the pseudo-perplexity ({@link TokenPredictor}). */
     public Perplexity(CausalLM model, Tokenizer tokenizer, int startToken, int microBatch) {
-        this.scorer = new ContinuationScorer(model, microBatch, ContinuationScorer.Padding.RIGHT);
+        this.predictor = TokenPredictor.of(model, tokenizer, microBatch);
         this.tokenizer = tokenizer;
         this.startToken = startToken;
     }
@@ -62,15 +63,25 @@ public final class Perplexity {
         int[][] ids = tokenizer.encodeBatch(lines);
         int[] order = IntStream.range(0, ids.length).filter(i -> ids[i].length > 0).boxed()
                 .sorted(Comparator.comparingInt(i -> ids[i].length)).mapToInt(Integer::intValue).toArray();
-        List<Continuation> items = new ArrayList<>(order.length);
+        List<TokenPredictor.Query> queries = new ArrayList<>();
         for (int i : order) {
-            items.add(new Continuation(new int[] {startToken}, ids[i]));
+            int[] line = new int[ids[i].length + 1];
+            line[0] = startToken;
+            System.arraycopy(ids[i], 0, line, 1, ids[i].length);
+            for (int k = 1; k < line.length; k++) {
+                queries.add(TokenPredictor.Query.token(line, k));
+            }
         }
-        List<ContinuationScore> scores = scorer.score(items, hooks);
+        double[] lp = predictor.logProbs(queries, hooks);
         LineScore[] out = new LineScore[ids.length];
         Arrays.fill(out, new LineScore(0, 0));
-        for (int k = 0; k < order.length; k++) {
-            out[order[k]] = new LineScore(ids[order[k]].length, -scores.get(k).sum());
+        int q = 0;
+        for (int i : order) {
+            double nll = 0;
+            for (int k = 0; k < ids[i].length; k++) {
+                nll -= lp[q++];
+            }
+            out[i] = new LineScore(ids[i].length, nll);
         }
         return List.of(out);
     }

@@ -73,6 +73,7 @@ public final class NeuronEditor {
         String layerPrefix = "model.layers." + layer + ".";
         return switch (config.modelType()) {
             case "gpt_neox" -> "gpt_neox.layers." + layer + ".mlp.dense_4h_to_h.weight";
+            case "bert" -> "bert.encoder.layer." + layer + ".output.dense.weight";
             case "mixtral" -> layerPrefix + "block_sparse_moe.experts." + expert + ".w2.weight";
             default -> expert == NeuronId.DENSE ? layerPrefix + "mlp.down_proj.weight"
                     : expert == NeuronId.sharedExpert(config) ? layerPrefix + "mlp.shared_expert.down_proj.weight"

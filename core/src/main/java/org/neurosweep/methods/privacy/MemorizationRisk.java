@@ -4,27 +4,24 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.neurosweep.hook.Hooks;
 import org.neurosweep.methods.icl.NextToken;
 import org.neurosweep.methods.neurons.PrivacyAttribution.PrivateTokens;
-import org.neurosweep.model.Batch;
-import org.neurosweep.model.CausalLM;
-import org.neurosweep.model.Forward;
-import org.neurosweep.model.LogitsAt;
+import org.neurosweep.model.generate.TokenPredictor;
 import org.neurosweep.text.TokenizedText;
 import org.neurosweep.text.Tokenizer;
 
 /**
- * DEPN's risk metrics besides exposure and its memorisation screen (docs/methods/privacy-neurons.md, C5 and C6), read
- * teacher-forced on a causal LM (the decoder adaptation C7):
+ * DEPN's risk metrics besides exposure and its memorisation screen (docs/methods/privacy-neurons.md, C5 and C6). A
+ * token's probability is read by a {@link TokenPredictor}: teacher-forced on a causal LM (the decoder adaptation C7),
+ * at its mask on a masked LM (DEPN's BERT setting); the metrics are otherwise one code:
  * <ul>
  *   <li><b>name MRR</b>: per whitespace-separated word of the secret, the 1-based rank over the whole vocabulary of the
- *       word's first token at the position before it (the context and the secret's earlier words visible), and
- *       MRR = the mean of 1/rank, in (0, 1];</li>
- *   <li><b>pseudo-perplexity</b> of the private tokens, exp(−mean_i log p(y_i | rest)): for a causal LM the rest is
- *       the tokens before y_i, so it is the teacher-forced perplexity of the secret ({@link Leakage#secretNll});</li>
+ *       word's first token with the word hidden (causal: the context and the secret's earlier words visible; masked:
+ *       every token of the word masked, the rest of the record visible), and MRR = the mean of 1/rank, in (0, 1];</li>
+ *   <li><b>pseudo-perplexity</b> of the private tokens, exp(−mean_i log p(y_i | rest)) ({@link Leakage#secretNll}):
+ *       for a causal LM the rest is the tokens before y_i, so it is the teacher-forced perplexity of the secret; for a
+ *       masked LM it is the record with y_i alone masked (Salazar et al. 2020);</li>
  *   <li><b>memorised</b>: the record's kind picks its metric (TEL: exposure, NAME: name MRR, any other kind:
  *       pseudo-perplexity) and {@link Thresholds} its cut-off.</li>
  * </ul>
@@ -83,16 +80,12 @@ public final class MemorizationRisk {
     public record Risk(Metric metric, double value, Double nameMrr, double pseudoPerplexity, boolean memorized) {
     }
 
-    private final CausalLM model;
+    private final TokenPredictor predictor;
     private final Tokenizer tokenizer;
 
-    /** @throws IllegalArgumentException for a masked LM (BERT), whose masked-variant metrics are not implemented */
-    public MemorizationRisk(CausalLM model, Tokenizer tokenizer) {
-        if (!model.config().causal()) {
-            throw new IllegalArgumentException("the privacy metrics read a causal LM teacher-forced; "
-                    + model.config().modelType() + " is a masked LM");
-        }
-        this.model = model;
+    /** @param predictor reads a token's probability: teacher-forced (causal LM) or at its mask (masked LM) */
+    public MemorizationRisk(TokenPredictor predictor, Tokenizer tokenizer) {
+        this.predictor = predictor;
         this.tokenizer = tokenizer;
     }
 
@@ -114,18 +107,21 @@ public final class MemorizationRisk {
         return out;
     }
 
-    /** The name MRR of the record's secret, with {@code hooks} (e.g. an edit) active: one forward over the text. */
+    /**
+     * The name MRR of the record's secret, with {@code hooks} (e.g. an edit) active: per word, the rank of its first
+     * token with the word hidden (causal: the text before it visible; masked: all of the word's tokens masked, the
+     * rest of the record visible); all words in one batched forward.
+     */
     public double nameMrr(PrivateTokens t, Hooks hooks) {
-        int[] firsts = words(t, tokenizer.encodeWithOffsets(t.record().text())).stream().mapToInt(s -> s[0]).toArray();
-        float[][] logits;
-        try (Forward f = model.forward(Batch.of(Arrays.copyOf(t.ids(), t.to())).logitsAt(LogitsAt.all()), hooks, null)) {
-            logits = f.logits().value().get(NDArrayIndex.point(0)).castTo(DataType.FLOAT).toFloatMatrix();   // (t, vocab)
-        }
+        int[] text = Arrays.copyOf(t.ids(), t.to());
+        List<TokenPredictor.Query> words = words(t, tokenizer.encodeWithOffsets(t.record().text())).stream()
+                .map(w -> new TokenPredictor.Query(text, w[0], w[1])).toList();
+        float[][] logits = predictor.logits(words, hooks);                    // (words, vocab)
         double sum = 0;
-        for (int i : firsts) {
-            sum += 1.0 / NextToken.rank(logits[i - 1], t.ids()[i]);
+        for (int i = 0; i < logits.length; i++) {
+            sum += 1.0 / NextToken.rank(logits[i], text[words.get(i).target()]);
         }
-        return sum / firsts.length;
+        return sum / logits.length;
     }
 
     // per whitespace-separated word of the secret, its token span [first, end) in the record's text

@@ -15,6 +15,7 @@ import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.Forward;
 import org.neurosweep.model.KvCache;
 import org.neurosweep.model.LogitsAt;
+import org.neurosweep.model.generate.TokenPredictor;
 import org.neurosweep.text.Tokenizer;
 
 /**
@@ -22,10 +23,14 @@ import org.neurosweep.text.Tokenizer;
  * log p(candidate | context), each candidate tokenized as it would stand in the text (context + candidate), and the
  * exposure that rank gives (exact: every candidate is scored). Also DEPN's per-digit approximation.
  *
- * <p>Exact scoring walks the trie of the candidates' token sequences level by level: each distinct proper prefix is
+ * <p>Causal LM: exact scoring walks the trie of the candidates' token sequences level by level: each distinct proper prefix is
  * one row of a batched forward that continues the context from a KV cache (filled once, rewound after each batch),
  * and its next-token log-probabilities are added to the scores of every candidate below it. So a candidate costs no
  * forward of its own: a six-digit space of 10^6 candidates needs about as many rows as the trie has inner nodes.
+ *
+ * <p>Masked LM (BERT): a candidate's score is its pseudo-log-likelihood, each of its tokens read at its own masked
+ * position with the rest of the text visible ({@link TokenPredictor}); the per-digit approximation masks one digit at
+ * a time (DEPN's BERT setting). Ranking, exposure and the approximation are otherwise the same code for both.
  */
 public final class SecretRanking {
 
@@ -51,6 +56,7 @@ public final class SecretRanking {
     private final CausalLM model;
     private final Tokenizer tokenizer;
     private final int microBatch;
+    private final TokenPredictor predictor;
 
     /** @param microBatch trie nodes per forward */
     public SecretRanking(CausalLM model, Tokenizer tokenizer, int microBatch) {
@@ -60,6 +66,12 @@ public final class SecretRanking {
         this.model = model;
         this.tokenizer = tokenizer;
         this.microBatch = microBatch;
+        this.predictor = TokenPredictor.of(model, tokenizer, microBatch);
+    }
+
+    /** How this ranking reads a token's probability (teacher-forced, or masked for a masked LM). */
+    public TokenPredictor predictor() {
+        return predictor;
     }
 
     /**
@@ -71,6 +83,21 @@ public final class SecretRanking {
         SecretFormat format = SecretFormat.of(r.secret(), knownDigits);
         int[] prompt = Arrays.copyOf(secret.ids(), secret.from());
         int[][] continuations = continuations(r, format, prompt);
+        double[] scores = predictor.masked() ? pseudoLogLikelihoods(prompt, continuations, hooks)
+                : teacherForced(prompt, continuations, hooks);
+        int secretIndex = format.secretIndex();
+        double own = scores[secretIndex];
+        int better = 0;
+        double sum = 0;
+        for (double s : scores) {
+            better += s > own ? 1 : 0;
+            sum += s;
+        }
+        return new Result(scores.length, better + 1, Exposure.of(scores.length, better + 1), own, sum / scores.length);
+    }
+
+    // causal LM: log p(candidate | prompt) by the chain rule, walking the candidates' trie from a KV cache
+    private double[] teacherForced(int[] prompt, int[][] continuations, Hooks hooks) {
         Integer[] order = new Integer[continuations.length];
         Arrays.setAll(order, i -> i);
         Arrays.sort(order, (a, b) -> Arrays.compare(continuations[a], continuations[b]));
@@ -109,15 +136,39 @@ public final class SecretRanking {
                 }
             }
         }
-        int secretIndex = format.secretIndex();
-        double own = scores[secretIndex];
-        int better = 0;
-        double sum = 0;
-        for (double s : scores) {
-            better += s > own ? 1 : 0;
-            sum += s;
+        return scores;
+    }
+
+    /**
+     * Masked LM: each candidate's pseudo-log-likelihood Σ_i log p(c_i | prompt, the candidate with c_i alone masked)
+     * (Salazar et al. 2020). A masked LM sees the whole candidate, so no prefix is shared: a candidate costs one row per
+     * token; candidates go to the predictor in chunks to bound the queries held at once.
+     */
+    private double[] pseudoLogLikelihoods(int[] prompt, int[][] continuations, Hooks hooks) {
+        double[] scores = new double[continuations.length];
+        int chunk = Math.max(1, microBatch * 16);
+        for (int from = 0; from < continuations.length; from += chunk) {
+            List<TokenPredictor.Query> queries = new ArrayList<>();
+            List<Integer> owner = new ArrayList<>();
+            for (int c = from; c < Math.min(from + chunk, continuations.length); c++) {
+                int[] text = concat(prompt, continuations[c]);
+                for (int i = prompt.length; i < text.length; i++) {
+                    queries.add(TokenPredictor.Query.token(text, i));
+                    owner.add(c);
+                }
+            }
+            double[] lp = predictor.logProbs(queries, hooks);
+            for (int q = 0; q < lp.length; q++) {
+                scores[owner.get(q)] += lp[q];
+            }
         }
-        return new Result(scores.length, better + 1, Exposure.of(scores.length, better + 1), own, sum / scores.length);
+        return scores;
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** The per-digit approximation, or null when a digit of the secret is not a token of its own. */
@@ -138,17 +189,12 @@ public final class SecretRanking {
                 digitTokens[i][d] = ids[ids.length - 1];
             }
         }
-        int[] positions = new int[n];
-        Arrays.setAll(positions, i -> secret.from() + i - 1);
-        float[][] logits;
-        try (Forward f = model.forward(Batch.of(Arrays.copyOf(secret.ids(), secret.to())).logitsAt(LogitsAt.positions(positions)),
-                hooks, null)) {
-            INDArray l = f.logits().value();                                    // (1, n, vocab)
-            logits = new float[n][];
-            for (int i = 0; i < n; i++) {
-                logits[i] = l.slice(0).getRow(i).toFloatVector();
-            }
+        int[] text = Arrays.copyOf(secret.ids(), secret.to());
+        List<TokenPredictor.Query> digits = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            digits.add(TokenPredictor.Query.token(text, secret.from() + i));
         }
+        float[][] logits = predictor.logits(digits, hooks);                    // (n, vocab)
         int[] ranks = new int[n];
         double rank = 1;
         for (int i = 0; i < n; i++) {

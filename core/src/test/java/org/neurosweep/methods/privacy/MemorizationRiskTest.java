@@ -17,6 +17,7 @@ import org.neurosweep.model.Batch;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.Forward;
 import org.neurosweep.model.LogitsAt;
+import org.neurosweep.model.generate.TokenPredictor;
 import org.neurosweep.testutil.RepoPaths;
 import org.neurosweep.text.Tokenizer;
 
@@ -40,7 +41,7 @@ class MemorizationRiskTest {
             }
             double expected = (1.0 / NextToken.rank(logits[t.from() - 1], t.ids()[t.from()])
                     + 1.0 / NextToken.rank(logits[second - 1], t.ids()[second])) / 2;
-            MemorizationRisk risk = new MemorizationRisk(dense, tokenizer);
+            MemorizationRisk risk = new MemorizationRisk(TokenPredictor.of(dense, tokenizer, 4), tokenizer);
             double mrr = risk.nameMrr(t, Hooks.none());
             assertEquals(expected, mrr, 1e-12);
             assertTrue(mrr > 0 && mrr <= 1);

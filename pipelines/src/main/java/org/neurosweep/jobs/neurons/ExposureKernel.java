@@ -44,11 +44,11 @@ final class ExposureKernel implements Kernel {
         List<PrivateTokens> tokens = records.stream().map(r -> PrivateTokens.of(r, handle.tokenizer())).toList();
         Perplexity perplexity = heldout.isEmpty() ? null
                 : new Perplexity(handle.model(), handle.tokenizer(), handle.tokenizer().eosId().orElse(0), rows);
-        Leakage leak = Leakage.measure(handle.model(), new SecretRanking(handle.model(), handle.tokenizer(), rows), perplexity,
-                tokens, heldout, Hooks.none(), known, rows);
+        SecretRanking ranking = new SecretRanking(handle.model(), handle.tokenizer(), rows);
+        Leakage leak = Leakage.measure(ranking, perplexity, tokens, heldout, Hooks.none(), known);
 
         MemorizationRisk.Thresholds thresholds = PrivateInputs.thresholds(p);
-        List<MemorizationRisk.Risk> risks = new MemorizationRisk(handle.model(), handle.tokenizer())
+        List<MemorizationRisk.Risk> risks = new MemorizationRisk(ranking.predictor(), handle.tokenizer())
                 .assess(tokens, leak, Hooks.none(), thresholds);
         TableRows table = out.table(ExposureJob.EXPOSURE);
         for (int i = 0; i < tokens.size(); i++) {

@@ -3,7 +3,6 @@ package org.neurosweep.jobs.neurons;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -88,26 +87,13 @@ final class PrivacyNeuronsKernel implements Kernel {
         List<PrivateTokens> tokens = records.stream().map(r -> PrivateTokens.of(r, handle.tokenizer())).toList();
         OptionalInt mask = handle.tokenizer().answerMask(model.config().causal(), model.config().modelType());
         PrivacyAttribution detector = new PrivacyAttribution(kn, mask);
-        if (mask.isPresent()) {
-            // a masked LM: exposure, perplexity and so the C5 screen and the edits' evaluation are defined for causal
-            // LMs only; every record is attributed at its masks and votes
-            NeuronVotes votes = new NeuronVotes();
-            for (PrivateTokens t : tokens) {
-                RecordAttribution a = detector.attribute(t, layers, s.steps(), s.grid(), s.fraction());
-                votes.add(a.candidates(), a.summed());
-                writeRecord(out, t, a, null, null, s);
-            }
-            writeVotes(out, votes);
-            return;
-        }
-
         int rows = PrivateInputs.microBatch(in, handle);
         SecretRanking ranking = new SecretRanking(model, handle.tokenizer(), rows);
         List<String> heldout = PrivateInputs.heldout(s.heldout(), s.heldoutLines(), PrivacyNeuronsJob.HELDOUT);
         Perplexity perplexity = heldout.isEmpty() ? null : new Perplexity(model, handle.tokenizer(),
                 handle.tokenizer().eosId().orElse(0), rows);
-        Leakage before = Leakage.measure(model, ranking, perplexity, tokens, heldout, Hooks.none(), s.knownDigits(), rows);
-        MemorizationRisk risk = new MemorizationRisk(model, handle.tokenizer());
+        Leakage before = Leakage.measure(ranking, perplexity, tokens, heldout, Hooks.none(), s.knownDigits());
+        MemorizationRisk risk = new MemorizationRisk(ranking.predictor(), handle.tokenizer());
         List<MemorizationRisk.Risk> riskBefore = risk.assess(tokens, before, Hooks.none(), s.thresholds());
 
         // C5: with screen, only the memorised records form the batch that detects and votes
@@ -126,7 +112,7 @@ final class PrivacyNeuronsKernel implements Kernel {
         for (int z : s.z()) {
             List<NeuronId> edited = votes.top(z);
             Hooks edit = NeuronEditor.zeroing(model.config(), edited);
-            Leakage after = Leakage.measure(model, ranking, perplexity, tokens, heldout, edit, s.knownDigits(), rows);
+            Leakage after = Leakage.measure(ranking, perplexity, tokens, heldout, edit, s.knownDigits());
             List<MemorizationRisk.Risk> riskAfter = risk.assess(tokens, after, edit, s.thresholds());
             String checkpoint = null;
             Double logitDiff = null;
@@ -158,16 +144,14 @@ final class PrivacyNeuronsKernel implements Kernel {
         return (int) risks.stream().filter(MemorizationRisk.Risk::memorized).count();
     }
 
-    // the item row; with an attribution (the record is in the batch) also its attribution and diagnostics rows;
-    // leakProb and risk are null for a masked LM
-    private static void writeRecord(RowSink out, PrivateTokens t, RecordAttribution a, Double leakProb,
+    // the item row; with an attribution (the record is in the batch) also its attribution and diagnostics rows
+    private static void writeRecord(RowSink out, PrivateTokens t, RecordAttribution a, double leakProb,
                                     MemorizationRisk.Risk risk, Settings s) {
         PrivateRecord r = t.record();
         out.table(PrivacyNeuronsJob.ITEMS).add(r.id(), r.id(), r.kind(), r.context(), r.secret(), r.repetitions(),
                 t.count(), t.oneTokenPerCharacter(), leakProb, a == null ? null : a.summed().max(),
-                a == null ? null : a.candidates().size(), risk == null ? null : risk.metric().label(),
-                risk == null ? null : risk.value(), risk == null ? null : s.thresholds().of(risk.metric()),
-                risk == null ? null : risk.memorized(), a != null);
+                a == null ? null : a.candidates().size(), risk.metric().label(), risk.value(),
+                s.thresholds().of(risk.metric()), risk.memorized(), a != null);
         if (a == null) {
             return;
         }
