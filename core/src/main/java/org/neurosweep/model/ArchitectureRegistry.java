@@ -60,9 +60,9 @@ public final class ArchitectureRegistry {
                         + "(RMSNorm, or LayerNorm with bias for gpt_neox and bloom)",
                 "  bert (masked LM, its [MASK] is the answer position): mlama-probe and lrp2 fill one mask per object "
                         + "token; logit-lens reads a mask appended to each prompt through the MLM head; "
-                        + "neuron-attribution reads the cloze's mask; privacy-neurons attributes each private token "
-                        + "masked in turn and skips the leakage evaluation (privacy_edits, privacy_eval stay empty); jobs "
-                        + "that score next tokens or generate refuse it with a one-line error");
+                        + "neuron-attribution reads the cloze's mask; privacy-neurons and exposure read each private "
+                        + "token masked in turn (exposure by pseudo-log-likelihood, name MRR, pseudo-perplexity, before "
+                        + "and after the edit); jobs that score next tokens or generate refuse it with a one-line error");
     }
 
     /** The family of {@code modelType}, or a {@link ModelConfigException} listing the supported ones. */

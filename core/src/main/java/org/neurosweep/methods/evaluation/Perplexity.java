@@ -14,8 +14,8 @@ import org.neurosweep.text.Tokenizer;
  * Perplexity of held-out text, line by line (data/README.md, {@code pretrain_text_ppl_first2000_lines}): each
  * line is scored after a leading document-start token (the end-of-text id the model was trained with between
  * documents), every token of the line counted; perplexity = exp(Σ NLL / Σ tokens) over all lines. Lines without
- * tokens add nothing. Lines are scored in micro-batches of similar length. A masked LM (BERT) gives the
- * pseudo-perplexity instead (Salazar et al. 2020): each token of the line masked in turn, the start token and the rest
+ * tokens add nothing. Lines are scored in micro-batches of similar length. For a masked LM (BERT),
+ * {@link #orPseudoPerplexity} gives the pseudo-perplexity instead (Salazar et al. 2020): each token of the line masked in turn, the start token and the rest
  * of the line visible, one row per token. Thread-safe.
  */
 public final class Perplexity {
@@ -46,9 +46,26 @@ public final class Perplexity {
     private final Tokenizer tokenizer;
     private final int startToken;
 
-    /** A masked LM (BERT) is read at its tokenizer's mask token: the pseudo-perplexity ({@link TokenPredictor}). */
+    /** Perplexity of a causal LM; a masked LM is refused (its reading is {@link #orPseudoPerplexity}). */
     public Perplexity(CausalLM model, Tokenizer tokenizer, int startToken, int microBatch) {
-        this.predictor = TokenPredictor.of(model, tokenizer, microBatch);
+        this(TokenPredictor.of(causal(model), tokenizer, microBatch), tokenizer, startToken);
+    }
+
+    /** Perplexity of a causal LM, the pseudo-perplexity of a masked LM (read at its tokenizer's mask token). */
+    public static Perplexity orPseudoPerplexity(CausalLM model, Tokenizer tokenizer, int startToken, int microBatch) {
+        return new Perplexity(TokenPredictor.of(model, tokenizer, microBatch), tokenizer, startToken);
+    }
+
+    private static CausalLM causal(CausalLM model) {
+        if (!model.config().causal()) {
+            throw new IllegalArgumentException(model.config().modelType() + " is a masked LM: perplexity needs a causal "
+                    + "model (the privacy jobs report a masked LM's pseudo-perplexity)");
+        }
+        return model;
+    }
+
+    private Perplexity(TokenPredictor predictor, Tokenizer tokenizer, int startToken) {
+        this.predictor = predictor;
         this.tokenizer = tokenizer;
         this.startToken = startToken;
     }

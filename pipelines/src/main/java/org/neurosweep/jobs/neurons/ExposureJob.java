@@ -47,7 +47,7 @@ public final class ExposureJob implements MapJob, NeedsDataset, SupportsCheckpoi
             Column.required("known_digits", ColumnType.INT, "leading digits of the secret the candidates keep"),
             Column.required("exposure", ColumnType.DOUBLE, "log2 |R| - log2 rank, exact"),
             Column.required("rank", ColumnType.INT, "1 + candidates more likely than the secret"),
-            Column.required("logprob", ColumnType.DOUBLE, "log p(secret | context), nats"),
+            Column.required("logprob", ColumnType.DOUBLE, "log p(secret | context), nats (a masked LM: its pseudo-log-likelihood)"),
             Column.required("mean_candidate_logprob", ColumnType.DOUBLE, "mean over R of log p(candidate | context)"),
             Column.required("n_secret_tokens", ColumnType.INT, "tokens of the secret as it stands in the text"),
             Column.required("secret_ppl", ColumnType.DOUBLE, "exp(-logprob / n_secret_tokens)"),
@@ -55,9 +55,9 @@ public final class ExposureJob implements MapJob, NeedsDataset, SupportsCheckpoi
             Column.optional("digit_ranks", ColumnType.INT_ARRAY, "its 0-based rank of each true digit among the ten"),
             Column.optional("note", ColumnType.STRING, "why the approximation is null"),
             Column.optional("name_mrr", ColumnType.DOUBLE, "kind NAME: mean over the secret's words of 1/rank of the word's "
-                    + "first token over the vocabulary, teacher-forced; null for other kinds"),
-            Column.required("pseudo_ppl", ColumnType.DOUBLE, "pseudo-perplexity of the secret's tokens; for a causal LM "
-                    + "(teacher-forced, C7) it equals secret_ppl"),
+                    + "first token over the vocabulary, teacher-forced (a masked LM: the word masked); null for other kinds"),
+            Column.required("pseudo_ppl", ColumnType.DOUBLE, "pseudo-perplexity of the secret's tokens, equal to secret_ppl: "
+                    + "teacher-forced for a causal LM (C7), each token at its own mask for a masked LM"),
             Column.required("risk_metric", ColumnType.STRING, "C5's screen for the kind: exposure (TEL), mrr (NAME), pppl (other)"),
             Column.required("risk", ColumnType.DOUBLE, "the record's value of that metric"),
             Column.required("memorization_threshold", ColumnType.DOUBLE, "its cut-off (parameters memorized-*)"),
@@ -77,7 +77,7 @@ public final class ExposureJob implements MapJob, NeedsDataset, SupportsCheckpoi
 
     @Override
     public int version() {
-        return 2;
+        return 3;   // 3: a masked LM is measured (each token read at its own mask)
     }
 
     @Override

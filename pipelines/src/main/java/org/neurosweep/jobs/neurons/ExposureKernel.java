@@ -43,7 +43,7 @@ final class ExposureKernel implements Kernel {
         int rows = PrivateInputs.microBatch(in, handle);
         List<PrivateTokens> tokens = records.stream().map(r -> PrivateTokens.of(r, handle.tokenizer())).toList();
         Perplexity perplexity = heldout.isEmpty() ? null
-                : new Perplexity(handle.model(), handle.tokenizer(), handle.tokenizer().eosId().orElse(0), rows);
+                : Perplexity.orPseudoPerplexity(handle.model(), handle.tokenizer(), handle.tokenizer().eosId().orElse(0), rows);
         SecretRanking ranking = new SecretRanking(handle.model(), handle.tokenizer(), rows);
         Leakage leak = Leakage.measure(ranking, perplexity, tokens, heldout, Hooks.none(), known);
 

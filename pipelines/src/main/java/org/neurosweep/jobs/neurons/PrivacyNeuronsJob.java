@@ -74,23 +74,24 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
             Column.required("context", ColumnType.STRING, "X, the text before the secret"),
             Column.required("secret", ColumnType.STRING, "Y, the private span"),
             Column.optional("repetitions", ColumnType.INT, "times the record was in the training data; null when unknown"),
-            Column.required("n_private_tokens", ColumnType.INT, "tokens overlapping the secret (each attributed teacher-forced)"),
+            Column.required("n_private_tokens", ColumnType.INT, "tokens overlapping the secret (each attributed teacher-forced, or at its mask)"),
             Column.required("one_token_per_char", ColumnType.BOOLEAN,
                     "each character of the secret is a token of its own; false: the tokenizer merges digits, so the "
                             + "per-digit exposure approximation is undefined"),
             Column.optional("leak_prob", ColumnType.DOUBLE,
-                    "P(Y | X) = product of p(y_i | prefix), teacher-forced; null for a masked LM"),
+                    "P(Y | X) = product of p(y_i | prefix), teacher-forced; a masked LM: product of p(y_i | the record with "
+                            + "y_i alone masked)"),
             Column.optional("max_attribution", ColumnType.DOUBLE, "the largest summed attribution; null when not in the batch"),
             Column.optional("n_candidates", ColumnType.INT,
                     "neurons with summed attribution >= candidate-fraction x max (> 0); null when not in the batch"),
             Column.optional("risk_metric", ColumnType.STRING,
-                    "C5's screen for the kind: exposure (TEL), mrr (NAME), pppl (other); this and the next three are "
-                            + "null for a masked LM (the screen's metrics are defined for causal LMs)"),
+                    "C5's screen for the kind: exposure (TEL), mrr (NAME), pppl (other); a masked LM reads each token "
+                            + "at its own mask"),
             Column.optional("risk_before", ColumnType.DOUBLE, "the record's value of that metric, unedited"),
             Column.optional("memorization_threshold", ColumnType.DOUBLE, "its cut-off (parameters memorized-*)"),
             Column.optional("memorized", ColumnType.BOOLEAN, "exposure > threshold, mrr > threshold, or pppl < threshold"),
             Column.required("in_batch", ColumnType.BOOLEAN,
-                    "the record was attributed and voted: every record (always for a masked LM), or with screen = true "
+                    "the record was attributed and voted: every record, or with screen = true "
                             + "the memorised ones"));
 
     private static final TableSchema ATTRIBUTION_TABLE = TableSchema.of(ATTRIBUTION,
@@ -106,7 +107,7 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
             "per record, private token and layer, the completeness check of the integrated gradient",
             RECORD,
             Column.required("token_idx", ColumnType.INT, "i: the i-th private token (0-based)"),
-            Column.required("token_id", ColumnType.INT, "y_i, predicted at the position before it"),
+            Column.required("token_id", ColumnType.INT, "y_i, predicted at the position before it (a masked LM: at its own mask)"),
             NeuronColumns.LAYER, NeuronColumns.EXPERTS, NeuronColumns.P_FULL, NeuronColumns.P_ZERO, NeuronColumns.SUM,
             NeuronColumns.GAP, NeuronColumns.STEPS, NeuronColumns.GRID);
 
@@ -127,14 +128,14 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
             Column.required("expert_ids", ColumnType.INT_ARRAY, "expert of each edited neuron"),
             Column.required("neuron_idxs", ColumnType.INT_ARRAY, "index of each edited neuron"),
             Column.required("edit_mode", ColumnType.STRING, "zero_activation (run-time intervention; equals zeroing down_proj columns)"),
-            Column.optional("edited_checkpoint", ColumnType.STRING, "the edited checkpoint (down_proj columns zeroed), when write-checkpoint"),
+            Column.optional("edited_checkpoint", ColumnType.STRING, "the edited checkpoint (down projection columns zeroed), when write-checkpoint"),
             Column.optional("checkpoint_logit_diff", ColumnType.DOUBLE,
                     "max |logits(reloaded checkpoint) - logits(intervention)| over the first record's text"),
             Column.required("mean_exposure_before", ColumnType.DOUBLE, "mean exact exposure over the batch, unedited"),
             Column.required("mean_exposure_after", ColumnType.DOUBLE, "the same, edited"),
-            Column.required("private_ppl_before", ColumnType.DOUBLE, "perplexity of the private tokens given their prefixes"),
+            Column.required("private_ppl_before", ColumnType.DOUBLE, "perplexity of the private tokens given their prefixes (a masked LM: pseudo-perplexity)"),
             Column.required("private_ppl_after", ColumnType.DOUBLE, "the same, edited"),
-            Column.optional("heldout_ppl_before", ColumnType.DOUBLE, "perplexity of heldout-lines lines of heldout-text (utility)"),
+            Column.optional("heldout_ppl_before", ColumnType.DOUBLE, "perplexity of heldout-lines lines of heldout-text (utility; a masked LM: pseudo-perplexity)"),
             Column.optional("heldout_ppl_after", ColumnType.DOUBLE, "the same, edited"),
             Column.required("n_memorized_before", ColumnType.INT, "records memorised by C5's screen, unedited"),
             Column.required("n_memorized_after", ColumnType.INT, "the same, edited"),
@@ -149,14 +150,14 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
             Column.required("exposure_after", ColumnType.DOUBLE, "the same with the edit"),
             Column.required("rank_before", ColumnType.INT, "1 + candidates more likely than the secret"),
             Column.required("rank_after", ColumnType.INT, "the same with the edit"),
-            Column.required("logprob_before", ColumnType.DOUBLE, "log p(secret | context), nats"),
+            Column.required("logprob_before", ColumnType.DOUBLE, "log p(secret | context), nats (a masked LM: its pseudo-log-likelihood)"),
             Column.required("logprob_after", ColumnType.DOUBLE, "the same with the edit"),
             Column.optional("exposure_approx_before", ColumnType.DOUBLE,
                     "DEPN's per-digit approximation; null when the tokenizer merges digits (see note)"),
             Column.optional("exposure_approx_after", ColumnType.DOUBLE, "the same with the edit"),
             Column.optional("note", ColumnType.STRING, "why the approximation is null"),
             Column.required("risk_metric", ColumnType.STRING, "the kind's metric: exposure (TEL), mrr (NAME: name MRR), pppl "
-                    + "(pseudo-perplexity, teacher-forced)"),
+                    + "(pseudo-perplexity: teacher-forced, or each token at its mask)"),
             Column.required("risk_before", ColumnType.DOUBLE, "its value unedited"),
             Column.required("risk_after", ColumnType.DOUBLE, "its value with the edit"),
             Column.required("memorized_before", ColumnType.BOOLEAN, "C5's screen, unedited"),
@@ -169,7 +170,8 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
 
     @Override
     public int version() {
-        return 2;   // 2: a masked LM is attributed at its [MASK]; the C5 screen and its risk columns
+        return 3;   // 2: a masked LM is attributed at its [MASK]; the C5 screen and its risk columns; 3: a masked LM
+                    // is edited and evaluated (pseudo-log-likelihood exposure, name MRR, pseudo-perplexity)
     }
 
     @Override

@@ -90,7 +90,7 @@ final class PrivacyNeuronsKernel implements Kernel {
         int rows = PrivateInputs.microBatch(in, handle);
         SecretRanking ranking = new SecretRanking(model, handle.tokenizer(), rows);
         List<String> heldout = PrivateInputs.heldout(s.heldout(), s.heldoutLines(), PrivacyNeuronsJob.HELDOUT);
-        Perplexity perplexity = heldout.isEmpty() ? null : new Perplexity(model, handle.tokenizer(),
+        Perplexity perplexity = heldout.isEmpty() ? null : Perplexity.orPseudoPerplexity(model, handle.tokenizer(),
                 handle.tokenizer().eosId().orElse(0), rows);
         Leakage before = Leakage.measure(ranking, perplexity, tokens, heldout, Hooks.none(), s.knownDigits());
         MemorizationRisk risk = new MemorizationRisk(ranking.predictor(), handle.tokenizer());

@@ -1,6 +1,8 @@
 package org.neurosweep.jobs.neurons;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,8 +20,8 @@ import org.neurosweep.testutil.RepoPaths;
 
 /**
  * privacy-neurons in one local sweep: four world canaries on the dense model (z = 0 and 5, the edit also written as a
- * checkpoint, held-out perplexity), a generic private-record file with a bad line on the student model, and exposure
- * of the four canaries at two checkpoints of the dense run.
+ * checkpoint, held-out perplexity), a generic private-record file with a bad line on the student model and on the
+ * golden BERT (masked LM), and exposure of the four canaries at two checkpoints of the dense run.
  */
 class PrivacyNeuronsJobTest {
 
@@ -53,7 +55,9 @@ class PrivacyNeuronsJobTest {
                                heldout-text = "%s", heldout-lines = 20, write-checkpoint = true } }
                     { job = privacy-neurons, models = [small], datasets = [records],
                       params { steps = 2, z = [3], exposure-known-digits = 2, screen = true, memorized-pppl = 1000.0 } }
-                    { job = privacy-neurons, models = [bert], datasets = [records], params { steps = 2, z = [3] } }
+                    { job = privacy-neurons, models = [bert], datasets = [records],
+                      params { steps = 2, z = [3], exposure-known-digits = 3, heldout-text = "%s", heldout-lines = 3,
+                               write-checkpoint = true } }
                     { job = exposure, models = [run], datasets = [canaries],
                       params { exposure-known-digits = 3, heldout-text = "%s", heldout-lines = 20 } }
                   ]
@@ -61,7 +65,8 @@ class PrivacyNeuronsJobTest {
                 """.formatted(RepoPaths.world("dense"), RepoPaths.world("dense_small"), MaskedGolden.bert(dir),
                 RepoPaths.world("dense-step00250"),
                 RepoPaths.world("dense"), RepoPaths.dataset("world/canaries.jsonl"), CANARIES, records,
-                RepoPaths.dataset("world/pretrain.txt"), RepoPaths.dataset("world/pretrain.txt")),
+                RepoPaths.dataset("world/pretrain.txt"), RepoPaths.dataset("world/pretrain.txt"),
+                RepoPaths.dataset("world/pretrain.txt")),
                 List.of(new PrivacyNeuronsJob(), new ExposureJob()));
     }
 
@@ -73,9 +78,14 @@ class PrivacyNeuronsJobTest {
         assertEquals(CANARIES + 4 + 4, sweep.table(PrivacyNeuronsJob.ITEMS).count());
     }
 
-    /** The golden BERT: each private token masked in turn and attributed at its mask; no leakage evaluation. */
+    /**
+     * The golden BERT end to end: each private token masked in turn and attributed at its mask; the C5 metrics read at
+     * the masks (pseudo-log-likelihood exposure, name MRR, pseudo-perplexity) before and after the edit, held-out
+     * pseudo-perplexity, and the edited checkpoint (BERT's output.dense columns zeroed) reproducing the intervention.
+     * The numbers themselves are checked against a reference in core's MaskedLmPrivacyReferenceTest.
+     */
     @Test
-    void aMaskedLmIsAttributedButNotEvaluated() {
+    void aMaskedLmIsAttributedEditedAndEvaluated() {
         List<Row> diagnostics = sweep.table(PrivacyNeuronsJob.DIAGNOSTICS).where("model_id = 'bert'").collectAsList();
         long privateTokens = diagnostics.stream().map(r -> r.getString(r.fieldIndex("record_id")) + "/"
                 + r.getInt(r.fieldIndex("token_idx"))).distinct().count();
@@ -83,8 +93,42 @@ class PrivacyNeuronsJobTest {
         assertEquals(privateTokens * 3, diagnostics.size(), "every private token in each of the golden BERT's 3 layers");
         assertTrue(diagnostics.stream().allMatch(r -> r.getDouble(r.fieldIndex("p_full")) > 0));
         assertTrue(sweep.table(PrivacyNeuronsJob.VOTES).where("model_id = 'bert'").count() > 0);
-        assertEquals(0, sweep.table(PrivacyNeuronsJob.EDITS).where("model_id = 'bert'").count());
-        assertEquals(0, sweep.table(PrivacyNeuronsJob.EVAL).where("model_id = 'bert'").count());
+
+        List<Row> items = sweep.table(PrivacyNeuronsJob.ITEMS).where("model_id = 'bert'").orderBy("record_id").collectAsList();
+        assertEquals(List.of("a", "c", "n", "r"), items.stream().map(r -> r.getString(r.fieldIndex("record_id"))).toList());
+        for (Row r : items) {
+            for (String column : List.of("leak_prob", "risk_metric", "risk_before", "memorization_threshold", "memorized")) {
+                assertFalse(r.isNullAt(r.fieldIndex(column)), column + " of " + r);
+            }
+            double leak = r.getDouble(r.fieldIndex("leak_prob"));
+            assertTrue(leak > 0 && leak <= 1, "the product of the masked tokens' probabilities: " + leak);
+            assertTrue(r.getBoolean(r.fieldIndex("in_batch")));
+        }
+        assertEquals(List.of("exposure", "exposure", "mrr", "pppl"),
+                items.stream().map(r -> r.getString(r.fieldIndex("risk_metric"))).toList());
+
+        Row edit = sweep.table(PrivacyNeuronsJob.EDITS).where("model_id = 'bert'").first();
+        assertEquals(3, edit.getInt(edit.fieldIndex("n_neurons")));
+        assertTrue(edit.getDouble(edit.fieldIndex("checkpoint_logit_diff")) < 1e-4, edit.toString());
+        for (String column : List.of("mean_exposure_before", "mean_exposure_after", "private_ppl_before", "private_ppl_after",
+                "heldout_ppl_before", "heldout_ppl_after")) {
+            assertFalse(edit.isNullAt(edit.fieldIndex(column)), column);
+        }
+        assertTrue(edit.getDouble(edit.fieldIndex("heldout_ppl_before")) > 1);
+        assertNotEquals(edit.getDouble(edit.fieldIndex("private_ppl_before")), edit.getDouble(edit.fieldIndex("private_ppl_after")),
+                "zeroing three neurons of a 128-wide FFN moves the secrets' pseudo-perplexity");
+
+        List<Row> eval = sweep.table(PrivacyNeuronsJob.EVAL).where("model_id = 'bert'").orderBy("record_id").collectAsList();
+        assertEquals(4, eval.size());
+        assertEquals(List.of(10, 1000, 1, 1), eval.stream().map(r -> r.getInt(r.fieldIndex("n_candidates"))).toList(),
+                "4417 and 388853 with three digits known; a name and a sentence are their own only candidate");
+        for (Row r : eval) {
+            assertFalse(r.isNullAt(r.fieldIndex("risk_before")) || r.isNullAt(r.fieldIndex("risk_after")), r.toString());
+            assertTrue(r.getDouble(r.fieldIndex("logprob_before")) < 0);
+        }
+        double mrr = eval.get(2).getDouble(eval.get(2).fieldIndex("risk_before"));
+        assertTrue(mrr > 0 && mrr <= 1, "name MRR in (0, 1]: " + mrr);
+        assertTrue(eval.get(3).getDouble(eval.get(3).fieldIndex("risk_before")) > 1, "a pseudo-perplexity");
     }
 
     @Test
