@@ -1,6 +1,8 @@
 package org.neurosweep.bench;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,18 +20,22 @@ import org.neurosweep.methods.neurons.PrivacyAttribution.PrivateTokens;
 import org.neurosweep.methods.privacy.SecretRanking;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.ModelLoader;
+import org.neurosweep.model.generate.TokenPredictor;
 import org.neurosweep.testutil.RepoPaths;
 import org.neurosweep.text.Tokenizer;
 
 /**
  * Knowledge-neuron attribution throughput (prompts × layers per second) on the ~110M runtime shape with m = 20, all
  * steps of a layer in one batched forward and backward; and the seconds of one exact exposure of a six-digit canary
- * (10^6 candidates) on the world dense model. Not a test; {@code scripts/bench/neurons [OUT.md [--attribution-only]]}.
+ * (10^6 candidates) on the world dense model; a masked LM's pseudo-perplexity on the ~110M BERT shape, the T masked
+ * copies of a text in one forward against T forwards of one row. Not a test;
+ * {@code scripts/bench/neurons [OUT.md [--attribution-only | --masked-only]]}.
  */
 public final class NeuronBenchmark {
 
     private static final int STEPS = 20;
     private static final int PROMPT = 16;
+    private static final int MASKED_TEXT = 32;
 
     private final Report report = new Report();
 
@@ -38,9 +44,15 @@ public final class NeuronBenchmark {
 
     public static void main(String[] args) throws IOException {
         NeuronBenchmark bench = new NeuronBenchmark();
-        bench.attribution();
-        if (args.length < 2 || !args[1].equals("--attribution-only")) {
+        String only = args.length < 2 ? "" : args[1];
+        if (!only.equals("--masked-only")) {
+            bench.attribution();
+        }
+        if (only.isEmpty()) {
             bench.exposure();
+        }
+        if (!only.equals("--attribution-only")) {
+            bench.pseudoPerplexity();
         }
         bench.report.finish(args);
     }
@@ -80,6 +92,29 @@ public final class NeuronBenchmark {
                 });
         report.line(Report.fmt("- one layer's %d path points: batched (1 pass of %d rows) %.2f s, sequential (%d passes of "
                 + "1 row) %.2f s (best of 3) → **%.2f×**", STEPS, STEPS, t[0].best(), STEPS, t[1].best(), t[1].best() / t[0].best()));
+    }
+
+    // a masked LM's pseudo-perplexity of one text: its T masked copies as the rows of one forward, or T forwards of one
+    // row; both read the logits at each row's mask only
+    private void pseudoPerplexity() throws IOException {
+        RandomCheckpoint shape = RandomCheckpoint.sized110m("bert");
+        try (RandomCheckpoint.Scratch scratch = shape.writeToTemp()) {
+            Report.progress("pseudo-perplexity on a random " + shape.parameters() / 1_000_000 + "M BERT");
+            CausalLM model = ModelLoader.load(scratch.dir().toString(), true);
+            int[] text = new Random(5).ints(MASKED_TEXT, 2, shape.vocab()).toArray();
+            List<TokenPredictor.Query> queries = IntStream.range(0, text.length)
+                    .mapToObj(i -> TokenPredictor.Query.token(text, i)).toList();
+            OptionalInt mask = OptionalInt.of(shape.vocab() - 1);
+            TokenPredictor batched = new TokenPredictor(model, mask, MASKED_TEXT);
+            TokenPredictor single = new TokenPredictor(model, mask, 1);
+            Timing[] t = Timing.interleaved(1, 3, () -> batched.logProbs(queries, Hooks.none()),
+                    () -> single.logProbs(queries, Hooks.none()));
+            report.section(Report.fmt("Pseudo-perplexity of a %d-token text, random %dM BERT (%d masked copies)", MASKED_TEXT,
+                    shape.parameters() / 1_000_000, MASKED_TEXT));
+            report.line(Report.fmt("- one forward of %d rows %.2f s, %d forwards of 1 row %.2f s (best of 3) → **%.2f×**; "
+                    + "%.0f masked tokens per second batched", MASKED_TEXT, t[0].best(), MASKED_TEXT, t[1].best(),
+                    t[1].best() / t[0].best(), MASKED_TEXT / t[0].best()));
+        }
     }
 
     private void exposure() {
