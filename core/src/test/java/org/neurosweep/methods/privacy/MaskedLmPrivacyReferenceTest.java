@@ -99,14 +99,16 @@ class MaskedLmPrivacyReferenceTest {
                 tokens.add(TokenPredictor.Query.token(t.ids(), i));
             }
             double[] lp = ranking.predictor().logProbs(tokens, hooks);
-            double[] want = StreamSupport.stream(r.get("token_logprobs").spliterator(), false).mapToDouble(JsonNode::asDouble).toArray();
+            double[] want = StreamSupport.stream(r.get("token_logprobs").spliterator(), false)
+                    .mapToDouble(JsonNode::asDouble).toArray();
             assertArrayEquals(want, lp, LP_TOLERANCE, id + " " + condition);
 
             // the leakage measurement and the C5 metrics
             int known = r.has("exposure") ? r.get("exposure").get("known_digits").asInt() : 0;
             Leakage leak = Leakage.measure(ranking, perplexity, List.of(t), List.of(heldout.get("text").asText()), hooks, known);
             assertEquals(-r.get("pseudo_log_likelihood").asDouble(), leak.secretNll()[0], LP_TOLERANCE * t.count(), id);
-            MemorizationRisk.Risk assessed = risk.assess(List.of(t), leak, hooks, new MemorizationRisk.Thresholds(10, 0.4, 2.5)).get(0);
+            MemorizationRisk.Risk assessed = risk.assess(List.of(t), leak, hooks,
+                    new MemorizationRisk.Thresholds(10, 0.4, 2.5)).get(0);
             double pppl = r.get("pseudo_perplexity").asDouble();
             assertEquals(pppl, assessed.pseudoPerplexity(), LP_TOLERANCE * pppl, id + " pseudo-perplexity");
             if (r.has("name_mrr")) {

@@ -40,8 +40,8 @@ final class ExposureKernel implements Kernel {
         List<PrivateRecord> records = PrivateInputs.records(unit, in, out);
         List<String> heldout = PrivateInputs.heldout(p.getString(PrivacyNeuronsJob.HELDOUT), lines, PrivacyNeuronsJob.HELDOUT);
         ModelHandle handle = in.model();
-        int rows = PrivateInputs.microBatch(in, handle);
         List<PrivateTokens> tokens = records.stream().map(r -> PrivateTokens.of(r, handle.tokenizer())).toList();
+        int rows = PrivateInputs.microBatch(in, handle, tokens);
         Perplexity perplexity = heldout.isEmpty() ? null
                 : Perplexity.orPseudoPerplexity(handle.model(), handle.tokenizer(), handle.tokenizer().eosId().orElse(0), rows);
         SecretRanking ranking = new SecretRanking(handle.model(), handle.tokenizer(), rows);

@@ -30,7 +30,9 @@ import org.neurosweep.report.SupportsReport;
  * private records of one unit (the batch): per record the teacher-forced knowledge-neuron attribution of each private
  * token, summed; the record's candidates (≥ candidate-fraction · max); votes over the batch and the top z for each z;
  * each edit (the neurons' activations zeroed) measured by exact exposure of every record's secret, the perplexity of
- * the private texts and of held-out text, before and after; optionally the edit written as a checkpoint.
+ * the private texts and of held-out text, before and after; optionally the edit written as a checkpoint. A masked LM
+ * (BERT, DEPN's own setting) reads each private token at its own mask instead of teacher-forced: pseudo-log-likelihood
+ * exposure, name MRR with the word masked, pseudo-perplexities.
  */
 public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradients, SupportsCheckpointSeries,
         SupportsHeadlines,
@@ -176,7 +178,8 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
 
     @Override
     public String description() {
-        return "DEPN privacy neurons: teacher-forced IG per private token, batch votes, editing, exact exposure before/after";
+        return "DEPN privacy neurons: IG per private token (teacher-forced, or at its mask), batch votes, editing, "
+                + "exact exposure before/after";
     }
 
     @Override

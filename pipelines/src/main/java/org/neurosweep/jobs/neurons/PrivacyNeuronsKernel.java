@@ -87,7 +87,7 @@ final class PrivacyNeuronsKernel implements Kernel {
         List<PrivateTokens> tokens = records.stream().map(r -> PrivateTokens.of(r, handle.tokenizer())).toList();
         OptionalInt mask = handle.tokenizer().answerMask(model.config().causal(), model.config().modelType());
         PrivacyAttribution detector = new PrivacyAttribution(kn, mask);
-        int rows = PrivateInputs.microBatch(in, handle);
+        int rows = PrivateInputs.microBatch(in, handle, tokens);
         SecretRanking ranking = new SecretRanking(model, handle.tokenizer(), rows);
         List<String> heldout = PrivateInputs.heldout(s.heldout(), s.heldoutLines(), PrivacyNeuronsJob.HELDOUT);
         Perplexity perplexity = heldout.isEmpty() ? null : Perplexity.orPseudoPerplexity(model, handle.tokenizer(),

@@ -2,6 +2,7 @@ package org.neurosweep.jobs.neurons;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -9,6 +10,7 @@ import org.neurosweep.data.PrivateRecord;
 import org.neurosweep.data.ReadResult;
 import org.neurosweep.job.ModelHandle;
 import org.neurosweep.job.Params;
+import org.neurosweep.methods.neurons.PrivacyAttribution.PrivateTokens;
 import org.neurosweep.methods.privacy.MemorizationRisk;
 import org.neurosweep.job.RowSink;
 import org.neurosweep.job.UnitInputs;
@@ -57,8 +59,18 @@ final class PrivateInputs {
                 p.getDouble(PrivacyNeuronsJob.MEMORIZED_MRR), p.getDouble(PrivacyNeuronsJob.MEMORIZED_PPPL));
     }
 
-    /** Rows per forward of exposure and perplexity scoring, from the executor's budget. */
-    static int microBatch(UnitInputs in, ModelHandle model) {
-        return in.microBatch(ForwardFootprint.bytes(model.config(), EXPOSURE_TOKENS, 1));
+    /**
+     * Rows per forward of exposure and perplexity scoring, from the executor's budget. A causal LM's exposure row
+     * continues a cached context by a few tokens; a masked LM's row is a whole record with a candidate secret, at most
+     * the context's tokens plus one per byte of the secret.
+     */
+    static int microBatch(UnitInputs in, ModelHandle model, List<PrivateTokens> records) {
+        int tokens = EXPOSURE_TOKENS;
+        if (!model.config().causal()) {
+            for (PrivateTokens t : records) {
+                tokens = Math.max(tokens, t.from() + t.record().secret().getBytes(StandardCharsets.UTF_8).length);
+            }
+        }
+        return in.microBatch(ForwardFootprint.bytes(model.config(), tokens, 1));
     }
 }
