@@ -1,6 +1,7 @@
 package org.neurosweep.autograd;
 
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -60,6 +61,62 @@ public final class Losses {
         }, p, q);
     }
 
+    /**
+     * The per-row terms of token-level distillation in one op → (n):
+     * <pre>
+     *   ceWeight_t · CE(y_t, softmax(z_t)) + klWeight_t · KL( softmax(s_t / τ_t) ‖ softmax(z_t / τ_t) )
+     * </pre>
+     * for student logits z (n, V) and constant teacher logits s (n, V) of one shape, CE 0 where the target is
+     * {@code ignoreIndex}; the value comes back in the student's dtype. The value and gradient are those of the composition
+     * {@code add(mul(crossEntropyPerToken(z), ceWeight), mul(klDivergence(s/τ, z/τ), klWeight))} (equal to rounding:
+     * the kernel computes in double), in three softmax passes over V per row and one gradient pass
+     * ({@link DistillationRows}) instead of a tape step and its (n, V) temporaries per elementwise op.
+     * d/dz_t = g_t · ceWeight_t · (softmax(z_t) − onehot(y_t)) + g_t · klWeight_t / τ_t · (softmax(z_t/τ_t) − softmax(s_t/τ_t)).
+     */
+    public static Var distillationPerToken(Var student, INDArray teacher, int[] targets, int ignoreIndex,
+                                           double[] taus, double[] ceWeights, double[] klWeights) {
+        int n = targets.length;
+        if (student.rank() != 2 || !Arrays.equals(student.shape(), teacher.shape()) || student.size(0) != n
+                || taus.length != n || ceWeights.length != n || klWeights.length != n) {
+            throw new IllegalArgumentException("distillation loss: student " + Arrays.toString(student.shape())
+                    + " and teacher " + Arrays.toString(teacher.shape()) + " logits must both be (n, V) with n = " + n
+                    + " targets, temperatures and weights");
+        }
+        checkTargets(student, targets, ignoreIndex);
+        int vocab = (int) student.size(1);
+        DistillationRows rows = new DistillationRows(rowMajor(student.value()), rowMajor(teacher), n, vocab, targets,
+                ignoreIndex, taus, ceWeights, klWeights);
+        INDArray out = ofDtype(rows.values(), student.dataType());
+        return Tape.op(out, g -> student.accumulateOwned(ofDtype(rows.gradient(rowMajor(g)), student.dataType())
+                .reshape(n, vocab)), student);
+    }
+
+    /** The elements of {@code x} in row-major order, as double (float buffers copied in bulk, then widened). */
+    private static double[] rowMajor(INDArray x) {
+        INDArray c = x.ordering() == 'c' && !x.isView() ? x : x.dup('c');
+        if (c.dataType() == DataType.DOUBLE) {
+            return c.data().asDouble();
+        }
+        float[] f = c.castTo(DataType.FLOAT).data().asFloat();
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    /** A vector of {@code values} in {@code dtype} (float rounded in Java, not by a cast op). */
+    private static INDArray ofDtype(double[] values, DataType dtype) {
+        if (dtype == DataType.DOUBLE) {
+            return Nd4j.createFromArray(values);
+        }
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return Nd4j.createFromArray(f).castTo(dtype);
+    }
+
     /** Jensen–Shannon divergence per row → (n): ½ KL(P ‖ M) + ½ KL(Q ‖ M), M = ½ (P + Q); in [0, log 2]. */
     public static Var jsDivergence(Var p, Var q) {
         checkPair(p, q, "jsDivergence");
@@ -85,23 +142,9 @@ public final class Losses {
 
     /** logits (n, V) → log p(targets[i]) (n); rows whose target is {@code ignoreIndex} give 0 and no gradient. */
     private static Var pickTargets(Var logits, int[] targets, int ignoreIndex) {
-        if (logits.rank() != 2 || logits.size(0) != targets.length) {
-            throw new IllegalArgumentException("loss: logits " + Arrays.toString(logits.shape())
-                    + " need (n, V) with n = " + targets.length + " targets");
-        }
-        long vocab = logits.size(1);
-        for (int t : targets) {
-            if (t != ignoreIndex && (t < 0 || t >= vocab)) {
-                throw new IndexOutOfBoundsException("loss: target " + t + " outside [0, " + vocab + ")");
-            }
-        }
+        checkTargets(logits, targets, ignoreIndex);
         INDArray lp = Activations.logSoftmaxOf(logits.value());
-        INDArray out = Nd4j.zeros(logits.dataType(), targets.length);
-        for (int i = 0; i < targets.length; i++) {
-            if (targets[i] != ignoreIndex) {
-                out.putScalar(i, lp.getDouble(i, targets[i]));
-            }
-        }
+        INDArray out = picked(lp, targets, ignoreIndex);
         return Tape.op(out, g -> {
             // d log p(t) / d logits = onehot(t) − softmax, weighted by g on counted rows, 0 on ignored ones
             INDArray d = Transforms.exp(lp.dup(), false).negi();
@@ -115,6 +158,31 @@ public final class Losses {
             INDArray w = Nd4j.createFromArray(weights).castTo(d.dataType()).reshape(targets.length, 1);
             logits.accumulateOwned(d.muli(w));
         }, logits);
+    }
+
+    /** logits must be (n, V) with n = targets.length and every counted target in [0, V). */
+    private static void checkTargets(Var logits, int[] targets, int ignoreIndex) {
+        if (logits.rank() != 2 || logits.size(0) != targets.length) {
+            throw new IllegalArgumentException("loss: logits " + Arrays.toString(logits.shape())
+                    + " need (n, V) with n = " + targets.length + " targets");
+        }
+        long vocab = logits.size(1);
+        for (int t : targets) {
+            if (t != ignoreIndex && (t < 0 || t >= vocab)) {
+                throw new IndexOutOfBoundsException("loss: target " + t + " outside [0, " + vocab + ")");
+            }
+        }
+    }
+
+    /** lp[i, targets[i]] per row → (n) in lp's dtype, 0 where the target is {@code ignoreIndex}. */
+    private static INDArray picked(INDArray lp, int[] targets, int ignoreIndex) {
+        INDArray out = Nd4j.zeros(lp.dataType(), targets.length);
+        for (int i = 0; i < targets.length; i++) {
+            if (targets[i] != ignoreIndex) {
+                out.putScalar(i, lp.getDouble(i, targets[i]));
+            }
+        }
+        return out;
     }
 
     /** log ½ (e^a + e^b) elementwise, stable. */

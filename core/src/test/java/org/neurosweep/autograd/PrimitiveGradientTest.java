@@ -155,5 +155,8 @@ class PrimitiveGradientTest {
         check("logProbsOf", in -> Losses.logProbsOf(in[0], new int[] {1, 1, 3, 0}), randn(4, 4, 5));
         check("klDivergence", in -> Losses.klDivergence(in[0], in[1]), randn(5, 3, 5), randn(6, 3, 5));
         check("jsDivergence", in -> Losses.jsDivergence(in[0], in[1]), randn(7, 3, 5), randn(8, 3, 5));
+        INDArray teacher = randn(10, 4, 5);
+        check("distillationPerToken", in -> Losses.distillationPerToken(in[0], teacher, targets, -100,
+                new double[] {2, 1, 0.5, 20}, new double[] {0.5, 0, 0.3, 0}, new double[] {2, 0, 0.7, 400}), randn(9, 4, 5));
     }
 }

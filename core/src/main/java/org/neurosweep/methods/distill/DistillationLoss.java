@@ -118,19 +118,9 @@ public final class DistillationLoss {
     /** Σ_t [ceWeight_t · CE_t + klWeight_t · KL_t] / (counted rows); the KL at temperature τ_t of each row. */
     private static Var mean(Var student, INDArray teacher, double[] taus, int[] targets, double[] ceWeights,
                             double[] klWeights) {
-        if (student.rank() != 2 || !Arrays.equals(student.shape(), teacher.shape()) || student.size(0) != targets.length) {
-            throw new IllegalArgumentException("distillation loss: student " + Arrays.toString(student.shape())
-                    + " and teacher " + Arrays.toString(teacher.shape()) + " logits must both be (n, V) with n = "
-                    + targets.length + " targets");
-        }
         long counted = Arrays.stream(targets).filter(t -> t != CausalLmBatch.IGNORE_INDEX).count();
-        INDArray tau = column(taus, teacher);
-        Var soft = Losses.klDivergence(Var.constant(teacher.divColumnVector(tau)),
-                Elementwise.div(student, Var.constant(tau.castTo(student.dataType()))));
-        Var hard = Losses.crossEntropyPerToken(student, targets, CausalLmBatch.IGNORE_INDEX);
-        Var total = Elementwise.add(
-                Elementwise.mul(hard, Var.constant(vector(ceWeights, student))),
-                Elementwise.mul(soft, Var.constant(vector(klWeights, student))));
+        Var total = Losses.distillationPerToken(student, teacher, targets, CausalLmBatch.IGNORE_INDEX, taus, ceWeights,
+                klWeights);
         return Elementwise.scale(Reductions.sum(total), 1.0 / Math.max(1, counted));
     }
 
@@ -138,7 +128,4 @@ public final class DistillationLoss {
         return Nd4j.createFromArray(values).castTo(like.dataType()).reshape(values.length, 1);
     }
 
-    private static INDArray vector(double[] values, Var like) {
-        return Nd4j.createFromArray(values).castTo(like.dataType());
-    }
 }

@@ -56,38 +56,17 @@ public final class TokenDistillation implements Trainer.Objective<DistillExample
     public Var loss(List<DistillExample> microBatch, Trainer.Scope scope) {
         CausalLmBatch batch = CausalLmBatch.of(microBatch.stream().map(DistillExample::tokens).toList(), padId,
                 LossMask.RESPONSE_ONLY);
-        // logits only at the positions that predict a response token, per row (padded to the longest response by
-        // repeating a row's last one): prompts and padding never reach the unembedding or the loss's softmaxes
-        int width = batch.input().length();
-        int b = batch.input().size();
-        int[] counted = IntStream.range(0, batch.targets().length)
-                .filter(i -> batch.targets()[i] != CausalLmBatch.IGNORE_INDEX).toArray();
-        int[] perRow = new int[b];
-        for (int i : counted) {
-            perRow[i / width]++;
-        }
-        int n = Math.max(1, Arrays.stream(perRow).max().orElse(1));
-        int[][] positions = new int[b][n];
-        int[] rowsOfCounted = new int[counted.length];
-        int[] filled = new int[b];
-        for (int k = 0; k < counted.length; k++) {
-            int r = counted[k] / width;
-            positions[r][filled[r]] = counted[k] % width;
-            rowsOfCounted[k] = r * n + filled[r]++;
-        }
-        for (int r = 0; r < b; r++) {
-            Arrays.fill(positions[r], filled[r], n, filled[r] == 0 ? 0 : positions[r][filled[r] - 1]);
-        }
-        Batch input = batch.input().logitsAt(LogitsAt.perRow(positions));
-        long rows = (long) b * n;
+        ResponseRows at = ResponseRows.of(batch);
         INDArray teacherLogits;
         try (Tape.Suspension noGrad = Tape.suspend()) {
             // the teacher's weights are constants: its forward records nothing and takes the inference paths
-            teacherLogits = scope.keep(teacher.forward(input)).logits().value();
+            teacherLogits = scope.keep(teacher.forward(at.input())).logits().value();
         }
-        Var studentLogits = scope.keep(student.forward(input)).logits();
-        INDArray teacherRows = Shapes.gatherRows(teacherLogits.reshape(rows, teacherLogits.size(2)), rowsOfCounted);
-        Var studentRows = Shapes.indexSelect(Shapes.reshape(studentLogits, rows, studentLogits.size(2)), 0, rowsOfCounted);
+        Var studentLogits = scope.keep(student.forward(at.input())).logits();
+        long rows = teacherLogits.size(0) * teacherLogits.size(1);                   // b·n
+        INDArray teacherRows = Shapes.gatherRows(teacherLogits.reshape(rows, teacherLogits.size(2)), at.logitRows());
+        Var studentRows = Shapes.indexSelect(Shapes.reshape(studentLogits, rows, studentLogits.size(2)), 0, at.logitRows());
+        int[] counted = at.counted();
         int[] targets = Arrays.stream(counted).map(i -> batch.targets()[i]).toArray();
         long seed = noiseSeed + microBatches++;
         if (mode == Mode.KD) {
@@ -98,8 +77,44 @@ public final class TokenDistillation implements Trainer.Objective<DistillExample
                 settings, seed);
     }
 
+    /**
+     * The positions a distillation step reads of a right-padded {@link CausalLmBatch}: those that predict a response
+     * token, per row (padded to the longest response by repeating a row's last one), so that prompts and padding never
+     * reach the unembedding or the loss's softmaxes.
+     *
+     * @param input     the batch with {@link LogitsAt#perRow} logits: a forward gives (b, n, V)
+     * @param counted   the counted (flat b·t) indices of {@link CausalLmBatch#targets()}, in order
+     * @param logitRows for each counted index, its row in the forward's logits flattened to (b·n, V)
+     */
+    public record ResponseRows(Batch input, int[] counted, int[] logitRows) {
+
+        public static ResponseRows of(CausalLmBatch batch) {
+            int width = batch.input().length();
+            int b = batch.input().size();
+            int[] counted = IntStream.range(0, batch.targets().length)
+                    .filter(i -> batch.targets()[i] != CausalLmBatch.IGNORE_INDEX).toArray();
+            int[] perRow = new int[b];
+            for (int i : counted) {
+                perRow[i / width]++;
+            }
+            int n = Math.max(1, Arrays.stream(perRow).max().orElse(1));
+            int[][] positions = new int[b][n];
+            int[] logitRows = new int[counted.length];
+            int[] filled = new int[b];
+            for (int k = 0; k < counted.length; k++) {
+                int r = counted[k] / width;
+                positions[r][filled[r]] = counted[k] % width;
+                logitRows[k] = r * n + filled[r]++;
+            }
+            for (int r = 0; r < b; r++) {
+                Arrays.fill(positions[r], filled[r], n, filled[r] == 0 ? 0 : positions[r][filled[r] - 1]);
+            }
+            return new ResponseRows(batch.input().logitsAt(LogitsAt.perRow(positions)), counted, logitRows);
+        }
+    }
+
     /** ρ of each row's target token, aligned with {@link CausalLmBatch#targets()} (0 where the target is ignored). */
-    static double[] targetRho(List<DistillExample> examples, CausalLmBatch batch) {
+    public static double[] targetRho(List<DistillExample> examples, CausalLmBatch batch) {
         int width = batch.input().length();
         double[] rho = new double[batch.targets().length];
         for (int i = 0; i < examples.size(); i++) {
