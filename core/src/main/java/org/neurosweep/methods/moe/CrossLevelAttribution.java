@@ -97,56 +97,107 @@ public final class CrossLevelAttribution {
             for (int l = 0; l < headOutputs.length; l++) {
                 headOutputs[l] = capture.headOutputs(captures, l, batch.size());
             }
+            List<Sample> samples = new ArrayList<>(batch.size());
             for (int r = 0; r < batch.size(); r++) {
                 float[] real = logits.get(NDArrayIndex.point(r), NDArrayIndex.point(0), NDArrayIndex.all()).toFloatVector();
-                List<LayerComponents> layers = capture.read(captures, r, batch.length(), last, headOutputs);
-                out.add(score(from + r, targets[from + r], real, capture.finalResidual(captures, r), layers));
+                samples.add(new Sample(from + r, targets[from + r], real, capture.finalResidual(captures, r),
+                        capture.read(captures, r, batch.length(), last, headOutputs)));
             }
+            out.addAll(score(samples));
         }
         return out;
     }
 
-    private SampleAttribution score(int sample, int target, float[] real, INDArray finalResidual,
-                                    List<LayerComponents> layers) {
-        LensReadout readout = new LensReadout(real);
-        int predicted = readout.topK(1)[0];
-        Output output = new Output(target, predicted, NextToken.rank(real, target), readout.logProb(target));
-        double s = projection.finalScale(finalResidual);
-        int[] tokens = {target, predicted};
-        int n = layers.size();
+    /** One sample of a micro-batch: its output at t*, s*, the tokens read (target, top-1) and its components. */
+    private final class Sample {
+        final int index;
+        final Output output;
+        final INDArray finalResidual;
+        final List<LayerComponents> layers;
+        final double s;
+        final int[] tokens;
 
-        // rows: h_l, u_l, h_l + a_l, u_l + f_l for every layer, then h_L
-        List<INDArray> vectors = new ArrayList<>();
-        layers.forEach(c -> vectors.add(c.residPre()));
-        layers.forEach(c -> vectors.add(c.residMid()));
-        layers.forEach(c -> vectors.add(c.residPre().add(c.attention())));
-        layers.forEach(c -> vectors.add(c.residMid().add(c.ffn())));
-        vectors.add(finalResidual);
-        double[][] lp = projection.logProbs(vectors.size(), stacked(vectors), s, tokens);
-        double[][] hBase = Arrays.copyOfRange(lp, 0, n);
-        double[][] uBase = Arrays.copyOfRange(lp, n, 2 * n);
-        List<LayerScore> layerScores = new ArrayList<>();
-        for (int l = 0; l < n; l++) {
-            layerScores.add(new LayerScore(l, Sublayer.ATTN, score(hBase[l], lp[2 * n + l])));
-            layerScores.add(new LayerScore(l, Sublayer.FFN, score(uBase[l], lp[3 * n + l])));
+        Sample(int index, int target, float[] real, INDArray finalResidual, List<LayerComponents> layers) {
+            LensReadout readout = new LensReadout(real);
+            int predicted = readout.topK(1)[0];
+            this.index = index;
+            this.output = new Output(target, predicted, NextToken.rank(real, target), readout.logProb(target));
+            this.finalResidual = finalResidual;
+            this.layers = layers;
+            this.s = projection.finalScale(finalResidual);
+            this.tokens = new int[] {target, predicted};
         }
-        return new SampleAttribution(sample, output, s, lp[4 * n][0], lp[0][0], layerScores,
-                heads(layers, hBase, s, tokens), experts(layers, uBase, s, tokens), neurons(layers, uBase, s, tokens));
+
+        /**
+         * Every level's rows but the neurons', (4L + 1 + L·H + scored experts, d): h_l, u_l, h_l + a_l, u_l + f_l for
+         * every layer, then h_L, then h_l + a_{l,h} for every head of every layer, then {@link #expertRows}.
+         */
+        INDArray levelRows() {
+            List<INDArray> vectors = new ArrayList<>();
+            layers.forEach(c -> vectors.add(c.residPre()));
+            layers.forEach(c -> vectors.add(c.residMid()));
+            layers.forEach(c -> vectors.add(c.residPre().add(c.attention())));
+            layers.forEach(c -> vectors.add(c.residMid().add(c.ffn())));
+            vectors.add(finalResidual);
+            vectors.addAll(expertRows());
+            List<INDArray> blocks = new ArrayList<>();
+            blocks.add(Nd4j.vstack(vectors.subList(0, 4 * layers.size() + 1).stream()
+                    .map(v -> v.reshape(1, v.length())).toArray(INDArray[]::new)));
+            layers.forEach(c -> blocks.add(c.heads().addRowVector(c.residPre())));                  // (H, d) each
+            vectors.subList(4 * layers.size() + 1, vectors.size()).forEach(v -> blocks.add(v.reshape(1, v.length())));
+            return Nd4j.concat(0, blocks.toArray(new INDArray[0]));
+        }
+
+        /** u_l + output of every scored expert (the selected routed ones and the shared one), layer by layer. */
+        List<INDArray> expertRows() {
+            List<INDArray> rows = new ArrayList<>();
+            for (LayerComponents c : layers) {
+                for (FfnPart part : c.parts()) {
+                    if (part.type() != ExpertType.DENSE) {
+                        rows.add(c.residMid().add(part.output()));
+                    }
+                }
+            }
+            return rows;
+        }
     }
 
-    // c = a_{l,h} on h_l, every head of every layer
-    private List<HeadScore> heads(List<LayerComponents> layers, double[][] hBase, double s, int[] tokens) {
-        int heads = (int) layers.get(0).heads().size(0);
-        double[][] lp = projection.logProbs(layers.size() * heads, (from, to) -> {
-            List<INDArray> blocks = new ArrayList<>();
-            for (int l = from / heads; l * heads < to; l++) {
-                INDArray h = layers.get(l).heads().addRowVector(layers.get(l).residPre());        // (H, d)
-                int lo = Math.max(from, l * heads) - l * heads;
-                int hi = Math.min(to, (l + 1) * heads) - l * heads;
-                blocks.add(h.get(NDArrayIndex.interval(lo, hi), NDArrayIndex.all()));
+    // every level of every sample of a micro-batch: the layer, head and expert rows of all samples in one projection,
+    // then the neuron searches side by side
+    private List<SampleAttribution> score(List<Sample> samples) {
+        ProjectionBatch levels = new ProjectionBatch();
+        samples.forEach(x -> levels.add(x.levelRows(), x.s, x.tokens));
+        double[][][] lp = levels.project(projection);
+        List<double[][]> uBases = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            int n = samples.get(i).layers.size();
+            uBases.add(Arrays.copyOfRange(lp[i], n, 2 * n));
+        }
+        List<List<NeuronScore>> neurons = neurons(samples, uBases);
+        List<SampleAttribution> out = new ArrayList<>(samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            Sample x = samples.get(i);
+            int n = x.layers.size();
+            double[][] hBase = Arrays.copyOfRange(lp[i], 0, n);
+            double[][] uBase = uBases.get(i);
+            List<LayerScore> layerScores = new ArrayList<>();
+            for (int l = 0; l < n; l++) {
+                layerScores.add(new LayerScore(l, Sublayer.ATTN, score(hBase[l], lp[i][2 * n + l])));
+                layerScores.add(new LayerScore(l, Sublayer.FFN, score(uBase[l], lp[i][3 * n + l])));
             }
-            return Nd4j.concat(0, blocks.toArray(new INDArray[0]));
-        }, s, tokens);
+            int headsFrom = 4 * n + 1;
+            int heads = (int) x.layers.get(0).heads().size(0);
+            int expertsFrom = headsFrom + n * heads;
+            out.add(new SampleAttribution(x.index, x.output, x.s, lp[i][4 * n][0], lp[i][0][0], layerScores,
+                    heads(hBase, Arrays.copyOfRange(lp[i], headsFrom, expertsFrom), heads),
+                    experts(x.layers, uBase, Arrays.copyOfRange(lp[i], expertsFrom, lp[i].length)),
+                    neurons.get(i)));
+        }
+        return out;
+    }
+
+    // c = a_{l,h} on h_l, every head of every layer; lp: the head rows' log-probabilities, layer by layer
+    private static List<HeadScore> heads(double[][] hBase, double[][] lp, int heads) {
         List<HeadScore> out = new ArrayList<>();
         for (int i = 0; i < lp.length; i++) {
             out.add(new HeadScore(i / heads, i % heads, score(hBase[i / heads], lp[i])));
@@ -155,19 +206,17 @@ public final class CrossLevelAttribution {
     }
 
     // routed experts (every expert of each MoE layer, scored when selected) and the shared expert, c on u_l
-    private List<ExpertScore> experts(List<LayerComponents> layers, double[][] uBase, double s, int[] tokens) {
-        List<INDArray> vectors = new ArrayList<>();
+    // lp: the log-probabilities of Sample#expertRows, in that order
+    private static List<ExpertScore> experts(List<LayerComponents> layers, double[][] uBase, double[][] lp) {
         List<int[]> where = new ArrayList<>();  // {layer, part index}
         for (int l = 0; l < layers.size(); l++) {
             List<FfnPart> parts = layers.get(l).parts();
             for (int i = 0; i < parts.size(); i++) {
                 if (parts.get(i).type() != ExpertType.DENSE) {
-                    vectors.add(layers.get(l).residMid().add(parts.get(i).output()));
                     where.add(new int[] {l, i});
                 }
             }
         }
-        double[][] lp = vectors.isEmpty() ? new double[0][] : projection.logProbs(vectors.size(), stacked(vectors), s, tokens);
         List<ExpertScore> out = new ArrayList<>();
         int next = 0;
         for (int l = 0; l < layers.size(); l++) {
@@ -207,111 +256,176 @@ public final class CrossLevelAttribution {
     }
 
     /**
-     * Every neuron of every FFN part, c = gate · m_k · D[:, k] on u_l; the top N by target LPI, best first. Exact and
-     * pruned: each neuron's LPI is bounded above by the linear bound of {@link LpiProjection#gainBound} (one (L, d)
-     * direction per sample, then one (width, d) × (d) product per part), the neurons are projected in descending
-     * order of that bound, block by block, and the search stops once the N-th best exact LPI exceeds the bound of
-     * every neuron not yet projected (plus {@link #BOUND_SLACK} for fp32 rounding). The result is the same top N
-     * as projecting every neuron; only the number of [rows, d] × [d, V] GEMM rows differs.
+     * Every neuron of every FFN part, c = gate · m_k · D[:, k] on u_l; per sample the top N by target LPI, best first.
+     * Exact and pruned: each neuron's LPI is bounded above by the linear bound of {@link LpiProjection#gainBound}
+     * (one (L, d) direction per sample, all samples' in one product, then one (width, d) × (d) product per part),
+     * each sample's neurons are projected in descending order of that bound, block by block, and a sample's search
+     * stops once its N-th best exact LPI exceeds the bound of every neuron not yet projected (plus
+     * {@link #BOUND_SLACK} for fp32 rounding). The result is the same top N as projecting every neuron; only the
+     * number of [rows, d] × [d, V] GEMM rows differs. The samples search side by side: each round stacks the next
+     * block of every sample still searching into one projection.
      */
-    private List<NeuronScore> neurons(List<LayerComponents> layers, double[][] uBase, double s, int[] tokens) {
+    private List<List<NeuronScore>> neurons(List<Sample> samples, List<double[][]> uBases) {
         if (topNeurons == 0) {
-            return List.of();
+            return samples.stream().map(x -> List.<NeuronScore>of()).toList();
         }
-        List<Segment> segments = new ArrayList<>();
-        int total = 0;
-        for (int l = 0; l < layers.size(); l++) {
-            for (FfnPart part : layers.get(l).parts()) {
-                int width = (int) part.neurons().length();
-                INDArray coefficients = part.neurons().mul(part.gateWeight()).reshape(width, 1);
-                segments.add(new Segment(l, part, layers.get(l).residMid(), coefficients, total, width));
-                total += width;
+        INDArray[] bases = new INDArray[samples.size()];
+        double[] scales = new double[samples.size() * samples.get(0).layers.size()];
+        int[] targets = new int[scales.length];
+        for (int i = 0, row = 0; i < samples.size(); i++) {
+            Sample x = samples.get(i);
+            bases[i] = Nd4j.vstack(x.layers.stream().map(c -> c.residMid().reshape(1, c.residMid().length()))
+                    .toArray(INDArray[]::new));                                                       // (L, d)
+            for (int l = 0; l < x.layers.size(); l++, row++) {
+                scales[row] = x.s;
+                targets[row] = x.tokens[0];
             }
         }
-        double[] bound = bounds(segments, total, s, tokens[0]);
-        int[] order = descending(bound);
-        double[] lpi = new double[total];
-        double[] lpiPredicted = new double[total];
-        Arrays.fill(lpi, Double.NEGATIVE_INFINITY);                  // not projected
-        int done = 0;
-        while (done < total) {
+        INDArray g = projection.gainBound(Nd4j.concat(0, bases), scales, targets);               // (samples·L, d)
+        List<NeuronSearch> searches = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            int layers = samples.get(i).layers.size();
+            INDArray gi = g == null ? null : g.get(NDArrayIndex.interval(i * layers, (i + 1) * layers), NDArrayIndex.all());
+            searches.add(new NeuronSearch(samples.get(i), uBases.get(i), gi));
+        }
+        while (true) {
+            ProjectionBatch round = new ProjectionBatch();
+            List<NeuronSearch> active = new ArrayList<>();
+            List<int[]> blocks = new ArrayList<>();
+            for (NeuronSearch search : searches) {
+                int[] block = search.nextBlock();
+                if (block.length > 0) {
+                    round.add(search.rows(block), search.sample.s, search.sample.tokens);
+                    active.add(search);
+                    blocks.add(block);
+                }
+            }
+            if (round.isEmpty()) {
+                break;
+            }
+            double[][][] lp = round.project(projection);
+            for (int i = 0; i < active.size(); i++) {
+                active.get(i).accept(blocks.get(i), lp[i]);
+            }
+        }
+        return searches.stream().map(NeuronSearch::top).toList();
+    }
+
+    /** One sample's pruned search over its neurons: the bound order, the exact LPIs so far, when to stop. */
+    private final class NeuronSearch {
+        final Sample sample;
+        private final double[][] uBase;
+        private final List<Segment> segments = new ArrayList<>();
+        private final double[] bound;
+        private final int[] order;
+        private final double[] lpi;
+        private final double[] lpiPredicted;
+        private int done;
+        private boolean finished;
+
+        /** @param g the gain-bound directions of the sample's layers (L, d), or null when there is no bound */
+        NeuronSearch(Sample sample, double[][] uBase, INDArray g) {
+            this.sample = sample;
+            this.uBase = uBase;
+            int total = 0;
+            for (int l = 0; l < sample.layers.size(); l++) {
+                for (FfnPart part : sample.layers.get(l).parts()) {
+                    int width = (int) part.neurons().length();
+                    INDArray coefficients = part.neurons().mul(part.gateWeight()).reshape(width, 1);
+                    segments.add(new Segment(l, part, sample.layers.get(l).residMid(), coefficients, total, width));
+                    total += width;
+                }
+            }
+            bound = bounds(g, total);
+            order = descending(bound);
+            lpi = new double[total];
+            lpiPredicted = new double[total];
+            Arrays.fill(lpi, Double.NEGATIVE_INFINITY);                // not projected
+        }
+
+        /** The neurons to project next, best bound first; empty once the search is over. */
+        int[] nextBlock() {
+            if (finished || done >= order.length) {
+                return new int[0];
+            }
             // first N plus a little; then small blocks: the bound is tight, few neurons beyond the first block are needed
             long want = done == 0 ? topNeurons + topNeurons / 8L + 16 : Math.max(64, topNeurons / 4);
             int size = (int) Math.min(projection.rowsPerBlock(), want);
-            int[] block = Arrays.copyOfRange(order, done, Math.min(total, done + size));
-            double[][] lp = projection.logProbs(() -> neuronRows(segments, block), s, tokens);
+            return Arrays.copyOfRange(order, done, Math.min(order.length, done + size));
+        }
+
+        /** The neurons {@code indices} as rows u_l + gate·m_k·D[k, :], (indices, d), in the given order. */
+        INDArray rows(int[] indices) {
+            INDArray[] rows = new INDArray[indices.length];
+            for (Segment g : segments) {
+                List<Integer> at = new ArrayList<>();
+                for (int i = 0; i < indices.length; i++) {
+                    if (indices[i] >= g.offset() && indices[i] < g.offset() + g.width()) {
+                        at.add(i);
+                    }
+                }
+                if (at.isEmpty()) {
+                    continue;
+                }
+                int[] k = at.stream().mapToInt(i -> indices[i] - g.offset()).toArray();
+                INDArray picked = g.part().down().getRows(k).castTo(DataType.FLOAT)
+                        .mulColumnVector(g.coefficients().getRows(k)).addiRowVector(g.base());     // (|at|, d)
+                for (int j = 0; j < at.size(); j++) {
+                    rows[at.get(j)] = picked.getRow(j).reshape(1, picked.size(1));
+                }
+            }
+            return Nd4j.vstack(rows);
+        }
+
+        /** Takes the exact log-probabilities {@code lp} (block, tokens) of {@code block}; decides whether to go on. */
+        void accept(int[] block, double[][] lp) {
             for (int i = 0; i < block.length; i++) {
                 int layer = segmentOf(segments, block[i]).layer();
                 lpi[block[i]] = lp[i][0] - uBase[layer][0];
                 lpiPredicted[block[i]] = lp[i][1] - uBase[layer][1];
             }
             done += block.length;
-            if (done >= topNeurons && done < total) {
+            projectedNeurons += block.length;
+            if (done >= topNeurons && done < order.length) {
                 double nth = lpi[topIndices(lpi, topNeurons)[topNeurons - 1]];
-                double rest = bound[order[done]];                    // the largest bound not projected
-                if (nth > rest + BOUND_SLACK * (1 + Math.abs(rest))) {
-                    break;
-                }
+                double rest = bound[order[done]];                        // the largest bound not projected
+                finished = nth > rest + BOUND_SLACK * (1 + Math.abs(rest));
             }
         }
-        projectedNeurons += done;
-        int[] top = topIndices(lpi, Math.min(topNeurons, done));
-        List<NeuronScore> out = new ArrayList<>(top.length);
-        for (int rank = 0; rank < top.length; rank++) {
-            int i = top[rank];
-            Segment g = segmentOf(segments, i);
-            FfnPart p = g.part();
-            int k = i - g.offset();
-            out.add(new NeuronScore(g.layer(), p.expert(), p.type(), k, p.neurons().getDouble(k), p.gateWeight(), lpi[i],
-                    lpiPredicted[i], rank + 1));
-        }
-        return out;
-    }
 
-    /**
-     * Upper bounds of every neuron's target LPI (total): per part, (D · g_l) ⊙ gate·m with g_l the gain bound of its
-     * layer's u_l; +∞ for all when the lens has no linear bound (soft-capped logits), so every neuron is projected.
-     */
-    private double[] bounds(List<Segment> segments, int total, double s, int target) {
-        double[] out = new double[total];
-        int layers = segments.isEmpty() ? 0 : segments.get(segments.size() - 1).layer() + 1;
-        INDArray[] bases = new INDArray[layers];
-        segments.forEach(g -> bases[g.layer()] = g.base().reshape(1, g.base().length()));
-        INDArray g = projection.gainBound(Nd4j.vstack(bases), s, target);                           // (L, d)
-        if (g == null) {
-            Arrays.fill(out, Double.POSITIVE_INFINITY);
+        List<NeuronScore> top() {
+            int[] top = topIndices(lpi, Math.min(topNeurons, done));
+            List<NeuronScore> out = new ArrayList<>(top.length);
+            for (int rank = 0; rank < top.length; rank++) {
+                int i = top[rank];
+                Segment g = segmentOf(segments, i);
+                FfnPart p = g.part();
+                int k = i - g.offset();
+                out.add(new NeuronScore(g.layer(), p.expert(), p.type(), k, p.neurons().getDouble(k), p.gateWeight(),
+                        lpi[i], lpiPredicted[i], rank + 1));
+            }
             return out;
         }
-        for (Segment seg : segments) {
-            INDArray direction = g.getRow(seg.layer()).reshape(g.size(1), 1);
-            double[] b = seg.part().down().castTo(DataType.FLOAT).mmul(direction).muli(seg.coefficients())
-                    .castTo(DataType.DOUBLE).toDoubleVector();                                      // (width)
-            System.arraycopy(b, 0, out, seg.offset(), seg.width());
-        }
-        return out;
-    }
 
-    /** The neurons {@code indices} as rows u_l + gate·m_k·D[k, :], (indices, d), in the given order. */
-    private static INDArray neuronRows(List<Segment> segments, int[] indices) {
-        INDArray[] rows = new INDArray[indices.length];
-        for (Segment g : segments) {
-            List<Integer> at = new ArrayList<>();
-            for (int i = 0; i < indices.length; i++) {
-                if (indices[i] >= g.offset() && indices[i] < g.offset() + g.width()) {
-                    at.add(i);
-                }
+        /**
+         * Upper bounds of every neuron's target LPI (total): per part, (D · g_l) ⊙ gate·m with g_l the gain bound of
+         * its layer's u_l; +∞ for all when the lens has no linear bound (soft-capped logits), so every neuron is
+         * projected.
+         */
+        private double[] bounds(INDArray g, int total) {
+            double[] out = new double[total];
+            if (g == null) {
+                Arrays.fill(out, Double.POSITIVE_INFINITY);
+                return out;
             }
-            if (at.isEmpty()) {
-                continue;
+            for (Segment seg : segments) {
+                INDArray direction = g.getRow(seg.layer()).reshape(g.size(1), 1);
+                double[] b = seg.part().down().castTo(DataType.FLOAT).mmul(direction).muli(seg.coefficients())
+                        .castTo(DataType.DOUBLE).toDoubleVector();                                  // (width)
+                System.arraycopy(b, 0, out, seg.offset(), seg.width());
             }
-            int[] k = at.stream().mapToInt(i -> indices[i] - g.offset()).toArray();
-            INDArray picked = g.part().down().getRows(k).castTo(DataType.FLOAT)
-                    .mulColumnVector(g.coefficients().getRows(k)).addiRowVector(g.base());                                                   // (|at|, d)
-            for (int j = 0; j < at.size(); j++) {
-                rows[at.get(j)] = picked.getRow(j).reshape(1, picked.size(1));
-            }
+            return out;
         }
-        return Nd4j.vstack(rows);
     }
 
     /** Indices of {@code values} by descending value, equal values in index order. */
@@ -351,10 +465,5 @@ public final class CrossLevelAttribution {
 
     private static Score score(double[] base, double[] after) {
         return new Score(base[0], after[0], after[1] - base[1]);
-    }
-
-    private static LpiProjection.RowBlock stacked(List<INDArray> vectors) {
-        return (from, to) -> Nd4j.vstack(vectors.subList(from, to).stream()
-                .map(v -> v.reshape(1, v.length())).toArray(INDArray[]::new));
     }
 }
