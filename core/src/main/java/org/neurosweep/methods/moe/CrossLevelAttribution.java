@@ -321,6 +321,7 @@ public final class CrossLevelAttribution {
         private final double[] lpi;
         private final double[] lpiPredicted;
         private int done;
+        private int pending;                                          // neurons still to project after done
         private boolean finished;
 
         /** @param g the gain-bound directions of the sample's layers (L, d), or null when there is no bound */
@@ -343,38 +344,39 @@ public final class CrossLevelAttribution {
             Arrays.fill(lpi, Double.NEGATIVE_INFINITY);                // not projected
         }
 
-        /** The neurons to project next, best bound first; empty once the search is over. */
+        /**
+         * The neurons to project next, best bound first, at most {@link LpiProjection#rowsPerBlock} of them; empty
+         * once the search is over. First the N best bounds; then exactly the neurons whose bound still exceeds the
+         * N-th best exact LPI found so far (the only ones that could enter the top N).
+         */
         int[] nextBlock() {
             if (finished || done >= order.length) {
                 return new int[0];
             }
-            // first N plus a little; then small blocks: the bound is tight, few neurons beyond the first block are needed
-            long want = done == 0 ? topNeurons + topNeurons / 8L + 16 : Math.max(64, topNeurons / 4);
-            int size = (int) Math.min(projection.rowsPerBlock(), want);
-            return Arrays.copyOfRange(order, done, Math.min(order.length, done + size));
+            long want = done < topNeurons ? (long) topNeurons - done : pending;
+            int size = (int) Math.min(projection.rowsPerBlock(), Math.min(want, order.length - done));
+            int[] block = Arrays.copyOfRange(order, done, done + size);
+            Arrays.sort(block);                                              // grouped by FFN part, for rows()
+            return block;
         }
 
-        /** The neurons {@code indices} as rows u_l + gate·m_k·D[k, :], (indices, d), in the given order. */
+        /** The neurons {@code indices} (ascending) as rows u_l + gate·m_k·D[k, :], (indices, d), in that order. */
         INDArray rows(int[] indices) {
-            INDArray[] rows = new INDArray[indices.length];
+            List<INDArray> parts = new ArrayList<>();
+            int i = 0;
             for (Segment g : segments) {
-                List<Integer> at = new ArrayList<>();
-                for (int i = 0; i < indices.length; i++) {
-                    if (indices[i] >= g.offset() && indices[i] < g.offset() + g.width()) {
-                        at.add(i);
-                    }
+                int j = i;
+                while (j < indices.length && indices[j] < g.offset() + g.width()) {
+                    j++;
                 }
-                if (at.isEmpty()) {
-                    continue;
+                if (j > i) {
+                    int[] k = Arrays.stream(indices, i, j).map(x -> x - g.offset()).toArray();
+                    parts.add(g.part().down().getRows(k).castTo(DataType.FLOAT)
+                            .mulColumnVector(g.coefficients().getRows(k)).addiRowVector(g.base()));  // (j - i, d)
                 }
-                int[] k = at.stream().mapToInt(i -> indices[i] - g.offset()).toArray();
-                INDArray picked = g.part().down().getRows(k).castTo(DataType.FLOAT)
-                        .mulColumnVector(g.coefficients().getRows(k)).addiRowVector(g.base());     // (|at|, d)
-                for (int j = 0; j < at.size(); j++) {
-                    rows[at.get(j)] = picked.getRow(j).reshape(1, picked.size(1));
-                }
+                i = j;
             }
-            return Nd4j.vstack(rows);
+            return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
         }
 
         /** Takes the exact log-probabilities {@code lp} (block, tokens) of {@code block}; decides whether to go on. */
@@ -386,10 +388,14 @@ public final class CrossLevelAttribution {
             }
             done += block.length;
             projectedNeurons += block.length;
-            if (done >= topNeurons && done < order.length) {
+            if (done >= topNeurons) {
+                // the neurons not yet projected whose bound the N-th best exact LPI does not beat: a prefix of the order
                 double nth = lpi[topIndices(lpi, topNeurons)[topNeurons - 1]];
-                double rest = bound[order[done]];                        // the largest bound not projected
-                finished = nth > rest + BOUND_SLACK * (1 + Math.abs(rest));
+                pending = 0;
+                while (done + pending < order.length && !beats(nth, bound[order[done + pending]])) {
+                    pending++;
+                }
+                finished = pending == 0;
             }
         }
 
@@ -426,6 +432,11 @@ public final class CrossLevelAttribution {
             }
             return out;
         }
+    }
+
+    /** Whether an exact LPI rules out every neuron of that bound, with {@link #BOUND_SLACK} for fp32 rounding. */
+    private static boolean beats(double lpi, double bound) {
+        return lpi > bound + BOUND_SLACK * (1 + Math.abs(bound));
     }
 
     /** Indices of {@code values} by descending value, equal values in index order. */
