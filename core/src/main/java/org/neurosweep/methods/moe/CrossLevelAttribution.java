@@ -2,7 +2,9 @@ package org.neurosweep.methods.moe;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -116,6 +118,8 @@ public final class CrossLevelAttribution {
         final List<LayerComponents> layers;
         final double s;
         final int[] tokens;
+        int[] layerRow;                   // row of levelRows holding h_l, u_l, h_l + a_l, u_l + f_l (each 0..L-1), h_L
+        int distinctLayerRows;
 
         Sample(int index, int target, float[] real, INDArray finalResidual, List<LayerComponents> layers) {
             LensReadout readout = new LensReadout(real);
@@ -129,22 +133,38 @@ public final class CrossLevelAttribution {
         }
 
         /**
-         * Every level's rows but the neurons', (4L + 1 + L·H + scored experts, d): h_l, u_l, h_l + a_l, u_l + f_l for
-         * every layer, then h_L, then h_l + a_{l,h} for every head of every layer, then {@link #expertRows}.
+         * Every level's rows but the neurons': the distinct vectors among h_l, u_l, h_l + a_l, u_l + f_l (every
+         * layer) and h_L, then h_l + a_{l,h} for every head of every layer, then {@link #expertRows}. Where the
+         * forward's residual stream is the plain sum, h_l + a_l is u_l and u_l + f_l is h_{l+1} bit for bit, and
+         * each such vector is projected once; {@link #layerRow} says which row holds each of the 4L + 1.
          */
         INDArray levelRows() {
-            List<INDArray> vectors = new ArrayList<>();
-            layers.forEach(c -> vectors.add(c.residPre()));
-            layers.forEach(c -> vectors.add(c.residMid()));
-            layers.forEach(c -> vectors.add(c.residPre().add(c.attention())));
-            layers.forEach(c -> vectors.add(c.residMid().add(c.ffn())));
-            vectors.add(finalResidual);
-            vectors.addAll(expertRows());
+            int n = layers.size();
+            List<INDArray> rows = new ArrayList<>();
+            layerRow = new int[4 * n + 1];
+            for (int l = 0; l < n; l++) {
+                layerRow[l] = add(rows, layers.get(l).residPre());
+            }
+            layerRow[4 * n] = add(rows, finalResidual);
+            for (int l = 0; l < n; l++) {
+                layerRow[n + l] = add(rows, layers.get(l).residMid());
+            }
+            for (int l = 0; l < n; l++) {
+                LayerComponents c = layers.get(l);
+                INDArray v = c.residPre().add(c.attention());
+                layerRow[2 * n + l] = same(v, c.residMid()) ? layerRow[n + l] : add(rows, v);
+            }
+            for (int l = 0; l < n; l++) {
+                LayerComponents c = layers.get(l);
+                INDArray v = c.residMid().add(c.ffn());
+                INDArray next = l + 1 < n ? layers.get(l + 1).residPre() : finalResidual;
+                layerRow[3 * n + l] = same(v, next) ? layerRow[l + 1 < n ? l + 1 : 4 * n] : add(rows, v);
+            }
+            distinctLayerRows = rows.size();
             List<INDArray> blocks = new ArrayList<>();
-            blocks.add(Nd4j.vstack(vectors.subList(0, 4 * layers.size() + 1).stream()
-                    .map(v -> v.reshape(1, v.length())).toArray(INDArray[]::new)));
+            blocks.add(Nd4j.vstack(rows.stream().map(v -> v.reshape(1, v.length())).toArray(INDArray[]::new)));
             layers.forEach(c -> blocks.add(c.heads().addRowVector(c.residPre())));                  // (H, d) each
-            vectors.subList(4 * layers.size() + 1, vectors.size()).forEach(v -> blocks.add(v.reshape(1, v.length())));
+            expertRows().forEach(v -> blocks.add(v.reshape(1, v.length())));
             return Nd4j.concat(0, blocks.toArray(new INDArray[0]));
         }
 
@@ -169,26 +189,32 @@ public final class CrossLevelAttribution {
         samples.forEach(x -> levels.add(x.levelRows(), x.s, x.tokens));
         double[][][] lp = levels.project(projection);
         List<double[][]> uBases = new ArrayList<>();
+        double[][][] layerLp = new double[samples.size()][][];                      // [sample][4L + 1][tokens]
         for (int i = 0; i < samples.size(); i++) {
+            int[] at = samples.get(i).layerRow;
+            layerLp[i] = new double[at.length][];
+            for (int j = 0; j < at.length; j++) {
+                layerLp[i][j] = lp[i][at[j]];
+            }
             int n = samples.get(i).layers.size();
-            uBases.add(Arrays.copyOfRange(lp[i], n, 2 * n));
+            uBases.add(Arrays.copyOfRange(layerLp[i], n, 2 * n));
         }
         List<List<NeuronScore>> neurons = neurons(samples, uBases);
         List<SampleAttribution> out = new ArrayList<>(samples.size());
         for (int i = 0; i < samples.size(); i++) {
             Sample x = samples.get(i);
             int n = x.layers.size();
-            double[][] hBase = Arrays.copyOfRange(lp[i], 0, n);
+            double[][] hBase = Arrays.copyOfRange(layerLp[i], 0, n);
             double[][] uBase = uBases.get(i);
             List<LayerScore> layerScores = new ArrayList<>();
             for (int l = 0; l < n; l++) {
-                layerScores.add(new LayerScore(l, Sublayer.ATTN, score(hBase[l], lp[i][2 * n + l])));
-                layerScores.add(new LayerScore(l, Sublayer.FFN, score(uBase[l], lp[i][3 * n + l])));
+                layerScores.add(new LayerScore(l, Sublayer.ATTN, score(hBase[l], layerLp[i][2 * n + l])));
+                layerScores.add(new LayerScore(l, Sublayer.FFN, score(uBase[l], layerLp[i][3 * n + l])));
             }
-            int headsFrom = 4 * n + 1;
+            int headsFrom = x.distinctLayerRows;
             int heads = (int) x.layers.get(0).heads().size(0);
             int expertsFrom = headsFrom + n * heads;
-            out.add(new SampleAttribution(x.index, x.output, x.s, lp[i][4 * n][0], lp[i][0][0], layerScores,
+            out.add(new SampleAttribution(x.index, x.output, x.s, layerLp[i][4 * n][0], layerLp[i][0][0], layerScores,
                     heads(hBase, Arrays.copyOfRange(lp[i], headsFrom, expertsFrom), heads),
                     experts(x.layers, uBase, Arrays.copyOfRange(lp[i], expertsFrom, lp[i].length)),
                     neurons.get(i)));
@@ -284,9 +310,11 @@ public final class CrossLevelAttribution {
         INDArray g = projection.gainBound(Nd4j.concat(0, bases), scales, targets);               // (samples·L, d)
         List<NeuronSearch> searches = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
-            int layers = samples.get(i).layers.size();
-            INDArray gi = g == null ? null : g.get(NDArrayIndex.interval(i * layers, (i + 1) * layers), NDArrayIndex.all());
-            searches.add(new NeuronSearch(samples.get(i), uBases.get(i), gi));
+            searches.add(new NeuronSearch(samples.get(i), uBases.get(i)));
+        }
+        double[][] bounds = bounds(searches, g);
+        for (int i = 0; i < searches.size(); i++) {
+            searches.get(i).order(bounds[i]);
         }
         while (true) {
             ProjectionBatch round = new ProjectionBatch();
@@ -316,16 +344,15 @@ public final class CrossLevelAttribution {
         final Sample sample;
         private final double[][] uBase;
         private final List<Segment> segments = new ArrayList<>();
-        private final double[] bound;
-        private final int[] order;
+        private double[] bound;
+        private int[] order;
         private final double[] lpi;
         private final double[] lpiPredicted;
         private int done;
         private int pending;                                          // neurons still to project after done
         private boolean finished;
 
-        /** @param g the gain-bound directions of the sample's layers (L, d), or null when there is no bound */
-        NeuronSearch(Sample sample, double[][] uBase, INDArray g) {
+        NeuronSearch(Sample sample, double[][] uBase) {
             this.sample = sample;
             this.uBase = uBase;
             int total = 0;
@@ -337,11 +364,19 @@ public final class CrossLevelAttribution {
                     total += width;
                 }
             }
-            bound = bounds(g, total);
-            order = descending(bound);
             lpi = new double[total];
             lpiPredicted = new double[total];
             Arrays.fill(lpi, Double.NEGATIVE_INFINITY);                // not projected
+        }
+
+        int neurons() {
+            return lpi.length;
+        }
+
+        /** Sets every neuron's LPI bound (neurons) and so the search order. */
+        void order(double[] bound) {
+            this.bound = bound;
+            this.order = descending(bound);
         }
 
         /**
@@ -412,26 +447,60 @@ public final class CrossLevelAttribution {
             }
             return out;
         }
+    }
 
-        /**
-         * Upper bounds of every neuron's target LPI (total): per part, (D · g_l) ⊙ gate·m with g_l the gain bound of
-         * its layer's u_l; +∞ for all when the lens has no linear bound (soft-capped logits), so every neuron is
-         * projected.
-         */
-        private double[] bounds(INDArray g, int total) {
-            double[] out = new double[total];
+    /**
+     * Upper bounds of every neuron's target LPI, [search][neuron]: per FFN part, (D · g_l) ⊙ gate·m with g_l the gain
+     * bound of its layer's u_l (row sample·L + l of {@code g}); the parts of all samples that share a down
+     * projection D (the same expert, or a dense FFN) take one (width, d) × (d, samples) product. +∞ for all when the
+     * lens has no linear bound ({@code g} null: soft-capped logits), so every neuron is projected.
+     */
+    private static double[][] bounds(List<NeuronSearch> searches, INDArray g) {
+        double[][] out = new double[searches.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new double[searches.get(i).neurons()];
             if (g == null) {
-                Arrays.fill(out, Double.POSITIVE_INFINITY);
-                return out;
+                Arrays.fill(out[i], Double.POSITIVE_INFINITY);
             }
-            for (Segment seg : segments) {
-                INDArray direction = g.getRow(seg.layer()).reshape(g.size(1), 1);
-                double[] b = seg.part().down().castTo(DataType.FLOAT).mmul(direction).muli(seg.coefficients())
-                        .castTo(DataType.DOUBLE).toDoubleVector();                                  // (width)
-                System.arraycopy(b, 0, out, seg.offset(), seg.width());
-            }
+        }
+        if (g == null) {
             return out;
         }
+        Map<INDArray, List<int[]>> byDown = new IdentityHashMap<>();                         // D → {search, segment}
+        for (int i = 0; i < out.length; i++) {
+            List<Segment> segments = searches.get(i).segments;
+            for (int j = 0; j < segments.size(); j++) {
+                byDown.computeIfAbsent(segments.get(j).part().down(), k -> new ArrayList<>()).add(new int[] {i, j});
+            }
+        }
+        for (Map.Entry<INDArray, List<int[]>> e : byDown.entrySet()) {
+            List<int[]> uses = e.getValue();
+            int[] rows = new int[uses.size()];
+            for (int u = 0; u < rows.length; u++) {
+                NeuronSearch search = searches.get(uses.get(u)[0]);
+                rows[u] = uses.get(u)[0] * search.sample.layers.size() + search.segments.get(uses.get(u)[1]).layer();
+            }
+            INDArray dg = e.getKey().castTo(DataType.FLOAT).mmul(g.getRows(rows).transpose());      // (width, uses)
+            for (int u = 0; u < rows.length; u++) {
+                Segment seg = searches.get(uses.get(u)[0]).segments.get(uses.get(u)[1]);
+                double[] b = dg.getColumn(u).castTo(DataType.DOUBLE).toDoubleVector();
+                double[] c = seg.coefficients().castTo(DataType.DOUBLE).toDoubleVector();
+                for (int k = 0; k < b.length; k++) {
+                    out[uses.get(u)[0]][seg.offset() + k] = b[k] * c[k];
+                }
+            }
+        }
+        return out;
+    }
+
+    // appends v as a row; returns its index
+    private static int add(List<INDArray> rows, INDArray v) {
+        rows.add(v);
+        return rows.size() - 1;
+    }
+
+    private static boolean same(INDArray a, INDArray b) {
+        return Arrays.equals(a.castTo(DataType.FLOAT).toFloatVector(), b.castTo(DataType.FLOAT).toFloatVector());
     }
 
     /** Whether an exact LPI rules out every neuron of that bound, with {@link #BOUND_SLACK} for fp32 rounding. */
