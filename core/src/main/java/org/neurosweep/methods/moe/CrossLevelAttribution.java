@@ -35,7 +35,8 @@ import org.neurosweep.model.Forward;
  * scale s* of that sample: attention layers and FFN/MoE blocks, heads, routed experts (selected ones), the shared
  * expert, and every neuron of the dense FFNs, the selected experts and the shared expert, of which the top N by LPI
  * are kept. Neuron vectors u_l + gate·m_k·D[:, k] are built as blocks of rows from the down projections and projected
- * as [rows, d] × [d, V] GEMMs, never one vocabulary projection per neuron.
+ * as [rows, d] × [d, V] GEMMs, never one vocabulary projection per neuron. Every projection stacks the rows of all
+ * samples of the micro-batch ({@link ProjectionBatch}), so W_U is read once per block of rows, not per sample and level.
  */
 public final class CrossLevelAttribution {
     /** Relative slack on a neuron's LPI bound before it is ruled out of the top N: covers fp32 rounding. */
@@ -284,12 +285,13 @@ public final class CrossLevelAttribution {
     /**
      * Every neuron of every FFN part, c = gate · m_k · D[:, k] on u_l; per sample the top N by target LPI, best first.
      * Exact and pruned: each neuron's LPI is bounded above by the linear bound of {@link LpiProjection#gainBound}
-     * (one (L, d) direction per sample, all samples' in one product, then one (width, d) × (d) product per part),
-     * each sample's neurons are projected in descending order of that bound, block by block, and a sample's search
+     * (one (L, d) direction per sample, all samples' in one product; then {@link #bounds}, one product per down
+     * projection), each sample's neurons are projected in descending order of that bound, block by block, and a sample's search
      * stops once its N-th best exact LPI exceeds the bound of every neuron not yet projected (plus
-     * {@link #BOUND_SLACK} for fp32 rounding). The result is the same top N as projecting every neuron; only the
-     * number of [rows, d] × [d, V] GEMM rows differs. The samples search side by side: each round stacks the next
-     * block of every sample still searching into one projection.
+     * {@link #BOUND_SLACK} for fp32 rounding): the first block is the N best bounds, each later one exactly the
+     * neurons whose bound the N-th best exact LPI so far does not beat. The result is the same top N as projecting
+     * every neuron; only the number of [rows, d] × [d, V] GEMM rows differs. The samples search side by side: each
+     * round stacks the next block of every sample still searching into one projection.
      */
     private List<List<NeuronScore>> neurons(List<Sample> samples, List<double[][]> uBases) {
         if (topNeurons == 0) {
