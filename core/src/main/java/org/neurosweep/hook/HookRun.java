@@ -46,6 +46,23 @@ public final class HookRun {
         return hooks != null && (hooks.interventionsAt(name) != null || hooks.watches(name) || hooks.captures(name));
     }
 
+    /**
+     * For an expert hook that only captures at given positions (no intervention, no watch, a position list): which
+     * of the routed rows, flat tokens {@code tokens} (row · t + j), the capture keeps, as indices into
+     * {@code tokens}; an empty array when nothing is registered at {@code name}; null when the hook needs the
+     * expert's full activation (an intervention, a watch, or a capture at every position).
+     */
+    public int[] capturedRowsOnly(String name, int[] tokens) {
+        if (hooks == null || !touches(name)) {
+            return new int[0];
+        }
+        int[] wanted = hooks.capturePositions(name);
+        if (hooks.interventionsAt(name) != null || hooks.watches(name) || wanted == null) {
+            return null;
+        }
+        return Arrays.stream(rangeOf(tokens.length)).filter(i -> contains(wanted, offset + tokens[i] % length)).toArray();
+    }
+
     /** An expert hook: row i of {@code activation} belongs to flat token {@code tokens[i]} (row · t + j). */
     public Var atRouted(String name, Var activation, int[] tokens) {
         if (hooks == null) {

@@ -25,8 +25,10 @@ import org.neurosweep.tensor.SafetensorsWriter;
  * neuron rows its pruned search projected), and
  * without the neuron level, on a random Mixtral-style checkpoint of the runtime benchmark's MoE shape (d 768, 12
  * heads, 16 SwiGLU experts of width 1024, top-2, vocab 32000), 32-token prompts, against a plain forward of the same
- * prompts (logits at the last position). Usage: {@code scripts/bench/attribution [layers] [prompts]} (default 12, 8);
- * the checkpoint is fp32 (about 1.8 GB at 12 layers, written to the temporary folder and deleted).
+ * prompts (logits at the last position). Usage: {@code scripts/bench/attribution [layers] [prompts] [cpu]} (default
+ * 12, 8); the checkpoint is fp32 (about 1.8 GB at 12 layers, written to the temporary folder and deleted). With
+ * {@code cpu} (run it with {@code OMP_NUM_THREADS=1}) the times are CPU seconds of the calling thread, which then does
+ * all the native work: the work of each condition, barely touched by the load of a shared machine.
  */
 public final class AttributionBenchmark {
 
@@ -45,6 +47,7 @@ public final class AttributionBenchmark {
     public static void main(String[] args) throws IOException {
         int layers = args.length > 0 ? Integer.parseInt(args[0]) : 12;
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        boolean cpu = args.length > 2 && args[2].equals("cpu");
         Path dir = Files.createTempDirectory("neurosweep-bench-moe-attribution");
         try {
             write(dir, layers);
@@ -66,17 +69,19 @@ public final class AttributionBenchmark {
             };
             long[] projected = new long[1];
             // interleaved (forward, no neurons, N = 300, forward, ...) so that a shared machine's slow spells hit all alike
-            Timing[] t = Timing.interleaved(1, 3, forwardRun,
+            Runnable[] conditions = {forwardRun,
                     () -> new CrossLevelAttribution(model, 0, 0, 512).attribute(prompts, targets, MICRO_BATCH),
                     () -> {
                         CrossLevelAttribution a = new CrossLevelAttribution(model, 0, 300, 512);
                         a.attribute(prompts, targets, MICRO_BATCH);
                         projected[0] = a.projectedNeurons();
-                    });
+                    }};
+            Timing[] t = cpu ? Timing.interleavedCpu(1, 2, conditions) : Timing.interleaved(1, 3, conditions);
             Timing forward = t[0];
             Timing expertsOnly = t[1];
             Timing neurons = t[2];
             MachineInfo.describe().forEach(System.out::println);
+            System.out.println(cpu ? "times: CPU seconds of the calling thread" : "times: wall-clock seconds");
             System.out.printf(Locale.ROOT, "shape: d %d, %d layers, %d heads, %d experts of width %d, top-%d, vocab %d; %d prompts of %d tokens%n",
                     D, layers, HEADS, EXPERTS, WIDTH, TOP_K, VOCAB, n, TOKENS);
             report("plain forward", forward, n, forward);

@@ -2,7 +2,9 @@ package org.neurosweep.methods.moe;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -33,7 +35,8 @@ import org.neurosweep.model.Forward;
  * scale s* of that sample: attention layers and FFN/MoE blocks, heads, routed experts (selected ones), the shared
  * expert, and every neuron of the dense FFNs, the selected experts and the shared expert, of which the top N by LPI
  * are kept. Neuron vectors u_l + gate·m_k·D[:, k] are built as blocks of rows from the down projections and projected
- * as [rows, d] × [d, V] GEMMs, never one vocabulary projection per neuron.
+ * as [rows, d] × [d, V] GEMMs, never one vocabulary projection per neuron. Every projection stacks the rows of all
+ * samples of the micro-batch ({@link ProjectionBatch}), so W_U is read once per block of rows, not per sample and level.
  */
 public final class CrossLevelAttribution {
     /** Relative slack on a neuron's LPI bound before it is ruled out of the top N: covers fp32 rounding. */
@@ -97,56 +100,131 @@ public final class CrossLevelAttribution {
             for (int l = 0; l < headOutputs.length; l++) {
                 headOutputs[l] = capture.headOutputs(captures, l, batch.size());
             }
+            List<Sample> samples = new ArrayList<>(batch.size());
             for (int r = 0; r < batch.size(); r++) {
                 float[] real = logits.get(NDArrayIndex.point(r), NDArrayIndex.point(0), NDArrayIndex.all()).toFloatVector();
-                List<LayerComponents> layers = capture.read(captures, r, batch.length(), last, headOutputs);
-                out.add(score(from + r, targets[from + r], real, capture.finalResidual(captures, r), layers));
+                samples.add(new Sample(from + r, targets[from + r], real, capture.finalResidual(captures, r),
+                        capture.read(captures, r, batch.length(), last, headOutputs)));
             }
+            out.addAll(score(samples));
         }
         return out;
     }
 
-    private SampleAttribution score(int sample, int target, float[] real, INDArray finalResidual,
-                                    List<LayerComponents> layers) {
-        LensReadout readout = new LensReadout(real);
-        int predicted = readout.topK(1)[0];
-        Output output = new Output(target, predicted, NextToken.rank(real, target), readout.logProb(target));
-        double s = projection.finalScale(finalResidual);
-        int[] tokens = {target, predicted};
-        int n = layers.size();
+    /** One sample of a micro-batch: its output at t*, s*, the tokens read (target, top-1) and its components. */
+    private final class Sample {
+        final int index;
+        final Output output;
+        final INDArray finalResidual;
+        final List<LayerComponents> layers;
+        final double s;
+        final int[] tokens;
+        int[] layerRow;                   // row of levelRows holding h_l, u_l, h_l + a_l, u_l + f_l (each 0..L-1), h_L
+        int distinctLayerRows;
 
-        // rows: h_l, u_l, h_l + a_l, u_l + f_l for every layer, then h_L
-        List<INDArray> vectors = new ArrayList<>();
-        layers.forEach(c -> vectors.add(c.residPre()));
-        layers.forEach(c -> vectors.add(c.residMid()));
-        layers.forEach(c -> vectors.add(c.residPre().add(c.attention())));
-        layers.forEach(c -> vectors.add(c.residMid().add(c.ffn())));
-        vectors.add(finalResidual);
-        double[][] lp = projection.logProbs(vectors.size(), stacked(vectors), s, tokens);
-        double[][] hBase = Arrays.copyOfRange(lp, 0, n);
-        double[][] uBase = Arrays.copyOfRange(lp, n, 2 * n);
-        List<LayerScore> layerScores = new ArrayList<>();
-        for (int l = 0; l < n; l++) {
-            layerScores.add(new LayerScore(l, Sublayer.ATTN, score(hBase[l], lp[2 * n + l])));
-            layerScores.add(new LayerScore(l, Sublayer.FFN, score(uBase[l], lp[3 * n + l])));
+        Sample(int index, int target, float[] real, INDArray finalResidual, List<LayerComponents> layers) {
+            LensReadout readout = new LensReadout(real);
+            int predicted = readout.topK(1)[0];
+            this.index = index;
+            this.output = new Output(target, predicted, NextToken.rank(real, target), readout.logProb(target));
+            this.finalResidual = finalResidual;
+            this.layers = layers;
+            this.s = projection.finalScale(finalResidual);
+            this.tokens = new int[] {target, predicted};
         }
-        return new SampleAttribution(sample, output, s, lp[4 * n][0], lp[0][0], layerScores,
-                heads(layers, hBase, s, tokens), experts(layers, uBase, s, tokens), neurons(layers, uBase, s, tokens));
+
+        /**
+         * Every level's rows but the neurons': the distinct vectors among h_l, u_l, h_l + a_l, u_l + f_l (every
+         * layer) and h_L, then h_l + a_{l,h} for every head of every layer, then {@link #expertRows}. Where the
+         * forward's residual stream is the plain sum, h_l + a_l is u_l and u_l + f_l is h_{l+1} bit for bit, and
+         * each such vector is projected once; {@link #layerRow} says which row holds each of the 4L + 1.
+         */
+        INDArray levelRows() {
+            int n = layers.size();
+            List<INDArray> rows = new ArrayList<>();
+            layerRow = new int[4 * n + 1];
+            for (int l = 0; l < n; l++) {
+                layerRow[l] = add(rows, layers.get(l).residPre());
+            }
+            layerRow[4 * n] = add(rows, finalResidual);
+            for (int l = 0; l < n; l++) {
+                layerRow[n + l] = add(rows, layers.get(l).residMid());
+            }
+            for (int l = 0; l < n; l++) {
+                LayerComponents c = layers.get(l);
+                INDArray v = c.residPre().add(c.attention());
+                layerRow[2 * n + l] = same(v, c.residMid()) ? layerRow[n + l] : add(rows, v);
+            }
+            for (int l = 0; l < n; l++) {
+                LayerComponents c = layers.get(l);
+                INDArray v = c.residMid().add(c.ffn());
+                INDArray next = l + 1 < n ? layers.get(l + 1).residPre() : finalResidual;
+                layerRow[3 * n + l] = same(v, next) ? layerRow[l + 1 < n ? l + 1 : 4 * n] : add(rows, v);
+            }
+            distinctLayerRows = rows.size();
+            List<INDArray> blocks = new ArrayList<>();
+            blocks.add(Nd4j.vstack(rows.stream().map(v -> v.reshape(1, v.length())).toArray(INDArray[]::new)));
+            layers.forEach(c -> blocks.add(c.heads().addRowVector(c.residPre())));                  // (H, d) each
+            expertRows().forEach(v -> blocks.add(v.reshape(1, v.length())));
+            return Nd4j.concat(0, blocks.toArray(new INDArray[0]));
+        }
+
+        /** u_l + output of every scored expert (the selected routed ones and the shared one), layer by layer. */
+        List<INDArray> expertRows() {
+            List<INDArray> rows = new ArrayList<>();
+            for (LayerComponents c : layers) {
+                for (FfnPart part : c.parts()) {
+                    if (part.type() != ExpertType.DENSE) {
+                        rows.add(c.residMid().add(part.output()));
+                    }
+                }
+            }
+            return rows;
+        }
     }
 
-    // c = a_{l,h} on h_l, every head of every layer
-    private List<HeadScore> heads(List<LayerComponents> layers, double[][] hBase, double s, int[] tokens) {
-        int heads = (int) layers.get(0).heads().size(0);
-        double[][] lp = projection.logProbs(layers.size() * heads, (from, to) -> {
-            List<INDArray> blocks = new ArrayList<>();
-            for (int l = from / heads; l * heads < to; l++) {
-                INDArray h = layers.get(l).heads().addRowVector(layers.get(l).residPre());        // (H, d)
-                int lo = Math.max(from, l * heads) - l * heads;
-                int hi = Math.min(to, (l + 1) * heads) - l * heads;
-                blocks.add(h.get(NDArrayIndex.interval(lo, hi), NDArrayIndex.all()));
+    // every level of every sample of a micro-batch: the layer, head and expert rows of all samples in one projection,
+    // then the neuron searches side by side
+    private List<SampleAttribution> score(List<Sample> samples) {
+        ProjectionBatch levels = new ProjectionBatch();
+        samples.forEach(x -> levels.add(x.levelRows(), x.s, x.tokens));
+        double[][][] lp = levels.project(projection);
+        List<double[][]> uBases = new ArrayList<>();
+        double[][][] layerLp = new double[samples.size()][][];                      // [sample][4L + 1][tokens]
+        for (int i = 0; i < samples.size(); i++) {
+            int[] at = samples.get(i).layerRow;
+            layerLp[i] = new double[at.length][];
+            for (int j = 0; j < at.length; j++) {
+                layerLp[i][j] = lp[i][at[j]];
             }
-            return Nd4j.concat(0, blocks.toArray(new INDArray[0]));
-        }, s, tokens);
+            int n = samples.get(i).layers.size();
+            uBases.add(Arrays.copyOfRange(layerLp[i], n, 2 * n));
+        }
+        List<List<NeuronScore>> neurons = neurons(samples, uBases);
+        List<SampleAttribution> out = new ArrayList<>(samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            Sample x = samples.get(i);
+            int n = x.layers.size();
+            double[][] hBase = Arrays.copyOfRange(layerLp[i], 0, n);
+            double[][] uBase = uBases.get(i);
+            List<LayerScore> layerScores = new ArrayList<>();
+            for (int l = 0; l < n; l++) {
+                layerScores.add(new LayerScore(l, Sublayer.ATTN, score(hBase[l], layerLp[i][2 * n + l])));
+                layerScores.add(new LayerScore(l, Sublayer.FFN, score(uBase[l], layerLp[i][3 * n + l])));
+            }
+            int headsFrom = x.distinctLayerRows;
+            int heads = (int) x.layers.get(0).heads().size(0);
+            int expertsFrom = headsFrom + n * heads;
+            out.add(new SampleAttribution(x.index, x.output, x.s, layerLp[i][4 * n][0], layerLp[i][0][0], layerScores,
+                    heads(hBase, Arrays.copyOfRange(lp[i], headsFrom, expertsFrom), heads),
+                    experts(x.layers, uBase, Arrays.copyOfRange(lp[i], expertsFrom, lp[i].length)),
+                    neurons.get(i)));
+        }
+        return out;
+    }
+
+    // c = a_{l,h} on h_l, every head of every layer; lp: the head rows' log-probabilities, layer by layer
+    private static List<HeadScore> heads(double[][] hBase, double[][] lp, int heads) {
         List<HeadScore> out = new ArrayList<>();
         for (int i = 0; i < lp.length; i++) {
             out.add(new HeadScore(i / heads, i % heads, score(hBase[i / heads], lp[i])));
@@ -155,19 +233,17 @@ public final class CrossLevelAttribution {
     }
 
     // routed experts (every expert of each MoE layer, scored when selected) and the shared expert, c on u_l
-    private List<ExpertScore> experts(List<LayerComponents> layers, double[][] uBase, double s, int[] tokens) {
-        List<INDArray> vectors = new ArrayList<>();
+    // lp: the log-probabilities of Sample#expertRows, in that order
+    private static List<ExpertScore> experts(List<LayerComponents> layers, double[][] uBase, double[][] lp) {
         List<int[]> where = new ArrayList<>();  // {layer, part index}
         for (int l = 0; l < layers.size(); l++) {
             List<FfnPart> parts = layers.get(l).parts();
             for (int i = 0; i < parts.size(); i++) {
                 if (parts.get(i).type() != ExpertType.DENSE) {
-                    vectors.add(layers.get(l).residMid().add(parts.get(i).output()));
                     where.add(new int[] {l, i});
                 }
             }
         }
-        double[][] lp = vectors.isEmpty() ? new double[0][] : projection.logProbs(vectors.size(), stacked(vectors), s, tokens);
         List<ExpertScore> out = new ArrayList<>();
         int next = 0;
         for (int l = 0; l < layers.size(); l++) {
@@ -207,111 +283,231 @@ public final class CrossLevelAttribution {
     }
 
     /**
-     * Every neuron of every FFN part, c = gate · m_k · D[:, k] on u_l; the top N by target LPI, best first. Exact and
-     * pruned: each neuron's LPI is bounded above by the linear bound of {@link LpiProjection#gainBound} (one (L, d)
-     * direction per sample, then one (width, d) × (d) product per part), the neurons are projected in descending
-     * order of that bound, block by block, and the search stops once the N-th best exact LPI exceeds the bound of
-     * every neuron not yet projected (plus {@link #BOUND_SLACK} for fp32 rounding). The result is the same top N
-     * as projecting every neuron; only the number of [rows, d] × [d, V] GEMM rows differs.
+     * Every neuron of every FFN part, c = gate · m_k · D[:, k] on u_l; per sample the top N by target LPI, best first.
+     * Exact and pruned: each neuron's LPI is bounded above by the linear bound of {@link LpiProjection#gainBound}
+     * (one (L, d) direction per sample, all samples' in one product; then {@link #bounds}, one product per down
+     * projection), each sample's neurons are projected in descending order of that bound, block by block, and a sample's search
+     * stops once its N-th best exact LPI exceeds the bound of every neuron not yet projected (plus
+     * {@link #BOUND_SLACK} for fp32 rounding): the first block is the N best bounds, each later one exactly the
+     * neurons whose bound the N-th best exact LPI so far does not beat. The result is the same top N as projecting
+     * every neuron; only the number of [rows, d] × [d, V] GEMM rows differs. The samples search side by side: each
+     * round stacks the next block of every sample still searching into one projection.
      */
-    private List<NeuronScore> neurons(List<LayerComponents> layers, double[][] uBase, double s, int[] tokens) {
+    private List<List<NeuronScore>> neurons(List<Sample> samples, List<double[][]> uBases) {
         if (topNeurons == 0) {
-            return List.of();
+            return samples.stream().map(x -> List.<NeuronScore>of()).toList();
         }
-        List<Segment> segments = new ArrayList<>();
-        int total = 0;
-        for (int l = 0; l < layers.size(); l++) {
-            for (FfnPart part : layers.get(l).parts()) {
-                int width = (int) part.neurons().length();
-                INDArray coefficients = part.neurons().mul(part.gateWeight()).reshape(width, 1);
-                segments.add(new Segment(l, part, layers.get(l).residMid(), coefficients, total, width));
-                total += width;
+        INDArray[] bases = new INDArray[samples.size()];
+        double[] scales = new double[samples.size() * samples.get(0).layers.size()];
+        int[] targets = new int[scales.length];
+        for (int i = 0, row = 0; i < samples.size(); i++) {
+            Sample x = samples.get(i);
+            bases[i] = Nd4j.vstack(x.layers.stream().map(c -> c.residMid().reshape(1, c.residMid().length()))
+                    .toArray(INDArray[]::new));                                                       // (L, d)
+            for (int l = 0; l < x.layers.size(); l++, row++) {
+                scales[row] = x.s;
+                targets[row] = x.tokens[0];
             }
         }
-        double[] bound = bounds(segments, total, s, tokens[0]);
-        int[] order = descending(bound);
-        double[] lpi = new double[total];
-        double[] lpiPredicted = new double[total];
-        Arrays.fill(lpi, Double.NEGATIVE_INFINITY);                  // not projected
-        int done = 0;
-        while (done < total) {
-            // first N plus a little; then small blocks: the bound is tight, few neurons beyond the first block are needed
-            long want = done == 0 ? topNeurons + topNeurons / 8L + 16 : Math.max(64, topNeurons / 4);
-            int size = (int) Math.min(projection.rowsPerBlock(), want);
-            int[] block = Arrays.copyOfRange(order, done, Math.min(total, done + size));
-            double[][] lp = projection.logProbs(() -> neuronRows(segments, block), s, tokens);
+        INDArray g = projection.gainBound(Nd4j.concat(0, bases), scales, targets);               // (samples·L, d)
+        List<NeuronSearch> searches = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            searches.add(new NeuronSearch(samples.get(i), uBases.get(i)));
+        }
+        double[][] bounds = bounds(searches, g);
+        for (int i = 0; i < searches.size(); i++) {
+            searches.get(i).order(bounds[i]);
+        }
+        while (true) {
+            ProjectionBatch round = new ProjectionBatch();
+            List<NeuronSearch> active = new ArrayList<>();
+            List<int[]> blocks = new ArrayList<>();
+            for (NeuronSearch search : searches) {
+                int[] block = search.nextBlock();
+                if (block.length > 0) {
+                    round.add(search.rows(block), search.sample.s, search.sample.tokens);
+                    active.add(search);
+                    blocks.add(block);
+                }
+            }
+            if (round.isEmpty()) {
+                break;
+            }
+            double[][][] lp = round.project(projection);
+            for (int i = 0; i < active.size(); i++) {
+                active.get(i).accept(blocks.get(i), lp[i]);
+            }
+        }
+        return searches.stream().map(NeuronSearch::top).toList();
+    }
+
+    /** One sample's pruned search over its neurons: the bound order, the exact LPIs so far, when to stop. */
+    private final class NeuronSearch {
+        final Sample sample;
+        private final double[][] uBase;
+        private final List<Segment> segments = new ArrayList<>();
+        private double[] bound;
+        private int[] order;
+        private final double[] lpi;
+        private final double[] lpiPredicted;
+        private int done;
+        private int pending;                                          // neurons still to project after done
+        private boolean finished;
+
+        NeuronSearch(Sample sample, double[][] uBase) {
+            this.sample = sample;
+            this.uBase = uBase;
+            int total = 0;
+            for (int l = 0; l < sample.layers.size(); l++) {
+                for (FfnPart part : sample.layers.get(l).parts()) {
+                    int width = (int) part.neurons().length();
+                    INDArray coefficients = part.neurons().mul(part.gateWeight()).reshape(width, 1);
+                    segments.add(new Segment(l, part, sample.layers.get(l).residMid(), coefficients, total, width));
+                    total += width;
+                }
+            }
+            lpi = new double[total];
+            lpiPredicted = new double[total];
+            Arrays.fill(lpi, Double.NEGATIVE_INFINITY);                // not projected
+        }
+
+        int neurons() {
+            return lpi.length;
+        }
+
+        /** Sets every neuron's LPI bound (neurons) and so the search order. */
+        void order(double[] bound) {
+            this.bound = bound;
+            this.order = descending(bound);
+        }
+
+        /**
+         * The neurons to project next, best bound first, at most {@link LpiProjection#rowsPerBlock} of them; empty
+         * once the search is over. First the N best bounds; then exactly the neurons whose bound still exceeds the
+         * N-th best exact LPI found so far (the only ones that could enter the top N).
+         */
+        int[] nextBlock() {
+            if (finished || done >= order.length) {
+                return new int[0];
+            }
+            long want = done < topNeurons ? (long) topNeurons - done : pending;
+            int size = (int) Math.min(projection.rowsPerBlock(), Math.min(want, order.length - done));
+            int[] block = Arrays.copyOfRange(order, done, done + size);
+            Arrays.sort(block);                                              // grouped by FFN part, for rows()
+            return block;
+        }
+
+        /** The neurons {@code indices} (ascending) as rows u_l + gate·m_k·D[k, :], (indices, d), in that order. */
+        INDArray rows(int[] indices) {
+            List<INDArray> parts = new ArrayList<>();
+            int i = 0;
+            for (Segment g : segments) {
+                int j = i;
+                while (j < indices.length && indices[j] < g.offset() + g.width()) {
+                    j++;
+                }
+                if (j > i) {
+                    int[] k = Arrays.stream(indices, i, j).map(x -> x - g.offset()).toArray();
+                    parts.add(g.part().down().getRows(k).castTo(DataType.FLOAT)
+                            .mulColumnVector(g.coefficients().getRows(k)).addiRowVector(g.base()));  // (j - i, d)
+                }
+                i = j;
+            }
+            return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
+        }
+
+        /** Takes the exact log-probabilities {@code lp} (block, tokens) of {@code block}; decides whether to go on. */
+        void accept(int[] block, double[][] lp) {
             for (int i = 0; i < block.length; i++) {
                 int layer = segmentOf(segments, block[i]).layer();
                 lpi[block[i]] = lp[i][0] - uBase[layer][0];
                 lpiPredicted[block[i]] = lp[i][1] - uBase[layer][1];
             }
             done += block.length;
-            if (done >= topNeurons && done < total) {
+            projectedNeurons += block.length;
+            if (done >= topNeurons) {
+                // the neurons not yet projected whose bound the N-th best exact LPI does not beat: a prefix of the order
                 double nth = lpi[topIndices(lpi, topNeurons)[topNeurons - 1]];
-                double rest = bound[order[done]];                    // the largest bound not projected
-                if (nth > rest + BOUND_SLACK * (1 + Math.abs(rest))) {
-                    break;
+                pending = 0;
+                while (done + pending < order.length && !beats(nth, bound[order[done + pending]])) {
+                    pending++;
                 }
+                finished = pending == 0;
             }
         }
-        projectedNeurons += done;
-        int[] top = topIndices(lpi, Math.min(topNeurons, done));
-        List<NeuronScore> out = new ArrayList<>(top.length);
-        for (int rank = 0; rank < top.length; rank++) {
-            int i = top[rank];
-            Segment g = segmentOf(segments, i);
-            FfnPart p = g.part();
-            int k = i - g.offset();
-            out.add(new NeuronScore(g.layer(), p.expert(), p.type(), k, p.neurons().getDouble(k), p.gateWeight(), lpi[i],
-                    lpiPredicted[i], rank + 1));
+
+        List<NeuronScore> top() {
+            int[] top = topIndices(lpi, Math.min(topNeurons, done));
+            List<NeuronScore> out = new ArrayList<>(top.length);
+            for (int rank = 0; rank < top.length; rank++) {
+                int i = top[rank];
+                Segment g = segmentOf(segments, i);
+                FfnPart p = g.part();
+                int k = i - g.offset();
+                out.add(new NeuronScore(g.layer(), p.expert(), p.type(), k, p.neurons().getDouble(k), p.gateWeight(),
+                        lpi[i], lpiPredicted[i], rank + 1));
+            }
+            return out;
         }
-        return out;
     }
 
     /**
-     * Upper bounds of every neuron's target LPI (total): per part, (D · g_l) ⊙ gate·m with g_l the gain bound of its
-     * layer's u_l; +∞ for all when the lens has no linear bound (soft-capped logits), so every neuron is projected.
+     * Upper bounds of every neuron's target LPI, [search][neuron]: per FFN part, (D · g_l) ⊙ gate·m with g_l the gain
+     * bound of its layer's u_l (row sample·L + l of {@code g}); the parts of all samples that share a down
+     * projection D (the same expert, or a dense FFN) take one (width, d) × (d, samples) product. +∞ for all when the
+     * lens has no linear bound ({@code g} null: soft-capped logits), so every neuron is projected.
      */
-    private double[] bounds(List<Segment> segments, int total, double s, int target) {
-        double[] out = new double[total];
-        int layers = segments.isEmpty() ? 0 : segments.get(segments.size() - 1).layer() + 1;
-        INDArray[] bases = new INDArray[layers];
-        segments.forEach(g -> bases[g.layer()] = g.base().reshape(1, g.base().length()));
-        INDArray g = projection.gainBound(Nd4j.vstack(bases), s, target);                           // (L, d)
+    private static double[][] bounds(List<NeuronSearch> searches, INDArray g) {
+        double[][] out = new double[searches.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new double[searches.get(i).neurons()];
+            if (g == null) {
+                Arrays.fill(out[i], Double.POSITIVE_INFINITY);
+            }
+        }
         if (g == null) {
-            Arrays.fill(out, Double.POSITIVE_INFINITY);
             return out;
         }
-        for (Segment seg : segments) {
-            INDArray direction = g.getRow(seg.layer()).reshape(g.size(1), 1);
-            double[] b = seg.part().down().castTo(DataType.FLOAT).mmul(direction).muli(seg.coefficients())
-                    .castTo(DataType.DOUBLE).toDoubleVector();                                      // (width)
-            System.arraycopy(b, 0, out, seg.offset(), seg.width());
+        Map<INDArray, List<int[]>> byDown = new IdentityHashMap<>();                         // D → {search, segment}
+        for (int i = 0; i < out.length; i++) {
+            List<Segment> segments = searches.get(i).segments;
+            for (int j = 0; j < segments.size(); j++) {
+                byDown.computeIfAbsent(segments.get(j).part().down(), k -> new ArrayList<>()).add(new int[] {i, j});
+            }
+        }
+        for (Map.Entry<INDArray, List<int[]>> e : byDown.entrySet()) {
+            List<int[]> uses = e.getValue();
+            int[] rows = new int[uses.size()];
+            for (int u = 0; u < rows.length; u++) {
+                NeuronSearch search = searches.get(uses.get(u)[0]);
+                rows[u] = uses.get(u)[0] * search.sample.layers.size() + search.segments.get(uses.get(u)[1]).layer();
+            }
+            INDArray dg = e.getKey().castTo(DataType.FLOAT).mmul(g.getRows(rows).transpose());      // (width, uses)
+            for (int u = 0; u < rows.length; u++) {
+                Segment seg = searches.get(uses.get(u)[0]).segments.get(uses.get(u)[1]);
+                double[] b = dg.getColumn(u).castTo(DataType.DOUBLE).toDoubleVector();
+                double[] c = seg.coefficients().castTo(DataType.DOUBLE).toDoubleVector();
+                for (int k = 0; k < b.length; k++) {
+                    out[uses.get(u)[0]][seg.offset() + k] = b[k] * c[k];
+                }
+            }
         }
         return out;
     }
 
-    /** The neurons {@code indices} as rows u_l + gate·m_k·D[k, :], (indices, d), in the given order. */
-    private static INDArray neuronRows(List<Segment> segments, int[] indices) {
-        INDArray[] rows = new INDArray[indices.length];
-        for (Segment g : segments) {
-            List<Integer> at = new ArrayList<>();
-            for (int i = 0; i < indices.length; i++) {
-                if (indices[i] >= g.offset() && indices[i] < g.offset() + g.width()) {
-                    at.add(i);
-                }
-            }
-            if (at.isEmpty()) {
-                continue;
-            }
-            int[] k = at.stream().mapToInt(i -> indices[i] - g.offset()).toArray();
-            INDArray picked = g.part().down().getRows(k).castTo(DataType.FLOAT)
-                    .mulColumnVector(g.coefficients().getRows(k)).addiRowVector(g.base());                                                   // (|at|, d)
-            for (int j = 0; j < at.size(); j++) {
-                rows[at.get(j)] = picked.getRow(j).reshape(1, picked.size(1));
-            }
-        }
-        return Nd4j.vstack(rows);
+    // appends v as a row; returns its index
+    private static int add(List<INDArray> rows, INDArray v) {
+        rows.add(v);
+        return rows.size() - 1;
+    }
+
+    private static boolean same(INDArray a, INDArray b) {
+        return Arrays.equals(a.castTo(DataType.FLOAT).toFloatVector(), b.castTo(DataType.FLOAT).toFloatVector());
+    }
+
+    /** Whether an exact LPI rules out every neuron of that bound, with {@link #BOUND_SLACK} for fp32 rounding. */
+    private static boolean beats(double lpi, double bound) {
+        return lpi > bound + BOUND_SLACK * (1 + Math.abs(bound));
     }
 
     /** Indices of {@code values} by descending value, equal values in index order. */
@@ -351,10 +547,5 @@ public final class CrossLevelAttribution {
 
     private static Score score(double[] base, double[] after) {
         return new Score(base[0], after[0], after[1] - base[1]);
-    }
-
-    private static LpiProjection.RowBlock stacked(List<INDArray> vectors) {
-        return (from, to) -> Nd4j.vstack(vectors.subList(from, to).stream()
-                .map(v -> v.reshape(1, v.length())).toArray(INDArray[]::new));
     }
 }

@@ -3,6 +3,7 @@ package org.neurosweep.model.block;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -64,14 +65,23 @@ public final class SparseMoe implements FeedForward {
         Var slotWeights = Shapes.reshape(weights, (long) n * k, 1);
         int[] flatIds = ids.dup('c').reshape((long) n * k).toIntVector();
         Dispatch dispatch = Dispatch.of(flatIds, k, experts.length, edits);
-        // Inference (no tape, no hook at an expert's neurons or output): the experts run side by side (ExpertLanes),
-        // each writing its weighted output as a block of one stacked array. Otherwise each expert's output is a Var
-        // of its own, for the hooks or the backward.
-        boolean inference = !Tape.isRecording() && dispatch.experts().stream()
-                .noneMatch(e -> hooks.touches(names.expertOut(e)) || hooks.touches(names.expertPost(e))
-                        || hooks.touches(names.expertPre(e)));
-        Var routed = inference ? inferRouted(tokens, dispatch, slotWeights, n, k, d)
-                : generalRouted(tokens, dispatch, slotWeights, hooks, names, n, d);
+        // Inference (no tape; hooks at an expert's input, neurons or output, if any, only capture at some positions):
+        // the experts run side by side (ExpertLanes), each writing its weighted output as a block of one stacked array,
+        // and the few rows the captures keep (e.g. t* of every prompt) then run once more through their expert, for
+        // the hooks alone. Otherwise each expert's output is a Var of its own, for the hooks or the backward.
+        int[][] captured = Tape.isRecording() ? null : capturedRows(dispatch, hooks, names);
+        Var routed;
+        if (captured != null) {
+            routed = inferRouted(tokens, dispatch, slotWeights, n, k, d);
+            for (int i = 0; i < captured.length; i++) {
+                if (captured[i].length > 0) {
+                    contribution(dispatch.experts().get(i), pick(dispatch.rows().get(i), captured[i]),
+                            pick(dispatch.slots().get(i), captured[i]), tokens, slotWeights, hooks, names);
+                }
+            }
+        } else {
+            routed = generalRouted(tokens, dispatch, slotWeights, hooks, names, n, d);
+        }
         Var y = Shapes.reshape(routed, b, t, d);
         if (shared != null && (edits == null || !edits.sharedRemoved())) {
             Var s = shared.apply(x, v -> hooks.at(names.sharedPre, Layout.TOKENS, v),
@@ -124,16 +134,48 @@ public final class SparseMoe implements FeedForward {
                               int n, long d) {
         List<Var> contributions = new ArrayList<>();
         for (int i = 0; i < dispatch.experts().size(); i++) {
-            int e = dispatch.experts().get(i);
-            int[] rows = dispatch.rows().get(i);
-            String pre = names.expertPre(e);
-            String post = names.expertPost(e);
-            Var out = experts[e].apply(Shapes.indexSelect(tokens, 0, rows), v -> hooks.atRouted(pre, v, rows),
-                    v -> hooks.atRouted(post, v, rows));                                   // (routed, d)
-            Var weighted = Elementwise.mul(out, Shapes.indexSelect(slotWeights, 0, dispatch.slots().get(i)));
-            contributions.add(hooks.atRouted(names.expertOut(e), weighted, rows));
+            contributions.add(contribution(dispatch.experts().get(i), dispatch.rows().get(i), dispatch.slots().get(i),
+                    tokens, slotWeights, hooks, names));
         }
         return combine(contributions, flat(dispatch.rows()), n, d);
+    }
+
+    // expert e's weighted output for the flat tokens rows (its routing slots slots), through its hooks: (rows, d)
+    private Var contribution(int e, int[] rows, int[] slots, Var tokens, Var slotWeights, HookRun hooks,
+                             HookNames.Layer names) {
+        String pre = names.expertPre(e);
+        String post = names.expertPost(e);
+        Var out = experts[e].apply(Shapes.indexSelect(tokens, 0, rows), v -> hooks.atRouted(pre, v, rows),
+                v -> hooks.atRouted(post, v, rows));                                               // (routed, d)
+        Var weighted = Elementwise.mul(out, Shapes.indexSelect(slotWeights, 0, slots));
+        return hooks.atRouted(names.expertOut(e), weighted, rows);
+    }
+
+    /**
+     * Per active expert, the indices of its routed rows that capture-only hooks at its input, neurons or output
+     * keep (empty: no hook there); null when some expert hook needs the full activations (an intervention or watch,
+     * or a capture at every position), i.e. the per-expert path.
+     */
+    private static int[][] capturedRows(Dispatch dispatch, HookRun hooks, HookNames.Layer names) {
+        int[][] out = new int[dispatch.experts().size()][];
+        for (int i = 0; i < out.length; i++) {
+            int e = dispatch.experts().get(i);
+            int[] rows = dispatch.rows().get(i);
+            TreeSet<Integer> kept = new TreeSet<>();
+            for (String name : List.of(names.expertPre(e), names.expertPost(e), names.expertOut(e))) {
+                int[] k = hooks.capturedRowsOnly(name, rows);
+                if (k == null) {
+                    return null;
+                }
+                Arrays.stream(k).forEach(kept::add);
+            }
+            out[i] = kept.stream().mapToInt(Integer::intValue).toArray();
+        }
+        return out;
+    }
+
+    private static int[] pick(int[] values, int[] at) {
+        return Arrays.stream(at).map(i -> values[i]).toArray();
     }
 
     // → {ids (n, k) as a constant Var, weights (n, k)} after the layer's routing interventions

@@ -4,6 +4,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.hook.Captures;
@@ -69,6 +70,23 @@ class LogitLensTest {
                 }
             }
         }
+    }
+
+    // the row-major logits (written as the f-order transpose W_Uᵀ xᵀ) are the column-major ones, with contiguous rows
+    @ParameterizedTest
+    @ValueSource(strings = {"golden/llama_tied", "golden/gemma2", "golden/bloom", "golden/bert_mlm"})
+    void rowMajorLogitsEqualTheColumnMajorOnes(String name) {
+        CausalLM model = CausalLM.load(RepoPaths.golden(name.substring(7)));
+        LogitLens lens = new LogitLens(Unembedding.of(model));
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 5, model.config().hiddenSize());
+        INDArray scales = Nd4j.createFromArray(0.5f, 1f, 2f, 0.7f, 3f);
+        INDArray byColumn = lens.logits(x, scales, 'f');
+        INDArray byRow = lens.logits(x, scales, 'c');
+        assertEquals('c', byRow.ordering(), name);
+        assertEquals(1, byRow.stride(1), name + ": rows contiguous");
+        assertTrue(byColumn.equalsWithEps(byRow, 1e-4), name);
+        assertNotEquals(0.0, byRow.getRow(1).sub(byRow.getRow(0)).norm2Number().doubleValue(), name + ": per-row scales");
     }
 
     @ParameterizedTest

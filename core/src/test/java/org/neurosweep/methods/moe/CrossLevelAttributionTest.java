@@ -218,12 +218,12 @@ class CrossLevelAttributionTest {
         INDArray x = Nd4j.randn(DataType.FLOAT, 1, d);
         double s = 0.7;
         int target = 17;
-        INDArray g = projection.gainBound(x, s, target);
-        double base = projection.logProbs(() -> x.dup(), s, target)[0][0];
+        INDArray g = projection.gainBound(x, new double[] {s}, new int[] {target});
+        double base = projection.logProbs(x.dup(), s, target)[0][0];
         for (double scale : new double[] {1e-2, 0.1, 1, 10}) {
             INDArray c = Nd4j.randn(DataType.FLOAT, 64, d).muli(scale);
-            double[][] plus = projection.logProbs(() -> c.addRowVector(x), s, target);
-            double[][] minus = projection.logProbs(() -> c.neg().addiRowVector(x), s, target);
+            double[][] plus = projection.logProbs(c.addRowVector(x), s, target);
+            double[][] minus = projection.logProbs(c.neg().addiRowVector(x), s, target);
             double[] linear = c.mmul(g.reshape(d, 1)).castTo(DataType.DOUBLE).toDoubleVector();
             for (int i = 0; i < 64; i++) {
                 double lpi = plus[i][0] - base;
