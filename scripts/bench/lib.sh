@@ -8,6 +8,9 @@ source "$here/scripts/lib/jvm.sh"
 
 bench_java() {
   local module="$1" class="$2"
+  # a class of MODULE's tests, or a single-file program (a path ending in .java) run on their classpath
+  local main="org.neurosweep.bench.$class"
+  [[ $class == *.java ]] && main="$class"
   shift 2
   cd "$here"
   local cp_file="$here/$module/target/bench.classpath"
@@ -19,5 +22,5 @@ bench_java() {
   # shellcheck disable=SC2086
   exec java -Xmx"${BENCH_HEAP:-6g}" -Xss8m ${BENCH_JAVA_OPTS:-} "${spark_opens[@]}" -Djavacpp.platform.extension="$ext" \
     -Dlog4j2.configurationFile="$here/conf/log4j2.properties" \
-    -cp "$module/target/test-classes:$module/target/classes:$(cat "$cp_file")" "org.neurosweep.bench.$class" "$@"
+    -cp "$module/target/test-classes:$module/target/classes:$(cat "$cp_file")" "$main" "$@"
 }

@@ -1,6 +1,8 @@
 package org.neurosweep.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -53,5 +55,25 @@ class FusedOpsTest {
         }
         assertEquals(chain[0].grad(), fused[0].grad(), "q gradient");
         assertEquals(chain[1].grad(), fused[1].grad(), "k gradient");
+    }
+
+    /** From the second pass on, a weight's gradient GEMM writes into the buffer its last gradient left: same values. */
+    @Test
+    void weightGradientIntoRecycledBufferEqualsFreshOne() {
+        INDArray x = randn(7, 6, 4), seed = randn(8, 6, 5);
+        Var w = Var.param(randn(9, 4, 5).dup('f'));
+        INDArray[] grads = new INDArray[2];
+        INDArray firstValues = null;
+        for (int pass = 0; pass < 2; pass++) {
+            w.zeroGrad();
+            try (Tape tape = Tape.record()) {
+                tape.backward(Linear.linear(Var.constant(x), w, null), seed);
+            }
+            grads[pass] = w.grad();
+            firstValues = firstValues == null ? w.grad().dup() : firstValues;
+        }
+        assertSame(grads[0], grads[1], "the second pass reuses the first's buffer");
+        assertEquals(firstValues, grads[1]);
+        assertTrue(x.transpose().mmul(seed).equalsWithEps(grads[1], 1e-5), "xᵀ·g");
     }
 }
