@@ -13,6 +13,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Swish;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,7 +24,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Issue 18's fusion lever, measured: non-GEMM passes of a Llama block on the benchmark's shapes (4×256 tokens, d 768,
  * ffn 2048, fp32) as the runtime does them with ND4J ops against one fused pass per row written with the Vector API
  * (jdk.incubator.vector, Java 17: needs --add-modules), reading and writing ND4J's off-heap buffers directly. Both on
- * the same number of threads (OMP_NUM_THREADS), conditions interleaved, best and median of the rounds. It also checks
+ * the same number of threads (OMP_NUM_THREADS), conditions interleaved, best and median of the rounds; the ND4J ops
+ * allocate their results in a workspace and the fused passes write into preallocated arrays. It also checks
  * that the fused results equal ND4J's within fp32 rounding. A single-file program: scripts/bench/vector-fusion runs it.
  */
 public final class VectorFusionBenchmark {
@@ -66,7 +69,9 @@ public final class VectorFusionBenchmark {
         check("SwiGLU", nd4jSwiGlu(gate, up), fusedSwiGlu(gate, up, nFused));
 
         String[] names = {"RMSNorm (1024×768)", "residual add + RMSNorm (1024×768)", "SwiGLU silu(g)·u (1024×2048)"};
-        Runnable[] nd4j = {() -> nd4jRmsNorm(x, gamma), () -> nd4jAddNorm(x, a, gamma), () -> nd4jSwiGlu(gate, up)};
+        // the ND4J side allocates its results in a workspace, as the runtime's forward does
+        Runnable[] nd4j = {inWorkspace(() -> nd4jRmsNorm(x, gamma)), inWorkspace(() -> nd4jAddNorm(x, a, gamma)),
+            inWorkspace(() -> nd4jSwiGlu(gate, up))};
         Runnable[] fused = {() -> fusedRmsNorm(x, gamma, yFused), () -> fusedAddNorm(x, a, gamma, hFused, yFused),
             () -> fusedSwiGlu(gate, up, nFused)};
         StringBuilder out = new StringBuilder();
@@ -212,6 +217,16 @@ public final class VectorFusionBenchmark {
     }
 
     // ---- timing and checks ----
+
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder().initialSize(0).build();
+
+    private static Runnable inWorkspace(Runnable body) {
+        return () -> {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "bench.nd4j")) {
+                body.run();
+            }
+        };
+    }
 
     private static double[][] interleaved(Runnable first, Runnable second) {
         for (int w = 0; w < 3 * REPS; w++) {
