@@ -46,6 +46,28 @@ public final class Activations {
         }, x);
     }
 
+    /**
+     * SwiGLU's neurons silu(gate) ⊙ up, gate and up (..., ffn), as one recorded op: the same products as
+     * {@code mul(silu(gate), up)}, but backward keeps only the inputs (kept by their producers anyway), not σ(gate)
+     * and silu(gate), which it recomputes (two (..., ffn) arrays per layer fewer held through a training step).
+     */
+    public static Var siluGated(Var gate, Var up) {
+        INDArray gv = gate.value();
+        INDArray uv = up.value();
+        INDArray y = Transforms.sigmoid(gv.dup(), false).muli(gv).muli(uv);
+        return Tape.op(y, g -> {
+            INDArray s = Transforms.sigmoid(gv.dup(), false);
+            INDArray silu = s.mul(gv);
+            if (up.requiresGrad()) {
+                up.accumulateOwned(g.mul(silu));
+            }
+            if (gate.requiresGrad()) {
+                // d silu = σ + silu − silu σ, times d silu(gate) = g ⊙ up
+                gate.accumulateOwned(silu.sub(silu.mul(s)).addi(s).muli(g.mul(uv)));
+            }
+        }, gate, up);
+    }
+
     /** Exact GELU: x · Φ(x) = ½ x (1 + erf(x / √2)). */
     public static Var gelu(Var x) {
         INDArray xv = x.value();
@@ -133,9 +155,23 @@ public final class Activations {
 
     /** Softmax rows of {@code x} into a fresh array; all-−∞ rows become zeros. */
     static INDArray softmaxOf(INDArray x) {
+        return expNormalized(x.sub(finiteRowMax(x)));
+    }
+
+    /** Softmax rows of {@code x} written over {@code x} (the same arithmetic as {@link #softmaxOf}); returns x. */
+    static INDArray softmaxInPlace(INDArray x) {
+        return expNormalized(x.subi(finiteRowMax(x)));
+    }
+
+    // the max over the last dim, 0 where it is infinite (an all-−∞ row stays −∞ after the shift, so exp gives 0)
+    private static INDArray finiteRowMax(INDArray x) {
         INDArray max = x.max(true, -1);
         BooleanIndexing.replaceWhere(max, 0.0, Conditions.isInfinite());
-        INDArray p = x.sub(max);
+        return max;
+    }
+
+    // rows of p = x − max → exp(p) / Σ exp(p), in place; a row summing to 0 stays 0
+    private static INDArray expNormalized(INDArray p) {
         Transforms.exp(p, false);
         INDArray sum = p.sum(true, -1);
         BooleanIndexing.replaceWhere(sum, 1.0, Conditions.equals(0.0));

@@ -56,7 +56,12 @@ public final class Linear {
                 x.accumulateOwned(tokensTimes(g2, w.value(), true).reshape('c', xs));
             }
             if (w.requiresGrad()) {
-                w.accumulateOwned(mm(x2, g2, true, false));
+                INDArray into = w.claimGrad('f');                          // (in, out): xᵀ·g written in place
+                if (into != null) {
+                    Nd4j.gemm(x2, g2, into, true, false, 1.0, 0.0);
+                } else {
+                    w.accumulateOwned(mm(x2, g2, true, false));
+                }
             }
             if (bias != null && bias.requiresGrad()) {
                 bias.accumulateOwned(g2.sum(0).reshape(bias.shape()));

@@ -2,8 +2,13 @@ package org.neurosweep.autograd;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -13,6 +18,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class Losses {
 
     private static final double LOG_2 = Math.log(2.0);
+    /** Rows of logits per block when cross-entropy forms its (rows, V) temporaries (8 MB at V = 32000, fp32). */
+    static final int LOSS_BLOCK_ROWS = 64;
 
     private Losses() {
     }
@@ -143,11 +150,36 @@ public final class Losses {
     /** logits (n, V) → log p(targets[i]) (n); rows whose target is {@code ignoreIndex} give 0 and no gradient. */
     private static Var pickTargets(Var logits, int[] targets, int ignoreIndex) {
         checkTargets(logits, targets, ignoreIndex);
-        INDArray lp = Activations.logSoftmaxOf(logits.value());
-        INDArray out = picked(lp, targets, ignoreIndex);
+        // log p(t) = (x − max) − lse per row, lse = log Σ exp(x − max): only max and lse (n, 1) are kept for
+        // backward, not the (n, V) log-softmax, and the (n, V) temporaries exist one block of rows at a time
+        INDArray x = logits.value();
+        INDArray max = x.max(true, -1);                                        // (n, 1)
+        BooleanIndexing.replaceWhere(max, 0.0, Conditions.isInfinite());
+        INDArray lse = Nd4j.createUninitialized(x.dataType(), targets.length, 1);
+        INDArray out = Nd4j.zeros(x.dataType(), targets.length);
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            for (int from = 0; from < targets.length; from += LOSS_BLOCK_ROWS) {
+                int to = Math.min(targets.length, from + LOSS_BLOCK_ROWS);
+                INDArrayIndex rows = NDArrayIndex.interval(from, to);
+                INDArray shifted = x.get(rows, NDArrayIndex.all()).sub(max.get(rows, NDArrayIndex.all()));
+                INDArray exp = Transforms.exp(shifted.dup(), false);
+                INDArray blockLse = Transforms.log(exp.sum(true, -1), false);
+                lse.get(rows, NDArrayIndex.all()).assign(blockLse);
+                INDArray lp = shifted.subi(blockLse);
+                for (int i = from; i < to; i++) {
+                    if (targets[i] != ignoreIndex) {
+                        out.putScalar(i, lp.getDouble(i - from, targets[i]));
+                    }
+                }
+                exp.close();
+                shifted.close();
+                blockLse.close();
+            }
+        }
         return Tape.op(out, g -> {
-            // d log p(t) / d logits = onehot(t) − softmax, weighted by g on counted rows, 0 on ignored ones
-            INDArray d = Transforms.exp(lp.dup(), false).negi();
+            // d log p(t) / d logits = onehot(t) − softmax, weighted by g on counted rows, 0 on ignored ones;
+            // softmax = exp(x − max − lse), formed in the gradient's own array
+            INDArray d = Transforms.exp(x.sub(max).subi(lse), false).negi();
             double[] weights = new double[targets.length];
             for (int i = 0; i < targets.length; i++) {
                 if (targets[i] != ignoreIndex) {
@@ -172,17 +204,6 @@ public final class Losses {
                 throw new IndexOutOfBoundsException("loss: target " + t + " outside [0, " + vocab + ")");
             }
         }
-    }
-
-    /** lp[i, targets[i]] per row → (n) in lp's dtype, 0 where the target is {@code ignoreIndex}. */
-    private static INDArray picked(INDArray lp, int[] targets, int ignoreIndex) {
-        INDArray out = Nd4j.zeros(lp.dataType(), targets.length);
-        for (int i = 0; i < targets.length; i++) {
-            if (targets[i] != ignoreIndex) {
-                out.putScalar(i, lp.getDouble(i, targets[i]));
-            }
-        }
-        return out;
     }
 
     /** log ½ (e^a + e^b) elementwise, stable. */

@@ -18,9 +18,11 @@ public final class Norms {
         if (!Tape.recording(x, gamma)) {
             return Var.constant(xv.mul(rstd).muli(gamma.value()));
         }
-        INDArray xhat = xv.mul(rstd);                                      // (..., d)
-        INDArray y = xhat.mul(gamma.value());
+        // xhat = x · rstd is not kept for backward (one (..., d) array per norm of a training step): backward
+        // recomputes it from x, which its producer keeps anyway, with the same two products as here
+        INDArray y = xv.mul(rstd).muli(gamma.value());
         return Tape.op(y, g -> {
+            INDArray xhat = xv.mul(rstd);
             if (gamma.requiresGrad()) {
                 gamma.accumulateOwned(Broadcast.reduceTo(g.mul(xhat), gamma.shape()));
             }

@@ -149,6 +149,28 @@ public final class Var {
         }
     }
 
+    /**
+     * For a gradient target receiving its first gradient of a pass: an array of the value's shape in
+     * {@code ordering}, now its gradient, for the caller to overwrite entirely (the buffer {@link #zeroGrad} recycled
+     * when it has that layout, else a new one outside any workspace); null when a gradient is already there or this
+     * is not a target (then {@link #accumulateOwned} applies). A weight's gradient GEMM writes straight into it, with
+     * no temporary the size of the weight in the backward's scratch workspace.
+     */
+    INDArray claimGrad(char ordering) {
+        if (!gradTarget || grad != null) {
+            return null;
+        }
+        if (spare != null && spare.ordering() == ordering) {
+            grad = spare;
+        } else {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                grad = Nd4j.createUninitialized(value.dataType(), value.shape(), ordering);
+            }
+        }
+        spare = null;
+        return grad;
+    }
+
     /** A copy of g that this Var owns, laid out like the value (a GEMM weight's gradient stays f-order). */
     private INDArray fresh(INDArray g) {
         if (!gradTarget) {

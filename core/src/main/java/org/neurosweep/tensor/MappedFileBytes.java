@@ -1,6 +1,8 @@
 package org.neurosweep.tensor;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -12,7 +14,9 @@ import java.nio.file.StandardOpenOption;
  * A local file memory-mapped in fixed windows of at most {@link #DEFAULT_WINDOW_BYTES}, so that files over 2 GB
  * (beyond one {@link MappedByteBuffer}) are readable. Window {@code i} covers {@code [i*w, min((i+1)*w, size))} and is
  * mapped on first use. A read that straddles windows is stitched into a heap buffer; any other read is a view of the
- * mapping. Mappings are released by the garbage collector after {@link #close()}.
+ * mapping, valid only until {@link #close()}, which unmaps every window at once (a caller copies what it reads, as
+ * the tensor decoders do). Left to the garbage collector, a loaded checkpoint's pages would stay resident, and counted
+ * in the process's memory, for as long as no collection runs: through a whole training run (docs/BENCHMARKS.md).
  */
 final class MappedFileBytes extends FileBytes {
 
@@ -76,5 +80,39 @@ final class MappedFileBytes extends FileBytes {
     @Override
     public void close() throws IOException {
         channel.close();
+        synchronized (this) {
+            for (int w = 0; w < windows.length; w++) {
+                if (windows[w] != null) {
+                    Unmapper.unmap(windows[w]);
+                    windows[w] = null;                       // a later read fails on the closed channel
+                }
+            }
+        }
+    }
+
+    /** Unmaps a mapping now rather than when it is collected ({@code sun.misc.Unsafe.invokeCleaner}, JDK 9+). */
+    private static final class Unmapper {
+        private static final Object UNSAFE;
+        private static final Method INVOKE_CLEANER;
+
+        static {
+            try {
+                Class<?> type = Class.forName("sun.misc.Unsafe");
+                Field field = type.getDeclaredField("theUnsafe");
+                field.setAccessible(true);
+                UNSAFE = field.get(null);
+                INVOKE_CLEANER = type.getMethod("invokeCleaner", ByteBuffer.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        static void unmap(MappedByteBuffer mapping) throws IOException {
+            try {
+                INVOKE_CLEANER.invoke(UNSAFE, mapping);
+            } catch (ReflectiveOperationException e) {
+                throw new IOException("cannot unmap a window of a mapped file", e);
+            }
+        }
     }
 }

@@ -86,6 +86,7 @@ class PrimitiveGradientTest {
     void activations() {
         check("sigmoid", in -> Activations.sigmoid(in[0]), randn(1, 3, 5));
         check("silu", in -> Activations.silu(in[0]), randn(2, 3, 5));
+        check("siluGated", in -> Activations.siluGated(in[0], in[1]), randn(9, 3, 5), randn(10, 3, 5));
         check("gelu", in -> Activations.gelu(in[0]), randn(3, 3, 5));
         check("geluTanh", in -> Activations.geluTanh(in[0]), randn(4, 3, 5));
         check("softcap", in -> Activations.softcap(in[0], 1.5), randn(8, 2, 3, 5).muli(3));
@@ -136,6 +137,10 @@ class PrimitiveGradientTest {
             Var s = Attention.addMask(Attention.scores(in[0], in[1], 0.5), mask);
             return Attention.weighted(Attention.softmax(s), in[2]);
         }, randn(5, 2, 2, 3, 4), randn(6, 2, 2, 3, 4), randn(7, 2, 2, 3, 4));
+        // 4 query heads over 2 kv heads: q (1, 2, 2·3, 4) stacks each kv head's 2 query heads along the query axis
+        check("maskedSoftmax, grouped heads", in -> Attention.weighted(Shapes.reshape(
+                Attention.maskedSoftmax(in[0], in[1], 0.5, mask, 4), 1, 2, 6, 3), in[2]),
+                randn(8, 1, 2, 6, 4), randn(9, 1, 2, 3, 4), randn(10, 1, 2, 3, 4));
     }
 
     @Test
@@ -153,6 +158,11 @@ class PrimitiveGradientTest {
         check("crossEntropySum", in -> Losses.crossEntropySum(in[0], targets, -100), randn(2, 4, 5));
         check("crossEntropyPerToken", in -> Losses.crossEntropyPerToken(in[0], targets, -100), randn(3, 4, 5));
         check("logProbsOf", in -> Losses.logProbsOf(in[0], new int[] {1, 1, 3, 0}), randn(4, 4, 5));
+        int[] many = new int[Losses.LOSS_BLOCK_ROWS + 6];                  // two blocks of rows, the last partial
+        for (int i = 0; i < many.length; i++) {
+            many[i] = i % 7 == 3 ? -100 : i % 3;
+        }
+        check("crossEntropy over row blocks", in -> Losses.crossEntropy(in[0], many, -100), randn(9, many.length, 3));
         check("klDivergence", in -> Losses.klDivergence(in[0], in[1]), randn(5, 3, 5), randn(6, 3, 5));
         check("jsDivergence", in -> Losses.jsDivergence(in[0], in[1]), randn(7, 3, 5), randn(8, 3, 5));
         INDArray teacher = randn(10, 4, 5);

@@ -90,4 +90,15 @@ class MappedWindowsTest {
                     .count();
         }
     }
+
+    /** close() unmaps the windows at once (not when collected): a read after it fails cleanly, never touches them. */
+    @Test
+    void readsAfterCloseFailInsteadOfReadingAnUnmappedWindow() throws IOException {
+        Path file = tmp.resolve("closed.bin");
+        Files.write(file, new byte[256]);
+        MappedFileBytes bytes = new MappedFileBytes(file, 64);
+        assertEquals(16, bytes.read(32, 16).remaining());                 // maps window 0
+        bytes.close();
+        assertThrows(IOException.class, () -> bytes.read(32, 16));
+    }
 }

@@ -4,7 +4,6 @@ import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.neurosweep.autograd.Elementwise;
 import org.neurosweep.autograd.Linear;
 import org.neurosweep.autograd.Tape;
 import org.neurosweep.autograd.Var;
@@ -69,7 +68,7 @@ public final class GatedMlp implements FeedForward {
                 ? jointProducts(x.value())
                 : new Var[] {gate.apply(x), up.apply(x)};
         Var pre = preHook.apply(gateAndUp[0]);
-        Var post = postHook.apply(Elementwise.mul(Neurons.activate(activation, pre), gateAndUp[1]));
+        Var post = postHook.apply(Neurons.gated(activation, pre, gateAndUp[1]));
         return down.apply(post);
     }
 

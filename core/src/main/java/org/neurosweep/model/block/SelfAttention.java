@@ -79,17 +79,24 @@ public final class SelfAttention {
         // grouped-query attention without repeating k, v: the rep = h / kvh query heads of a kv head are stacked
         // along the query axis, (b, kvh, rep·t, dh)
         int rep = h / kvh;
-        Var scores = Attention.scores(Shapes.reshape(q, b, kvh, (long) rep * t, dh), k, shape.scale());
-        if (shape.softcap() != null) {
-            scores = Activations.softcap(scores, shape.softcap());
-        }
-        scores = Attention.addMask(Shapes.reshape(scores, b, h, t, keys), ctx.mask(shape.window()));
+        Var grouped = Shapes.reshape(q, b, kvh, (long) rep * t, dh);
         INDArray extra = hooks.attentionMask(layer, keys);
-        if (extra != null) {
-            scores = Attention.addMask(scores, extra);
+        Var pattern;
+        if (shape.softcap() == null && extra == null && !hooks.touches(names.attnScores)) {
+            // nothing reads or changes the scores: one op from q, k to the pattern, holding one array, not three
+            pattern = Attention.maskedSoftmax(grouped, k, shape.scale(), ctx.mask(shape.window()), h);
+        } else {
+            Var scores = Attention.scores(grouped, k, shape.scale());
+            if (shape.softcap() != null) {
+                scores = Activations.softcap(scores, shape.softcap());
+            }
+            scores = Attention.addMask(Shapes.reshape(scores, b, h, t, keys), ctx.mask(shape.window()));
+            if (extra != null) {
+                scores = Attention.addMask(scores, extra);
+            }
+            pattern = Attention.softmax(hooks.at(names.attnScores, Layout.HEADS_FIRST, scores));
         }
-        scores = hooks.at(names.attnScores, Layout.HEADS_FIRST, scores);
-        Var pattern = hooks.at(names.attnPattern, Layout.HEADS_FIRST, Attention.softmax(scores));
+        pattern = hooks.at(names.attnPattern, Layout.HEADS_FIRST, pattern);
         Var mixed = Attention.weighted(Shapes.reshape(pattern, b, kvh, (long) rep * t, keys), v);  // (b, kvh, rep·t, dh)
         Var headOut = Shapes.permute(Shapes.reshape(mixed, b, h, t, dh), 0, 2, 1, 3);            // (b, t, h, dh)
         headOut = hooks.at(names.attnHeadOut, Layout.HEADS_LAST, headOut);
