@@ -26,8 +26,10 @@ import org.neurosweep.train.ModelCheckpoint;
  * {@code group_size}, {@code desc_act} (act-order groups), {@code sym = false}, {@code checkpoint_format}
  * ({@link ZeroFormat}) and {@code lota_offsets} (modules may carry δ).
  *
- * <p>Loading hands the model a view of the checkpoint in which every quantized module's {@code weight} is its
- * dequantized fp32 matrix ({@link QuantizedLinear#weight()}), so any architecture loads unchanged.
+ * <p>{@link #load} hands the model a view of the checkpoint in which every quantized module's {@code weight} is its
+ * dequantized fp32 matrix ({@link QuantizedLinear#weight()}), so any architecture loads unchanged and every weight can
+ * be read, trained and written. {@link #loadPacked} keeps the modules that bind as projections packed instead
+ * ({@link PackedLinear}), for inference in a fraction of the memory with the same logits.
  */
 public final class GptqCheckpoint {
 
@@ -130,6 +132,30 @@ public final class GptqCheckpoint {
         ModelConfig config = ModelConfig.read(dir);
         try (TensorSource source = new Dequantized(TensorSources.open(dir), settings)) {
             return ModelLoader.load(config, source, trainable);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(dir + ": cannot open the weights: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads a GPTQ model folder for inference (every weight a constant) with its quantized modules resident packed and
+     * dequantized per projection right before its GEMM; its logits equal those of {@link #load} bit for bit. A quantized
+     * module the architecture does not bind as a projection (none that this project writes) is dequantized at load.
+     * The unquantized tensors (embeddings, lm_head, norms) are held as they load, in fp32.
+     */
+    public static CausalLM loadPacked(Path dir) {
+        Settings settings = settings(dir);
+        if (settings == null) {
+            throw new IllegalArgumentException(dir.resolve("config.json") + ": no quantization_config");
+        }
+        ModelConfig config = ModelConfig.read(dir);
+        try (Dequantized source = new Dequantized(TensorSources.open(dir), settings)) {
+            Map<String, PackedLinear> packed = new TreeMap<>();
+            for (String module : modules(source.source)) {
+                packed.put(module + ".weight", PackedLinear.of(GptqTensors.decode(source.source, module, settings.bits(),
+                        settings.groupSize(), settings.format())));
+            }
+            return ModelLoader.load(config, source, packed);
         } catch (IOException e) {
             throw new IllegalArgumentException(dir + ": cannot open the weights: " + e.getMessage(), e);
         }
