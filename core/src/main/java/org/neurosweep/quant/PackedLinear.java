@@ -16,9 +16,10 @@ import org.neurosweep.autograd.Var;
  *
  * <p>Resident layout (Java heap): {@code codes} int[out · in·b/32], row o's b-bit codes Q[o, ·] as GPTQ's little-endian
  * bit stream along the input axis ({@link GptqPacking}), rows one after another (the checkpoint's {@code qweight}
- * words transposed to output-major, so one output row is one contiguous run); {@code scales}, {@code zeros} and
- * {@code delta} (null: δ = 0) float[out · groups], row-major (out, groups); {@code groupOf} int[in], G(i). At 4 bits
- * and g = 64 that is 0.5 + 12/64 bytes per weight, 0.17 of fp32.
+ * words transposed to output-major, so one output row is one contiguous run); {@code scales} and
+ * {@code delta} (null: δ = 0) float[out · groups] and {@code zeros} byte[out · groups] (the integer zero points, 0..255
+ * unsigned), row-major (out, groups); {@code groupOf} int[in], G(i). At 4 bits and g = 64 that is 0.5 + 5/64 bytes per
+ * weight, 0.145 of fp32.
  *
  * <p>The fp32 weight exists only while its GEMM runs: {@link #dequantized()} writes it into a per-thread scratch
  * buffer sized to the largest projection the thread has dequantized (reused by every projection of every model in
@@ -36,7 +37,7 @@ public final class PackedLinear {
     private final int wordsPerRow;
     private final int[] codes;
     private final float[] scales;
-    private final float[] zeros;
+    private final byte[] zeros;
     private final float[] delta;
     private final int[] groupOf;
 
@@ -49,7 +50,11 @@ public final class PackedLinear {
         int[] q32 = q.codes().dup('c').data().asInt();                                 // (out, in)
         this.codes = GptqPacking.packColumns(q32, out, in, bits);                       // (out, in·b/32)
         this.scales = q.scales().dup('c').data().asFloat();                             // (out, groups)
-        this.zeros = q.zeros().dup('c').data().asFloat();
+        int[] z = q.zeros().dup('c').data().asInt();                                  // exact: integers in [0, qmax]
+        this.zeros = new byte[z.length];
+        for (int k = 0; k < z.length; k++) {
+            zeros[k] = (byte) z[k];
+        }
         this.delta = q.delta() == null ? null : q.delta().dup('c').data().asFloat();
         this.groupOf = q.groups().toArray();
     }
@@ -69,7 +74,7 @@ public final class PackedLinear {
 
     /** Bytes this layer holds: codes, scales, zeros, δ and the group index. */
     public long residentBytes() {
-        return 4L * (codes.length + scales.length + zeros.length + (delta == null ? 0 : delta.length) + groupOf.length);
+        return 4L * (codes.length + scales.length + (delta == null ? 0 : delta.length) + groupOf.length) + zeros.length;
     }
 
     /**
@@ -99,7 +104,7 @@ public final class PackedLinear {
             int at = o * groups;
             for (int i = 0; i < in; i++) {
                 int g = at + groupOf[i];
-                float v = (float) q[i] - zeros[g];                     // exact: integers
+                float v = q[i] - (zeros[g] & 0xff);                    // Q − z: exact, as in fp32
                 if (delta != null) {
                     v += delta[g];
                 }

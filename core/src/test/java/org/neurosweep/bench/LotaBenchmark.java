@@ -24,7 +24,8 @@ import org.neurosweep.train.AdamW;
  * r = 64, 4 bits, g = 64: the adapter work of one optimizer step (chain rule from ∂L/∂W into the factors, the update,
  * the new effective weight, through {@link AdaptedProjections} as in training) for ternary factors with t-SignSGD against fp LoRA factors with AdamW, each next to the
  * layer's own forward and backward GEMMs over 1024 tokens (x·Wᵀ, ∂L/∂x, ∂L/∂W), which every step pays anyway; and
- * the packed size of the 4-bit layer against fp32; and the time of GPTQ against round-to-nearest per projection with
+ * the packed size of the 4-bit layer against fp32; the whole 110M model's quantized-resident forward, resident
+ * weights and training step ({@link LotaModelBenchmark}); and the time of GPTQ against round-to-nearest per projection with
  * the output error they leave. Prints a Markdown report.
  */
 public final class LotaBenchmark {
@@ -44,8 +45,8 @@ public final class LotaBenchmark {
             report.line(row(shape[0], shape[1]));
         }
         report.line("");
-        report.line("The runtime keeps a loaded quantized model's weights dequantized in fp32, so resident memory and "
-                + "forward speed equal the fp32 model's; the packed ratio is the checkpoint's size.");
+        report.line("The packed ratio counts the checkpoint's GPTQ tensors (qweight, qzeros, scales, g_idx).");
+        LotaModelBenchmark.run(report);
         report.section("GPTQ vs round-to-nearest, per projection (110M shape, 4-bit, g = 64, H from 1024 calibration tokens)");
         report.line("| projection (out × in) | RTN | GPTQ (Cholesky + compensation) | GPTQ act-order | output error GPTQ / RTN |");
         report.line("|---|---|---|---|---|");

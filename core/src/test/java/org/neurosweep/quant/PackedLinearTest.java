@@ -1,5 +1,6 @@
 package org.neurosweep.quant;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.neurosweep.autograd.Linear16Test;
 import org.neurosweep.autograd.Tape;
 import org.neurosweep.hook.HookNames;
 import org.neurosweep.hook.Hooks;
@@ -27,10 +29,12 @@ import org.neurosweep.testutil.RepoPaths;
 
 /**
  * The quantized-resident forward: a packed layer dequantizes to {@link QuantizedLinear#weight()} bit for bit (any
- * width, act-order groups, δ), and a model loaded with {@link GptqCheckpoint#loadPacked} gives the logits of the same
- * checkpoint dequantized up front ({@link GptqCheckpoint#load}) bit for bit — the golden tiny Llama's outside-made GPTQ
- * checkpoints and the world model {@code dense} at 4 and 2 bits, plain and with LoTA offsets — holding no fp32 copy of
- * a quantized projection; a recorded forward back-propagates through the packed projections as through fp32 ones.
+ * width, act-order groups, δ), and a model loaded with {@link GptqCheckpoint#loadPacked} computes the same hidden
+ * states as the checkpoint dequantized up front ({@link GptqCheckpoint#load}) bit for bit — the golden tiny Llama's
+ * outside-made GPTQ checkpoints and the world model {@code dense} at 4 and 2 bits, plain and with LoTA offsets —
+ * holding no fp32 copy of a quantized projection. Its logits are equal bit for bit where the lm_head is fp32 (the
+ * golden checkpoints hold fp32 values); the bf16 world model's embedding and lm_head stay bf16 and its logits agree to
+ * fp32 rounding (the block-wise head's summation order, {@code Linear16Test}). A recorded forward back-propagates through the packed projections as through fp32 ones.
  */
 class PackedLinearTest {
 
@@ -68,7 +72,9 @@ class PackedLinearTest {
     @ValueSource(strings = {"llama_gptq2", "llama_gptq3", "llama_gptq4", "llama_gptq8", "llama_gptq4_torch"})
     void goldenGptqCheckpointsGiveTheDequantizedModelsLogits(String name) {
         Path dir = RepoPaths.golden("gptq").resolve(name);
-        assertSameLogits(GptqCheckpoint.load(dir, w -> false), GptqCheckpoint.loadPacked(dir));
+        CausalLM packed = GptqCheckpoint.loadPacked(dir);
+        assertSameLogits(GptqCheckpoint.load(dir, w -> false), packed);
+        assertEquals(DataType.FLOAT, packed.parameters().get("lm_head.weight").value().dataType());   // fp32 values
     }
 
     @Test
@@ -80,7 +86,11 @@ class PackedLinearTest {
                     LotaQaf.targets(LotaQaf.DEFAULT_TARGETS), bits, 64);
             Path plain = tmp.resolve("q" + bits);
             GptqCheckpoint.save(dense, layers, source, plain, ZeroFormat.V2);
-            assertSameLogits(GptqCheckpoint.load(plain, w -> false), GptqCheckpoint.loadPacked(plain));
+            CausalLM packed = GptqCheckpoint.loadPacked(plain);
+            assertSameLogits(GptqCheckpoint.load(plain, w -> false), packed);
+            for (String table : List.of("model.embed_tokens.weight", "lm_head.weight")) {           // a bf16 model's
+                assertEquals(DataType.BFLOAT16, packed.parameters().get(table).value().dataType(), table);
+            }
 
             Map<String, QuantizedLinear> merged = new TreeMap<>();               // a LoTA-QAF merge's shape: δ per group
             Nd4j.getRandom().setSeed(bits);
@@ -113,11 +123,20 @@ class PackedLinearTest {
         assertTrue(dequantized.parameters().containsKey("model.layers.0.mlp.down_proj.weight"));
         assertFalse(packed.parameters().containsKey("model.layers.0.mlp.down_proj.weight"));
         assertEquals(dequantized.parameters().size() - 7 * dequantized.config().numLayers(), packed.parameters().size());
-        try (Forward a = dequantized.forward(BATCH); Forward b = packed.forward(BATCH)) {
-            TernaryAdapterTest.assertBitwiseEqual(a.logits().value(), b.logits().value());
-        }
-        try (Forward a = dequantized.forward(Batch.of(new int[] {9})); Forward b = packed.forward(Batch.of(new int[] {9}))) {
-            TernaryAdapterTest.assertBitwiseEqual(a.logits().value(), b.logits().value());   // one token: the GEMV path
+        boolean fp32Head = packed.parameters().get("lm_head.weight").value().dataType() == DataType.FLOAT;
+        Hooks hooks = new Hooks().capture(HookNames.FINAL_NORM);
+        for (Batch batch : List.of(BATCH, Batch.of(new int[] {9}))) {                    // one token: the GEMV path
+            try (Forward a = dequantized.forward(batch, hooks, null); Forward b = packed.forward(batch, hooks, null)) {
+                TernaryAdapterTest.assertBitwiseEqual(a.captures().get(HookNames.FINAL_NORM),
+                        b.captures().get(HookNames.FINAL_NORM));
+                float[] expected = a.logits().value().dup('c').data().asFloat();
+                float[] actual = b.logits().value().dup('c').data().asFloat();
+                if (fp32Head) {
+                    assertArrayEquals(expected, actual);
+                } else {
+                    Linear16Test.assertClose(expected, actual);
+                }
+            }
         }
     }
 }
