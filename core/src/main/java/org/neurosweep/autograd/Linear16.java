@@ -19,7 +19,7 @@ import org.neurosweep.tensor.HalfFloats;
 public final class Linear16 {
 
     /** Output columns widened at a time: (768, 1024) fp32 is 3 MB. */
-    static final int CHUNK = 1024;
+    public static final int CHUNK = 1024;
     private static final ThreadLocal<INDArray> SCRATCH = new ThreadLocal<>();
 
     private Linear16() {
