@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.neurosweep.quant.GptqCheckpoint;
+import org.neurosweep.quant.PackedLinear;
 import org.neurosweep.tensor.TensorSource;
 import org.neurosweep.tensor.TensorSources;
 import org.slf4j.Logger;
@@ -58,13 +60,26 @@ public final class ModelLoader {
         return load(config, ArchitectureRegistry.of(config.modelType()), source, trainable);
     }
 
+    /**
+     * An inference model (every weight a constant) whose projections named in {@code packed} (hub weight names) stay
+     * packed and are dequantized at use ({@link PackedLinear}); the other tensors come from {@code source}.
+     */
+    public static CausalLM load(ModelConfig config, TensorSource source, Map<String, PackedLinear> packed) {
+        return load(config, ArchitectureRegistry.of(config.modelType()), source, name -> false, packed);
+    }
+
     private static CausalLM load(ModelConfig config, Architecture family, TensorSource source, boolean trainable) {
         return load(config, family, source, name -> trainable);
     }
 
     private static CausalLM load(ModelConfig config, Architecture family, TensorSource source,
                                  Predicate<String> trainable) {
-        Weights weights = new Weights(source, trainable);
+        return load(config, family, source, trainable, Map.of());
+    }
+
+    private static CausalLM load(ModelConfig config, Architecture family, TensorSource source,
+                                 Predicate<String> trainable, Map<String, PackedLinear> packed) {
+        Weights weights = new Weights(source, trainable, packed);
         CausalLM model = family.bind(config, weights);
         SortedSet<String> unused = weights.unbound();
         if (!unused.isEmpty()) {

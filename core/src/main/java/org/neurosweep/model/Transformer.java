@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -16,6 +17,7 @@ import org.neurosweep.autograd.Activations;
 import org.neurosweep.autograd.Elementwise;
 import org.neurosweep.autograd.Embedding;
 import org.neurosweep.autograd.Linear;
+import org.neurosweep.autograd.Linear16;
 import org.neurosweep.autograd.Shapes;
 import org.neurosweep.autograd.Tape;
 import org.neurosweep.autograd.Var;
@@ -147,6 +149,9 @@ public final class Transformer implements CausalLM {
                     hookNames::contains, config.numLayers());
             ForwardContext ctx = new ForwardContext(batch, run, cache, rotary, windows, config.causal(), alibiSlopes);
             Var h = Embedding.embedding(batch.idArray(), embedder.table());
+            if (h.value().dataType() != DataType.FLOAT) {                  // a 16-bit table: its rows widened, exactly
+                h = Var.constant(h.value().castTo(DataType.FLOAT));
+            }
             if (embedder.scale() != 1.0) {
                 h = Elementwise.scale(h, embedder.scale());
             }
@@ -190,7 +195,7 @@ public final class Transformer implements CausalLM {
         Var w = head.unembedding() != null ? head.unembedding()
                 : Shapes.permute(embedder.table(), 1, 0);                                   // (d, V), f-order view
         if (batch.logitsAt().isAll()) {
-            return Linear.linear(normed, w, head.bias());
+            return unembedding(normed, w);
         }
         int b = batch.size();
         int t = batch.length();
@@ -205,7 +210,12 @@ public final class Transformer implements CausalLM {
             }
         }
         Var rows = Shapes.indexSelect(Shapes.reshape(normed, (long) b * t, config.hiddenSize()), 0, flat);
-        return Shapes.reshape(Linear.linear(rows, w, head.bias()), b, n, config.vocabSize());
+        return Shapes.reshape(unembedding(rows, w), b, n, config.vocabSize());
+    }
+
+    // x·W + bias with W (d, V): fp32, or 16-bit in a quantized-resident model (GptqCheckpoint.loadPacked)
+    private Var unembedding(Var x, Var w) {
+        return w.value().dataType() == DataType.FLOAT ? Linear.linear(x, w, head.bias()) : Linear16.linear(x, w, head.bias());
     }
 
     private static Set<String> hookNamesOf(ModelConfig config) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -12,6 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.neurosweep.autograd.Var;
+import org.neurosweep.quant.PackedLinear;
 import org.neurosweep.tensor.TensorSource;
 
 /**
@@ -21,7 +23,9 @@ import org.neurosweep.tensor.TensorSource;
 public final class Weights {
     private final TensorSource source;
     private final Predicate<String> trainable;
+    private final Map<String, PackedLinear> packed;
     private final Map<String, Var> bound = new LinkedHashMap<>();
+    private final Set<String> boundPacked = new TreeSet<>();
 
     public Weights(TensorSource source, boolean trainable) {
         this(source, name -> trainable);
@@ -29,8 +33,17 @@ public final class Weights {
 
     /** Binds the tensors whose hub names {@code trainable} accepts as parameters, the others as constants. */
     public Weights(TensorSource source, Predicate<String> trainable) {
+        this(source, trainable, Map.of());
+    }
+
+    /**
+     * As {@link #Weights(TensorSource, Predicate)}, with projection weights held packed ({@code packed}, by hub weight
+     * name): {@link #packed} hands them to the projections that bind them, which then dequantize them at use.
+     */
+    public Weights(TensorSource source, Predicate<String> trainable, Map<String, PackedLinear> packed) {
         this.source = source;
         this.trainable = trainable;
+        this.packed = Map.copyOf(packed);
     }
 
     public boolean has(String name) {
@@ -41,6 +54,23 @@ public final class Weights {
     public Var projection(String name, long out, long in) {
         INDArray w = load(name, out, in);
         return bind(name, w.transpose());
+    }
+
+    /**
+     * The packed form of projection weight {@code name} (hub (out, in)), or null when it is bound as an fp32 tensor.
+     * A packed weight is no parameter: it is absent from {@link #bound()}.
+     */
+    public PackedLinear packed(String name, long out, long in) {
+        PackedLinear p = packed.get(name);
+        if (p == null) {
+            return null;
+        }
+        if (p.out() != out || p.in() != in) {
+            throw new CheckpointException(source.location() + ": packed tensor '" + name + "' has shape ["
+                    + p.out() + ", " + p.in() + "] but the config implies [" + out + ", " + in + "]");
+        }
+        boundPacked.add(name);
+        return p;
     }
 
     /**
@@ -85,6 +115,7 @@ public final class Weights {
     public SortedSet<String> unbound() {
         SortedSet<String> rest = new TreeSet<>(source.names());
         rest.removeAll(bound.keySet());
+        rest.removeAll(boundPacked);
         return rest;
     }
 

@@ -1,11 +1,19 @@
 package org.neurosweep.quant;
 
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
 /**
- * Dense fp64 Cholesky factorisation of small symmetric positive-definite matrices (a layer's d_in × d_in Hessian),
- * row-major {@code double[n·n]}. Plain loops: the matrices are at most a few thousand wide and this runs once per
- * layer, so exactness and a clear failure matter more than speed.
+ * Dense fp64 Cholesky factorisation of symmetric positive-definite matrices (a layer's d_in × d_in Hessian),
+ * row-major {@code double[n·n]}. Matrices wider than {@link #BLOCK} are factored blocked, right-looking: per panel of
+ * BLOCK columns, the diagonal block by the plain loops, the rows below it by forward substitution, and the trailing
+ * matrix updated by one BLAS dgemm (A22 −= L21·L21ᵀ), which does all but O(n²·BLOCK) of the n³/3 flops.
  */
 public final class Cholesky {
+
+    /** Panel width of the blocked factorisation; at most this wide, the plain loops run alone. */
+    static final int BLOCK = 128;
 
     private Cholesky() {
     }
@@ -16,6 +24,61 @@ public final class Cholesky {
      */
     public static double[] lower(double[] a, int n) {
         check(a, n);
+        return n <= BLOCK ? unblocked(a, n, 0) : blocked(a, n);
+    }
+
+    /** The plain column-by-column factorisation alone (what {@link #lower} does up to {@link #BLOCK} columns). */
+    public static double[] unblocked(double[] a, int n) {
+        check(a, n);
+        return unblocked(a, n, 0);
+    }
+
+    // right-looking: w holds A's trailing matrix, updated in place, and L's finished columns to its left
+    private static double[] blocked(double[] a, int n) {
+        double[] w = a.clone();
+        for (int k = 0; k < n; k += BLOCK) {
+            int b = Math.min(BLOCK, n - k);
+            double[] diagonal = new double[b * b];                               // A11 (b, b)
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(w, (k + i) * n + k, diagonal, i * b, b);
+            }
+            double[] l11 = unblocked(diagonal, b, k);
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(l11, i * b, w, (k + i) * n + k, b);
+            }
+            int m = n - k - b;
+            if (m == 0) {
+                break;
+            }
+            double[] panel = new double[m * b];                                  // L21 = A21·L11⁻ᵀ (m, b)
+            for (int i = 0; i < m; i++) {
+                int row = (k + b + i) * n + k;
+                for (int j = 0; j < b; j++) {
+                    double s = w[row + j];
+                    for (int p = 0; p < j; p++) {
+                        s -= panel[i * b + p] * l11[j * b + p];
+                    }
+                    panel[i * b + j] = s / l11[j * b + j];
+                }
+                System.arraycopy(panel, i * b, w, row, b);
+            }
+            INDArray l21 = Nd4j.createFromArray(panel).reshape('c', m, b);
+            double[] update = l21.mmul(l21.transpose()).dup('c').data().asDouble();   // L21·L21ᵀ (m, m)
+            for (int i = 0; i < m; i++) {
+                int row = (k + b + i) * n + k + b;
+                for (int j = 0; j <= i; j++) {                                    // the lower triangle is all that is read
+                    w[row + j] -= update[i * m + j];
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(w, i * n + i + 1, (i + 1) * n, 0.0);
+        }
+        return w;
+    }
+
+    // left-looking dot products, column after column; a failing column is named counting from first
+    private static double[] unblocked(double[] a, int n, int first) {
         double[] l = new double[n * n];
         for (int j = 0; j < n; j++) {
             double d = a[j * n + j];
@@ -23,7 +86,7 @@ public final class Cholesky {
                 d -= l[j * n + k] * l[j * n + k];
             }
             if (!(d > 0)) {
-                throw new ArithmeticException("matrix is not positive definite: pivot " + d + " at column " + j);
+                throw new ArithmeticException("matrix is not positive definite: pivot " + d + " at column " + (first + j));
             }
             double ljj = Math.sqrt(d);
             l[j * n + j] = ljj;

@@ -10,6 +10,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.neurosweep.model.CausalLM;
 import org.neurosweep.model.ModelConfig;
@@ -26,8 +27,10 @@ import org.neurosweep.train.ModelCheckpoint;
  * {@code group_size}, {@code desc_act} (act-order groups), {@code sym = false}, {@code checkpoint_format}
  * ({@link ZeroFormat}) and {@code lota_offsets} (modules may carry δ).
  *
- * <p>Loading hands the model a view of the checkpoint in which every quantized module's {@code weight} is its
- * dequantized fp32 matrix ({@link QuantizedLinear#weight()}), so any architecture loads unchanged.
+ * <p>{@link #load} hands the model a view of the checkpoint in which every quantized module's {@code weight} is its
+ * dequantized fp32 matrix ({@link QuantizedLinear#weight()}), so any architecture loads unchanged and every weight can
+ * be read, trained and written. {@link #loadPacked} keeps the modules that bind as projections packed instead
+ * ({@link PackedLinear}), for inference in a fraction of the memory with the same logits.
  */
 public final class GptqCheckpoint {
 
@@ -118,7 +121,7 @@ public final class GptqCheckpoint {
     public static TensorSource open(Path dir) throws IOException {
         Settings settings = settings(dir);
         TensorSource raw = TensorSources.open(dir);
-        return settings == null ? raw : new Dequantized(raw, settings);
+        return settings == null ? raw : new Dequantized(raw, settings, 0);
     }
 
     /** Loads a GPTQ model folder; weights that {@code trainable} names are parameters. */
@@ -128,8 +131,34 @@ public final class GptqCheckpoint {
             throw new IllegalArgumentException(dir.resolve("config.json") + ": no quantization_config");
         }
         ModelConfig config = ModelConfig.read(dir);
-        try (TensorSource source = new Dequantized(TensorSources.open(dir), settings)) {
+        try (TensorSource source = new Dequantized(TensorSources.open(dir), settings, 0)) {
             return ModelLoader.load(config, source, trainable);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(dir + ": cannot open the weights: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads a GPTQ model folder for inference (every weight a constant) with its quantized modules resident packed and
+     * dequantized per projection right before its GEMM; its logits equal those of {@link #load} bit for bit. A quantized
+     * module the architecture does not bind as a projection (none that this project writes) is dequantized at load.
+     * The unquantized tables with one row per vocabulary entry (token embeddings, an untied lm_head) are held in 16 bits
+     * (bf16, else fp16) when every value is exactly representable there, as with a model trained or shipped in 16
+     * bits, and in fp32 otherwise: lossless either way. Norms and biases stay fp32.
+     */
+    public static CausalLM loadPacked(Path dir) {
+        Settings settings = settings(dir);
+        if (settings == null) {
+            throw new IllegalArgumentException(dir.resolve("config.json") + ": no quantization_config");
+        }
+        ModelConfig config = ModelConfig.read(dir);
+        try (Dequantized source = new Dequantized(TensorSources.open(dir), settings, config.vocabSize())) {
+            Map<String, PackedLinear> packed = new TreeMap<>();
+            for (String module : modules(source.source)) {
+                packed.put(module + ".weight", PackedLinear.of(GptqTensors.decode(source.source, module, settings.bits(),
+                        settings.groupSize(), settings.format())));
+            }
+            return ModelLoader.load(config, source, packed);
         } catch (IOException e) {
             throw new IllegalArgumentException(dir + ": cannot open the weights: " + e.getMessage(), e);
         }
@@ -148,6 +177,17 @@ public final class GptqCheckpoint {
         return out;
     }
 
+    // t as BFLOAT16, else HALF, when the cast gives back exactly t's values; t itself otherwise
+    private static INDArray sixteenBits(INDArray t) {
+        for (DataType type : new DataType[] {DataType.BFLOAT16, DataType.HALF}) {
+            INDArray narrow = t.castTo(type);
+            if (!narrow.castTo(t.dataType()).neq(t).any()) {
+                return narrow;
+            }
+        }
+        return t;
+    }
+
     private static SortedSet<String> modules(TensorSource source) {
         SortedSet<String> modules = new TreeSet<>();
         for (String name : source.names()) {
@@ -158,16 +198,21 @@ public final class GptqCheckpoint {
         return modules;
     }
 
-    /** A checkpoint seen with every quantized module's tensors replaced by its dequantized {@code weight} (F32). */
+    /**
+     * A checkpoint seen with every quantized module's tensors replaced by its dequantized {@code weight} (F32), and,
+     * when {@code vocabRows} > 0, its other (vocabRows, ·) tables narrowed to 16 bits where that is lossless.
+     */
     private static final class Dequantized implements TensorSource {
         private final TensorSource source;
         private final Settings settings;
+        private final long vocabRows;
         private final SortedSet<String> names = new TreeSet<>();
         private final Map<String, String> moduleOfWeight = new LinkedHashMap<>();
 
-        Dequantized(TensorSource source, Settings settings) {
+        Dequantized(TensorSource source, Settings settings, long vocabRows) {
             this.source = source;
             this.settings = settings;
+            this.vocabRows = vocabRows;
             SortedSet<String> modules = modules(source);
             for (String name : source.names()) {
                 String module = name.substring(0, Math.max(name.lastIndexOf('.'), 0));
@@ -215,7 +260,8 @@ public final class GptqCheckpoint {
         public INDArray load(String name, char order) {
             String module = moduleOfWeight.get(name);
             if (module == null) {
-                return source.load(name, order);
+                INDArray t = source.load(name, order);
+                return vocabRows > 0 && t.rank() == 2 && t.size(0) == vocabRows ? sixteenBits(t) : t;
             }
             return GptqTensors.decode(source, module, settings.bits(), settings.groupSize(), settings.format())
                     .weight().dup(order);

@@ -54,6 +54,11 @@ public final class GptqPacking {
         return out;
     }
 
+    /** The first {@code n} codes of the bit stream that starts at {@code words[from]} → {@code dst[0, n)}. */
+    static void unpackRun(int[] words, int from, int n, int bits, int[] dst) {
+        unpack(words, from, 1, n, bits, dst, 0, 1);
+    }
+
     /** The number of words that hold {@code n} codes of {@code bits} bits. */
     public static int wordsFor(int n, int bits) {
         if (bits < 2 || bits > 8 || bits == 5 || bits == 6 || bits == 7) {

@@ -24,7 +24,7 @@ public final class HalfFloats {
         };
     }
 
-    static float bf16ToFloat(short bits) {
+    public static float bf16ToFloat(short bits) {
         return Float.intBitsToFloat((bits & 0xffff) << 16);
     }
 
@@ -37,7 +37,7 @@ public final class HalfFloats {
         return (short) ((x + roundingBias) >>> 16);
     }
 
-    static float halfToFloat(short bits) {
+    public static float halfToFloat(short bits) {
         int h = bits & 0xffff;
         int sign = (h & 0x8000) << 16;
         int exponent = (h >>> 10) & 0x1f;

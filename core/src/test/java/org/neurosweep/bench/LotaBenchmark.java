@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.quant.AdaptedProjections;
+import org.neurosweep.quant.Cholesky;
 import org.neurosweep.quant.Gptq;
 import org.neurosweep.quant.GptqTensors;
 import org.neurosweep.quant.Hessian;
@@ -24,7 +25,8 @@ import org.neurosweep.train.AdamW;
  * r = 64, 4 bits, g = 64: the adapter work of one optimizer step (chain rule from ∂L/∂W into the factors, the update,
  * the new effective weight, through {@link AdaptedProjections} as in training) for ternary factors with t-SignSGD against fp LoRA factors with AdamW, each next to the
  * layer's own forward and backward GEMMs over 1024 tokens (x·Wᵀ, ∂L/∂x, ∂L/∂W), which every step pays anyway; and
- * the packed size of the 4-bit layer against fp32; and the time of GPTQ against round-to-nearest per projection with
+ * the packed size of the 4-bit layer against fp32; the whole 110M model's quantized-resident forward, resident
+ * weights and training step ({@link LotaModelBenchmark}); and the time of GPTQ against round-to-nearest per projection with
  * the output error they leave. Prints a Markdown report.
  */
 public final class LotaBenchmark {
@@ -44,11 +46,12 @@ public final class LotaBenchmark {
             report.line(row(shape[0], shape[1]));
         }
         report.line("");
-        report.line("The runtime keeps a loaded quantized model's weights dequantized in fp32, so resident memory and "
-                + "forward speed equal the fp32 model's; the packed ratio is the checkpoint's size.");
+        report.line("The packed ratio counts the checkpoint's GPTQ tensors (qweight, qzeros, scales, g_idx).");
+        LotaModelBenchmark.run(report);
         report.section("GPTQ vs round-to-nearest, per projection (110M shape, 4-bit, g = 64, H from 1024 calibration tokens)");
-        report.line("| projection (out × in) | RTN | GPTQ (Cholesky + compensation) | GPTQ act-order | output error GPTQ / RTN |");
-        report.line("|---|---|---|---|---|");
+        report.line("| projection (out × in) | RTN | GPTQ (Cholesky + compensation) | GPTQ act-order | output error GPTQ / RTN "
+                + "| Cholesky factor of H: unblocked | blocked |");
+        report.line("|---|---|---|---|---|---|---|");
         for (long[] shape : List.of(new long[] {768, 768}, new long[] {2048, 768}, new long[] {768, 2048})) {
             Report.progress("gptq " + shape[0] + "x" + shape[1]);
             report.line(gptqRow(shape[0], shape[1]));
@@ -97,14 +100,17 @@ public final class LotaBenchmark {
         double[] hessian = h.matrix();
         Gptq.Settings plain = new Gptq.Settings(4, 64, 0.01, false, 128);
         Gptq.Settings actOrder = new Gptq.Settings(4, 64, 0.01, true, 128);
+        Timing[] c = Timing.interleaved(1, 3, () -> Cholesky.unblocked(hessian, (int) in),
+                () -> Cholesky.lower(hessian, (int) in));
         Timing[] t = Timing.interleaved(1, 3,
                 () -> RoundToNearest.quantize(w, 4, 64),
                 () -> Gptq.quantize(w, hessian, plain),
                 () -> Gptq.quantize(w, hessian, actOrder));
         double ratio = Gptq.outputError(w, Gptq.quantize(w, hessian, plain).weight(), hessian)
                 / Gptq.outputError(w, RoundToNearest.quantize(w, 4, 64).weight(), hessian);
-        return Report.fmt("| %d × %d | %.1f ms | %.0f ms | %.0f ms | %.3f |", out, in, 1e3 * t[0].median(),
-                1e3 * t[1].median(), 1e3 * t[2].median(), ratio);
+        return Report.fmt("| %d × %d | %.1f ms | %.0f ms | %.0f ms | %.3f | %.0f ms | %.0f ms |", out, in,
+                1e3 * t[0].median(), 1e3 * t[1].median(), 1e3 * t[2].median(), ratio, 1e3 * c[0].median(),
+                1e3 * c[1].median());
     }
 
     // one optimizer step as the trainer makes it: the weight's gradient is there, the adapters take it from there

@@ -115,7 +115,7 @@ final class LotaQafKernel implements Kernel {
         }
 
         CausalLM model = GptqCheckpoint.load(quantized, targets);
-        eval.run("gptq", model);
+        eval.run("gptq", GptqCheckpoint.loadPacked(quantized));         // served as it is stored: codes resident
         Map<String, TernaryAdapter> adapters = LotaQaf.adapters(layers, s.adapter(), s.seed());
         AdaptedProjections adapted = new AdaptedProjections(model.parameters(), adapters,
                 params -> new TSignSgd(params, s.schedule()));
@@ -134,7 +134,7 @@ final class LotaQafKernel implements Kernel {
         CausalLM reloaded = GptqCheckpoint.load(merged, name -> false);
         LotaAudit.merge(adapters, GptqCheckpoint.layers(merged), reloaded, s.zeroFormat(),
                 out.table(LotaQafJob.MERGE_AUDIT));
-        eval.run("lota_merged", reloaded);
+        eval.run("lota_merged", GptqCheckpoint.loadPacked(merged));
 
         if (s.loraBaseline()) {
             CausalLM lora = GptqCheckpoint.load(quantized, targets);
