@@ -70,11 +70,6 @@ public final class RunTables implements TableReader {
         return files(name).rows();
     }
 
-    /** The table's rows and uncompressed bytes in this run, from the data files' footers (no Spark job). */
-    public TableFiles.Size size(String name) {
-        return files(name).size();
-    }
-
     private TableFiles files(String name) {
         return TableFiles.under(layout.tableDir(name), spark.sparkContext().hadoopConfiguration());
     }

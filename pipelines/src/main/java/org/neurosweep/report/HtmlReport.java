@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static org.apache.spark.sql.functions.expr;
 import static org.neurosweep.report.SvgCharts.esc;
@@ -70,7 +72,7 @@ public final class HtmlReport {
 
     /** The report's HTML. */
     public String html() {
-        TableReader reader = new ReadOnce(tables.forRun(run), ReadOnce.IN_MEMORY_BYTES);
+        TableReader reader = new OnceEach(tables.forRun(run));
         Dataset<Row> manifest = reader.table("manifest");
         List<String> ran = reader.rows("manifest") == 0 ? List.of()
                 : manifest.select("job").distinct().orderBy("job").collectAsList().stream().map(r -> r.getString(0)).toList();
@@ -115,6 +117,27 @@ public final class HtmlReport {
             body.append("</div>");
         }
         body.append("</section>");
+    }
+
+    /** A run's tables, each opened and counted once however many sections read it (both read files on the driver). */
+    private static final class OnceEach implements TableReader {
+        private final TableReader tables;
+        private final Map<String, Dataset<Row>> opened = new HashMap<>();
+        private final Map<String, Long> counted = new HashMap<>();
+
+        OnceEach(TableReader tables) {
+            this.tables = tables;
+        }
+
+        @Override
+        public Dataset<Row> table(String name) {
+            return opened.computeIfAbsent(name, tables::table);
+        }
+
+        @Override
+        public long rows(String name) {
+            return counted.computeIfAbsent(name, tables::rows);
+        }
     }
 
     /** The manifest section: totals, a table and a chart per job, the failed units with their reasons, bad records. */

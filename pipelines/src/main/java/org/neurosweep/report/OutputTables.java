@@ -9,6 +9,7 @@ import org.apache.spark.sql.SparkSession;
 import org.neurosweep.exec.RunTables;
 import org.neurosweep.exec.TableFiles;
 import org.neurosweep.job.JobRegistry;
+import org.neurosweep.job.TableReader;
 import org.neurosweep.table.EngineTables;
 import org.neurosweep.table.TableLayout;
 
@@ -123,7 +124,7 @@ public final class OutputTables {
     }
 
     /** The tables of one run, as jobs' headlines and report sections read them. */
-    public RunTables forRun(String run) {
+    public TableReader forRun(String run) {
         return new RunTables(spark, new TableLayout(root.toString(), run), RunTables.schemas(JobRegistry.load().all()));
     }
 
