@@ -1,0 +1,89 @@
+package org.neurosweep.jobs.lota;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.neurosweep.job.KernelFactory;
+import org.neurosweep.job.MapJob;
+import org.neurosweep.job.NeedsDataset;
+import org.neurosweep.job.ParamSpec;
+import org.neurosweep.job.ParamType;
+import org.neurosweep.job.Params;
+import org.neurosweep.job.Planner;
+import org.neurosweep.job.TableSchema;
+
+/**
+ * The evaluation of a committed {@code lota-qaf} run as map units: one unit = (variant checkpoint, evaluation shard),
+ * the variants being the 16-bit model (the entry's model, the run's base), the quantized model before adaptation
+ * and the adapted-and-merged model (both served quantized-resident) and the fp LoRA baseline on the dequantized
+ * base. It reads the run's committed unit artifacts ({@code lota-from}, {@code lota-unit}) and writes the rows of
+ * {@code lota_eval} that the run writes inline with {@code evaluate = inline}, through the same evaluation.
+ */
+public final class LotaEvalJob implements MapJob, NeedsDataset {
+
+    static final String LOTA_FROM = "lota-from";
+    static final String LOTA_UNIT = "lota-unit";
+    static final String VARIANT = "variant";
+
+    @Override
+    public String name() {
+        return "lota-eval";
+    }
+
+    @Override
+    public int version() {
+        return 1;
+    }
+
+    @Override
+    public String description() {
+        return "LoTA-QAF evaluation as map units: exact match and response perplexity of a committed lota-qaf run's "
+                + "16-bit, quantized, merged and LoRA checkpoints";
+    }
+
+    @Override
+    public List<TableSchema> tables() {
+        return List.of(LotaEvaluation.SCHEMA);
+    }
+
+    @Override
+    public List<ParamSpec> params() {
+        return List.of(
+                ParamSpec.of(LOTA_FROM, ParamType.STRING, null, "the artifacts folder of a committed lota-qaf run, "
+                        + "<out>/artifacts/run=R"),
+                ParamSpec.of(LOTA_UNIT, ParamType.STRING, "", "the lota-qaf unit id (its folder under lota-from); "
+                        + "empty = the run's only lota-qaf unit; a list is a grid axis"),
+                ParamSpec.oneOf(VARIANT, ParamType.STRING, null, LotaEvaluation.VARIANTS, "the checkpoint evaluated: "
+                        + "bf16 (this entry's model), gptq (quantized/, or the model when it is GPTQ), lota_merged "
+                        + "(merged/), lora_gptq (lora/); a list is a grid axis"),
+                ParamSpec.of(LotaSettings.EVAL_SPLIT, ParamType.STRING, "test", "evaluate on records of this split; empty = all"),
+                ParamSpec.of(LotaSettings.EVAL_EXAMPLES, ParamType.INT, 0, "evaluate at most this many records of the "
+                        + "unit's shard; 0 = all of the split"),
+                ParamSpec.of(LotaSettings.MAX_NEW_TOKENS, ParamType.INT, 8, "greedy tokens at most per exact-match answer"));
+    }
+
+    @Override
+    public Set<String> formats() {
+        return Set.of("instructions");
+    }
+
+    /** The default grid, after checking at plan time that every point names a committed lota-qaf unit. */
+    @Override
+    public Planner planner() {
+        return spec -> {
+            for (Params p : spec.grid()) {
+                CommittedLotaRun.unit(Path.of(p.getString(LOTA_FROM)), p.getString(LOTA_UNIT));
+                if (p.getInt(LotaSettings.EVAL_EXAMPLES) < 0 || p.getInt(LotaSettings.MAX_NEW_TOKENS) < 1) {
+                    throw new IllegalArgumentException("lota-eval: params." + LotaSettings.EVAL_EXAMPLES
+                            + " must be >= 0 and params." + LotaSettings.MAX_NEW_TOKENS + " >= 1");
+                }
+            }
+            return Planner.grid().plan(spec);
+        };
+    }
+
+    @Override
+    public KernelFactory kernels() {
+        return new LotaEvalKernel.Factory();
+    }
+}
