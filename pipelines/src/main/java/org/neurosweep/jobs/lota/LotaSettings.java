@@ -71,7 +71,7 @@ record LotaSettings(Quantizer quantizer, int bits, int groupSize, TernaryAdapter
                 ParamSpec.of(EVAL_SPLIT, ParamType.STRING, "test", "evaluate on records of this split; empty = all"),
                 ParamSpec.of(EVAL_EXAMPLES, ParamType.INT, 0, "evaluate at most this many records; 0 = all of the split"),
                 ParamSpec.of(MAX_NEW_TOKENS, ParamType.INT, 8, "greedy tokens at most per exact-match answer"),
-                ParamSpec.of(EVALUATE, ParamType.STRING, "inline", "inline: evaluate every variant in the unit (lota_eval); "
+                ParamSpec.oneOf(EVALUATE, ParamType.STRING, "inline", List.of("inline", "none"), "inline: evaluate every variant in the unit (lota_eval); "
                         + "none: only write the checkpoints, for lota-eval map units to evaluate"),
                 ParamSpec.of(LORA_BASELINE, ParamType.BOOLEAN, true, "also train the fp LoRA baseline on the dequantized base"),
                 ParamSpec.of(LORA_RANK, ParamType.INT, 0, "LoRA rank; 0 = rank"),
@@ -92,8 +92,6 @@ record LotaSettings(Quantizer quantizer, int bits, int groupSize, TernaryAdapter
         require(steps >= 1, STEPS + " must be >= 1, got " + steps);
         require(p.getInt(MAX_NEW_TOKENS) >= 1, MAX_NEW_TOKENS + " must be >= 1");
         require(p.getInt(EVAL_EXAMPLES) >= 0, EVAL_EXAMPLES + " must be >= 0");
-        require(List.of("inline", "none").contains(p.getString(EVALUATE)),
-                EVALUATE + " must be inline or none, got '" + p.getString(EVALUATE) + "'");
         require(loraRank >= 1, LORA_RANK + " must be >= 0");
         require(p.getDouble(LORA_LR) > 0, LORA_LR + " must be > 0");
         try {

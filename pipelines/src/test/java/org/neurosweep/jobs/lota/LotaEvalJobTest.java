@@ -89,6 +89,31 @@ class LotaEvalJobTest {
                 e.getMessage());
     }
 
+    @Test
+    void withEvaluateNoneTheRunOnlyWritesCheckpointsAndAMissingLoraBaselineFailsItsUnit() throws Exception {
+        TestSweeps sweeps = new TestSweeps(dir);
+        SweepPlan qaf = TestSweeps.plan(JOBS, sweeps.conf("none.conf", sweep("none", "lota-qaf",
+                "bits = 2, steps = 1, micro-batch = 8, rank = 16, lora-baseline = false, evaluate = none")));
+        assertEquals(1, TestSweeps.run(qaf).committed());
+        Path artifacts = sweeps.out().resolve("artifacts").resolve("run=none");
+        assertTrue(Files.isDirectory(artifacts.resolve(qaf.units().get(0).id()).resolve("merged")));
+        assertTrue(!Files.exists(sweeps.out().resolve(LotaEvaluation.TABLE)), "no lota_eval rows with evaluate = none");
+
+        SweepPlan evals = TestSweeps.plan(JOBS, sweeps.conf("lora.conf", sweep("lora", "lota-eval",
+                "lota-from = \"" + artifacts + "\", variant = [lota_merged, lora_gptq], eval-examples = 2")));
+        org.neurosweep.exec.SweepResult result = TestSweeps.run(evals);
+        assertEquals(1, result.committed(), "lota_merged");
+        assertEquals(1, result.failures().size());
+        assertTrue(result.failures().get(0).error().contains("has no lora/ checkpoint (the run had lora-baseline = false)"),
+                result.failures().get(0).error());
+        assertEquals(2, sweeps.table(LotaEvaluation.TABLE).where("variant = 'lota_merged'").count());
+
+        Exception e = assertThrows(org.neurosweep.sweep.SweepConfigException.class, () -> TestSweeps.plan(JOBS,
+                sweeps.conf("bad.conf", sweep("bad", "lota-qaf", "evaluate = later"))));
+        assertTrue(e.getMessage().contains("evaluate") && e.getMessage().contains("must be one of inline, none, got \"later\""),
+                e.getMessage());
+    }
+
     private static Map<String, Row> rows(TestSweeps sweeps, String run) {
         Map<String, Row> out = new TreeMap<>();
         for (Row r : sweeps.table(LotaEvaluation.TABLE).where("run = '" + run + "'").collectAsList()) {
