@@ -1,8 +1,12 @@
 package org.neurosweep.jobs.lota;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import org.apache.spark.sql.Row;
 import org.neurosweep.job.KernelFactory;
 import org.neurosweep.job.MapJob;
 import org.neurosweep.job.NeedsDataset;
@@ -10,7 +14,12 @@ import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
 import org.neurosweep.job.Params;
 import org.neurosweep.job.Planner;
+import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.ReportQueries;
+import org.neurosweep.report.SupportsReport;
 
 /**
  * The evaluation of a committed {@code lota-qaf} run as map units: one unit = (variant checkpoint, evaluation shard),
@@ -19,7 +28,7 @@ import org.neurosweep.job.TableSchema;
  * base. It reads the run's committed unit artifacts ({@code lota-from}, {@code lota-unit}) and writes the rows of
  * {@code lota_eval} that the run writes inline with {@code evaluate = inline}, through the same evaluation.
  */
-public final class LotaEvalJob implements MapJob, NeedsDataset {
+public final class LotaEvalJob implements MapJob, NeedsDataset, SupportsHeadlines, SupportsReport {
 
     static final String LOTA_FROM = "lota-from";
     static final String LOTA_UNIT = "lota-unit";
@@ -85,5 +94,30 @@ public final class LotaEvalJob implements MapJob, NeedsDataset {
     @Override
     public KernelFactory kernels() {
         return new LotaEvalKernel.Factory();
+    }
+
+    /**
+     * Per evaluated lota-qaf unit and metric, one line with each variant's score combined over the shards
+     * ({@link LotaFigures#COMBINED_SCORE}). Nothing when no unit wrote a row.
+     */
+    @Override
+    public List<String> headlines(TableReader tables) {
+        Map<String, StringBuilder> byRun = new LinkedHashMap<>();
+        for (Row r : ReportQueries.rows(tables, LotaEvaluation.TABLE, """
+                SELECT model_id, lota_unit, bits, group_size, metric, variant, %s, sum(n_examples) FROM {table}
+                GROUP BY model_id, lota_unit, bits, group_size, metric, variant ORDER BY 1, 2, 3, 4, 5,
+                CASE variant WHEN 'bf16' THEN 0 WHEN 'gptq' THEN 1 WHEN 'lota_merged' THEN 2 ELSE 3 END"""
+                .formatted(LotaFigures.COMBINED_SCORE))) {
+            String key = String.format(Locale.ROOT, "%s %d-bit g%d (lota-qaf unit %s) %s over %d records:", r.getString(0),
+                    r.getInt(2), r.getInt(3), r.getString(1), r.getString(4), r.getLong(7));
+            byRun.computeIfAbsent(key, k -> new StringBuilder(k))
+                    .append(String.format(Locale.ROOT, " %s %.4f", r.getString(5), r.getDouble(6)));
+        }
+        return byRun.values().stream().map(StringBuilder::toString).toList();
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return LotaFigures.evaluation(tables);
     }
 }

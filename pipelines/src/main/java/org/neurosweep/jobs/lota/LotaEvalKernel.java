@@ -79,7 +79,7 @@ final class LotaEvalKernel implements Kernel {
         int longest = InstructionExamples.of(records, handle.tokenizer(), PromptFormat.INSTRUCTION, eos).stream()
                 .mapToInt(e -> e.tokens().length).max().orElse(1);
         new LotaEvaluation(records, handle.tokenizer(), eos, pad, p.getInt(LotaSettings.MAX_NEW_TOKENS), q.bits(),
-                q.groupSize(), unit.dataset().name(), in.microBatch(ForwardFootprint.bytes(config, longest, longest)),
+                q.groupSize(), unit.dataset().name(), run.getFileName().toString(), in.microBatch(ForwardFootprint.bytes(config, longest, longest)),
                 out.table(LotaEvaluation.TABLE)).run(variant, model);
     }
 }

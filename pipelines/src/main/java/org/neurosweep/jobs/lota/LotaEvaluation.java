@@ -39,7 +39,9 @@ final class LotaEvaluation {
             Column.required("metric", ColumnType.STRING, "exact_match (greedy answer equals the reference) or "
                     + "perplexity (exp of the mean response-token NLL, teacher-forced)"),
             Column.required("score", ColumnType.DOUBLE, "the metric's value"),
-            Column.optional("stderr", ColumnType.DOUBLE, "binomial standard error of exact_match; null for perplexity"));
+            Column.optional("stderr", ColumnType.DOUBLE, "binomial standard error of exact_match; null for perplexity"),
+            Column.optional("lota_unit", ColumnType.STRING, "the lota-qaf unit whose checkpoints were evaluated: the "
+                    + "row's own unit_id inline, the read unit in lota-eval; null in rows written before the column"));
 
     /** The variants, in the order {@code lota-qaf} evaluates them. */
     static final List<String> VARIANTS = List.of("bf16", "gptq", "lota_merged", "lora_gptq");
@@ -53,11 +55,12 @@ final class LotaEvaluation {
     private final int bits;
     private final int groupSize;
     private final String benchmark;
+    private final String lotaUnit;
     private final int microBatch;
     private final TableRows rows;
 
     LotaEvaluation(List<InstructionExample> records, Tokenizer tokenizer, int endOfText, int pad, int maxNewTokens,
-                   int bits, int groupSize, String benchmark, int microBatch, TableRows rows) {
+                   int bits, int groupSize, String benchmark, String lotaUnit, int microBatch, TableRows rows) {
         this.records = records;
         this.examples = InstructionExamples.of(records, tokenizer, PromptFormat.INSTRUCTION, endOfText);
         this.tokenizer = tokenizer;
@@ -67,6 +70,7 @@ final class LotaEvaluation {
         this.bits = bits;
         this.groupSize = groupSize;
         this.benchmark = benchmark;
+        this.lotaUnit = lotaUnit;
         this.microBatch = microBatch;
         this.rows = rows;
     }
@@ -89,8 +93,9 @@ final class LotaEvaluation {
         int n = records.size();
         double accuracy = (double) correct / n;
         rows.add(null, variant, bits, groupSize, benchmark, 0, n, "exact_match", accuracy,
-                Math.sqrt(accuracy * (1 - accuracy) / n));
-        rows.add(null, variant, bits, groupSize, benchmark, 0, n, "perplexity", Math.exp(meanResponseNll(model)), null);
+                Math.sqrt(accuracy * (1 - accuracy) / n), lotaUnit);
+        rows.add(null, variant, bits, groupSize, benchmark, 0, n, "perplexity", Math.exp(meanResponseNll(model)), null,
+                lotaUnit);
     }
 
     private double meanResponseNll(CausalLM model) {

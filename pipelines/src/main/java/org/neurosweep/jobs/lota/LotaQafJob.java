@@ -100,7 +100,7 @@ public final class LotaQafJob implements RunJob, NeedsDataset, NeedsGradients, S
 
     @Override
     public int version() {
-        return 1;
+        return 2;       // 2: the LoRA baseline's checkpoint lora/, lota_eval.lota_unit
     }
 
     @Override

@@ -105,7 +105,7 @@ final class LotaQafKernel implements Kernel {
         int groupSize = given == null ? s.groupSize() : given.groupSize();
         int longest = train.stream().mapToInt(e -> e.tokens().length).max().orElse(1);
         LotaEvaluation eval = new LotaEvaluation(evalRecords, handle.tokenizer(), eos, pad, s.maxNewTokens(), bits, groupSize,
-                unit.dataset().name(), in.microBatch(ForwardFootprint.bytes(config, longest, longest)),
+                unit.dataset().name(), unit.id(), in.microBatch(ForwardFootprint.bytes(config, longest, longest)),
                 out.table(LotaQafJob.EVAL));
         if (given == null) {
             eval.run("bf16", handle::model);

@@ -78,6 +78,24 @@ class LotaEvalJobTest {
             }
         }
         assertEquals(8, inline.get("gptq/exact_match").<Integer>getAs("n_examples"));
+        for (Row r : inline.values()) {
+            assertEquals(unit, r.<String>getAs("lota_unit"), "inline rows name their own unit");
+        }
+        for (Row r : mapped.values()) {
+            assertEquals(unit, r.<String>getAs("lota_unit"), "lota-eval rows name the unit whose checkpoints they read");
+            assertTrue(!unit.equals(r.<String>getAs("unit_id")));
+        }
+        org.neurosweep.job.TableReader evalRun = t -> sweeps.table(t).where("run = 'evals'");
+        List<String> headlines = new LotaEvalJob().headlines(evalRun);
+        String expected = String.format(java.util.Locale.ROOT, "dense 2-bit g64 (lota-qaf unit %s) perplexity over 8 records: "
+                        + "bf16 %.4f gptq %.4f lota_merged %.4f lora_gptq %.4f", unit,
+                inline.get("bf16/perplexity").<Double>getAs("score"), inline.get("gptq/perplexity").<Double>getAs("score"),
+                inline.get("lota_merged/perplexity").<Double>getAs("score"),
+                inline.get("lora_gptq/perplexity").<Double>getAs("score"));
+        assertTrue(headlines.contains(expected), expected + " in " + headlines);
+        List<org.neurosweep.report.Chart> figures = new LotaEvalJob().figures(evalRun);
+        assertEquals(2, figures.size(), "exact match and perplexity");
+        assertEquals(LotaEvaluation.VARIANTS, ((org.neurosweep.report.Chart.Bars) figures.get(1)).series());
         assertTrue(inline.get("gptq/perplexity").<Double>getAs("score") > inline.get("bf16/perplexity").<Double>getAs("score"),
                 "2-bit quantization raises the response perplexity");
 
