@@ -35,7 +35,8 @@ import org.neurosweep.report.SupportsReport;
  * 16-bit model by round-to-nearest, or a GPTQ checkpoint as given) to an instruction dataset with ternary adapters
  * and t-SignSGD, merged losslessly back into the integer codes. The unit writes the quantized and the merged
  * checkpoints as artifacts, logs every step and the adapters' final state, audits the merge layer by layer, and
- * evaluates the 16-bit, quantized, LoTA-merged and (optionally) LoRA-on-quantized models on the held-out split.
+ * evaluates the 16-bit, quantized, LoTA-merged and (optionally) LoRA-on-quantized models on the held-out split
+ * ({@code evaluate = inline}; with {@code none} the map job {@code lota-eval} evaluates the committed checkpoints).
  */
 public final class LotaQafJob implements RunJob, NeedsDataset, NeedsGradients, SupportsHeadlines, SupportsReport {
 

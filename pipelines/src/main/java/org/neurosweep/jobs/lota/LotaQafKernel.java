@@ -51,7 +51,8 @@ import org.neurosweep.train.TrainingConfig;
  * One LoTA-QAF run: quantize (or read) the base, evaluate it, adapt it with ternary factors and t-SignSGD, merge,
  * write and reload the merged checkpoint, audit and evaluate it, then train and evaluate the LoRA baseline. Each
  * model it trains is a private copy loaded from disk, never the executor's shared one. Artifacts:
- * {@code quantized/} (unless the base is already GPTQ) and {@code merged/}, both GPTQ-layout HF checkpoints.
+ * {@code quantized/} (unless the base is already GPTQ) and {@code merged/}, both GPTQ-layout HF checkpoints, and
+ * {@code lora/} (the LoRA baseline, fp32). With {@code evaluate = none} nothing is evaluated (lota-eval does it).
  */
 final class LotaQafKernel implements Kernel {
 
