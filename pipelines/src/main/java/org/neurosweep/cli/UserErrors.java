@@ -3,6 +3,7 @@ package org.neurosweep.cli;
 import org.neurosweep.data.DatasetException;
 import org.neurosweep.model.CheckpointException;
 import org.neurosweep.model.ModelConfigException;
+import org.neurosweep.sweep.PlanningException;
 import org.neurosweep.table.OutputFolderException;
 import org.neurosweep.tensor.TensorFormatException;
 import org.neurosweep.text.TokenizerException;
@@ -23,6 +24,9 @@ final class UserErrors {
     /** One line for {@code e} if it (or a cause) is a user error; null for an internal error. */
     static String describe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PlanningException p) {
+                return p.line();
+            }
             if (t instanceof CheckpointException || t instanceof ModelConfigException || t instanceof TensorFormatException
                     || t instanceof TokenizerException || t instanceof DatasetException || t instanceof OutputFolderException) {
                 return t.getMessage();

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * The jobs on the classpath by name. A job is added by listing its class in
- * {@code META-INF/services/org.neurosweep.job.Job}; loading checks that names and table names are unique and that
+ * {@code META-INF/services/org.neurosweep.job.Job}; loading checks that names are unique, that a table two jobs declare has one schema, and that
  * no job claims an engine table.
  */
 public final class JobRegistry {
@@ -37,6 +37,7 @@ public final class JobRegistry {
     public static JobRegistry of(List<? extends Job> jobs) {
         Map<String, Job> byName = new TreeMap<>();
         Map<String, String> tableOwner = new HashMap<>();
+        Map<String, TableSchema> tableSchema = new HashMap<>();
         for (Job job : jobs) {
             if (!JOB_NAME.matcher(job.name()).matches()) {
                 throw new IllegalStateException("job name must be kebab-case: '" + job.name() + "' (" + job.getClass().getName() + ")");
@@ -50,9 +51,12 @@ public final class JobRegistry {
                 if (ENGINE_TABLES.contains(table.name())) {
                     throw new IllegalStateException("job " + job.name() + " declares the engine table '" + table.name() + "'");
                 }
+                // one table may be written by several jobs only with one schema (lota-qaf inline and lota-eval)
+                TableSchema previousSchema = tableSchema.putIfAbsent(table.name(), table);
                 String owner = tableOwner.put(table.name(), job.name());
-                if (owner != null) {
-                    throw new IllegalStateException("table '" + table.name() + "' is declared by jobs " + owner + " and " + job.name());
+                if (previousSchema != null && !previousSchema.equals(table)) {
+                    throw new IllegalStateException("table '" + table.name() + "' is declared by jobs " + owner + " and "
+                            + job.name() + " with different schemas");
                 }
             }
         }

@@ -46,7 +46,13 @@ public final class SweepPlanner {
             List<DatasetSlice> slices = entry.datasets().stream()
                     .flatMap(d -> slices(config.datasets().get(d)).stream()).toList();
             JobSpec spec = new JobSpec(entry.job(), models, slices, entry.grid(), catalog);
-            List<WorkUnit> units = entry.job().planner().plan(spec).stream().filter(u -> seen.add(u.id())).toList();
+            List<WorkUnit> planned;
+            try {
+                planned = entry.job().planner().plan(spec);
+            } catch (IllegalArgumentException e) {
+                throw new PlanningException(entry.origin(), e);
+            }
+            List<WorkUnit> units = planned.stream().filter(u -> seen.add(u.id())).toList();
             jobs.add(new SweepPlan.PlannedJob(entry.job(), units));
         }
         return new SweepPlan(config, jobs);

@@ -271,4 +271,27 @@ class MainTest {
                 }
                 """.formatted(name, model, RepoPaths.dataset("world/pretrain.txt")));
     }
+
+    /**
+     * A job's planner refusing its entry (here lota-eval naming the artifacts of a run that was never committed) is a
+     * user error: one line naming the config file and line, the job and the key, status 2.
+     */
+    @Test
+    void aPlannerRefusingItsEntryIsOneLineWithStatus2() {
+        Path missing = dir.resolve("out/artifacts/run=never");
+        Path conf = new org.neurosweep.testjobs.TestSweeps(dir).conf("eval.conf", """
+                sweep {
+                  name = eval
+                  models { dense { path = "%s" } }
+                  datasets { instruct { format = instructions, path = "%s" } }
+                  jobs = [ { job = lota-eval, models = [dense], datasets = [instruct],
+                             params { lota-from = "%s", variant = gptq } } ]
+                }
+                """.formatted(RepoPaths.world("dense"), RepoPaths.dataset("world/instruct.jsonl"), missing));
+        Result r = main("plan", conf.toString());
+        assertEquals(2, r.status(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("eval.conf:") && r.err().contains("lota-eval: params.lota-from = " + missing),
+                r.err());
+    }
 }

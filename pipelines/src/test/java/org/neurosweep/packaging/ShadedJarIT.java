@@ -82,7 +82,7 @@ class ShadedJarIT {
                 "cross-task-patch", "composite-eval", "trace-decode", "perplexity", "sparse-components",
                 "sparse-components-compare", "lota-qaf", "quantize", "swing-distill", "pad-sample", "pad-score",
                 "pad-distill", "moe-attribution", "expert-blocking", "neuron-attribution", "privacy-neurons", "exposure",
-                "fewfedweight")) {
+                "fewfedweight", "lota-eval")) {
             assertTrue(r.output().contains(job), "job " + job + " missing from:\n" + r.output());
         }
     }

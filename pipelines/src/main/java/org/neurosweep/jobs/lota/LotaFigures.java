@@ -10,7 +10,7 @@ import org.neurosweep.report.Chart;
 import org.neurosweep.report.ChartData;
 import org.neurosweep.report.ReportQueries;
 
-/** The report figures of {@code lota-qaf} and {@code quantize}. */
+/** The report figures of {@code lota-qaf}, {@code lota-eval} and {@code quantize}. */
 final class LotaFigures {
 
     private LotaFigures() {
@@ -61,6 +61,34 @@ final class LotaFigures {
                     GROUP BY model_id, unit_id
                     UNION ALL SELECT concat(model_id, ' (', unit_id, ')'), 'reloaded', max(max_abs_diff_reloaded)
                     FROM {table} GROUP BY model_id, unit_id""")));
+        }
+        return charts;
+    }
+
+    /**
+     * The shard-combining aggregate of {@code lota_eval}'s score per group: exact match over all records (the mean of
+     * the shards' scores weighted by records), perplexity as the records-weighted geometric mean of the shards' (exact
+     * with one shard; with several it weights by records, not response tokens).
+     */
+    static final String COMBINED_SCORE = "CASE WHEN metric = 'exact_match' THEN sum(score * n_examples) / sum(n_examples) "
+            + "ELSE exp(sum(ln(score) * n_examples) / sum(n_examples)) END";
+
+    /**
+     * lota-eval: exact match and response perplexity of each evaluated lota-qaf unit's variants, combined over the
+     * evaluation shards.
+     */
+    static List<Chart> evaluation(TableReader tables) {
+        List<Chart> charts = new ArrayList<>();
+        for (String metric : List.of("exact_match", "perplexity")) {
+            List<Row> eval = ReportQueries.rows(tables, LotaEvaluation.TABLE, """
+                    SELECT concat(model_id, ' ', bits, '-bit g', group_size, ' (', lota_unit, ')'), variant, %s
+                    FROM {table} WHERE metric = '%s' GROUP BY model_id, bits, group_size, lota_unit, variant, metric
+                    ORDER BY 1, CASE variant WHEN 'bf16' THEN 0 WHEN 'gptq' THEN 1 WHEN 'lota_merged' THEN 2 ELSE 3 END"""
+                    .formatted(COMBINED_SCORE, metric));
+            if (!eval.isEmpty()) {
+                charts.add(ChartData.bars("lota-eval: " + metric + " of the evaluated checkpoints, over all shards",
+                        metric, eval));
+            }
         }
         return charts;
     }

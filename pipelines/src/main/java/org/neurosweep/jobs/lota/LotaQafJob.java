@@ -35,14 +35,15 @@ import org.neurosweep.report.SupportsReport;
  * 16-bit model by round-to-nearest, or a GPTQ checkpoint as given) to an instruction dataset with ternary adapters
  * and t-SignSGD, merged losslessly back into the integer codes. The unit writes the quantized and the merged
  * checkpoints as artifacts, logs every step and the adapters' final state, audits the merge layer by layer, and
- * evaluates the 16-bit, quantized, LoTA-merged and (optionally) LoRA-on-quantized models on the held-out split.
+ * evaluates the 16-bit, quantized, LoTA-merged and (optionally) LoRA-on-quantized models on the held-out split
+ * ({@code evaluate = inline}; with {@code none} the map job {@code lota-eval} evaluates the committed checkpoints).
  */
 public final class LotaQafJob implements RunJob, NeedsDataset, NeedsGradients, SupportsHeadlines, SupportsReport {
 
     static final String TRAIN_STEP = "lota_train_step";
     static final String LAYER_STATE = "lota_layer_state";
     static final String MERGE_AUDIT = "lota_merge_audit";
-    static final String EVAL = "lota_eval";
+    static final String EVAL = LotaEvaluation.TABLE;
 
     private static final TableSchema TRAIN_STEP_SCHEMA = TableSchema.of(TRAIN_STEP,
             "one row per t-SignSGD step of the ternary adaptation",
@@ -93,20 +94,6 @@ public final class LotaQafJob implements RunJob, NeedsDataset, NeedsGradients, S
             Column.required("qweight_sha256_after", ColumnType.STRING, "SHA-256 of the packed qweight of Q'"),
             Column.required("delta_sha256", ColumnType.STRING, "SHA-256 of δ (groups, out) as little-endian fp32"));
 
-    private static final TableSchema EVAL_SCHEMA = TableSchema.of(EVAL,
-            "one row per (model variant, metric) on the held-out instruction split",
-            Column.required("variant", ColumnType.STRING, "bf16 (the 16-bit source), gptq (quantized, before adaptation), "
-                    + "lota_merged (adapted, merged, reloaded), lora_gptq (fp LoRA on the dequantized base)"),
-            Column.required("bits", ColumnType.INT, "bits per code of the quantized base"),
-            Column.required("group_size", ColumnType.INT, "input columns per group"),
-            Column.required("benchmark", ColumnType.STRING, "the dataset's name in the sweep"),
-            Column.required("n_shot", ColumnType.INT, "in-context examples (0)"),
-            Column.required("n_examples", ColumnType.INT, "records evaluated"),
-            Column.required("metric", ColumnType.STRING, "exact_match (greedy answer equals the reference) or "
-                    + "perplexity (exp of the mean response-token NLL, teacher-forced)"),
-            Column.required("score", ColumnType.DOUBLE, "the metric's value"),
-            Column.optional("stderr", ColumnType.DOUBLE, "binomial standard error of exact_match; null for perplexity"));
-
     @Override
     public String name() {
         return "lota-qaf";
@@ -114,7 +101,7 @@ public final class LotaQafJob implements RunJob, NeedsDataset, NeedsGradients, S
 
     @Override
     public int version() {
-        return 1;
+        return 2;       // 2: the LoRA baseline's checkpoint lora/, lota_eval.lota_unit
     }
 
     @Override
@@ -124,7 +111,7 @@ public final class LotaQafJob implements RunJob, NeedsDataset, NeedsGradients, S
 
     @Override
     public List<TableSchema> tables() {
-        return List.of(TRAIN_STEP_SCHEMA, LAYER_STATE_SCHEMA, MERGE_AUDIT_SCHEMA, EVAL_SCHEMA);
+        return List.of(TRAIN_STEP_SCHEMA, LAYER_STATE_SCHEMA, MERGE_AUDIT_SCHEMA, LotaEvaluation.SCHEMA);
     }
 
     @Override

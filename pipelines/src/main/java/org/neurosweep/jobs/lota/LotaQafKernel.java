@@ -36,6 +36,8 @@ import org.neurosweep.quant.TernaryAdapter;
 import org.neurosweep.text.PromptFormat;
 import org.neurosweep.train.AdamW;
 import org.neurosweep.train.CausalLmBatch;
+import org.neurosweep.train.CheckpointWriter;
+import org.neurosweep.train.ModelCheckpoint;
 import org.neurosweep.train.InstructionExamples;
 import org.neurosweep.train.LearningRateSchedule;
 import org.neurosweep.train.LmExample;
@@ -49,9 +51,15 @@ import org.neurosweep.train.TrainingConfig;
  * One LoTA-QAF run: quantize (or read) the base, evaluate it, adapt it with ternary factors and t-SignSGD, merge,
  * write and reload the merged checkpoint, audit and evaluate it, then train and evaluate the LoRA baseline. Each
  * model it trains is a private copy loaded from disk, never the executor's shared one. Artifacts:
- * {@code quantized/} (unless the base is already GPTQ) and {@code merged/}, both GPTQ-layout HF checkpoints.
+ * {@code quantized/} (unless the base is already GPTQ) and {@code merged/}, both GPTQ-layout HF checkpoints, and
+ * {@code lora/} (the LoRA baseline, fp32). With {@code evaluate = none} nothing is evaluated (lota-eval does it).
  */
 final class LotaQafKernel implements Kernel {
+
+    /** The unit artifacts: the quantized base (unless given as GPTQ), the merged model, the LoRA baseline. */
+    static final String QUANTIZED = "quantized";
+    static final String MERGED = "merged";
+    static final String LORA = "lora";
 
     /** Value equality lets every task of an executor reuse one kernel. */
     record Factory() implements KernelFactory {
@@ -82,10 +90,8 @@ final class LotaQafKernel implements Kernel {
         out.badRecords(read.badRecords());
         List<InstructionExample> records = unit.dataset().limit(read.records());
         List<InstructionExample> trainRecords = split(records, s.trainSplit());
-        List<InstructionExample> evalRecords = split(records, s.evalSplit());
-        if (s.evalExamples() > 0 && evalRecords.size() > s.evalExamples()) {
-            evalRecords = evalRecords.subList(0, s.evalExamples());
-        }
+        List<InstructionExample> evalRecords = s.evaluateInline()
+                ? LotaEvaluation.heldOut(records, s.evalSplit(), s.evalExamples()) : List.of();
         if (trainRecords.size() < s.microBatch()) {
             throw new IllegalArgumentException("lota-qaf: " + trainRecords.size() + " training records of split '"
                     + s.trainSplit() + "' in " + unit.dataset().name() + ", fewer than micro-batch " + s.microBatch());
@@ -99,14 +105,14 @@ final class LotaQafKernel implements Kernel {
         int bits = given == null ? s.bits() : given.bits();
         int groupSize = given == null ? s.groupSize() : given.groupSize();
         int longest = train.stream().mapToInt(e -> e.tokens().length).max().orElse(1);
-        LotaEvaluation eval = new LotaEvaluation(evalRecords, handle.tokenizer(), eos, pad, s, bits, groupSize,
-                unit.dataset().name(), in.microBatch(ForwardFootprint.bytes(config, longest, longest)),
+        LotaEvaluation eval = new LotaEvaluation(evalRecords, handle.tokenizer(), eos, pad, s.maxNewTokens(), bits, groupSize,
+                unit.dataset().name(), unit.id(), in.microBatch(ForwardFootprint.bytes(config, longest, longest)),
                 out.table(LotaQafJob.EVAL));
         if (given == null) {
-            eval.run("bf16", handle.model());
+            eval.run("bf16", handle::model);
             layers = s.quantizer().gptq() ? gptq(folder, targets, train, s)
                     : LotaQaf.quantize(handle.model(), targets, s.bits(), s.groupSize());
-            quantized = out.artifacts().local("quantized");
+            quantized = out.artifacts().local(QUANTIZED);
             GptqCheckpoint.save(handle.model(), layers, folder, quantized, s.zeroFormat());
         } else {
             quantized = folder;
@@ -115,7 +121,7 @@ final class LotaQafKernel implements Kernel {
         }
 
         CausalLM model = GptqCheckpoint.load(quantized, targets);
-        eval.run("gptq", GptqCheckpoint.loadPacked(quantized));         // served as it is stored: codes resident
+        eval.run("gptq", () -> GptqCheckpoint.loadPacked(quantized));         // served as it is stored: codes resident
         Map<String, TernaryAdapter> adapters = LotaQaf.adapters(layers, s.adapter(), s.seed());
         AdaptedProjections adapted = new AdaptedProjections(model.parameters(), adapters,
                 params -> new TSignSgd(params, s.schedule()));
@@ -129,12 +135,12 @@ final class LotaQafKernel implements Kernel {
         });
         LotaAudit.layerStates(adapters, s.steps(), out.table(LotaQafJob.LAYER_STATE));
 
-        Path merged = out.artifacts().local("merged");
+        Path merged = out.artifacts().local(MERGED);
         GptqCheckpoint.save(model, LotaQaf.merge(adapters), quantized, merged, s.zeroFormat());
         CausalLM reloaded = GptqCheckpoint.load(merged, name -> false);
         LotaAudit.merge(adapters, GptqCheckpoint.layers(merged), reloaded, s.zeroFormat(),
                 out.table(LotaQafJob.MERGE_AUDIT));
-        eval.run("lota_merged", GptqCheckpoint.loadPacked(merged));
+        eval.run("lota_merged", () -> GptqCheckpoint.loadPacked(merged));
 
         if (s.loraBaseline()) {
             CausalLM lora = GptqCheckpoint.load(quantized, targets);
@@ -147,8 +153,25 @@ final class LotaQafKernel implements Kernel {
             AdaptedProjections loraTraining = new AdaptedProjections(lora.parameters(), loras,
                     params -> new AdamW(params, 0.9, 0.999, 1e-8, 0.0));
             train(lora, loraTraining, train, s, pad, (log, tokens) -> { });
-            eval.run("lora_gptq", lora);
+            saveLora(lora, quantized, out.artifacts().local(LORA));
+            eval.run("lora_gptq", () -> lora);
         }
+    }
+
+    /**
+     * Writes the LoRA baseline as a 16-bit-layout fp32 checkpoint: every weight as the trained model holds it (the
+     * adapted projections W0 + (α/r)·B·A with W0 dequantized, the rest dequantized or as stored), so that a model
+     * loaded from it computes the logits of the trained one bit for bit. The config is the quantized base's without
+     * its quantization_config.
+     */
+    private static void saveLora(CausalLM lora, Path quantized, Path dir) throws IOException {
+        Map<String, INDArray> tensors;
+        try (org.neurosweep.tensor.TensorSource source = GptqCheckpoint.open(quantized)) {
+            tensors = ModelCheckpoint.hubTensors(lora.parameters(), source);
+        }
+        Map<String, Object> plain = new java.util.HashMap<>();
+        plain.put("quantization_config", null);
+        CheckpointWriter.write(dir, tensors, quantized.resolve("config.json"), plain, quantized);
     }
 
     // GPTQ of a private copy of the 16-bit model, calibrated on the first training examples' tokens

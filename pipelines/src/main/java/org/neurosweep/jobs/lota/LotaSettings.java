@@ -12,7 +12,7 @@ import org.neurosweep.quant.ZeroFormat;
 /** The parameters of one {@code lota-qaf} run, read and checked once from the unit's {@link Params}. */
 record LotaSettings(Quantizer quantizer, int bits, int groupSize, TernaryAdapter.Settings adapter, String targets, ZeroFormat zeroFormat,
                     int steps, int microBatch, int gradientAccumulation, long seed, TSignSgd.Schedule schedule,
-                    String trainSplit, String evalSplit, int evalExamples, int maxNewTokens,
+                    String trainSplit, String evalSplit, int evalExamples, int maxNewTokens, boolean evaluateInline,
                     boolean loraBaseline, int loraRank, double loraAlpha, double loraLearningRate) {
 
     /** How a 16-bit base is quantized: round-to-nearest, or GPTQ calibrated on the run's training records. */
@@ -41,6 +41,7 @@ record LotaSettings(Quantizer quantizer, int bits, int groupSize, TernaryAdapter
     static final String EVAL_SPLIT = "eval-split";
     static final String EVAL_EXAMPLES = "eval-examples";
     static final String MAX_NEW_TOKENS = "max-new-tokens";
+    static final String EVALUATE = "evaluate";
     static final String LORA_BASELINE = "lora-baseline";
     static final String LORA_RANK = "lora-rank";
     static final String LORA_ALPHA = "lora-alpha";
@@ -70,6 +71,8 @@ record LotaSettings(Quantizer quantizer, int bits, int groupSize, TernaryAdapter
                 ParamSpec.of(EVAL_SPLIT, ParamType.STRING, "test", "evaluate on records of this split; empty = all"),
                 ParamSpec.of(EVAL_EXAMPLES, ParamType.INT, 0, "evaluate at most this many records; 0 = all of the split"),
                 ParamSpec.of(MAX_NEW_TOKENS, ParamType.INT, 8, "greedy tokens at most per exact-match answer"),
+                ParamSpec.oneOf(EVALUATE, ParamType.STRING, "inline", List.of("inline", "none"), "inline: evaluate every variant in the unit (lota_eval); "
+                        + "none: only write the checkpoints, for lota-eval map units to evaluate"),
                 ParamSpec.of(LORA_BASELINE, ParamType.BOOLEAN, true, "also train the fp LoRA baseline on the dequantized base"),
                 ParamSpec.of(LORA_RANK, ParamType.INT, 0, "LoRA rank; 0 = rank"),
                 ParamSpec.of(LORA_ALPHA, ParamType.DOUBLE, 0.0, "LoRA alpha (scaling alpha/r); 0 = 2·LoRA rank"),
@@ -103,6 +106,7 @@ record LotaSettings(Quantizer quantizer, int bits, int groupSize, TernaryAdapter
                 new TSignSgd.Schedule(p.getDouble(SIGMA0), p.getDouble(SIGMA1), p.getDouble(SIGMA2), p.getDouble(TAU),
                         steps, 0.8, 10, 0.99995),
                 p.getString(TRAIN_SPLIT), p.getString(EVAL_SPLIT), p.getInt(EVAL_EXAMPLES), p.getInt(MAX_NEW_TOKENS),
+                p.getString(EVALUATE).equals("inline"),
                 p.getBoolean(LORA_BASELINE), loraRank,
                 p.getDouble(LORA_ALPHA) == 0 ? 2.0 * loraRank : p.getDouble(LORA_ALPHA), p.getDouble(LORA_LR));
     }
