@@ -67,6 +67,20 @@ public final class ParquetRecords {
         return new ReadResult<>(rows, bad);
     }
 
+    /**
+     * Every row of an opened file, in order: for files this project wrote itself (committed tables), where a row that
+     * does not decode is an internal error, thrown, not a bad record.
+     */
+    public static List<Map<String, Object>> rows(ParquetFileReader reader) throws IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try {
+            readRowGroups(reader, Shard.all(), rows);
+        } catch (UnreadableRowException e) {
+            throw new IOException("row " + (e.row + 1) + " does not decode", e.getCause());
+        }
+        return rows;
+    }
+
     private static void readRowGroups(ParquetFileReader reader, Shard shard, List<Map<String, Object>> rows) throws UnreadableRowException {
         MessageType schema = reader.getFileMetaData().getSchema();
         MessageColumnIO columns = new ColumnIOFactory().getColumnIO(schema);

@@ -9,6 +9,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.neurosweep.job.ColumnType;
 import org.neurosweep.job.TableReader;
+import org.neurosweep.job.TableRow;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.sweep.SweepPlan;
 import org.neurosweep.table.EngineTables;
@@ -18,6 +19,7 @@ import org.neurosweep.table.TableLayout;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The committed tables of one run, read on the driver (headlines, summaries). A table no unit wrote to reads as an
@@ -25,15 +27,28 @@ import java.util.Map;
  */
 public final class RunTables implements TableReader {
 
+    /**
+     * The most rows of a table that {@link #driverRows} reads on the driver: about 1 GB of heap at its widest tables'
+     * ~20 cells a row, against the launcher's 4 GB default; a larger table is read by Spark.
+     */
+    public static final long DRIVER_ROWS = 1_000_000;
+
     private final SparkSession spark;
     private final TableLayout layout;
     private final Map<String, TableSchema> schemas;
+    private final long driverRowLimit;
 
     /** @param schemas the tables' declared schemas by name (job tables without identity columns; engine tables) */
     public RunTables(SparkSession spark, TableLayout layout, Map<String, TableSchema> schemas) {
+        this(spark, layout, schemas, DRIVER_ROWS);
+    }
+
+    /** @param driverRowLimit the most rows of a table {@link #driverRows} reads on the driver (0: none, all through Spark) */
+    public RunTables(SparkSession spark, TableLayout layout, Map<String, TableSchema> schemas, long driverRowLimit) {
         this.spark = spark;
         this.layout = layout;
         this.schemas = Map.copyOf(schemas);
+        this.driverRowLimit = driverRowLimit;
     }
 
     /** The schemas of every table {@code plan}'s jobs and the engine write, by name. */
@@ -68,6 +83,16 @@ public final class RunTables implements TableReader {
     @Override
     public long rows(String name) {
         return files(name).rows();
+    }
+
+    /**
+     * The table's rows read from its files on the driver (no Spark job: the report's figures of a small run take a
+     * fraction of the time they take as Spark queries); empty when it has more than the driver row limit.
+     */
+    @Override
+    public Optional<List<TableRow>> driverRows(String name) {
+        TableFiles files = files(name);
+        return files.rows() <= driverRowLimit ? Optional.of(files.read()) : Optional.empty();
     }
 
     private TableFiles files(String name) {

@@ -8,16 +8,24 @@ import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructType;
+import org.neurosweep.data.ParquetRecords;
+import org.neurosweep.job.TableRow;
 import org.neurosweep.table.TableFileSystems;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Parquet data files under a table folder or one of its {@code run=} partitions, as Spark's file index sees them
@@ -91,6 +99,54 @@ public final class TableFiles {
         }
         return n;
     }
+
+    /**
+     * Every row of the files, read on the driver in one pass per file (for tables small enough to hold there; see
+     * {@link RunTables#driverRows}). Timestamps become epoch milliseconds whatever their Parquet encoding (this
+     * project writes int64 milliseconds; Spark writes int96 by default).
+     */
+    public List<TableRow> read() {
+        List<TableRow> rows = new ArrayList<>();
+        for (FileStatus f : files) {
+            try (ParquetFileReader reader = open(f)) {
+                List<Type> fields = reader.getFooter().getFileMetaData().getSchema().getFields();
+                for (Map<String, Object> cells : ParquetRecords.rows(reader)) {
+                    fields.forEach(field -> cells.computeIfPresent(field.getName(), (k, v) -> millisIfTimestamp(field, v)));
+                    rows.add(new TableRow(cells));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the Parquet file " + f.getPath(), e);
+            }
+        }
+        return rows;
+    }
+
+    /** A top-level timestamp cell as epoch milliseconds; any other cell as it is. */
+    private static Object millisIfTimestamp(Type field, Object value) {
+        if (!field.isPrimitive()) {
+            return value;
+        }
+        PrimitiveType type = field.asPrimitiveType();
+        if (type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT96 && value instanceof byte[] b) {
+            // 8 bytes of nanoseconds in the day, then 4 bytes of Julian day, both little-endian
+            ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+            long nanos = buf.getLong();
+            long julianDay = Integer.toUnsignedLong(buf.getInt());
+            return (julianDay - JULIAN_DAY_OF_EPOCH) * 86_400_000L + Math.floorDiv(nanos, 1_000_000L);
+        }
+        if (type.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts
+                && value instanceof Long v) {
+            return switch (ts.getUnit()) {
+                case MILLIS -> v;
+                case MICROS -> Math.floorDiv(v, 1_000L);
+                case NANOS -> Math.floorDiv(v, 1_000_000L);
+            };
+        }
+        return value;
+    }
+
+    /** The Julian day number of 1970-01-01. */
+    private static final long JULIAN_DAY_OF_EPOCH = 2_440_588L;
 
     /**
      * The Spark schema of the newest file, converted as Spark's own inference converts it ({@code sql} reads every run of

@@ -1,28 +1,50 @@
 package org.neurosweep.report;
 
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.neurosweep.job.TableReader;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
-/** The one query helper of report sections: SQL over one of the run's tables, nothing when the table has no rows. */
+/**
+ * The one way report sections (and driver summaries) read a run's table: an {@link Aggregation} over the rows the
+ * reader holds on the driver when the table is small (no Spark job: a Spark query per figure made the demo's report
+ * take 10–20 s), otherwise over the table's Spark frame. Nothing when the table has no rows, so a section never
+ * reads columns of an empty table.
+ */
 public final class ReportQueries {
 
     private ReportQueries() {
     }
 
-    /**
-     * The rows of {@code query}, in which {@code {table}} stands for table {@code table} of the run; an empty list when the
-     * table has no rows (so a section never queries columns of an empty frame). The ns_* functions may be used.
-     */
+    /** The rows {@code aggregation} makes of table {@code table} of the run; an empty list when the table has no rows. */
+    public static List<Row> rows(TableReader tables, String table, Aggregation aggregation) {
+        if (tables.rows(table) == 0) {
+            return List.of();
+        }
+        Optional<List<org.neurosweep.job.TableRow>> held = tables.driverRows(table);
+        return held.isPresent() ? aggregation.over(held.get()) : aggregation.over(tables.table(table));
+    }
+
+    /** TEMPORARY (deleted once every section uses an Aggregation): the rows of a Spark SQL query over the table. */
     public static List<Row> rows(TableReader tables, String table, String query) {
         if (tables.rows(table) == 0) {
             return List.of();
         }
-        Dataset<Row> rows = tables.table(table);
+        org.apache.spark.sql.Dataset<Row> rows = tables.table(table);
         String view = "ns_report_" + table;
         rows.createOrReplaceTempView(view);
         return rows.sparkSession().sql(query.replace("{table}", view)).collectAsList();
+    }
+
+    /** SQL's {@code UNION ALL … ORDER BY 1, 2, …}: the rows of every part, sorted by their cells ({@link Aggregation#ROWS}). */
+    @SafeVarargs
+    public static List<Row> union(List<Row>... parts) {
+        List<Row> all = new ArrayList<>();
+        Arrays.stream(parts).forEach(all::addAll);
+        all.sort(Aggregation.ROWS);
+        return all;
     }
 }

@@ -9,12 +9,12 @@ import java.util.Set;
  * compared by value across numeric types (an {@code int} 7 equals a {@code bigint} 7); a null list or element gives
  * a null result.
  */
-final class RankedLists {
+public final class RankedLists {
     private RankedLists() {
     }
 
     /** 1 / rank; null for a null or NaN rank or one below 1 (not a rank). */
-    static Double reciprocalRank(Number rank) {
+    public static Double reciprocalRank(Number rank) {
         return isRank(rank) ? 1.0 / rank.doubleValue() : null;
     }
 

@@ -2,12 +2,18 @@ package org.neurosweep.jobs.probe;
 
 import org.apache.spark.sql.Row;
 import org.neurosweep.job.TableReader;
+import org.neurosweep.report.Aggregation;
 import org.neurosweep.report.Chart;
 import org.neurosweep.report.ChartData;
 import org.neurosweep.report.ReportQueries;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
+import static org.neurosweep.report.Aggregation.labelled;
 
 /** The report figures of the factual probe and of LRP2 (docs/methods/lrp2-mlama.md). */
 final class ProbeFigures {
@@ -17,9 +23,9 @@ final class ProbeFigures {
 
     /** mlama-probe: accuracy per language (Σ correct / Σ facts), one bar per model and checkpoint. */
     static List<Chart> accuracy(TableReader tables) {
-        List<Row> rows = ReportQueries.rows(tables, MlamaProbeJob.ACCURACY, """
-                SELECT mode, language, concat(model_id, coalesce(concat('@', checkpoint), '')), sum(n_correct) / sum(n_facts)
-                FROM {table} GROUP BY mode, language, model_id, checkpoint ORDER BY mode, language, model_id, checkpoint""");
+        List<Row> rows = ReportQueries.rows(tables, MlamaProbeJob.ACCURACY, groupBy(col("mode"), col("language"),
+                r -> r.string("model_id") + (r.get("checkpoint") == null ? "" : "@" + r.get("checkpoint")))
+                .ratio(col("n_correct"), col("n_facts")));
         return ChartData.perName(rows, (mode, r) -> ChartData.bars("probe accuracy per language (" + mode + ")", "accuracy", r));
     }
 
@@ -28,18 +34,27 @@ final class ProbeFigures {
      * a heat map (LIRP layer i × LSRP layer j); the layer-wise cosine to English without and with it.
      */
     static List<Chart> lrp2(TableReader tables) {
-        List<Chart> charts = new ArrayList<>(ChartData.perName(ReportQueries.rows(tables, Lrp2Job.SUMMARY, """
-                SELECT model_id, language, 'without LRP2', accuracy_base FROM {table}
-                UNION ALL SELECT model_id, language, 'with LRP2', accuracy_lrp2 FROM {table} ORDER BY 1, 2, 3 DESC"""),
+        // 'without LRP2' before 'with LRP2' (the query's ORDER BY 1, 2, 3 DESC)
+        List<Row> summary = new ArrayList<>(ReportQueries.union(
+                ReportQueries.rows(tables, Lrp2Job.SUMMARY, groupBy(col("model_id"), col("language"), r -> "without LRP2")
+                        .first("accuracy_base")),
+                ReportQueries.rows(tables, Lrp2Job.SUMMARY, groupBy(col("model_id"), col("language"), r -> "with LRP2")
+                        .first("accuracy_lrp2"))));
+        summary.sort(Comparator.comparing((Row r) -> r.getString(0)).thenComparing(r -> r.getString(1))
+                .thenComparing((Row r) -> r.getString(2), Comparator.reverseOrder()));
+        List<Chart> charts = new ArrayList<>(ChartData.perName(summary,
                 (model, r) -> ChartData.bars(model + ": probe accuracy per language, test split", "accuracy", r)));
-        charts.addAll(ChartData.perName(ReportQueries.rows(tables, Lrp2Job.GRID, """
-                SELECT concat(model_id, ', ', language), concat('LIRP ', lirp_layer), lsrp_layer, accuracy FROM {table}
-                WHERE lirp_layer IS NOT NULL ORDER BY model_id, language, lirp_layer, lsrp_layer"""),
+        charts.addAll(ChartData.perName(ReportQueries.rows(tables, Lrp2Job.GRID,
+                        groupBy(r -> r.string("model_id") + ", " + r.string("language"), labelled(col("lirp_layer"), r -> "LIRP " + r.get("lirp_layer")),
+                                col("lsrp_layer")).where(r -> r.get("lirp_layer") != null).first("accuracy")),
                 (name, r) -> ChartData.heatmap(name + ": dev accuracy by projection layers", "LSRP layer j", "LIRP layer i", r)));
-        charts.addAll(ChartData.perName(ReportQueries.rows(tables, Lrp2Job.SIMILARITY, """
-                SELECT model_id, concat(language, ' without'), layer, mean_cosine_base FROM {table} WHERE lirp_layer IS NOT NULL
-                UNION ALL SELECT model_id, concat(language, ' with LRP2'), layer, mean_cosine_lrp2 FROM {table} WHERE lirp_layer IS NOT NULL
-                ORDER BY 1, 2, 3"""), (model, r) -> new Chart.Line(model + ": cosine to the English query by layer", "layer",
+        Aggregation.Filter projected = r -> r.get("lirp_layer") != null;
+        charts.addAll(ChartData.perName(ReportQueries.union(
+                ReportQueries.rows(tables, Lrp2Job.SIMILARITY, groupBy(col("model_id"), r -> r.string("language") + " without",
+                        col("layer")).where(projected).first("mean_cosine_base")),
+                ReportQueries.rows(tables, Lrp2Job.SIMILARITY, groupBy(col("model_id"), r -> r.string("language") + " with LRP2",
+                        col("layer")).where(projected).first("mean_cosine_lrp2"))),
+                (model, r) -> new Chart.Line(model + ": cosine to the English query by layer", "layer",
                 "mean cosine", ChartData.series(r))));
         return charts;
     }
