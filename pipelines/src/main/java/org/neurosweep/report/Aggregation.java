@@ -130,7 +130,12 @@ public final class Aggregation implements Serializable {
 
     /** SQL {@code max(column)}, as a double. */
     public Aggregation max(String column) {
-        return with(Kind.MAX, col(column), null);
+        return max(col(column));
+    }
+
+    /** SQL {@code max(value)}, as a double. */
+    public Aggregation max(Cell value) {
+        return with(Kind.MAX, value, null);
     }
 
     /** SQL {@code min(column)}, as a double. */

@@ -9,18 +9,25 @@ import org.apache.spark.sql.SparkSession;
 import org.neurosweep.job.Job;
 import org.neurosweep.job.JobRegistry;
 import org.neurosweep.job.TableReader;
+import org.neurosweep.job.TableRow;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.table.EngineTables;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
-import static org.apache.spark.sql.functions.expr;
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 import static org.neurosweep.report.SvgCharts.esc;
 import static org.neurosweep.report.SvgCharts.fmt;
 
@@ -73,16 +80,16 @@ public final class HtmlReport {
     /** The report's HTML. */
     public String html() {
         TableReader reader = new OnceEach(tables.forRun(run));
-        Dataset<Row> manifest = reader.table("manifest");
-        List<String> ran = reader.rows("manifest") == 0 ? List.of()
-                : manifest.select("job").distinct().orderBy("job").collectAsList().stream().map(r -> r.getString(0)).toList();
+        List<Row> units = ManifestSummary.units(reader);
+        List<String> ran = units.stream().map(r -> r.getString(0)).distinct().toList();
         StringBuilder body = new StringBuilder();
         body.append("<h1>NeuroSweep run ").append(esc(run)).append("</h1>")
                 .append("<p class='meta'>output root ").append(esc(tables.root())).append(" · report written ")
                 .append(esc(Instant.now().toString())).append("</p><nav><a href='#manifest'>manifest</a>");
         ran.forEach(j -> body.append("<a href='#job-").append(esc(j)).append("'>").append(esc(j)).append("</a>"));
         body.append("</nav>");
-        new ManifestSummary(manifest, ran.isEmpty(), reader.table("errors"), reader.rows("errors")).appendTo(body);
+        new ManifestSummary(units, ReportQueries.rows(reader, EngineTables.ERRORS.name(),
+                groupBy(col("source"), col("reason")).count())).appendTo(body);
         for (String name : ran) {
             appendJob(body, name, reader);
         }
@@ -119,11 +126,15 @@ public final class HtmlReport {
         body.append("</section>");
     }
 
-    /** A run's tables, each opened and counted once however many sections read it (both read files on the driver). */
+    /**
+     * A run's tables, each opened, counted and read on the driver once however many sections read it (all three read
+     * files on the driver).
+     */
     private static final class OnceEach implements TableReader {
         private final TableReader tables;
         private final Map<String, Dataset<Row>> opened = new HashMap<>();
         private final Map<String, Long> counted = new HashMap<>();
+        private final Map<String, Optional<List<TableRow>>> held = new HashMap<>();
 
         OnceEach(TableReader tables) {
             this.tables = tables;
@@ -138,82 +149,122 @@ public final class HtmlReport {
         public long rows(String name) {
             return counted.computeIfAbsent(name, tables::rows);
         }
+
+        @Override
+        public Optional<List<TableRow>> driverRows(String name) {
+            return held.computeIfAbsent(name, tables::driverRows);
+        }
     }
 
-    /** The manifest section: totals, a table and a chart per job, the failed units with their reasons, bad records. */
-    private record ManifestSummary(Dataset<Row> manifest, boolean noUnits, Dataset<Row> errors, long badRecords) {
+    /**
+     * The manifest section: totals, a table and a chart per job, the failed units with their reasons, bad records.
+     *
+     * @param units one row per unit ({@link #units}), ordered by job and unit
+     * @param badRecords the errors table's rows counted per (source, reason)
+     */
+    private record ManifestSummary(List<Row> units, List<Row> badRecords) {
+
+        // the cells of a unit row
+        private static final int JOB = 0, UNIT = 1, COMMITTED = 2, ERROR = 3, DESCRIPTION = 4, ATTEMPTS = 5, ROWS = 6,
+                BAD_RECORDS = 7, LOADS = 8, LOAD_MS = 9, ELAPSED_MS = 10, STARTED = 11, ENDED = 12;
+
+        /**
+         * Per unit: committed or not, its last attempt's error and description, and its attempts' count and costs (rows
+         * and bad records of the committed attempt), its first start and last end (epoch ms).
+         */
+        static List<Row> units(TableReader reader) {
+            Aggregation.Cell committed = r -> "committed".equals(r.get("status")) ? 1.0 : 0.0;
+            Aggregation.Cell lastAttempt = col("started_at");
+            return ReportQueries.rows(reader, EngineTables.MANIFEST.name(), groupBy(col("job"), col("unit_id"))
+                    .max(committed).maxBy(col("error"), lastAttempt).maxBy(col("description"), lastAttempt).count()
+                    .sum(r -> "committed".equals(r.get("status")) ? r.get("rows") : 0L)
+                    .sum(r -> "committed".equals(r.get("status")) ? r.get("bad_records") : 0L)
+                    .sum(r -> r.isTrue("model_loaded") ? 1 : 0).sum("model_load_ms").sum("elapsed_ms")
+                    .min("started_at").max(r -> ((Number) r.get("started_at")).longValue()
+                            + ((Number) r.get("elapsed_ms")).longValue()));
+        }
 
         void appendTo(StringBuilder body) {
             body.append("<section id='manifest'><h2>Manifest</h2>");
-            if (noUnits) {
+            if (units.isEmpty()) {
                 body.append("<p class='empty'>The run has no manifest rows.</p></section>");
                 return;
             }
-            // per unit: committed or not, its last attempt's error, and its attempts' costs
-            Dataset<Row> units = manifest.groupBy("job", "unit_id").agg(
-                    expr("max(status = 'committed') AS committed"),
-                    expr("max_by(error, started_at) AS error"), expr("max_by(description, started_at) AS description"),
-                    expr("count(*) AS attempts"), expr("sum(CASE WHEN status = 'committed' THEN rows ELSE 0 END) AS rows"),
-                    expr("sum(CASE WHEN status = 'committed' THEN bad_records ELSE 0 END) AS bad_records"),
-                    expr("sum(CAST(model_loaded AS INT)) AS loads"), expr("sum(model_load_ms) AS load_ms"),
-                    expr("sum(elapsed_ms) AS elapsed_ms"), expr("min(started_at) AS started"),
-                    expr("max(unix_millis(started_at) + elapsed_ms) AS ended_ms"));
-            Row total = units.agg(expr("count(*)"), expr("sum(CAST(committed AS INT))"), expr("sum(attempts)"), expr("sum(rows)"),
-                    expr("sum(bad_records)"), expr("sum(loads)"), expr("sum(load_ms)"), expr("sum(elapsed_ms)"),
-                    expr("(max(ended_ms) - unix_millis(min(started))) / 1000.0"), expr("min(started)")).first();
+            long committed = units.stream().filter(ManifestSummary::committed).count();
+            double firstStart = units.stream().mapToDouble(r -> r.getDouble(STARTED)).min().orElseThrow();
+            double lastEnd = units.stream().mapToDouble(r -> r.getDouble(ENDED)).max().orElseThrow();
             body.append(String.format(Locale.ROOT, "<p>%d units, %d committed, %d failed (%d attempts); %,d rows, %,d bad records; "
                             + "%d model loads (%.1f s); %.1f s of unit time, %.1f s from the first unit's start to the last one's end "
-                            + "(first start %s).</p>", total.getLong(0), total.getLong(1), total.getLong(0) - total.getLong(1),
-                    total.getLong(2), total.getLong(3), total.getLong(4), total.getLong(5), total.getLong(6) / 1000.0,
-                    total.getLong(7) / 1000.0, total.isNullAt(8) ? 0.0 : ((Number) total.get(8)).doubleValue(), total.get(9)));
-            List<Row> perJob = units.groupBy("job").agg(expr("count(*)"), expr("sum(CAST(committed AS INT))"), expr("sum(rows)"),
-                    expr("sum(loads)"), expr("sum(elapsed_ms) / 1000.0"), expr("percentile(elapsed_ms, 0.5) / 1000.0"),
-                    expr("sum(load_ms) / 1000.0")).orderBy("job").collectAsList();
+                            + "(first start %s).</p>", units.size(), committed, units.size() - committed,
+                    sum(units, ATTEMPTS), sum(units, ROWS), sum(units, BAD_RECORDS), sum(units, LOADS),
+                    sum(units, LOAD_MS) / 1000.0, sum(units, ELAPSED_MS) / 1000.0, (lastEnd - firstStart) / 1000.0,
+                    new Timestamp((long) firstStart)));
+            Map<String, List<Row>> byJob = ChartData.groupBy(units, JOB);
             body.append("<table><tr><th>job</th><th>units</th><th>committed</th><th>failed</th><th>rows</th><th>model loads</th>"
                     + "<th>unit time (s)</th><th>median unit (s)</th><th>model loading (s)</th></tr>");
-            for (Row r : perJob) {
+            List<Row> timing = new ArrayList<>();
+            byJob.forEach((job, rows) -> {
+                long done = rows.stream().filter(ManifestSummary::committed).count();
+                double unitTime = sum(rows, ELAPSED_MS) / 1000.0;
+                double loading = sum(rows, LOAD_MS) / 1000.0;
+                double median = median(rows.stream().mapToDouble(r -> r.getDouble(ELAPSED_MS)).toArray()) / 1000.0;
                 body.append(String.format(Locale.ROOT, "<tr><td>%s</td><td class='n'>%d</td><td class='n'>%d</td><td class='n'>%d</td>"
                                 + "<td class='n'>%,d</td><td class='n'>%d</td><td class='n'>%s</td><td class='n'>%s</td><td class='n'>%s</td></tr>",
-                        esc(r.getString(0)), r.getLong(1), r.getLong(2), r.getLong(1) - r.getLong(2), r.getLong(3), r.getLong(4),
-                        fmt(ChartData.number(r, 5)), fmt(ChartData.number(r, 6)), fmt(ChartData.number(r, 7))));
-            }
+                        esc(job), rows.size(), done, rows.size() - done, sum(rows, ROWS), sum(rows, LOADS),
+                        fmt(unitTime), fmt(median), fmt(loading)));
+                timing.add(RowFactory.create(job, "unit time", unitTime));
+                timing.add(RowFactory.create(job, "model loading", loading));
+            });
             body.append("</table><div class='figures'>");
-            List<Row> timing = new ArrayList<>();
-            for (Row r : perJob) {
-                timing.add(RowFactory.create(r.getString(0), "unit time", ChartData.number(r, 5)));
-                timing.add(RowFactory.create(r.getString(0), "model loading", ChartData.number(r, 7)));
-            }
             body.append(SvgCharts.render(ChartData.bars("Time per job", "seconds (summed over units)", timing))).append("</div>");
-            appendFailures(body, units, total.getLong(0) - total.getLong(1));
+            appendFailures(body, units.stream().filter(r -> !committed(r)).toList());
             appendBadRecords(body);
             body.append("</section>");
         }
 
-        private void appendFailures(StringBuilder body, Dataset<Row> units, long n) {
-            Dataset<Row> failed = units.where("NOT committed").orderBy("job", "unit_id");
-            if (n == 0) {
+        private static boolean committed(Row unit) {
+            return unit.getDouble(COMMITTED) > 0;
+        }
+
+        /** The sum of a (numeric, non-null) cell over the rows, as a whole number. */
+        private static long sum(List<Row> rows, int cell) {
+            return rows.stream().mapToLong(r -> ((Number) r.get(cell)).longValue()).sum();
+        }
+
+        /** The median as SQL's {@code percentile(x, 0.5)}: the mean of the two middle values of an even count. */
+        static double median(double[] values) {
+            double[] v = values.clone();
+            Arrays.sort(v);
+            int mid = v.length / 2;
+            return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+        }
+
+        private void appendFailures(StringBuilder body, List<Row> failed) {
+            if (failed.isEmpty()) {
                 body.append("<p>No unit failed.</p>");
                 return;
             }
             body.append("<h3>Failed units</h3><table><tr><th>job</th><th>unit</th><th>attempts</th><th>last error</th></tr>");
-            for (Row r : failed.select("job", "unit_id", "description", "attempts", "error").limit(LISTED_FAILURES).collectAsList()) {
+            for (Row r : failed.subList(0, Math.min(failed.size(), LISTED_FAILURES))) {
                 body.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s<br><span class='meta'>%s</span></td><td class='n'>%d</td>"
-                                + "<td class='error'>%s</td></tr>", esc(r.getString(0)), esc(r.getString(1)), esc(r.getString(2)),
-                        r.getLong(3), esc(r.getString(4))));
+                                + "<td class='error'>%s</td></tr>", esc(r.getString(JOB)), esc(r.getString(UNIT)),
+                        esc(r.getString(DESCRIPTION)), r.getLong(ATTEMPTS), esc(r.getString(ERROR))));
             }
             body.append("</table>");
-            if (n > LISTED_FAILURES) {
-                body.append("<p class='meta'>… and ").append(n - LISTED_FAILURES).append(" more: <code>neurosweep sql \"SELECT * FROM manifest")
+            if (failed.size() > LISTED_FAILURES) {
+                body.append("<p class='meta'>… and ").append(failed.size() - LISTED_FAILURES).append(" more: <code>neurosweep sql \"SELECT * FROM manifest")
                         .append(" WHERE status = 'failed'\"</code></p>");
             }
         }
 
         private void appendBadRecords(StringBuilder body) {
-            if (badRecords == 0) {
+            if (badRecords.isEmpty()) {
                 return;
             }
+            List<Row> bySize = new ArrayList<>(badRecords);
+            bySize.sort(Comparator.comparingLong((Row r) -> r.getLong(2)).reversed());
             body.append("<h3>Bad input records (errors table)</h3><table><tr><th>source</th><th>reason</th><th>records</th></tr>");
-            for (Row r : errors.groupBy("source", "reason").count().orderBy(expr("count DESC")).limit(20).collectAsList()) {
+            for (Row r : bySize.subList(0, Math.min(bySize.size(), 20))) {
                 body.append(String.format(Locale.ROOT, "<tr><td>%s</td><td class='error'>%s</td><td class='n'>%d</td></tr>",
                         esc(r.getString(0)), esc(r.getString(1)), r.getLong(2)));
             }

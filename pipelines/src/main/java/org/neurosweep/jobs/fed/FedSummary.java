@@ -8,9 +8,13 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.neurosweep.job.RowSink;
 import org.neurosweep.job.TableReader;
+import org.neurosweep.report.Aggregation;
 import org.neurosweep.report.Chart;
 import org.neurosweep.report.ChartData;
 import org.neurosweep.report.ReportQueries;
+
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 /**
  * What the driver reads back from the round tables: the per-task final scores ({@code fed_task_final}, step 8 of the
@@ -19,14 +23,19 @@ import org.neurosweep.report.ReportQueries;
  */
 final class FedSummary {
 
+    /** The global model's score in a round_global row: its mean test score, else its mean dev score. */
+    private static final Aggregation.Cell GLOBAL_SCORE =
+            r -> r.get("mean_test_global") != null ? r.get("mean_test_global") : r.get("mean_dev_global");
+
     private FedSummary() {
     }
 
     /** One fed_task_final row per (model, setting, task). */
     static void finalScores(TableReader tables, RowSink out) {
-        List<Row> rows = ReportQueries.rows(tables, FewFedWeightJob.ROUND_CLIENT, """
-                SELECT model, setting, client_id, agg_method, round, dev_score_local, test_score_local FROM {table}
-                WHERE dev_score_local IS NOT NULL ORDER BY model, setting, client_id, agg_method, round""");
+        // one round_client row per (model, setting, client, method, round)
+        List<Row> rows = ReportQueries.rows(tables, FewFedWeightJob.ROUND_CLIENT, groupBy(col("model"), col("setting"),
+                col("client_id"), col("agg_method"), col("round")).where(r -> r.get("dev_score_local") != null)
+                .first("dev_score_local").first("test_score_local"));
         Map<String, Map<String, List<Row>>> byTask = new LinkedHashMap<>();
         for (Row r : rows) {
             byTask.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + r.getString(2),
@@ -45,7 +54,7 @@ final class FedSummary {
     }
 
     private static String metric(TableReader tables) {
-        List<Row> r = ReportQueries.rows(tables, FewFedWeightJob.ROUND_CLIENT, "SELECT first(setting) FROM {table}");
+        List<Row> r = ReportQueries.rows(tables, FewFedWeightJob.ROUND_CLIENT, groupBy().first("setting"));
         if (r.isEmpty() || r.get(0).isNullAt(0)) {
             return "";
         }
@@ -79,19 +88,19 @@ final class FedSummary {
     /** Per model and setting: the global model's mean test score per round for each method; then the final scores. */
     static List<String> headlines(TableReader tables) {
         List<String> lines = new ArrayList<>();
-        List<Row> rounds = ReportQueries.rows(tables, FewFedWeightJob.ROUND_GLOBAL, """
-                SELECT model, agg_method, round, coalesce(mean_test_global, mean_dev_global) FROM {table}
-                ORDER BY model, agg_method, setting, round""");
+        // one round_global row per (model, method, setting, round)
+        List<Row> rounds = ReportQueries.rows(tables, FewFedWeightJob.ROUND_GLOBAL, groupBy(col("model"), col("agg_method"),
+                col("setting"), col("round")).first(GLOBAL_SCORE));
         Map<String, List<String>> curves = new LinkedHashMap<>();
         for (Row r : rounds) {
             curves.computeIfAbsent(r.getString(0) + " " + r.getString(1), k -> new ArrayList<>())
-                    .add(String.format(Locale.ROOT, "%.4f", r.getDouble(3)));
+                    .add(String.format(Locale.ROOT, "%.4f", r.getDouble(4)));
         }
         curves.forEach((k, v) -> lines.add(k + ": global model's score by round " + String.join(" → ", v)));
-        List<Row> finals = ReportQueries.rows(tables, FewFedWeightJob.TASK_FINAL, """
-                SELECT model, metric, count(*), avg(score_baseline), avg(score_fedavg), avg(score_method),
-                       avg(CAST(CASE WHEN improvement_rate > 0 THEN 1 ELSE 0 END AS DOUBLE)), avg(improvement_rate) FROM {table}
-                GROUP BY model, metric ORDER BY model""");
+        List<Row> finals = ReportQueries.rows(tables, FewFedWeightJob.TASK_FINAL, groupBy(col("model"), col("metric")).count()
+                .avg("score_baseline").avg("score_fedavg").avg("score_method")
+                .avg(r -> r.number("improvement_rate") != null && r.number("improvement_rate") > 0 ? 1.0 : 0.0)
+                .avg("improvement_rate"));
         for (Row r : finals) {
             lines.add(String.format(Locale.ROOT, "%s final client models (%s, %d tasks): baseline %s, FedAvg %s, "
                             + "FewFedWeight %s; improved over the baseline on %s of the tasks, mean improvement rate %s",
@@ -106,12 +115,10 @@ final class FedSummary {
 
     /** Round curves per method (settings averaged): the global model's mean test score, and the entropy of π. */
     static List<Chart> figures(TableReader tables) {
-        List<Row> score = ReportQueries.rows(tables, FewFedWeightJob.ROUND_GLOBAL, """
-                SELECT model, agg_method, round, avg(coalesce(mean_test_global, mean_dev_global)) FROM {table}
-                GROUP BY model, agg_method, round ORDER BY model, agg_method, round""");
-        List<Row> entropy = ReportQueries.rows(tables, FewFedWeightJob.ROUND_GLOBAL, """
-                SELECT model, agg_method, round, avg(weight_entropy) FROM {table} WHERE NOT evaluation_only
-                GROUP BY model, agg_method, round ORDER BY model, agg_method, round""");
+        List<Row> score = ReportQueries.rows(tables, FewFedWeightJob.ROUND_GLOBAL,
+                groupBy(col("model"), col("agg_method"), col("round")).avg(GLOBAL_SCORE));
+        List<Row> entropy = ReportQueries.rows(tables, FewFedWeightJob.ROUND_GLOBAL, groupBy(col("model"), col("agg_method"),
+                col("round")).where(r -> Boolean.FALSE.equals(r.get("evaluation_only"))).avg("weight_entropy"));
         List<Chart> charts = new ArrayList<>();
         charts.addAll(ChartData.perName(score, (model, r) -> new Chart.Line(model + ": the global model's score on the clients' test splits",
                 "round (models after r aggregations)", "mean score", ChartData.series(r))));
