@@ -91,8 +91,7 @@ public final class RunTables implements TableReader {
      */
     @Override
     public Optional<List<TableRow>> driverRows(String name) {
-        TableFiles files = files(name);
-        return files.rows() <= driverRowLimit ? Optional.of(files.read()) : Optional.empty();
+        return files(name).read(driverRowLimit);
     }
 
     private TableFiles files(String name) {

@@ -26,6 +26,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Parquet data files under a table folder or one of its {@code run=} partitions, as Spark's file index sees them
@@ -38,6 +39,9 @@ import java.util.Map;
  * schema of one file, and every file of a table is written from the table's one declared schema.
  */
 public final class TableFiles {
+
+    /** The Julian day number of 1970-01-01 (int96 timestamps count days from the Julian epoch). */
+    private static final long JULIAN_DAY_OF_EPOCH = 2_440_588L;
 
     private final Configuration conf;
     private final List<FileStatus> files;
@@ -101,14 +105,17 @@ public final class TableFiles {
     }
 
     /**
-     * Every row of the files, read on the driver in one pass per file (for tables small enough to hold there; see
-     * {@link RunTables#driverRows}). Timestamps become epoch milliseconds whatever their Parquet encoding (this
-     * project writes int64 milliseconds; Spark writes int96 by default).
+     * Every row of the files, read on the driver in one pass (each file opened once), or empty as soon as the footers
+     * count more than {@code limit} rows (see {@link RunTables#driverRows}). Timestamps become epoch milliseconds
+     * whatever their Parquet encoding (this project writes int64 milliseconds; Spark writes int96 by default).
      */
-    public List<TableRow> read() {
+    public Optional<List<TableRow>> read(long limit) {
         List<TableRow> rows = new ArrayList<>();
         for (FileStatus f : files) {
             try (ParquetFileReader reader = open(f)) {
+                if (rows.size() + reader.getRecordCount() > limit) {
+                    return Optional.empty();
+                }
                 List<Type> fields = reader.getFooter().getFileMetaData().getSchema().getFields();
                 for (Map<String, Object> cells : ParquetRecords.rows(reader)) {
                     fields.forEach(field -> cells.computeIfPresent(field.getName(), (k, v) -> millisIfTimestamp(field, v)));
@@ -118,7 +125,7 @@ public final class TableFiles {
                 throw new UncheckedIOException("cannot read the Parquet file " + f.getPath(), e);
             }
         }
-        return rows;
+        return Optional.of(rows);
     }
 
     /** A top-level timestamp cell as epoch milliseconds; any other cell as it is. */
@@ -144,9 +151,6 @@ public final class TableFiles {
         }
         return value;
     }
-
-    /** The Julian day number of 1970-01-01. */
-    private static final long JULIAN_DAY_OF_EPOCH = 2_440_588L;
 
     /**
      * The Spark schema of the newest file, converted as Spark's own inference converts it ({@code sql} reads every run of
