@@ -59,12 +59,12 @@ final class ReportCommand implements Command {
             OutputTables tables;
             String chosen;
             try {
-                tables = OutputTables.open(session.spark(), out);
+                tables = OutputTables.open(session, out);
                 chosen = tables.run(run);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
-            HtmlReport report = new HtmlReport(session.spark(), tables, chosen, JobRegistry.load());
+            HtmlReport report = new HtmlReport(tables, chosen, JobRegistry.load());
             return report.write(target != null ? target : HtmlReport.defaultTarget(tables, chosen));
         }
     }

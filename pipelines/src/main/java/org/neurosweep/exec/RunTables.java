@@ -1,5 +1,6 @@
 package org.neurosweep.exec;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The committed tables of one run, read on the driver (headlines, summaries). A table no unit wrote to reads as an
@@ -33,19 +35,26 @@ public final class RunTables implements TableReader {
      */
     public static final long DRIVER_ROWS = 1_000_000;
 
-    private final SparkSession spark;
+    private final Supplier<SparkSession> spark;
+    private final Configuration hadoop;
     private final TableLayout layout;
     private final Map<String, TableSchema> schemas;
     private final long driverRowLimit;
 
     /** @param schemas the tables' declared schemas by name (job tables without identity columns; engine tables) */
     public RunTables(SparkSession spark, TableLayout layout, Map<String, TableSchema> schemas) {
-        this(spark, layout, schemas, DRIVER_ROWS);
+        this(() -> spark, spark.sparkContext().hadoopConfiguration(), layout, schemas, DRIVER_ROWS);
     }
 
-    /** @param driverRowLimit the most rows of a table {@link #driverRows} reads on the driver (0: none, all through Spark) */
-    public RunTables(SparkSession spark, TableLayout layout, Map<String, TableSchema> schemas, long driverRowLimit) {
+    /**
+     * @param spark the session, asked for only when a table is read through Spark ({@link #table})
+     * @param hadoop the configuration of the tables' file system
+     * @param driverRowLimit the most rows of a table {@link #driverRows} reads on the driver (0: none, all through Spark)
+     */
+    public RunTables(Supplier<SparkSession> spark, Configuration hadoop, TableLayout layout, Map<String, TableSchema> schemas,
+                     long driverRowLimit) {
         this.spark = spark;
+        this.hadoop = hadoop;
         this.layout = layout;
         this.schemas = Map.copyOf(schemas);
         this.driverRowLimit = driverRowLimit;
@@ -72,11 +81,12 @@ public final class RunTables implements TableReader {
     @Override
     public Dataset<Row> table(String name) {
         TableFiles files = files(name);
+        SparkSession session = spark.get();
         if (files.isEmpty()) {
             TableSchema schema = schemas.get(name);
-            return schema == null ? spark.emptyDataFrame() : spark.createDataFrame(List.of(), sparkSchema(schema));
+            return schema == null ? session.emptyDataFrame() : session.createDataFrame(List.of(), sparkSchema(schema));
         }
-        return spark.read().schema(files.schema(spark.sessionState().conf())).parquet(layout.tableDir(name).toString());
+        return session.read().schema(files.schema(session.sessionState().conf())).parquet(layout.tableDir(name).toString());
     }
 
     /** The row count from the data files' footers. */
@@ -95,7 +105,7 @@ public final class RunTables implements TableReader {
     }
 
     private TableFiles files(String name) {
-        return TableFiles.under(layout.tableDir(name), spark.sparkContext().hadoopConfiguration());
+        return TableFiles.under(layout.tableDir(name), hadoop);
     }
 
     /** The Spark type of each column, from the type name the column documents ({@link ColumnType#sqlName()}). */

@@ -1,5 +1,6 @@
 package org.neurosweep.report;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.neurosweep.udfs.NeuroSweepExtensions;
@@ -8,18 +9,46 @@ import org.neurosweep.udfs.NeuroSweepFunctions;
 import java.util.Map;
 
 /**
- * The Spark session of the commands that read finished tables ({@code sql}, {@code report}): embedded
+ * The Spark session of the commands that read finished tables ({@code sql}, {@code report}), started when first used: embedded
  * ({@code local[*]} unless {@code spark.master} is set, as by spark-submit), quiet, with the {@code ns_*} functions,
  * the {@code run} partition read as a string. A session that already runs (a
  * notebook's, a test's) is used with the functions registered on it and those SQL settings, and left running.
  */
 public final class AnalystSessions {
 
-    /** A session and whether {@link #close} stops it. */
-    public record Session(SparkSession spark, boolean owned) implements AutoCloseable {
+    /**
+     * An analyst session, started on first use: the report of a small run reads its tables on the driver and never
+     * needs Spark, whose start is a good part of the command's time. The Hadoop configuration (to list and read the
+     * tables) is there without it: the running session's, or a new one with the {@code spark.hadoop.*} settings the
+     * session would get. {@link #close} stops the session only if it started it.
+     */
+    public static final class Session implements AutoCloseable {
+        private final SparkConf conf;
+        private final Configuration hadoop;
+        private SparkSession spark;
+
+        private Session(SparkConf conf, Configuration hadoop, SparkSession running) {
+            this.conf = conf;
+            this.hadoop = hadoop;
+            this.spark = running;
+        }
+
+        /** The session: the running one, or one started now (once). */
+        public synchronized SparkSession spark() {
+            if (spark == null) {
+                spark = SparkSession.builder().config(conf).getOrCreate();
+            }
+            return spark;
+        }
+
+        /** The Hadoop configuration of the session's file systems. */
+        public Configuration hadoop() {
+            return hadoop;
+        }
+
         @Override
-        public void close() {
-            if (owned) {
+        public synchronized void close() {
+            if (conf != null && spark != null) {
                 spark.stop();
             }
         }
@@ -39,7 +68,7 @@ public final class AnalystSessions {
             NeuroSweepFunctions.register(spark);
             SQL_SETTINGS.forEach((k, v) -> spark.conf().set(k, v));
             conf.forEach((k, v) -> spark.conf().set(k, v));
-            return new Session(spark, false);
+            return new Session(null, spark.sparkContext().hadoopConfiguration(), spark);
         }
         SparkConf sc = new SparkConf();
         sc.setIfMissing("spark.master", "local[*]");
@@ -60,6 +89,10 @@ public final class AnalystSessions {
         sc.set("spark.sql.extensions", NeuroSweepExtensions.CLASS_NAME);
         SQL_SETTINGS.forEach(sc::set);
         conf.forEach(sc::set);
-        return new Session(SparkSession.builder().config(sc).getOrCreate(), true);
+        Configuration hadoop = new Configuration();
+        for (scala.Tuple2<String, String> kv : sc.getAllWithPrefix("spark.hadoop.")) {
+            hadoop.set(kv._1(), kv._2());
+        }
+        return new Session(sc, hadoop, null);
     }
 }

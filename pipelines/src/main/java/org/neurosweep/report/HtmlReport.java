@@ -5,7 +5,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.neurosweep.job.Job;
 import org.neurosweep.job.JobRegistry;
 import org.neurosweep.job.TableReader;
@@ -50,13 +49,11 @@ public final class HtmlReport {
             .empty{color:#8a5a00}.error{font-family:monospace;font-size:12px;white-space:pre-wrap;max-width:760px}nav a{margin-right:12px}
             """;
 
-    private final SparkSession spark;
     private final OutputTables tables;
     private final String run;
     private final JobRegistry jobs;
 
-    public HtmlReport(SparkSession spark, OutputTables tables, String run, JobRegistry jobs) {
-        this.spark = spark;
+    public HtmlReport(OutputTables tables, String run, JobRegistry jobs) {
         this.tables = tables;
         this.run = run;
         this.jobs = jobs;
@@ -71,7 +68,7 @@ public final class HtmlReport {
     public String write(String target) throws IOException {
         byte[] html = html().getBytes(StandardCharsets.UTF_8);
         Path path = new Path(target);
-        try (FSDataOutputStream out = path.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(path, true)) {
+        try (FSDataOutputStream out = path.getFileSystem(tables.hadoop()).create(path, true)) {
             out.write(html);
         }
         return target;

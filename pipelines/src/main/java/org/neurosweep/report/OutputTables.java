@@ -1,5 +1,6 @@
 package org.neurosweep.report;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -18,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import static org.apache.spark.sql.functions.col;
@@ -35,22 +37,33 @@ public final class OutputTables {
 
     private static final String ARTIFACTS = "artifacts";
 
-    private final SparkSession spark;
+    private final Supplier<SparkSession> spark;
+    private final Configuration hadoop;
     private final Path root;
     private final FileSystem fs;
 
-    private OutputTables(SparkSession spark, Path root, FileSystem fs) {
+    private OutputTables(Supplier<SparkSession> spark, Configuration hadoop, Path root, FileSystem fs) {
         this.spark = spark;
+        this.hadoop = hadoop;
         this.root = root;
         this.fs = fs;
     }
 
     /** The output root {@code out} (a local folder or any Hadoop URI); a clear error when it holds no table. */
     public static OutputTables open(SparkSession spark, String out) {
+        return open(() -> spark, spark.sparkContext().hadoopConfiguration(), out);
+    }
+
+    /** The output root {@code out} read through {@code session}, which starts Spark only when a table needs it. */
+    public static OutputTables open(AnalystSessions.Session session, String out) {
+        return open(session::spark, session.hadoop(), out);
+    }
+
+    private static OutputTables open(Supplier<SparkSession> spark, Configuration hadoop, String out) {
         Path root = new Path(out);
         try {
-            FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            OutputTables tables = new OutputTables(spark, fs.makeQualified(root), fs);
+            FileSystem fs = root.getFileSystem(hadoop);
+            OutputTables tables = new OutputTables(spark, hadoop, fs.makeQualified(root), fs);
             if (!fs.isDirectory(root) || tables.names().isEmpty()) {
                 throw new IllegalArgumentException(out + " holds no NeuroSweep tables (no <table>/run=<id> folders): name the "
                         + "output root of a run with --out");
@@ -59,6 +72,11 @@ public final class OutputTables {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + out, e);
         }
+    }
+
+    /** The Hadoop configuration the tables are read with. */
+    public Configuration hadoop() {
+        return hadoop;
     }
 
     /** The qualified output root. */
@@ -102,8 +120,10 @@ public final class OutputTables {
      */
     public Dataset<Row> table(String name) {
         Path dir = new Path(root, name);
-        TableFiles files = TableFiles.under(dir, spark.sparkContext().hadoopConfiguration());
-        return (files.isEmpty() ? spark.read() : spark.read().schema(files.schema(spark.sessionState().conf()))).parquet(dir.toString());
+        TableFiles files = TableFiles.under(dir, hadoop);
+        SparkSession session = spark.get();
+        return (files.isEmpty() ? session.read() : session.read().schema(files.schema(session.sessionState().conf())))
+                .parquet(dir.toString());
     }
 
     /**
@@ -125,7 +145,8 @@ public final class OutputTables {
 
     /** The tables of one run, as jobs' headlines and report sections read them. */
     public TableReader forRun(String run) {
-        return new RunTables(spark, new TableLayout(root.toString(), run), RunTables.schemas(JobRegistry.load().all()));
+        return new RunTables(spark, hadoop, new TableLayout(root.toString(), run), RunTables.schemas(JobRegistry.load().all()),
+                RunTables.DRIVER_ROWS);
     }
 
     private List<FileStatus> partitions(String table) {

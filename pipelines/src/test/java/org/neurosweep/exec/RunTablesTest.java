@@ -1,5 +1,6 @@
 package org.neurosweep.exec;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +57,8 @@ class RunTablesTest {
         SparkSession spark = TestSpark.session();
         spark.range(5).toDF("id").write().parquet(new TableLayout(out.toString(), "r1").tableDir("t").toString());
         TableLayout layout = new TableLayout(out.toString(), "r1");
-        assertEquals(5, new RunTables(spark, layout, Map.of(), 5).driverRows("t").orElseThrow().size());
-        assertTrue(new RunTables(spark, layout, Map.of(), 4).driverRows("t").isEmpty());
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        assertEquals(5, new RunTables(() -> spark, hadoop, layout, Map.of(), 5).driverRows("t").orElseThrow().size());
+        assertTrue(new RunTables(() -> spark, hadoop, layout, Map.of(), 4).driverRows("t").isEmpty());
     }
 }

@@ -55,7 +55,7 @@ class HtmlReportTest {
         spark.sql("SELECT * FROM VALUES ('pretrain.txt', 3L, 'invalid UTF-8') AS t(source, line, reason)")
                 .write().parquet(out.resolve("errors/run=r1").toString());
         OutputTables tables = OutputTables.open(spark, out.toString());
-        Path file = Path.of(new org.apache.hadoop.fs.Path(new HtmlReport(spark, tables, "r1", JobRegistry.load())
+        Path file = Path.of(new org.apache.hadoop.fs.Path(new HtmlReport(tables, "r1", JobRegistry.load())
                 .write(HtmlReport.defaultTarget(tables, "r1"))).toUri());
         assertEquals(out.resolve("_reports/r1.html").toRealPath(), file.toRealPath());
         html = Files.readString(file);
