@@ -1,13 +1,19 @@
 package org.neurosweep.jobs.distill;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.neurosweep.job.TableReader;
+import org.neurosweep.report.Aggregation;
 import org.neurosweep.report.Chart;
 import org.neurosweep.report.ChartData;
 import org.neurosweep.report.ReportQueries;
+
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 /** The report figures of the distillation jobs: PAD's training curves and evaluation; swing's exposure and task loss. */
 final class DistillFigures {
@@ -21,18 +27,19 @@ final class DistillFigures {
      */
     static List<Chart> pad(TableReader tables) {
         List<Chart> charts = new ArrayList<>();
-        List<Row> loss = ReportQueries.rows(tables, PadDistillJob.TRAIN_STEP, """
-                SELECT concat(model_id, ' ', student), train_step, avg(loss) FROM {table}
-                GROUP BY model_id, student, train_step ORDER BY 1, 2""");
+        List<Row> loss = ReportQueries.rows(tables, PadDistillJob.TRAIN_STEP, groupBy(
+                r -> r.get("model_id") == null || r.get("student") == null ? null : r.get("model_id") + " " + r.get("student"),
+                col("train_step")).avg("loss"));
         charts.add(new Chart.Line("PAD vs plain KD: training loss per step", "step", "loss", ChartData.series(loss)));
-        List<Row> ranking = ReportQueries.rows(tables, PadDistillJob.TRAIN_STEP, """
-                SELECT 'JS', train_step, avg(loss_js) FROM {table} WHERE student = 'pad' GROUP BY train_step
-                UNION ALL SELECT 'Kendall tau', train_step, avg(kendall_tau_mean) FROM {table} WHERE student = 'pad' GROUP BY train_step
-                UNION ALL SELECT 'reward accuracy', train_step, avg(reward_acc) FROM {table} WHERE student = 'pad' GROUP BY train_step
-                ORDER BY 1, 2""");
+        Aggregation.Filter pad = r -> "pad".equals(r.get("student"));
+        List<Row> ranking = ReportQueries.union(
+                ReportQueries.rows(tables, PadDistillJob.TRAIN_STEP, groupBy(r -> "JS", col("train_step")).where(pad).avg("loss_js")),
+                ReportQueries.rows(tables, PadDistillJob.TRAIN_STEP, groupBy(r -> "Kendall tau", col("train_step")).where(pad)
+                        .avg("kendall_tau_mean")),
+                ReportQueries.rows(tables, PadDistillJob.TRAIN_STEP, groupBy(r -> "reward accuracy", col("train_step")).where(pad)
+                        .avg("reward_acc")));
         charts.add(new Chart.Line("PAD: ranking agreement with the teacher per step", "step", "value", ChartData.series(ranking)));
-        ChartData.groupBy(ReportQueries.rows(tables, PadDistillJob.EVAL, """
-                SELECT metric, model, avg(value) FROM {table} GROUP BY metric, model ORDER BY metric, model"""), 0)
+        ChartData.groupBy(ReportQueries.rows(tables, PadDistillJob.EVAL, groupBy(col("metric"), col("model")).avg("value")), 0)
                 .forEach((metric, rows) -> charts.add(ChartData.bars("PAD evaluation: " + metric + " per role", metric,
                         rows.stream().map(r -> RowFactory.create(r.get(1), metric, r.get(2))).toList())));
         return charts;
@@ -44,13 +51,14 @@ final class DistillFigures {
      */
     static List<Chart> swing(TableReader tables) {
         List<Chart> charts = new ArrayList<>();
-        charts.add(ChartData.bars("Swing vs plain KD: mean canary exposure per role", "bits", ReportQueries.rows(tables,
-                SwingDistillJob.EXPOSURE, """
-                SELECT model_role, 'exposure', avg(exposure) FROM {table} GROUP BY model_role
-                UNION ALL SELECT model_role, 'extrapolated', avg(exposure_extrapolated) FROM {table} GROUP BY model_role
-                ORDER BY 2, 1""")));
-        ChartData.groupBy(ReportQueries.rows(tables, SwingDistillJob.TASK_EVAL, """
-                SELECT metric, model_role, avg(value) FROM {table} GROUP BY metric, model_role ORDER BY metric, model_role"""), 0)
+        // sampled exposure of every role, then the extrapolated one (ORDER BY 2, 1)
+        List<Row> exposure = new ArrayList<>(ReportQueries.union(
+                ReportQueries.rows(tables, SwingDistillJob.EXPOSURE, groupBy(col("model_role"), r -> "exposure").avg("exposure")),
+                ReportQueries.rows(tables, SwingDistillJob.EXPOSURE, groupBy(col("model_role"), r -> "extrapolated")
+                        .avg("exposure_extrapolated"))));
+        exposure.sort(Comparator.comparing((Row r) -> Arrays.asList(r.get(1), r.get(0)), Aggregation.CELLS));
+        charts.add(ChartData.bars("Swing vs plain KD: mean canary exposure per role", "bits", exposure));
+        ChartData.groupBy(ReportQueries.rows(tables, SwingDistillJob.TASK_EVAL, groupBy(col("metric"), col("model_role")).avg("value")), 0)
                 .forEach((metric, rows) -> charts.add(ChartData.bars("Swing vs plain KD: " + metric + " per role", metric,
                         rows.stream().map(r -> RowFactory.create(r.get(1), metric, r.get(2))).toList())));
         return charts;

@@ -3,12 +3,18 @@ package org.neurosweep.jobs.evaluation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.neurosweep.job.TableReader;
+import org.neurosweep.report.Aggregation;
 import org.neurosweep.report.Chart;
 import org.neurosweep.report.ChartData;
 import org.neurosweep.report.ReportQueries;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 /** The report figures of the evaluation jobs: perplexity curves, capability curves over pretraining with their phases. */
 final class EvaluationFigures {
@@ -21,9 +27,11 @@ final class EvaluationFigures {
      * scale), and per model and checkpoint as bars (single models have no step).
      */
     static List<Chart> perplexity(TableReader tables) {
-        List<Row> rows = ReportQueries.rows(tables, PerplexityJob.TABLE, """
-                SELECT dataset, model_id, step, exp(sum(nll) / sum(tokens)), checkpoint FROM {table}
-                GROUP BY dataset, model_id, checkpoint, step ORDER BY dataset, model_id, step""");
+        // (dataset, model, step, perplexity, checkpoint)
+        List<Row> rows = ReportQueries.rows(tables, PerplexityJob.TABLE,
+                        groupBy(col("dataset"), col("model_id"), col("step"), col("checkpoint"))
+                                .ratio(col("nll"), col("tokens")).then(Math::exp)).stream()
+                .map(x -> RowFactory.create(x.get(0), x.get(1), x.get(2), x.get(4), x.get(3))).toList();
         List<Chart> charts = new ArrayList<>();
         ChartData.groupBy(rows, 0).forEach((dataset, r) -> {
             List<Row> series = r.stream().filter(x -> !x.isNullAt(2))
@@ -45,13 +53,19 @@ final class EvaluationFigures {
      * progress covering 50% and 90% of the gain) as markers.
      */
     static List<Chart> capabilityCurves(TableReader tables) {
-        List<Row> points = ReportQueries.rows(tables, CheckpointEvalJob.SCORES, """
-                SELECT dataset, model_id, coalesce(tokens_seen, step), value, metric, max(tokens_seen IS NULL) OVER (PARTITION BY dataset)
-                FROM {table} WHERE subtask = 'all' AND metric IN ('accuracy', 'perplexity') AND coalesce(tokens_seen, step) > 0
-                ORDER BY dataset, model_id, 3""");
-        List<Row> phases = ReportQueries.rows(tables, CheckpointEvalJob.FEATURES, """
-                SELECT benchmark, series, t50, t90, phase_label FROM {table}
-                WHERE subtask = 'all' AND metric IN ('accuracy', 'perplexity')""");
+        Aggregation.Filter primary = r -> "all".equals(r.get("subtask"))
+                && ("accuracy".equals(r.get("metric")) || "perplexity".equals(r.get("metric")));
+        // one row per checkpoint (eval_task_scores: a row per checkpoint, dataset, subtask and metric):
+        // (dataset, model, progress, value, metric, whether the dataset's progress is in steps)
+        List<Row> points = stepsWhereTokensUnknown(ReportQueries.rows(tables, CheckpointEvalJob.SCORES,
+                groupBy(col("dataset"), col("model_id"), PROGRESS, col("checkpoint"), col("metric"))
+                        .where(primary).where(r -> PROGRESS.of(r) != null && ((Number) PROGRESS.of(r)).doubleValue() > 0)
+                        .first("value").first(r -> r.get("tokens_seen") == null)));
+        // one row per series, benchmark, subtask and metric: (benchmark, series, t50, t90, phase label)
+        List<Row> phases = ReportQueries.rows(tables, CheckpointEvalJob.FEATURES,
+                groupBy(col("benchmark"), col("series"), col("subtask"), col("metric")).where(primary)
+                        .first("t50").first("t90").first("phase_label")).stream()
+                .map(x -> RowFactory.create(x.get(0), x.get(1), x.get(4), x.get(5), x.get(6))).toList();
         List<Chart> charts = new ArrayList<>();
         ChartData.groupBy(points, 0).forEach((benchmark, r) -> {
             List<Chart.Marker> markers = new ArrayList<>();
@@ -70,6 +84,20 @@ final class EvaluationFigures {
                     progress, metric, ChartData.series(series), markers, true));
         });
         return charts;
+    }
+
+    /** Training progress of a checkpoint: tokens seen, else the step. */
+    private static final Aggregation.Cell PROGRESS = r -> r.get("tokens_seen") != null ? r.get("tokens_seen") : r.get("step");
+
+    /**
+     * Rows (dataset, model, progress, checkpoint, metric, value, tokens unknown) as (dataset, model, progress, value,
+     * metric, whether the tokens of any of the dataset's rows are unknown: its progress is then read in steps).
+     */
+    private static List<Row> stepsWhereTokensUnknown(List<Row> rows) {
+        Set<Object> inSteps = new HashSet<>();
+        rows.stream().filter(x -> x.getBoolean(6)).forEach(x -> inSteps.add(x.get(0)));
+        return rows.stream().map(x -> RowFactory.create(x.get(0), x.get(1), x.get(2), x.get(5), x.get(4),
+                inSteps.contains(x.get(0)))).toList();
     }
 
     private static void addMarker(List<Chart.Marker> markers, Row phase, int column, String name) {
