@@ -30,10 +30,11 @@ import java.util.function.Supplier;
 public final class RunTables implements TableReader {
 
     /**
-     * The most rows of a table that {@link #driverRows} reads on the driver: about 1 GB of heap at its widest tables'
-     * ~20 cells a row, against the launcher's 4 GB default; a larger table is read by Spark.
+     * The most rows of a table that {@link #driverRows} reads on the driver: held as maps of boxed cells, about 1.5 KB
+     * a row at the widest tables' ~20 cells, so at most ~0.4 GB of the launcher's 4 GB default heap; a larger table is
+     * read by Spark.
      */
-    public static final long DRIVER_ROWS = 1_000_000;
+    public static final long DRIVER_ROWS = 250_000;
 
     private final Supplier<SparkSession> spark;
     private final Configuration hadoop;

@@ -76,7 +76,8 @@ public final class HtmlReport {
 
     /** The report's HTML. */
     public String html() {
-        TableReader reader = new OnceEach(tables.forRun(run));
+        TableReader runTables = tables.forRun(run);
+        TableReader reader = new OnceEach(runTables);
         List<Row> units = ManifestSummary.units(reader);
         List<String> ran = units.stream().map(r -> r.getString(0)).distinct().toList();
         StringBuilder body = new StringBuilder();
@@ -88,7 +89,7 @@ public final class HtmlReport {
         new ManifestSummary(units, ReportQueries.rows(reader, EngineTables.ERRORS.name(),
                 groupBy(col("source"), col("reason")).count())).appendTo(body);
         for (String name : ran) {
-            appendJob(body, name, reader);
+            appendJob(body, name, new OnceEach(runTables)); // a section's tables are held only while it draws
         }
         return "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
                 + "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
