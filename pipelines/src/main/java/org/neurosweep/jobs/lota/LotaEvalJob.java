@@ -1,6 +1,7 @@
 package org.neurosweep.jobs.lota;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,9 +18,13 @@ import org.neurosweep.job.Planner;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.report.Aggregation;
 import org.neurosweep.report.Chart;
 import org.neurosweep.report.ReportQueries;
 import org.neurosweep.report.SupportsReport;
+
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 /**
  * The evaluation of a committed {@code lota-qaf} run as map units: one unit = (variant checkpoint, evaluation shard),
@@ -98,20 +103,25 @@ public final class LotaEvalJob implements MapJob, NeedsDataset, SupportsHeadline
 
     /**
      * Per evaluated lota-qaf unit and metric, one line with each variant's score combined over the shards
-     * ({@link LotaFigures#COMBINED_SCORE}). Nothing when no unit wrote a row.
+     * ({@link LotaFigures#withCombinedScore}). Nothing when no unit wrote a row.
      */
     @Override
     public List<String> headlines(TableReader tables) {
+        // rows (model_id, lota_unit, bits, group_size, metric, variant order, variant, combined score, records)
+        List<Row> rows = new ArrayList<>();
+        for (String metric : LotaFigures.METRICS) {
+            Aggregation groups = groupBy(col("model_id"), col("lota_unit"), col("bits"), col("group_size"), col("metric"),
+                    LotaFigures.VARIANT_ORDER, col("variant"));
+            rows.addAll(ReportQueries.rows(tables, LotaEvaluation.TABLE,
+                    LotaFigures.withCombinedScore(groups, metric).sum("n_examples")));
+        }
+        rows.sort(Aggregation.ROWS);
         Map<String, StringBuilder> byRun = new LinkedHashMap<>();
-        for (Row r : ReportQueries.rows(tables, LotaEvaluation.TABLE, """
-                SELECT model_id, lota_unit, bits, group_size, metric, variant, %s, sum(n_examples) FROM {table}
-                GROUP BY model_id, lota_unit, bits, group_size, metric, variant ORDER BY 1, 2, 3, 4, 5,
-                CASE variant WHEN 'bf16' THEN 0 WHEN 'gptq' THEN 1 WHEN 'lota_merged' THEN 2 ELSE 3 END"""
-                .formatted(LotaFigures.COMBINED_SCORE))) {
+        for (Row r : rows) {
             String key = String.format(Locale.ROOT, "%s %d-bit g%d (lota-qaf unit %s) %s over %d records:", r.getString(0),
-                    r.getInt(2), r.getInt(3), r.getString(1), r.getString(4), r.getLong(7));
+                    r.getInt(2), r.getInt(3), r.getString(1), r.getString(4), ((Number) r.get(8)).longValue());
             byRun.computeIfAbsent(key, k -> new StringBuilder(k))
-                    .append(String.format(Locale.ROOT, " %s %.4f", r.getString(5), r.getDouble(6)));
+                    .append(String.format(Locale.ROOT, " %s %.4f", r.getString(6), r.getDouble(7)));
         }
         return byRun.values().stream().map(StringBuilder::toString).toList();
     }

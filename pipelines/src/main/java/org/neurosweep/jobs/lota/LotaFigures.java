@@ -1,17 +1,38 @@
 package org.neurosweep.jobs.lota;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.neurosweep.job.TableReader;
+import org.neurosweep.job.TableRow;
+import org.neurosweep.report.Aggregation;
 import org.neurosweep.report.Chart;
 import org.neurosweep.report.ChartData;
 import org.neurosweep.report.ReportQueries;
 
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
+
 /** The report figures of {@code lota-qaf}, {@code lota-eval} and {@code quantize}. */
 final class LotaFigures {
+
+    /** The metrics of {@code lota_eval}, in the order the figures and headlines give them. */
+    static final List<String> METRICS = List.of("exact_match", "perplexity");
+
+    /** A variant's place in figures and headlines: bf16, gptq, lota_merged, then the others (the LoRA baseline). */
+    static final Aggregation.Cell VARIANT_ORDER = r -> {
+        int i = List.of("bf16", "gptq", "lota_merged").indexOf(r.string("variant"));
+        return i < 0 ? 3 : i;
+    };
+
+    /** A lota-qaf unit's label: "model_id (unit_id)". */
+    private static final Aggregation.Cell UNIT = r -> r.string("model_id") + " (" + r.string("unit_id") + ")";
+
+    /** A projection's place in the audit and quantize figures: by layer (none first), then module name. */
+    private static final Aggregation.Cell LAYER = r -> r.get("layer_idx") == null ? -1 : r.get("layer_idx");
 
     private LotaFigures() {
     }
@@ -23,9 +44,8 @@ final class LotaFigures {
      */
     static List<Chart> lota(TableReader tables) {
         List<Chart> charts = new ArrayList<>();
-        List<Row> steps = ReportQueries.rows(tables, LotaQafJob.TRAIN_STEP, """
-                SELECT concat(model_id, ' (', unit_id, ')'), train_step, loss, frac_nonzero_a, frac_nonzero_b
-                FROM {table} ORDER BY 1, train_step""");
+        List<Row> steps = ReportQueries.rows(tables, LotaQafJob.TRAIN_STEP, groupBy(UNIT, col("train_step"))
+                .first("loss").first("frac_nonzero_a").first("frac_nonzero_b"));
         if (!steps.isEmpty()) {
             charts.add(new Chart.Line("lota-qaf: training loss (response tokens) per t-SignSGD step", "step",
                     "loss, nats", ChartData.series(steps.stream().map(r -> RowFactory.create(
@@ -39,39 +59,55 @@ final class LotaFigures {
             charts.add(new Chart.Line("lota-qaf: share of non-zero ternary entries", "step", "share",
                     ChartData.series(nonZero), List.of(), false));
         }
-        for (String metric : List.of("exact_match", "perplexity")) {
-            List<Row> eval = ReportQueries.rows(tables, LotaQafJob.EVAL, """
-                    SELECT concat(model_id, ' ', bits, '-bit g', group_size), variant, first(score) FROM {table}
-                    WHERE metric = '%s' GROUP BY model_id, bits, group_size, unit_id, variant
-                    ORDER BY 1, CASE variant WHEN 'bf16' THEN 0 WHEN 'gptq' THEN 1 WHEN 'lota_merged' THEN 2 ELSE 3 END"""
-                    .formatted(metric));
+        for (String metric : METRICS) {
+            // rows (model bits group, variant order, variant, unit_id, score), one bar per variant
+            List<Row> eval = cells(ReportQueries.rows(tables, LotaQafJob.EVAL, groupBy(
+                    r -> r.string("model_id") + " " + r.get("bits") + "-bit g" + r.get("group_size"), VARIANT_ORDER,
+                    col("variant"), col("unit_id")).where(r -> metric.equals(r.get("metric"))).first("score")), 0, 2, 4);
             if (!eval.isEmpty()) {
                 charts.add(ChartData.bars("lota-qaf: " + metric + " of the 16-bit, quantized, LoTA-merged and LoRA models",
                         metric, eval));
             }
         }
-        List<Row> audit = ReportQueries.rows(tables, LotaQafJob.MERGE_AUDIT, """
-                SELECT module, concat(model_id, ' (', unit_id, ')'), n_codes_changed FROM {table}
-                ORDER BY coalesce(layer_idx, -1), module""");
+        // rows (layer, module, unit, value) in projection order, shown without the layer
+        List<Row> audit = cells(ReportQueries.rows(tables, LotaQafJob.MERGE_AUDIT, groupBy(LAYER, col("module"), UNIT)
+                .first("n_codes_changed")), 1, 2, 3);
         if (!audit.isEmpty()) {
             charts.add(ChartData.bars("lota-qaf merge audit: codes moved one step per projection", "codes", audit));
             charts.add(ChartData.bars("lota-qaf merge audit: largest |W_eff − W| after packing and after reload "
-                    + "(0 = lossless)", "max abs difference", ReportQueries.rows(tables, LotaQafJob.MERGE_AUDIT, """
-                    SELECT concat(model_id, ' (', unit_id, ')'), 'packed', max(max_abs_diff_weff_vs_merged) FROM {table}
-                    GROUP BY model_id, unit_id
-                    UNION ALL SELECT concat(model_id, ' (', unit_id, ')'), 'reloaded', max(max_abs_diff_reloaded)
-                    FROM {table} GROUP BY model_id, unit_id""")));
+                    + "(0 = lossless)", "max abs difference", ReportQueries.union(
+                    ReportQueries.rows(tables, LotaQafJob.MERGE_AUDIT, groupBy(UNIT, r -> "packed")
+                            .max("max_abs_diff_weff_vs_merged")),
+                    ReportQueries.rows(tables, LotaQafJob.MERGE_AUDIT, groupBy(UNIT, r -> "reloaded")
+                            .max("max_abs_diff_reloaded")))));
         }
         return charts;
     }
 
     /**
-     * The shard-combining aggregate of {@code lota_eval}'s score per group: exact match over all records (the mean of
-     * the shards' scores weighted by records), perplexity as the records-weighted geometric mean of the shards' (exact
-     * with one shard; with several it weights by records, not response tokens).
+     * {@code groups} of {@code lota_eval} rows of {@code metric} with the shard-combining score of each group as its
+     * next measure: exact match over all records (the mean of the shards' scores weighted by records), perplexity as
+     * the records-weighted geometric mean of the shards' (exact with one shard; with several it weights by records,
+     * not response tokens). A score that is null (or, for perplexity, not positive) counts its records in the weights
+     * only, as SQL's {@code sum(score * n_examples) / sum(n_examples)} and {@code exp(sum(ln(score) * n_examples) /
+     * sum(n_examples))} do.
      */
-    static final String COMBINED_SCORE = "CASE WHEN metric = 'exact_match' THEN sum(score * n_examples) / sum(n_examples) "
-            + "ELSE exp(sum(ln(score) * n_examples) / sum(n_examples)) END";
+    static Aggregation withCombinedScore(Aggregation groups, String metric) {
+        Aggregation ofMetric = groups.where(r -> metric.equals(r.get("metric")));
+        if (metric.equals("exact_match")) {
+            return ofMetric.ratio(r -> weighted(r.number("score"), r), col("n_examples"));
+        }
+        return ofMetric.ratio(r -> {
+            Double score = r.number("score");
+            return score == null || score <= 0 ? null : weighted(StrictMath.log(score), r);
+        }, col("n_examples")).then(StrictMath::exp);
+    }
+
+    /** {@code value} × the row's n_examples; null when either is null. */
+    private static Double weighted(Double value, TableRow r) {
+        Double n = r.number("n_examples");
+        return value == null || n == null ? null : value * n;
+    }
 
     /**
      * lota-eval: exact match and response perplexity of each evaluated lota-qaf unit's variants, combined over the
@@ -79,12 +115,11 @@ final class LotaFigures {
      */
     static List<Chart> evaluation(TableReader tables) {
         List<Chart> charts = new ArrayList<>();
-        for (String metric : List.of("exact_match", "perplexity")) {
-            List<Row> eval = ReportQueries.rows(tables, LotaEvaluation.TABLE, """
-                    SELECT concat(model_id, ' ', bits, '-bit g', group_size, ' (', lota_unit, ')'), variant, %s
-                    FROM {table} WHERE metric = '%s' GROUP BY model_id, bits, group_size, lota_unit, variant, metric
-                    ORDER BY 1, CASE variant WHEN 'bf16' THEN 0 WHEN 'gptq' THEN 1 WHEN 'lota_merged' THEN 2 ELSE 3 END"""
-                    .formatted(COMBINED_SCORE, metric));
+        for (String metric : METRICS) {
+            // rows (model bits group (unit), variant order, variant, combined score), one bar per variant
+            List<Row> eval = cells(ReportQueries.rows(tables, LotaEvaluation.TABLE, withCombinedScore(groupBy(
+                    r -> r.string("model_id") + " " + r.get("bits") + "-bit g" + r.get("group_size")
+                            + " (" + r.string("lota_unit") + ")", VARIANT_ORDER, col("variant")), metric)), 0, 2, 3);
             if (!eval.isEmpty()) {
                 charts.add(ChartData.bars("lota-eval: " + metric + " of the evaluated checkpoints, over all shards",
                         metric, eval));
@@ -95,12 +130,21 @@ final class LotaFigures {
 
     /** quantize: per projection, the calibration output error of GPTQ against round-to-nearest's. */
     static List<Chart> quantize(TableReader tables) {
-        List<Row> rows = ReportQueries.rows(tables, QuantizeJob.TABLE, """
-                SELECT module, concat(model_id, ' ', bits, '-bit g', group_size, ' ', s.which), s.err FROM {table}
-                LATERAL VIEW stack(2, 'gptq', output_error, 'rtn', rtn_output_error) s AS which, err
-                WHERE method = 'gptq' ORDER BY coalesce(layer_idx, -1), module""");
+        // rows (layer, module, "model bits group method", output error): GPTQ's and round-to-nearest's of each GPTQ row
+        Aggregation.Filter gptq = r -> "gptq".equals(r.get("method"));
+        Aggregation.Cell run = r -> r.string("model_id") + " " + r.get("bits") + "-bit g" + r.get("group_size") + " ";
+        List<Row> rows = cells(ReportQueries.union(
+                ReportQueries.rows(tables, QuantizeJob.TABLE, groupBy(LAYER, col("module"), r -> run.of(r) + "gptq")
+                        .where(gptq).first("output_error")),
+                ReportQueries.rows(tables, QuantizeJob.TABLE, groupBy(LAYER, col("module"), r -> run.of(r) + "rtn")
+                        .where(gptq).first("rtn_output_error"))), 1, 2, 3);
         return rows.isEmpty() ? List.of() : List.of(ChartData.bars(
                 "quantize: output error on the calibration tokens per projection, GPTQ vs round-to-nearest",
                 "mean squared output error", rows));
+    }
+
+    /** The rows with only the cells at {@code keep}: a query's sort keys that the chart does not show dropped. */
+    private static List<Row> cells(List<Row> rows, int... keep) {
+        return rows.stream().map(r -> RowFactory.create(Arrays.stream(keep).mapToObj(r::get).toArray())).toList();
     }
 }

@@ -3,10 +3,16 @@ package org.neurosweep.jobs.moe;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.neurosweep.job.TableReader;
+import org.neurosweep.report.Aggregation;
 import org.neurosweep.report.Chart;
 import org.neurosweep.report.ChartData;
 import org.neurosweep.report.ReportQueries;
+
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
+import static org.neurosweep.report.Aggregation.labelled;
 
 /**
  * The report figures of the MoE attribution jobs (docs/methods/moe-attribution.md), one chart per model (model_id, or
@@ -14,7 +20,12 @@ import org.neurosweep.report.ReportQueries;
  */
 final class MoeFigures {
 
-    private static final String MODEL = "coalesce(concat(model_id, '@', checkpoint), model_id)";
+    /** The chart's model: model_id, or model_id@checkpoint for a checkpoint of a series. */
+    private static final Aggregation.Cell MODEL = r -> r.get("checkpoint") == null ? r.string("model_id")
+            : r.string("model_id") + "@" + r.string("checkpoint");
+
+    /** A layer key, shown as "layer N" and sorted by N. */
+    private static final Aggregation.Cell LAYER = labelled(col("layer"), r -> "layer " + r.get("layer"));
 
     private MoeFigures() {
     }
@@ -26,23 +37,20 @@ final class MoeFigures {
      */
     static List<Chart> attribution(TableReader tables) {
         List<Chart> charts = new ArrayList<>();
-        charts.addAll(ChartData.perName(ReportQueries.rows(tables, MoeAttributionJob.LAYER_LPI, """
-                SELECT MODEL, sublayer, layer, avg(lpi) FROM {table} GROUP BY 1, sublayer, layer ORDER BY 1, 2, 3"""
-                .replace("MODEL", MODEL)), (model, r) -> new Chart.Line(model + ": mean LPI by layer (attention, FFN/MoE block)",
+        charts.addAll(ChartData.perName(ReportQueries.rows(tables, MoeAttributionJob.LAYER_LPI,
+                groupBy(MODEL, col("sublayer"), col("layer")).avg("lpi")),
+                (model, r) -> new Chart.Line(model + ": mean LPI by layer (attention, FFN/MoE block)",
                 "layer", "mean LPI (nats)", ChartData.series(r))));
-        charts.addAll(ChartData.perName(ReportQueries.rows(tables, MoeAttributionJob.EXPERT_LPI, """
-                SELECT MODEL, concat('layer ', layer), expert_id, avg(CASE WHEN selected THEN 1.0 ELSE 0.0 END)
-                FROM {table} WHERE expert_type = 'routed' GROUP BY 1, layer, expert_id ORDER BY 1, layer, expert_id"""
-                .replace("MODEL", MODEL)), (model, r) -> ChartData.heatmap(model + ": expert usage at t* (share of samples)",
-                "expert", "MoE layer", r)));
-        charts.addAll(ChartData.perName(ReportQueries.rows(tables, MoeAttributionJob.EXPERT_LPI, """
-                SELECT MODEL, concat('layer ', layer), expert_id, avg(lpi)
-                FROM {table} WHERE expert_type = 'routed' AND selected GROUP BY 1, layer, expert_id ORDER BY 1, layer, expert_id"""
-                .replace("MODEL", MODEL)), (model, r) -> ChartData.heatmap(model + ": mean expert LPI where selected",
-                "expert", "MoE layer", r)));
-        charts.addAll(ChartData.perName(ReportQueries.rows(tables, MoeAttributionJob.HEAD_LPI, """
-                SELECT MODEL, concat('layer ', layer), head, avg(lpi) FROM {table} GROUP BY 1, layer, head ORDER BY 1, layer, head"""
-                .replace("MODEL", MODEL)), (model, r) -> ChartData.heatmap(model + ": mean head LPI", "head", "layer", r)));
+        Aggregation.Filter routed = r -> "routed".equals(r.get("expert_type"));
+        charts.addAll(ChartData.perName(ReportQueries.rows(tables, MoeAttributionJob.EXPERT_LPI,
+                groupBy(MODEL, LAYER, col("expert_id")).where(routed).avg(r -> r.isTrue("selected") ? 1.0 : 0.0)),
+                (model, r) -> ChartData.heatmap(model + ": expert usage at t* (share of samples)", "expert", "MoE layer", r)));
+        charts.addAll(ChartData.perName(ReportQueries.rows(tables, MoeAttributionJob.EXPERT_LPI,
+                groupBy(MODEL, LAYER, col("expert_id")).where(routed).where(r -> r.isTrue("selected")).avg("lpi")),
+                (model, r) -> ChartData.heatmap(model + ": mean expert LPI where selected", "expert", "MoE layer", r)));
+        charts.addAll(ChartData.perName(ReportQueries.rows(tables, MoeAttributionJob.HEAD_LPI,
+                groupBy(MODEL, LAYER, col("head")).avg("lpi")),
+                (model, r) -> ChartData.heatmap(model + ": mean head LPI", "head", "layer", r)));
         return charts;
     }
 
@@ -53,15 +61,15 @@ final class MoeFigures {
      */
     static List<Chart> blocking(TableReader tables) {
         List<Chart> charts = new ArrayList<>();
-        List<Row> drops = ReportQueries.rows(tables, ExpertBlockingJob.BLOCKING, """
-                SELECT concat(MODEL, ' ', mode), concat('k = ', k), selection, avg(mrr_drop_pct) FROM {table}
-                GROUP BY 1, k, selection ORDER BY 1, k, selection""".replace("MODEL", MODEL));
+        List<Row> drops = ReportQueries.rows(tables, ExpertBlockingJob.BLOCKING, groupBy(
+                r -> MODEL.of(r) + " " + r.string("mode"), labelled(col("k"), r -> "k = " + r.get("k")), col("selection"))
+                .avg("mrr_drop_pct"));
         charts.addAll(ChartData.perName(drops, (model, r) -> ChartData.bars(model + ": MRR drop with k experts blocked",
                 "MRR drop (%)", r)));
-        List<Row> ig = ReportQueries.rows(tables, ExpertBlockingJob.ROUTER_IG, """
-                SELECT MODEL, concat(layer, ':', expert), concat(head_layer, ':', head), avg(ig) FROM {table}
-                GROUP BY 1, layer, expert, head_layer, head ORDER BY 1, layer, expert, head_layer, head"""
-                .replace("MODEL", MODEL));
+        // rows (model, router layer, expert, "layer:expert", "head_layer:head", mean IG): routers in (layer, expert) order
+        List<Row> ig = ReportQueries.rows(tables, ExpertBlockingJob.ROUTER_IG, groupBy(MODEL, col("layer"), col("expert"),
+                r -> r.get("layer") + ":" + r.get("expert"), r -> r.get("head_layer") + ":" + r.get("head")).avg("ig"))
+                .stream().map(r -> RowFactory.create(r.get(0), r.get(3), r.get(4), r.get(5))).toList();
         charts.addAll(ChartData.perName(ig, (model, r) -> ChartData.heatmap(
                 model + ": integrated gradients of the selected experts' router logits on the heads",
                 "head (layer:head)", "router (layer:expert)", r)));
