@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.neurosweep.exec.RunTables;
 import org.neurosweep.job.Job;
 import org.neurosweep.job.JobRegistry;
 import org.neurosweep.job.TableReader;
@@ -52,8 +53,18 @@ public final class HtmlReport {
     private final OutputTables tables;
     private final String run;
     private final JobRegistry jobs;
+    private final long driverRowLimit;
 
     public HtmlReport(OutputTables tables, String run, JobRegistry jobs) {
+        this(tables, run, jobs, RunTables.DRIVER_ROWS);
+    }
+
+    /**
+     * @param driverRowLimit the most rows of a table aggregated on the driver; a larger one is aggregated by Spark
+     *                       (the same figures either way)
+     */
+    public HtmlReport(OutputTables tables, String run, JobRegistry jobs, long driverRowLimit) {
+        this.driverRowLimit = driverRowLimit;
         this.tables = tables;
         this.run = run;
         this.jobs = jobs;
@@ -76,7 +87,7 @@ public final class HtmlReport {
 
     /** The report's HTML. */
     public String html() {
-        TableReader runTables = tables.forRun(run);
+        TableReader runTables = tables.forRun(run, driverRowLimit);
         TableReader reader = new OnceEach(runTables);
         List<Row> units = ManifestSummary.units(reader);
         List<String> ran = units.stream().map(r -> r.getString(0)).distinct().toList();

@@ -143,10 +143,13 @@ public final class OutputTables {
         return names;
     }
 
-    /** The tables of one run, as jobs' headlines and report sections read them. */
-    public TableReader forRun(String run) {
+    /**
+     * The tables of one run, as jobs' headlines and report sections read them: tables of up to {@code driverRowLimit}
+     * rows read on the driver ({@link RunTables#driverRows}), larger ones through Spark.
+     */
+    public TableReader forRun(String run, long driverRowLimit) {
         return new RunTables(spark, hadoop, new TableLayout(root.toString(), run), RunTables.schemas(JobRegistry.load().all()),
-                RunTables.DRIVER_ROWS);
+                driverRowLimit);
     }
 
     private List<FileStatus> partitions(String table) {

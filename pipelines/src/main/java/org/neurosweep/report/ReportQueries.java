@@ -2,6 +2,7 @@ package org.neurosweep.report;
 
 import org.apache.spark.sql.Row;
 import org.neurosweep.job.TableReader;
+import org.neurosweep.job.TableRow;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,19 +25,8 @@ public final class ReportQueries {
         if (tables.rows(table) == 0) {
             return List.of();
         }
-        Optional<List<org.neurosweep.job.TableRow>> held = tables.driverRows(table);
+        Optional<List<TableRow>> held = tables.driverRows(table);
         return held.isPresent() ? aggregation.over(held.get()) : aggregation.over(tables.table(table));
-    }
-
-    /** TEMPORARY (deleted once every section uses an Aggregation): the rows of a Spark SQL query over the table. */
-    public static List<Row> rows(TableReader tables, String table, String query) {
-        if (tables.rows(table) == 0) {
-            return List.of();
-        }
-        org.apache.spark.sql.Dataset<Row> rows = tables.table(table);
-        String view = "ns_report_" + table;
-        rows.createOrReplaceTempView(view);
-        return rows.sparkSession().sql(query.replace("{table}", view)).collectAsList();
     }
 
     /** SQL's {@code UNION ALL … ORDER BY 1, 2, …}: the rows of every part, sorted by their cells ({@link Aggregation#ROWS}). */

@@ -80,6 +80,17 @@ class HtmlReportTest {
     }
 
     @Test
+    void tablesAboveTheDriverRowLimitGiveTheSameReportThroughSpark() {
+        OutputTables tables = OutputTables.open(TestSpark.session(), out.toString());
+        String throughSpark = new HtmlReport(tables, "r1", JobRegistry.load(), 0).html();
+        assertEquals(withoutWriteTime(html), withoutWriteTime(throughSpark));
+    }
+
+    private static String withoutWriteTime(String report) {
+        return report.replaceFirst("report written [^<]*", "report written");
+    }
+
+    @Test
     void theReportLoadsNothingFromOutside() {
         assertTrue(html.contains("Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\""));
         assertFalse(html.replace("xmlns='http://www.w3.org/2000/svg'", "").matches("(?s).*(https?:|<script|src=).*"));
