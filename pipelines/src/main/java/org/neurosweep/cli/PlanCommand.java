@@ -3,6 +3,7 @@ package org.neurosweep.cli;
 import org.neurosweep.job.RoundsJob;
 import org.neurosweep.job.WorkUnit;
 import org.neurosweep.sweep.EngineSettings;
+import org.neurosweep.sweep.JobEntry;
 import org.neurosweep.sweep.SweepPlan;
 import org.neurosweep.table.RunFiles;
 import org.neurosweep.table.TableLayout;
@@ -63,6 +64,10 @@ final class PlanCommand implements Command {
             }
         }
         console.out().printf("%d pending, %d committed%n", plan.unitCount() - done, done);
+        for (JobEntry later : plan.later()) {
+            console.out().printf("stage %d: %s (%s) is planned when %s %s committed%n", later.stage(), later.job().name(),
+                    later.origin(), String.join(", ", later.after()), later.after().size() == 1 ? "has" : "have");
+        }
         return ExitCodes.OK;
     }
 }

@@ -26,7 +26,7 @@ final class RunReport {
 
     /** @return the exit status; a Spark session that existed before (a notebook's, a test's) is left running */
     static int runAndReport(SweepPlan plan, String master, Console console) throws Exception {
-        if (plan.unitCount() == 0) {
+        if (plan.unitCount() == 0 && plan.later().isEmpty()) {
             console.out().println("the sweep plans no unit; nothing to run");
             return ExitCodes.OK;
         }
@@ -42,7 +42,7 @@ final class RunReport {
                         result.failed(), result.planned(), result.failureCeiling(), result.aborted() ? "; the run was stopped early" : "");
                 status = ExitCodes.FAILURE_CEILING;
             }
-            tables(plan, result, spark, out, console.err());
+            tables(result.plan(), result, spark, out, console.err());
             return status;
         } finally {
             if (!embedded) {

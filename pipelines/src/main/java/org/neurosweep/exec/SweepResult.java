@@ -1,5 +1,7 @@
 package org.neurosweep.exec;
 
+import org.neurosweep.sweep.SweepPlan;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -14,10 +16,11 @@ import java.util.List;
  * @param failures         the units that failed in this invocation, with their reasons
  * @param aborted          the run stopped early because failures passed the ceiling
  * @param leaseLost        another invocation took this run over while it ran (this one was presumed dead)
+ * @param plan             the plan with every stage that was planned (later stages join it as they start)
  */
 public record SweepResult(String runId, String out, int runAttempt, int planned, int alreadyCommitted, int committed,
                           int superseded, List<UnitOutcome> failures, long rows, long badRecords, long modelLoads,
-                          boolean aborted, boolean leaseLost, double failureCeiling, Duration elapsed) {
+                          boolean aborted, boolean leaseLost, double failureCeiling, Duration elapsed, SweepPlan plan) {
 
     public SweepResult {
         failures = List.copyOf(failures);

@@ -12,7 +12,10 @@ import org.neurosweep.job.RunJob;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.job.WorkUnit;
 import org.neurosweep.sweep.EngineSettings;
+import org.neurosweep.sweep.JobEntry;
+import org.neurosweep.sweep.PlanningException;
 import org.neurosweep.sweep.SweepPlan;
+import org.neurosweep.sweep.SweepPlanner;
 import org.neurosweep.table.EngineTables;
 import org.neurosweep.table.RunFiles;
 import org.neurosweep.table.RunLease;
@@ -35,7 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * invocations of the run, runs the rest (run-shape units first, one task each; then map units sorted by model so
  * that executors reuse loaded weights; then rounds jobs; then the driver-side summaries of
  * {@link org.neurosweep.job.SupportsSummary} jobs), shows progress, stops early when failures pass the ceiling, and
- * recovers what crashed attempts left ({@link RunFiles#recover}), all under the run's {@link RunLease}.
+ * recovers what crashed attempts left ({@link RunFiles#recover}), all under the run's {@link RunLease}. Entries
+ * with {@code after} run as later stages, each planned and run once every unit of the jobs it follows has committed
+ * (a stage whose predecessors have uncommitted units is reported and left for a rerun).
  */
 public final class SweepRunner {
 
@@ -83,31 +88,42 @@ public final class SweepRunner {
 
         String group = "neurosweep-" + settings.runId() + "-" + runAttempt;
         jsc.setJobGroup(group, "neurosweep " + plan.config().name() + " run " + settings.runId(), true);
-        long allowedFailures = (long) Math.floor(settings.failureCeiling() * planned);
         AtomicBoolean aborted = new AtomicBoolean();
-        console.printf("run %s (attempt %d): %d units planned, %d already committed%s, tables under %s%n",
+        console.printf("run %s (attempt %d): %d units planned, %d already committed%s%s, tables under %s%n",
                 settings.runId(), runAttempt, planned, alreadyCommitted,
                 recovered == 0 ? "" : " (" + recovered + " of them published now: an earlier invocation died while publishing)",
+                plan.lastStage() == 0 ? "" : "; " + plan.later().size() + " job entries planned later, after the jobs they follow",
                 settings.out());
         List<UnitOutcome> outcomes = new ArrayList<>();
-        try (ProgressReporter progress = new ProgressReporter(settings.runId(), metrics, planned - alreadyCommitted,
-                allowedFailures, () -> {
-                    aborted.set(true);
-                    jsc.cancelJobGroup(group);
-                }, console, terminal, settings.progressInterval()).start()) {
-            outcomes.addAll(stages.run(plan.config().name() + ": " + (planned - alreadyCommitted) + " units",
-                    kernels(plan), tasks(plan, committedBefore, settings.executor().unitsPerTask())));
-            RoundsDriver rounds = new RoundsDriver(stages, layout, files, hadoop);
-            for (SweepPlan.PlannedJob pj : plan.jobs()) {
-                if (pj.job() instanceof RoundsJob<?> r && !aborted.get()) {
-                    outcomes.addAll(rounds.run(r, pj.units()));
+        SweepPlan done = plan;
+        try {
+            Invocation run = new Invocation(stages, layout, files, hadoop, jsc, group, metrics, aborted);
+            outcomes.addAll(run.stage(new SweepPlan(plan.config(), plan.jobs()), committedBefore, planned - alreadyCommitted));
+            SweepPlanner planner = new SweepPlanner(settings.spark().hadoopConfiguration());
+            for (int stage = 1; stage <= plan.lastStage() && !aborted.get(); stage++) {
+                List<String> waiting = unfinishedPredecessors(done, stage, files.committedUnits());
+                if (!waiting.isEmpty()) {
+                    console.printf("stage %d (%s) not run: %s%n", stage, jobNames(done.laterEntries(stage)),
+                            String.join("; ", waiting));
+                    continue;
                 }
-            }
-            if (!aborted.get()) {
-                outcomes.addAll(new SummaryDriver(stages, files, layout, spark).run(plan));
+                String names = jobNames(done.laterEntries(stage));
+                SweepPlan next = planner.planStage(done, stage);
+                SweepPlan stagePlan = new SweepPlan(plan.config(), next.jobs().subList(done.jobs().size(), next.jobs().size()));
+                done = next;
+                Set<String> committed = files.committedUnits();
+                int stagePlanned = plannedUnits(stagePlan);
+                int stageCommitted = countCommitted(stagePlan, committed);
+                planned += stagePlanned;
+                alreadyCommitted += stageCommitted;
+                console.printf("stage %d (%s): %d units planned, %d already committed%n", stage, names, stagePlanned,
+                        stageCommitted);
+                outcomes.addAll(run.stage(stagePlan, committed, stagePlanned - stageCommitted));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (PlanningException e) {
+            throw e;
         } catch (Exception e) {
             // Spark's job failures (a task failing spark.task.maxFailures times) arrive undeclared as SparkException
             if (!aborted.get()) {
@@ -121,7 +137,80 @@ public final class SweepRunner {
         return new SweepResult(settings.runId(), settings.out(), runAttempt, planned, alreadyCommitted,
                 aborted.get() ? (int) metrics.committed() : committed, supersededFromManifest(layout, hadoop, runAttempt), failures,
                 metrics.rows(), metrics.badRecords(), metrics.modelLoads(), aborted.get(), lease.lost(),
-                settings.failureCeiling(), Duration.ofNanos(System.nanoTime() - start));
+                settings.failureCeiling(), Duration.ofNanos(System.nanoTime() - start), done);
+    }
+
+    /**
+     * What keeps {@code stage} from running: per job it follows, how many of that job's planned units are not
+     * committed (failed in this invocation or an earlier one). Empty when every one is.
+     */
+    private static List<String> unfinishedPredecessors(SweepPlan plan, int stage, Set<String> committed) {
+        Set<String> followed = new java.util.TreeSet<>();
+        plan.laterEntries(stage).forEach(e -> followed.addAll(e.after()));
+        List<String> out = new ArrayList<>();
+        for (String name : followed) {
+            long missing = plan.jobs().stream().filter(pj -> pj.job().name().equals(name))
+                    .flatMap(pj -> pj.units().stream()).filter(u -> !committed.contains(u.id())).count();
+            if (missing > 0) {
+                out.add(missing + " units of " + name + " are not committed");
+            }
+        }
+        return out;
+    }
+
+    private static String jobNames(List<JobEntry> entries) {
+        return String.join(", ", entries.stream().map(e -> e.job().name()).distinct().toList());
+    }
+
+    /** One invocation's running of stages: the same Spark job group, metrics, abort flag and run files for each. */
+    private final class Invocation {
+        private final StageRunner stages;
+        private final TableLayout layout;
+        private final RunFiles files;
+        private final Configuration hadoop;
+        private final JavaSparkContext jsc;
+        private final String group;
+        private final SweepMetrics metrics;
+        private final AtomicBoolean aborted;
+
+        Invocation(StageRunner stages, TableLayout layout, RunFiles files, Configuration hadoop, JavaSparkContext jsc,
+                   String group, SweepMetrics metrics, AtomicBoolean aborted) {
+            this.stages = stages;
+            this.layout = layout;
+            this.files = files;
+            this.hadoop = hadoop;
+            this.jsc = jsc;
+            this.group = group;
+            this.metrics = metrics;
+            this.aborted = aborted;
+        }
+
+        /**
+         * Runs one stage's units not yet committed ({@code pending} of them, for progress and the failure ceiling):
+         * map and run units, then rounds jobs, then the stage's driver-side summaries.
+         */
+        List<UnitOutcome> stage(SweepPlan stagePlan, Set<String> committed, int pending) throws Exception {
+            EngineSettings settings = stagePlan.config().engine();
+            long allowedFailures = (long) Math.floor(settings.failureCeiling() * plannedUnits(stagePlan));
+            List<UnitOutcome> outcomes = new ArrayList<>();
+            try (ProgressReporter progress = new ProgressReporter(settings.runId(), metrics, pending, allowedFailures, () -> {
+                aborted.set(true);
+                jsc.cancelJobGroup(group);
+            }, console, terminal, settings.progressInterval()).start()) {
+                outcomes.addAll(stages.run(stagePlan.config().name() + ": " + pending + " units", kernels(stagePlan),
+                        tasks(stagePlan, committed, settings.executor().unitsPerTask())));
+                RoundsDriver rounds = new RoundsDriver(stages, layout, files, hadoop);
+                for (SweepPlan.PlannedJob pj : stagePlan.jobs()) {
+                    if (pj.job() instanceof RoundsJob<?> r && !aborted.get()) {
+                        outcomes.addAll(rounds.run(r, pj.units()));
+                    }
+                }
+                if (!aborted.get()) {
+                    outcomes.addAll(new SummaryDriver(stages, files, layout, spark).run(stagePlan));
+                }
+            }
+            return outcomes;
+        }
     }
 
     /**

@@ -3,13 +3,16 @@ package org.neurosweep.sweep;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValueFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Merges the layers of a sweep's configuration, highest priority first: {@code --set key=value} arguments (the
@@ -35,9 +38,38 @@ public final class SweepConfigLoader {
                 checkTopLevel(file, files.get(i).toString());
                 merged = merged.withFallback(file);
             }
-            return merged.withFallback(ConfigFactory.defaultReferenceUnresolved()).resolve();
+            merged = merged.withFallback(ConfigFactory.defaultReferenceUnresolved());
+            return merged.withFallback(thisRun(merged)).resolve();
         } catch (ConfigException e) {
             throw new SweepConfigException(e.getMessage().replace(HOCON_UNCLOSED, UNCLOSED));
+        }
+    }
+
+    /**
+     * The keys a sweep substitutes to name its own run's output, for an entry that reads what an earlier stage of the
+     * run committed ({@code after}): {@code ${run.id}}, {@code ${run.out}} (the output root, an absolute local path,
+     * or the URI when it is not local) and {@code ${run.artifacts}} ({@code <out>/artifacts/run=<id>}, the units'
+     * artifact folders). Computed from {@code neurosweep.out}, {@code neurosweep.run-id} and {@code sweep.name} as the
+     * parser reads them; nothing when those are missing or not strings (the parser reports them).
+     */
+    static Config thisRun(Config merged) {
+        try {
+            Config partial = merged.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+            String id = partial.getString("neurosweep.run-id");
+            if (id.isEmpty()) {
+                id = partial.getString("sweep.name");
+            }
+            String out = Uris.resolve(partial.getString("neurosweep.out"));
+            if (out.startsWith("file:")) {
+                out = out.substring("file:".length());
+            }
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("id", id);
+            run.put("out", out);
+            run.put("artifacts", out + "/artifacts/run=" + id);
+            return ConfigFactory.parseMap(Map.of("run", run), "the run's own output (neurosweep.out, neurosweep.run-id, sweep.name)");
+        } catch (ConfigException e) {
+            return ConfigFactory.empty();
         }
     }
 

@@ -156,11 +156,13 @@ public final class SweepConfigParser {
     private static List<JobEntry> jobs(Section sweep, JobRegistry registry, Map<String, ModelSource> models,
                                        Map<String, DatasetSpec> datasets) {
         List<JobEntry> out = new ArrayList<>();
+        List<Section> afterKeys = new ArrayList<>();
         for (Section j : sweep.sections("jobs")) {
             boolean named = j.required("job");
             String jobName = j.string("job", "");
             List<String> modelNames = j.strings("models");
             List<String> datasetNames = j.strings("datasets");
+            List<String> after = j.strings("after");
             Section params = j.section("params");
             j.rejectUnasked();
             if (!named) {
@@ -181,7 +183,56 @@ public final class SweepConfigParser {
             }
             checkDatasets(j, job, datasetNames, datasets);
             List<Params> grid = ParamGrid.parse(params, job.params());
-            out.add(new JobEntry(job, modelNames, datasetNames, grid, ConfigProblems.where(j.origin())));
+            out.add(new JobEntry(job, modelNames, datasetNames, grid, after, 0, ConfigProblems.where(j.origin())));
+            afterKeys.add(j);
+        }
+        return withStages(out, afterKeys);
+    }
+
+    /**
+     * The entries with their stages: 0 without {@code after}; else one more than the highest stage of the entries of
+     * the jobs named there, each of which must have an entry in the sweep. A cycle is a problem of every entry on it.
+     */
+    private static List<JobEntry> withStages(List<JobEntry> entries, List<Section> sections) {
+        Map<String, List<Integer>> entriesOfJob = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            entriesOfJob.computeIfAbsent(entries.get(i).job().name(), k -> new ArrayList<>()).add(i);
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            for (String name : entries.get(i).after()) {
+                if (!entriesOfJob.containsKey(name)) {
+                    sections.get(i).problem("after", "no entry of job '" + name + "' in this sweep (after names jobs of "
+                            + "other entries: " + String.join(", ", entriesOfJob.keySet()) + ")");
+                } else if (name.equals(entries.get(i).job().name())) {
+                    sections.get(i).problem("after", "an entry cannot follow its own job");
+                }
+            }
+        }
+        int[] stage = new int[entries.size()];
+        // longest chain of 'after' by relaxation: a stage above the entry count means a cycle
+        for (int round = 0; round <= entries.size(); round++) {
+            boolean changed = false;
+            for (int i = 0; i < entries.size(); i++) {
+                for (String name : entries.get(i).after()) {
+                    for (int k : entriesOfJob.getOrDefault(name, List.of())) {
+                        if (k != i && stage[k] + 1 > stage[i]) {
+                            stage[i] = stage[k] + 1;
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if (!changed) {
+                break;
+            }
+        }
+        List<JobEntry> out = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            JobEntry e = entries.get(i);
+            if (stage[i] >= entries.size()) {
+                sections.get(i).problem("after", "the entries' 'after' lists form a cycle through job " + e.job().name());
+            }
+            out.add(new JobEntry(e.job(), e.models(), e.datasets(), e.grid(), e.after(), stage[i], e.origin()));
         }
         return out;
     }

@@ -31,17 +31,34 @@ public final class SweepPlanner {
     }
 
     /**
-     * The sweep's units. Before anything is planned, every model folder must hold a {@code config.json} and every
+     * The sweep's units of stage 0 (the entries without {@code after}); later entries are kept for
+     * {@link #planStage}. Before anything is planned, every model folder must hold a {@code config.json} and every
      * dataset path must exist: all missing ones are reported together ({@link SweepConfigException}, naming the
      * config's file and line), instead of failing unit by unit after Spark started.
      */
     public SweepPlan plan(SweepConfig config) {
         checkInputsExist(config);
+        List<JobEntry> first = config.jobs().stream().filter(e -> e.stage() == 0).toList();
+        List<JobEntry> later = config.jobs().stream().filter(e -> e.stage() > 0).toList();
+        return new SweepPlan(config, planEntries(config, first, new HashSet<>()), later);
+    }
+
+    /**
+     * {@code plan} with the entries of {@code stage} planned: called by the engine once the stages before it have
+     * committed, whose output their planners may read. A planner's refusal is a {@link PlanningException}.
+     */
+    public SweepPlan planStage(SweepPlan plan, int stage) {
+        Set<String> seen = new HashSet<>();
+        plan.units().forEach(u -> seen.add(u.id()));
+        return plan.withStage(stage, planEntries(plan.config(), plan.laterEntries(stage), seen));
+    }
+
+    /** The entries' units, in entry order; a unit whose id is in {@code seen} (planned twice) is kept once. */
+    private List<SweepPlan.PlannedJob> planEntries(SweepConfig config, List<JobEntry> entries, Set<String> seen) {
         Map<String, List<ModelRef>> catalog = new LinkedHashMap<>();
         config.models().forEach((name, source) -> catalog.put(name, resolve(source)));
-        Set<String> seen = new HashSet<>();
         List<SweepPlan.PlannedJob> jobs = new ArrayList<>();
-        for (JobEntry entry : config.jobs()) {
+        for (JobEntry entry : entries) {
             List<ModelRef> models = entry.models().stream().flatMap(m -> catalog.get(m).stream()).toList();
             List<DatasetSlice> slices = entry.datasets().stream()
                     .flatMap(d -> slices(config.datasets().get(d)).stream()).toList();
@@ -55,7 +72,7 @@ public final class SweepPlanner {
             List<WorkUnit> units = planned.stream().filter(u -> seen.add(u.id())).toList();
             jobs.add(new SweepPlan.PlannedJob(entry.job(), units));
         }
-        return new SweepPlan(config, jobs);
+        return jobs;
     }
 
     private void checkInputsExist(SweepConfig config) {

@@ -12,6 +12,7 @@ import org.neurosweep.sweep.SweepPlan;
 import org.neurosweep.table.RunFiles;
 import org.neurosweep.table.TableLayout;
 import org.neurosweep.testjobs.AllTypesJob;
+import org.neurosweep.testjobs.CommittedCountJob;
 import org.neurosweep.testjobs.InjectedCrash;
 import org.neurosweep.testjobs.Invocations;
 import org.neurosweep.testjobs.JsonlEchoJob;
@@ -146,6 +147,65 @@ class SweepRunnerTest {
         Path artifact = Path.of(java.net.URI.create(full.<String>getAs("artifact")).getPath());
         assertEquals("hello", Files.readString(artifact));
         assertTrue(artifact.toString().contains("/artifacts/run=sweep/"), artifact.toString());
+    }
+
+    @Test
+    void anEntryWithAfterIsPlannedAndRunOnceTheJobItFollowsHasCommittedAndResumes() throws Exception {
+        TestSweeps sweeps = new TestSweeps(dir);
+        Path data = Files.copy(RepoPaths.dataset("world/pretrain.txt"), dir.resolve("lines.txt"));
+        Path conf = sweeps.conf("stages.conf", """
+                sweep {
+                  name = stages
+                  datasets { lines { format = text, path = "%s", shards = 3, max-records = 2 } }
+                  jobs = [
+                    { job = committed-count, after = [line-stats], params { from = ${run.out}"/line_stats/run="${run.id} } }
+                    { job = line-stats, datasets = [lines] }
+                  ]
+                }
+                """.formatted(data));
+        List<org.neurosweep.job.Job> jobs = List.of(new LineStatsJob(), new CommittedCountJob());
+        SweepPlan plan = TestSweeps.plan(jobs, conf);   // the follower's planner would refuse now: nothing is committed
+        assertEquals(3, plan.unitCount(), "stage 0: the three line-stats units");
+        assertEquals(1, plan.lastStage());
+        SweepResult first = TestSweeps.run(plan);
+        assertEquals(List.of(), first.failures());
+        assertEquals(3 + 1, first.committed());
+        assertEquals(3 + 1, first.planned());
+        assertEquals(List.of("line-stats", "committed-count"), first.plan().jobs().stream().map(pj -> pj.job().name()).toList(),
+                "the result's plan has the later stage, for headlines and reports");
+        List<Row> counts = sweeps.table(CommittedCountJob.TABLE).collectAsList();
+        assertEquals(1, counts.size());
+        assertEquals(3, counts.get(0).getInt(counts.get(0).fieldIndex("files")), "it ran after the three units committed");
+
+        WorkUnit follower = first.plan().jobs().get(1).units().get(0);
+        SweepResult again = TestSweeps.run(TestSweeps.plan(jobs, conf));
+        assertEquals(4, again.alreadyCommitted(), "a rerun plans the later stage again and skips its committed unit");
+        assertEquals(0, again.committed());
+        assertEquals(1, Invocations.of(follower.id()));
+    }
+
+    @Test
+    void aStageWhoseJobsToFollowHaveAFailedUnitIsNotRun() throws Exception {
+        TestSweeps sweeps = new TestSweeps(dir);
+        Path data = Files.copy(RepoPaths.dataset("world/pretrain.txt"), dir.resolve("lines.txt"));
+        Path conf = sweeps.conf("blocked.conf", """
+                sweep {
+                  name = blocked
+                  datasets { lines { format = text, path = "%s", max-records = 2 } }
+                  jobs = [
+                    { job = committed-count, params { from = "%s", fail = true } }
+                    { job = line-stats, datasets = [lines], after = [committed-count] }
+                  ]
+                }
+                """.formatted(data, sweeps.out().resolve("manifest/run=seed")));
+        // a folder with one committed file for the failing entry's planner: an earlier run's manifest
+        Files.createDirectories(sweeps.out().resolve("manifest/run=seed"));
+        Files.writeString(sweeps.out().resolve("manifest/run=seed/part-x.parquet"), "not read");
+        SweepResult result = TestSweeps.run(TestSweeps.plan(List.of(new LineStatsJob(), new CommittedCountJob()), conf));
+        assertEquals(1, result.failed());
+        assertEquals(1, result.planned(), "line-stats was never planned");
+        assertEquals(List.of("committed-count"), result.plan().jobs().stream().map(pj -> pj.job().name()).toList());
+        assertFalse(Files.exists(sweeps.out().resolve(LineStatsJob.TABLE)), "and never ran");
     }
 
     @Test

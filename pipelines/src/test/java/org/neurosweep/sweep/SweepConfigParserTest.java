@@ -54,6 +54,56 @@ class SweepConfigParserTest {
     }
 
     @Test
+    void afterGivesEntriesTheirStagesAndRunKeysNameTheRunsOwnOutput() {
+        TestSweeps sweeps = new TestSweeps(dir);
+        Path chain = sweeps.conf("chain.conf", """
+                sweep {
+                  name = chain
+                  datasets {
+                    lines { format = text, path = "%s" }
+                    echo { format = jsonl, path = "%s" }
+                  }
+                  jobs = [
+                    { job = line-stats, datasets = [lines], after = [jsonl-echo] }
+                    { job = jsonl-echo, datasets = [echo], after = [perplexity] }
+                    { job = perplexity, datasets = [lines] }
+                  ]
+                }
+                """.formatted(RepoPaths.dataset("world/pretrain.txt"), RepoPaths.dataset("world/composite.jsonl")));
+        SweepConfig config = TestSweeps.parse(JOBS, chain, "neurosweep.run-id=r7");
+        assertEquals(List.of(2, 1, 0), config.jobs().stream().map(JobEntry::stage).toList());
+        assertEquals(List.of("jsonl-echo"), config.jobs().get(0).after());
+        com.typesafe.config.Config loaded = SweepConfigLoader.load(List.of(chain), List.of("neurosweep.run-id=r7"));
+        assertEquals(sweeps.out() + "/artifacts/run=r7", loaded.getString("run.artifacts"));
+        assertEquals("r7", loaded.getString("run.id"));
+    }
+
+    @Test
+    void afterMustNameAJobOfTheSweepAndFormNoCycle() throws Exception {
+        TestSweeps sweeps = new TestSweeps(dir);
+        Path conf = sweeps.conf("cycle.conf", """
+                sweep {
+                  name = cycle
+                  datasets { lines { format = text, path = "%s" } }
+                  jobs = [
+                    { job = line-stats, datasets = [lines], after = [perplexity] }
+                    { job = perplexity, datasets = [lines], after = [line-stats] }
+                    { job = line-stats, datasets = [lines], params { scale = 3 }, after = [jsonl-echo] }
+                  ]
+                }
+                """.formatted(RepoPaths.dataset("world/pretrain.txt")));
+        String problems = assertThrows(SweepConfigException.class, () -> TestSweeps.parse(JOBS, conf)).getMessage();
+        List<String> lines = Files.readAllLines(conf);
+        String file = conf.toString();
+        assertTrue(problems.contains(file + ":" + lineOf(lines, "after = [jsonl-echo]")
+                + ": sweep.jobs[2].after: no entry of job 'jsonl-echo' in this sweep"), problems);
+        assertTrue(problems.contains(file + ":" + lineOf(lines, "after = [perplexity]")
+                + ": sweep.jobs[0].after: the entries' 'after' lists form a cycle through job line-stats"), problems);
+        assertTrue(problems.contains(file + ":" + lineOf(lines, "after = [line-stats]")
+                + ": sweep.jobs[1].after: the entries' 'after' lists form a cycle through job perplexity"), problems);
+    }
+
+    @Test
     void reportsEveryProblemWithFileLineAndKey() throws Exception {
         TestSweeps sweeps = new TestSweeps(dir);
         Path conf = sweeps.conf("bad.conf", """
