@@ -26,6 +26,29 @@ final class CommittedLotaRun {
      *                                  lota-qaf unit, several when none is named, or not the one named
      */
     static Path unit(Path artifacts, String unitId) {
+        List<String> units = units(artifacts);
+        if (unitId.isEmpty() && units.size() > 1) {
+            throw new IllegalArgumentException("lota-eval: params." + LotaEvalJob.LOTA_FROM + " = " + artifacts
+                    + " holds the lota-qaf units " + units + "; name one (or a list, or \"" + ALL + "\") with params."
+                    + LotaEvalJob.LOTA_UNIT);
+        }
+        String wanted = unitId.isEmpty() ? units.get(0) : unitId;
+        if (!units.contains(wanted)) {
+            throw new IllegalArgumentException("lota-eval: params." + LotaEvalJob.LOTA_UNIT + " = " + wanted
+                    + ": no committed lota-qaf unit of that id under " + artifacts + " (has " + units + ")");
+        }
+        return artifacts.resolve(wanted);
+    }
+
+    /** The {@code lota-unit} value that names every committed lota-qaf unit of the folder. */
+    static final String ALL = "*";
+
+    /**
+     * The ids of the committed lota-qaf units under {@code artifacts}, sorted; never empty.
+     *
+     * @throws IllegalArgumentException naming the parameter when the folder does not exist or holds none
+     */
+    static List<String> units(Path artifacts) {
         if (!Files.isDirectory(artifacts)) {
             throw new IllegalArgumentException("lota-eval: params." + LotaEvalJob.LOTA_FROM + " = " + artifacts
                     + ": no such folder (the artifacts of a committed lota-qaf run, e.g. <out>/artifacts/run=R)");
@@ -41,15 +64,6 @@ final class CommittedLotaRun {
             throw new IllegalArgumentException("lota-eval: params." + LotaEvalJob.LOTA_FROM + " = " + artifacts
                     + " holds no committed lota-qaf unit (no " + LotaQafKernel.MERGED + "/ checkpoint)");
         }
-        if (unitId.isEmpty() && units.size() > 1) {
-            throw new IllegalArgumentException("lota-eval: params." + LotaEvalJob.LOTA_FROM + " = " + artifacts
-                    + " holds the lota-qaf units " + units + "; name one (or a list) with params." + LotaEvalJob.LOTA_UNIT);
-        }
-        String wanted = unitId.isEmpty() ? units.get(0) : unitId;
-        if (!units.contains(wanted)) {
-            throw new IllegalArgumentException("lota-eval: params." + LotaEvalJob.LOTA_UNIT + " = " + wanted
-                    + ": no committed lota-qaf unit of that id under " + artifacts + " (has " + units + ")");
-        }
-        return artifacts.resolve(wanted);
+        return units;
     }
 }

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
+import org.neurosweep.job.JobSpec;
 import org.neurosweep.job.KernelFactory;
 import org.neurosweep.job.MapJob;
 import org.neurosweep.job.NeedsDataset;
@@ -66,7 +68,7 @@ public final class LotaEvalJob implements MapJob, NeedsDataset, SupportsHeadline
                 ParamSpec.of(LOTA_FROM, ParamType.STRING, null, "the artifacts folder of a committed lota-qaf run, "
                         + "<out>/artifacts/run=R"),
                 ParamSpec.of(LOTA_UNIT, ParamType.STRING, "", "the lota-qaf unit id (its folder under lota-from); "
-                        + "empty = the run's only lota-qaf unit; a list is a grid axis"),
+                        + "empty = the run's only lota-qaf unit; \"*\" = every committed one; a list is a grid axis"),
                 ParamSpec.oneOf(VARIANT, ParamType.STRING, null, LotaEvaluation.VARIANTS, "the checkpoint evaluated: "
                         + "bf16 (this entry's model), gptq (quantized/, or the model when it is GPTQ), lota_merged "
                         + "(merged/), lora_gptq (lora/); a list is a grid axis"),
@@ -81,18 +83,32 @@ public final class LotaEvalJob implements MapJob, NeedsDataset, SupportsHeadline
         return Set.of("instructions");
     }
 
-    /** The default grid, after checking at plan time that every point names a committed lota-qaf unit. */
+    /**
+     * The default grid over the points with {@code lota-unit = "*"} expanded to one point per committed lota-qaf unit
+     * of the folder, after checking at plan time that every point names a committed unit.
+     */
     @Override
     public Planner planner() {
         return spec -> {
+            List<Params> points = new ArrayList<>();
             for (Params p : spec.grid()) {
-                CommittedLotaRun.unit(Path.of(p.getString(LOTA_FROM)), p.getString(LOTA_UNIT));
                 if (p.getInt(LotaSettings.EVAL_EXAMPLES) < 0 || p.getInt(LotaSettings.MAX_NEW_TOKENS) < 1) {
                     throw new IllegalArgumentException("lota-eval: params." + LotaSettings.EVAL_EXAMPLES
                             + " must be >= 0 and params." + LotaSettings.MAX_NEW_TOKENS + " >= 1");
                 }
+                Path from = Path.of(p.getString(LOTA_FROM));
+                if (p.getString(LOTA_UNIT).equals(CommittedLotaRun.ALL)) {
+                    for (String unit : CommittedLotaRun.units(from)) {
+                        Map<String, Object> values = new TreeMap<>(p.values());
+                        values.put(LOTA_UNIT, unit);
+                        points.add(Params.of(values));
+                    }
+                } else {
+                    CommittedLotaRun.unit(from, p.getString(LOTA_UNIT));
+                    points.add(p);
+                }
             }
-            return Planner.grid().plan(spec);
+            return Planner.grid().plan(new JobSpec(spec.job(), spec.models(), spec.slices(), points, spec.catalog()));
         };
     }
 

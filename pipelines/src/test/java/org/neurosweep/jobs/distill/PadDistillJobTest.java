@@ -178,19 +178,17 @@ class PadDistillJobTest {
     }
 
     @Test
-    void theExampleSweepsChainTheThreeRuns() {
+    void theExampleSweepChainsTheThreeStepsAsStagesOfOneRun() {
         List<org.neurosweep.job.Job> jobs = List.of(new PadSampleJob(), new PadScoreJob(), new PadDistillJob());
-        int[] units = {1, 1, 2};
-        String[] files = {"pad-sample", "pad-score", "pad-distill"};
-        String[][] models = {{"student"}, {"teacher"}, {"student", "teacher"}};
-        for (int k = 0; k < files.length; k++) {
-            List<String> sets = new java.util.ArrayList<>(List.of("sweep.datasets.world.path=" + RepoPaths.dataset("world")));
-            for (String m : models[k]) {
-                sets.add("sweep.models." + m + ".path=" + RepoPaths.world(m.equals("student") ? "dense_small" : "dense_instruct"));
-            }
-            var plan = TestSweeps.plan(jobs, RepoPaths.root().resolve("conf/sweeps/" + files[k] + ".conf"), sets.toArray(String[]::new));
-            assertEquals(units[k], plan.jobs().stream().mapToInt(j -> j.units().size()).sum(), files[k]);
-        }
+        var plan = TestSweeps.plan(jobs, RepoPaths.root().resolve("conf/sweeps/pad-distill.conf"),
+                "sweep.datasets.world.path=" + RepoPaths.dataset("world"),
+                "sweep.models.student.path=" + RepoPaths.world("dense_small"),
+                "sweep.models.teacher.path=" + RepoPaths.world("dense_instruct"), "neurosweep.out=" + dir.resolve("out"));
+        assertEquals(List.of("pad-sample"), plan.jobs().stream().map(j -> j.job().name()).toList());
+        assertEquals(1, plan.unitCount());
+        assertEquals(List.of("pad-score:1", "pad-distill:2"), plan.later().stream().map(e -> e.job().name() + ":" + e.stage()).toList());
+        assertEquals(dir.resolve("out") + "/pad_samples/run=pad-distill",
+                plan.later().get(0).grid().get(0).getString("samples-from"), "the run's own pad_samples");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestSweeps.plan(
                 List.of(new PadDistillJob()), new TestSweeps(dir).conf("mixed.conf", sweep("scores-from = \"x\""))));
         assertTrue(e.getMessage().contains("params.scores-from must be self when samples-from is self"), e.getMessage());

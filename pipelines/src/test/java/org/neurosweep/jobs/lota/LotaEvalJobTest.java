@@ -153,6 +153,24 @@ class LotaEvalJobTest {
     }
 
     @Test
+    void aStarLotaUnitPlansEveryCommittedLotaQafUnitOfTheFolderAndNamingOneOfSeveralIsRequiredOtherwise() throws Exception {
+        TestSweeps sweeps = new TestSweeps(dir);
+        Path artifacts = dir.resolve("out/artifacts/run=two");
+        for (String unit : List.of("bbbb", "aaaa")) {
+            Files.createDirectories(artifacts.resolve(unit).resolve("merged"));
+        }
+        Files.createDirectories(artifacts.resolve("cccc"));   // not a lota-qaf unit: no merged/
+        SweepPlan plan = TestSweeps.plan(JOBS, sweeps.conf("star.conf", sweep("star", "lota-eval",
+                "lota-from = \"" + artifacts + "\", lota-unit = \"*\", variant = [gptq, lota_merged]")));
+        assertEquals(List.of("aaaa/gptq", "aaaa/lota_merged", "bbbb/gptq", "bbbb/lota_merged"), plan.units().stream()
+                .map(u -> u.params().getString("lota-unit") + "/" + u.params().getString("variant")).sorted().toList());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestSweeps.plan(JOBS,
+                sweeps.conf("unnamed.conf", sweep("unnamed", "lota-eval", "lota-from = \"" + artifacts + "\", variant = gptq"))));
+        assertTrue(e.getMessage().contains("holds the lota-qaf units [aaaa, bbbb]; name one (or a list, or \"*\")"),
+                e.getMessage());
+    }
+
+    @Test
     void aTableOfOneSchemaMayBelongToSeveralJobsButNotTwoSchemas() {
         assertEquals(List.of(LotaEvaluation.SCHEMA), new LotaEvalJob().tables());
         assertTrue(new LotaQafJob().tables().contains(LotaEvaluation.SCHEMA));
