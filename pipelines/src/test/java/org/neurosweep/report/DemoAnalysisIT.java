@@ -51,7 +51,9 @@ class DemoAnalysisIT {
     void theDemosReportHasFiguresForEveryJobAndRendersOffline() throws Exception {
         String html = Files.readString(report);
         for (String job : List.of("perplexity", "composite-eval", "context-mask", "logit-lens", "cross-task-patch",
-                "trace-decode", "checkpoint-eval", "mlama-probe", "lrp2", "sparse-components", "sparse-components-compare")) {
+                "trace-decode", "checkpoint-eval", "mlama-probe", "lrp2", "sparse-components", "sparse-components-compare",
+                "lota-qaf", "lota-eval", "quantize", "swing-distill", "pad-distill", "moe-attribution", "expert-blocking",
+                "neuron-attribution", "privacy-neurons", "exposure", "fewfedweight")) {
             int start = html.indexOf("<section id='job-" + job + "'>");
             assertTrue(start >= 0, "no section for " + job);
             assertTrue(html.substring(start, html.indexOf("</section>", start)).contains("<svg class='chart'"), "no figure for " + job);

@@ -14,11 +14,50 @@ import org.neurosweep.report.ReportQueries;
 
 import static org.neurosweep.report.Aggregation.col;
 import static org.neurosweep.report.Aggregation.groupBy;
+import static org.neurosweep.report.Aggregation.labelled;
 
 /** The report figures of the distillation jobs: PAD's training curves and evaluation; swing's exposure and task loss. */
 final class DistillFigures {
 
     private DistillFigures() {
+    }
+
+    /**
+     * pad-sample: per student, the mean length of its samples by seed, those the diversity selection kept against
+     * those it dropped, and the share of prompts whose selected responses were distinct (kept for training).
+     */
+    static List<Chart> padSamples(TableReader tables) {
+        List<Chart> charts = new ArrayList<>(ChartData.perName(ReportQueries.rows(tables, PadSampleJob.SAMPLES,
+                groupBy(col("model_id"), r -> "seed " + r.get("sample_seed"), r -> r.isTrue("selected") ? "selected" : "dropped")
+                        .avg("n_tokens")), (model, r) -> ChartData.bars(model + ": sampled response length by seed",
+                "tokens", r)));
+        // one row per (prompt, seed): the prompt's share counted per prompt, not per sample
+        List<Row> prompts = ReportQueries.rows(tables, PadSampleJob.SAMPLES, groupBy(col("model_id"), col("example_id"))
+                .max(r -> r.isTrue("prompt_kept") ? 1.0 : 0.0));
+        List<Row> kept = new ArrayList<>();
+        ChartData.groupBy(prompts, 0).forEach((model, r) -> kept.add(RowFactory.create(model, "kept for training",
+                r.stream().mapToDouble(x -> x.getDouble(2)).average().orElse(Double.NaN))));
+        charts.add(ChartData.bars("pad-sample: share of prompts whose selected responses are distinct", "share", kept));
+        return charts;
+    }
+
+    /**
+     * pad-score: per teacher, the mean length-normalised log-probability ℓ_T and MCQ score m_i by response index, and
+     * the mean probability that the teacher prefers response i (shown as A) over response j (as B).
+     */
+    static List<Chart> padScores(TableReader tables) {
+        List<Chart> charts = new ArrayList<>(ChartData.perName(ReportQueries.union(
+                ReportQueries.rows(tables, PadScoreJob.TEACHER_SCORES, groupBy(col("model_id"),
+                        labelled(col("response_idx"), r -> "response " + r.get("response_idx")), r -> "ℓ_T").avg("avg_logp")),
+                ReportQueries.rows(tables, PadScoreJob.TEACHER_SCORES, groupBy(col("model_id"),
+                        labelled(col("response_idx"), r -> "response " + r.get("response_idx")), r -> "MCQ score m_i")
+                        .avg("mcq_score"))),
+                (teacher, r) -> ChartData.bars(teacher + ": teacher scores by selected response", "nats", r)));
+        charts.addAll(ChartData.perName(ReportQueries.rows(tables, PadScoreJob.MCQ_PAIRS, groupBy(col("model_id"),
+                        labelled(col("i"), r -> "A = response " + r.get("i")), col("j")).avg("p_a")),
+                (teacher, r) -> ChartData.heatmap(teacher + ": mean probability of preferring A over B", "B = response j",
+                        "A = response i", r)));
+        return charts;
     }
 
     /**

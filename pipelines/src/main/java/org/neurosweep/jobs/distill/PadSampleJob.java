@@ -14,13 +14,15 @@ import org.neurosweep.job.Planner;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 
 /**
  * {@code pad-sample}, PAD step 1 as map units (docs/methods/pad-distill.md): per (student, prompt slice) the student
  * samples {@code samples} responses per training prompt and diversity selection keeps n. Its committed
  * {@code pad_samples} feeds {@code pad-score} and {@code pad-distill} (params {@code samples-from}).
  */
-public final class PadSampleJob implements MapJob, NeedsDataset, SupportsHeadlines {
+public final class PadSampleJob implements MapJob, NeedsDataset, SupportsHeadlines, SupportsReport {
 
     static final String SAMPLES = "pad_samples";
 
@@ -87,5 +89,10 @@ public final class PadSampleJob implements MapJob, NeedsDataset, SupportsHeadlin
     public List<String> headlines(TableReader tables) {
         return DistillParams.perModelHeadlines(tables.table(SAMPLES), "prompt_kept", "n_tokens",
                 "%s: %d prompts sampled, %d with distinct selections; %.1f tokens per sample");
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return DistillFigures.padSamples(tables);
     }
 }

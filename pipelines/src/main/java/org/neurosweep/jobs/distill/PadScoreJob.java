@@ -13,6 +13,8 @@ import org.neurosweep.job.Planner;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.report.Chart;
+import org.neurosweep.report.SupportsReport;
 
 /**
  * {@code pad-score}, PAD step 2 as map units (docs/methods/pad-distill.md): per (teacher, prompt slice) the teacher
@@ -20,7 +22,7 @@ import org.neurosweep.job.TableSchema;
  * log-probabilities, pairwise MCQ judging, calibration and the filter. Its committed {@code pad_teacher_scores} feeds
  * {@code pad-distill} (param {@code scores-from}).
  */
-public final class PadScoreJob implements MapJob, NeedsDataset, SupportsHeadlines {
+public final class PadScoreJob implements MapJob, NeedsDataset, SupportsHeadlines, SupportsReport {
 
     static final String TEACHER_SCORES = "pad_teacher_scores";
     static final String MCQ_PAIRS = "pad_mcq_pairs";
@@ -99,5 +101,10 @@ public final class PadScoreJob implements MapJob, NeedsDataset, SupportsHeadline
     public List<String> headlines(TableReader tables) {
         return DistillParams.perModelHeadlines(tables.table(TEACHER_SCORES), "kept_by_filter", "avg_logp",
                 "%s: %d prompts scored, %d kept by the filters; mean ℓ_T %.3f nats per token");
+    }
+
+    @Override
+    public List<Chart> figures(TableReader tables) {
+        return DistillFigures.padScores(tables);
     }
 }

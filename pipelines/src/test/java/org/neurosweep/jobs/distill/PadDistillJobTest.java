@@ -72,6 +72,14 @@ class PadDistillJobTest {
             assertEquals(r.<Integer>getAs("n_tokens"), r.getList(r.fieldIndex("tokens")).size(), "the tokens column holds the sample");
         }
 
+        // the report sections: lengths by seed (selected, dropped), the share of kept prompts; scores by response, the pairs
+        List<org.neurosweep.report.Chart> sampleFigures = new PadSampleJob().figures(sampled::table);
+        assertEquals(List.of("student: sampled response length by seed",
+                "pad-sample: share of prompts whose selected responses are distinct"),
+                sampleFigures.stream().map(org.neurosweep.report.Chart::title).toList());
+        org.neurosweep.report.Chart.Bars share = (org.neurosweep.report.Chart.Bars) sampleFigures.get(1);
+        assertEquals(keptPrompts / 10.0, share.values()[0][0], 1e-12, "kept prompts of the 10");
+
         Path samples = committed(sampled, PadSampleJob.SAMPLES);
         SweepRun scored = SweepRun.of(folder("score"), "score.conf", sweep("pad-score", "teacher",
                 "samples-from = \"" + samples + "\", alpha = 0.5, mcq-filter = false"), List.of(new PadScoreJob()));
@@ -91,6 +99,16 @@ class PadDistillJobTest {
             assertTrue(s.<Double>getAs("sum_logp") <= s.<Double>getAs("avg_logp") + 1e-9, "a sum of negative log-probs");
             assertTrue(s.<Boolean>getAs("kept_by_filter"), "the filter is off");
         }
+        List<org.neurosweep.report.Chart> scoreFigures = new PadScoreJob().figures(scored::table);
+        assertEquals(List.of("teacher: teacher scores by selected response", "teacher: mean probability of preferring A over B"),
+                scoreFigures.stream().map(org.neurosweep.report.Chart::title).toList());
+        org.neurosweep.report.Chart.Heatmap prefer = (org.neurosweep.report.Chart.Heatmap) scoreFigures.get(1);
+        double meanP01 = pairs.values().stream().flatMap(List::stream)
+                .filter(r -> r.<Integer>getAs("i") == 0 && r.<Integer>getAs("j") == 1)
+                .mapToDouble(r -> r.<Double>getAs("p_a")).average().orElseThrow();
+        assertEquals(meanP01, prefer.values()[0][prefer.columns().indexOf("1")], 1e-12, "cell (A = 0, B = 1)");
+        assertTrue(new PadScoreJob().figures(name -> scored.table(name).limit(0)).stream().noneMatch(org.neurosweep.report.Chart::hasData));
+
         // what the training unit reads back: per kept prompt the selected samples' tokens in response_idx order, and
         // the teacher scores of those responses
         Map<String, CommittedPadTables.Responses> read = CommittedPadTables.samples(samples, "");
