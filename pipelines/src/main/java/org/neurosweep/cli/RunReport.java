@@ -83,7 +83,11 @@ final class RunReport {
         out.println("  manifest  " + layout.tableDir("manifest"));
         out.println("  errors    " + layout.tableDir("errors"));
         TableReader reader = new RunTables(spark, layout, RunTables.schemas(plan));
+        java.util.Set<String> shown = new java.util.HashSet<>();
         for (SweepPlan.PlannedJob pj : plan.jobs()) {
+            if (!shown.add(pj.job().name())) {
+                continue;   // a job with several entries: its tables and headlines cover them all, shown once
+            }
             for (TableSchema t : pj.job().tables()) {
                 out.println("  " + t.name() + "  " + layout.tableDir(t.name()));
             }

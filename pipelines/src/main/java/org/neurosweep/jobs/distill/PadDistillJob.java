@@ -158,7 +158,8 @@ public final class PadDistillJob implements RunJob, NeedsDataset, SupportsHeadli
             student.put(key, r.getString(1));
         }
         byUnitMetric.forEach((key, values) -> lines.add(String.format(Locale.ROOT,
-                "%s %s: before %s → PAD %s, plain KD %s (teacher %s)", student.get(key), key.substring(key.indexOf('\u0000') + 1),
+                "%s (unit %s) %s: before %s → PAD %s, plain KD %s (teacher %s)", student.get(key),
+                key.substring(0, key.indexOf('\u0000')), key.substring(key.indexOf('\u0000') + 1),
                 format(values.get(ROLE_BEFORE)), format(values.get(ROLE_PAD)), format(values.get(ROLE_KD)),
                 format(values.get(ROLE_TEACHER)))));
         return lines;

@@ -34,6 +34,12 @@ final class LotaFigures {
     /** A projection's place in the audit and quantize figures: by layer (none first), then module name. */
     private static final Aggregation.Cell LAYER = r -> r.get("layer_idx") == null ? -1 : r.get("layer_idx");
 
+    /**
+     * The lota_eval rows lota-qaf's units wrote inline (the table is shared with lota-eval, whose rows name the evaluated
+     * unit in lota_unit; rows of lota-qaf version 1 have no lota_unit).
+     */
+    private static final Aggregation.Filter INLINE = r -> r.get("lota_unit") == null || r.get("lota_unit").equals(r.get("unit_id"));
+
     private LotaFigures() {
     }
 
@@ -63,7 +69,8 @@ final class LotaFigures {
             // rows (model bits group, variant order, variant, unit_id, score), one bar per variant
             List<Row> eval = cells(ReportQueries.rows(tables, LotaQafJob.EVAL, groupBy(
                     r -> r.string("model_id") + " " + r.get("bits") + "-bit g" + r.get("group_size"), VARIANT_ORDER,
-                    col("variant"), col("unit_id")).where(r -> metric.equals(r.get("metric"))).first("score")), 0, 2, 4);
+                    col("variant"), col("unit_id")).where(r -> metric.equals(r.get("metric"))).where(INLINE).first("score")),
+                    0, 2, 4);
             if (!eval.isEmpty()) {
                 charts.add(ChartData.bars("lota-qaf: " + metric + " of the 16-bit, quantized, LoTA-merged and LoRA models",
                         metric, eval));

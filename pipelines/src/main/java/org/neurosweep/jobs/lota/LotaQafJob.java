@@ -143,6 +143,8 @@ public final class LotaQafJob implements RunJob, NeedsDataset, NeedsGradients, S
         List<String> lines = new ArrayList<>();
         Dataset<Row> eval = tables.table(EVAL);
         if (Arrays.asList(eval.columns()).contains("variant")) {
+            // its own units' rows: lota-eval writes to the same table, naming the evaluated unit in lota_unit
+            eval = eval.where(col("lota_unit").isNull().or(col("lota_unit").equalTo(col("unit_id"))));
             Map<String, Map<String, StringBuilder>> byRun = new LinkedHashMap<>();
             for (Row r : HeadlineQueries.grouped(eval, List.of("model_id", "unit_id", "bits", "group_size", "metric",
                     "variant"), first(col("score")))) {

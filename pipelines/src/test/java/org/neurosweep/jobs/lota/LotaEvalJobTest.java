@@ -98,6 +98,12 @@ class LotaEvalJobTest {
         assertEquals(LotaEvaluation.VARIANTS, ((org.neurosweep.report.Chart.Bars) figures.get(1)).series());
         assertTrue(inline.get("gptq/perplexity").<Double>getAs("score") > inline.get("bf16/perplexity").<Double>getAs("score"),
                 "2-bit quantization raises the response perplexity");
+        // both runs' rows in one reader, as when lota-eval runs as a later stage of the lota-qaf run: lota-qaf's
+        // headlines show its inline rows only, not lota-eval's four units (which share the table)
+        org.neurosweep.job.TableReader both = sweeps::table;
+        List<String> qafLines = new LotaQafJob().headlines(both).stream().filter(l -> l.contains("perplexity")).toList();
+        assertEquals(1, qafLines.size(), qafLines.toString());
+        assertTrue(qafLines.get(0).contains("(unit " + unit + ")"), qafLines.toString());
 
         // a lota-qaf unit id that the run has not committed: a config error naming the key
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestSweeps.plan(JOBS,
