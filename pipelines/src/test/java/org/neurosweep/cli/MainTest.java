@@ -94,6 +94,27 @@ class MainTest {
     }
 
     @Test
+    void planSaysWhenAnEntryWithAfterIsPlanned() {
+        Path conf = new TestSweeps(dir).conf("later.conf", """
+                sweep {
+                  name = later
+                  models { dense { path = "%s" } }
+                  datasets { pretrain { format = text, path = "%s" } }
+                  jobs = [
+                    { job = perplexity, models = [dense], datasets = [pretrain] }
+                    { job = logit-lens, models = [dense], datasets = [facts], after = [perplexity] }
+                  ]
+                  datasets.facts { format = mlama, path = "%s" }
+                }
+                """.formatted(RepoPaths.world("dense"), RepoPaths.dataset("world/pretrain.txt"), RepoPaths.dataset("world/mlama")));
+        Result r = main("plan", conf.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("sweep later: 1 units in 1 job entries"), r.out());
+        assertTrue(r.out().contains("stage 1: logit-lens (" + conf + ":"), r.out());
+        assertTrue(r.out().endsWith(") is planned when perplexity has committed\n"), r.out());
+    }
+
+    @Test
     void brokenCheckpointsFailTheirUnitsAndTheCeilingDecidesTheExitStatus() throws Exception {
         TestSpark.session();
         Path bert = Files.createDirectories(dir.resolve("bert"));
