@@ -77,11 +77,18 @@ public final class GptqTensors {
         int[] gIdx = ints(source, module + G_IDX);
         int groups = GroupIndex.check(gIdx, groupSize);
         int out = outputs(source, module, gIdx.length, bits);
-        int[] zerosT = trueZeros(source, module, groups, out, bits, format);                 // (groups, out)
-        byte[] zeros = new byte[zerosT.length];                                              // (out, groups)
+        int[] words = ints(source, module + QZEROS);                                         // (groups, out·b/32)
+        int perGroup = GptqPacking.wordsFor(out, bits);
+        if (words.length != groups * perGroup) {
+            throw new IllegalArgumentException(source.location() + ": " + module + QZEROS + " has " + words.length
+                    + " words, not " + groups + " × " + perGroup);
+        }
+        int[] stored = new int[out];
+        byte[] zeros = new byte[groups * out];                                               // (out, groups)
         for (int g = 0; g < groups; g++) {
+            GptqPacking.unpackRun(words, g * perGroup, out, bits, stored);
             for (int o = 0; o < out; o++) {
-                zeros[o * groups + g] = (byte) zerosT[g * out + o];
+                zeros[o * groups + g] = (byte) format.trueZero(stored[o]);
             }
         }
         INDArray delta = source.contains(module + DELTA) ? source.load(module + DELTA, 'f') : null;
