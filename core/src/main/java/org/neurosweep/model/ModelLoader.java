@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.SortedSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -61,10 +61,11 @@ public final class ModelLoader {
     }
 
     /**
-     * An inference model (every weight a constant) whose projections named in {@code packed} (hub weight names) stay
-     * packed and are dequantized at use ({@link PackedLinear}); the other tensors come from {@code source}.
+     * An inference model (every weight a constant) whose projections for which {@code packed} gives a layer (by hub
+     * weight name; null: none) stay packed and are dequantized at use ({@link PackedLinear}); {@code packed} is asked
+     * once per projection as it binds, so it can read the layer then. The other tensors come from {@code source}.
      */
-    public static CausalLM load(ModelConfig config, TensorSource source, Map<String, PackedLinear> packed) {
+    public static CausalLM loadPacked(ModelConfig config, TensorSource source, Function<String, PackedLinear> packed) {
         return load(config, ArchitectureRegistry.of(config.modelType()), source, name -> false, packed);
     }
 
@@ -74,11 +75,11 @@ public final class ModelLoader {
 
     private static CausalLM load(ModelConfig config, Architecture family, TensorSource source,
                                  Predicate<String> trainable) {
-        return load(config, family, source, trainable, Map.of());
+        return load(config, family, source, trainable, name -> null);
     }
 
     private static CausalLM load(ModelConfig config, Architecture family, TensorSource source,
-                                 Predicate<String> trainable, Map<String, PackedLinear> packed) {
+                                 Predicate<String> trainable, Function<String, PackedLinear> packed) {
         Weights weights = new Weights(source, trainable, packed);
         CausalLM model = family.bind(config, weights);
         SortedSet<String> unused = weights.unbound();

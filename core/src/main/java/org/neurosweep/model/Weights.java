@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,7 +24,7 @@ import org.neurosweep.tensor.TensorSource;
 public final class Weights {
     private final TensorSource source;
     private final Predicate<String> trainable;
-    private final Map<String, PackedLinear> packed;
+    private final Function<String, PackedLinear> packed;
     private final Map<String, Var> bound = new LinkedHashMap<>();
     private final Set<String> boundPacked = new TreeSet<>();
 
@@ -33,17 +34,18 @@ public final class Weights {
 
     /** Binds the tensors whose hub names {@code trainable} accepts as parameters, the others as constants. */
     public Weights(TensorSource source, Predicate<String> trainable) {
-        this(source, trainable, Map.of());
+        this(source, trainable, name -> null);
     }
 
     /**
-     * As {@link #Weights(TensorSource, Predicate)}, with projection weights held packed ({@code packed}, by hub weight
-     * name): {@link #packed} hands them to the projections that bind them, which then dequantize them at use.
+     * As {@link #Weights(TensorSource, Predicate)}, with projection weights held packed: {@link #packed} asks
+     * {@code packed} (by hub weight name; null: not packed) for the layer of each projection as it binds and hands it
+     * over; the projection then dequantizes it at use.
      */
-    public Weights(TensorSource source, Predicate<String> trainable, Map<String, PackedLinear> packed) {
+    public Weights(TensorSource source, Predicate<String> trainable, Function<String, PackedLinear> packed) {
         this.source = source;
         this.trainable = trainable;
-        this.packed = Map.copyOf(packed);
+        this.packed = packed;
     }
 
     public boolean has(String name) {
@@ -61,7 +63,7 @@ public final class Weights {
      * A packed weight is no parameter: it is absent from {@link #bound()}.
      */
     public PackedLinear packed(String name, long out, long in) {
-        PackedLinear p = packed.get(name);
+        PackedLinear p = packed.apply(name);
         if (p == null) {
             return null;
         }

@@ -140,11 +140,13 @@ public final class GptqCheckpoint {
 
     /**
      * Loads a GPTQ model folder for inference (every weight a constant) with its quantized modules resident packed and
-     * dequantized per projection right before its GEMM; its logits equal those of {@link #load} bit for bit. A quantized
-     * module the architecture does not bind as a projection (none that this project writes) is dequantized at load.
-     * The unquantized tables with one row per vocabulary entry (token embeddings, an untied lm_head) are held in 16 bits
-     * (bf16, else fp16) when every value is exactly representable there, as with a model trained or shipped in 16
-     * bits, and in fp32 otherwise: lossless either way. Norms and biases stay fp32.
+     * dequantized per projection right before its GEMM; its logits equal those of {@link #load} bit for bit. Each module
+     * that binds as a projection is read straight into its packed form ({@link GptqTensors#decodePacked}) when the
+     * projection binds it: no fp32 copy of its weight or codes is ever made. A quantized module the architecture does
+     * not bind as a projection (none that this project writes) is dequantized at load. The unquantized tables with one
+     * row per vocabulary entry (token embeddings, an untied lm_head) are held in 16 bits (bf16, else fp16) when every
+     * value is exactly representable there, as with a model trained or shipped in 16 bits, and in fp32 otherwise:
+     * lossless either way. Norms and biases stay fp32.
      */
     public static CausalLM loadPacked(Path dir) {
         Settings settings = settings(dir);
@@ -153,12 +155,11 @@ public final class GptqCheckpoint {
         }
         ModelConfig config = ModelConfig.read(dir);
         try (Dequantized source = new Dequantized(TensorSources.open(dir), settings, config.vocabSize())) {
-            Map<String, PackedLinear> packed = new TreeMap<>();
-            for (String module : modules(source.source)) {
-                packed.put(module + ".weight", PackedLinear.of(GptqTensors.decode(source.source, module, settings.bits(),
-                        settings.groupSize(), settings.format())));
-            }
-            return ModelLoader.load(config, source, packed);
+            return ModelLoader.loadPacked(config, source, weight -> {
+                String module = source.moduleOfWeight.get(weight);
+                return module == null ? null : GptqTensors.decodePacked(source.source, module, settings.bits(),
+                        settings.groupSize(), settings.format());
+            });
         } catch (IOException e) {
             throw new IllegalArgumentException(dir + ": cannot open the weights: " + e.getMessage(), e);
         }
@@ -177,13 +178,21 @@ public final class GptqCheckpoint {
         return out;
     }
 
-    // t as BFLOAT16, else HALF, when the cast gives back exactly t's values; t itself otherwise
+    // t as BFLOAT16, else HALF, when the cast gives back exactly t's values (t is then freed); t itself otherwise.
+    // The transient copies are freed at once rather than at a GC: at a 32000-row vocabulary they are ~100 MB each.
     private static INDArray sixteenBits(INDArray t) {
         for (DataType type : new DataType[] {DataType.BFLOAT16, DataType.HALF}) {
             INDArray narrow = t.castTo(type);
-            if (!narrow.castTo(t.dataType()).neq(t).any()) {
+            INDArray back = narrow.castTo(t.dataType());
+            INDArray differs = back.neq(t);
+            boolean lossless = !differs.any();
+            back.close();
+            differs.close();
+            if (lossless) {
+                t.close();
                 return narrow;
             }
+            narrow.close();
         }
         return t;
     }

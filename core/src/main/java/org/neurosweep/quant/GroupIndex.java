@@ -51,6 +51,12 @@ public final class GroupIndex {
      * {@code groupSize} columns.
      */
     public static GroupIndex of(int[] gIdx, int groupSize) {
+        check(gIdx, groupSize);
+        return new GroupIndex(gIdx.clone(), groupSize);
+    }
+
+    /** Checks a stored {@code g_idx} as {@link #of} does, without building the index; returns the number of groups. */
+    static int check(int[] gIdx, int groupSize) {
         checkSizes(gIdx.length, groupSize);
         int groups = gIdx.length / groupSize;
         int[] count = new int[groups];
@@ -65,7 +71,7 @@ public final class GroupIndex {
                 throw new IllegalArgumentException("g_idx gives group " + g + " " + count[g] + " columns, not " + groupSize);
             }
         }
-        return new GroupIndex(gIdx.clone(), groupSize);
+        return groups;
     }
 
     private static void checkSizes(int in, int groupSize) {

@@ -2,6 +2,7 @@ package org.neurosweep.tensor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -36,7 +37,12 @@ final class TensorDecoder {
         }
         INDArray flat = decodeFlat(file, position, dtype, product(shape));
         INDArray shaped = flat.reshape('c', shape);
-        return order == 'c' ? shaped : detachedDup(shaped, order);
+        if (order == 'c') {
+            return shaped;
+        }
+        INDArray laidOut = detachedDup(shaped, order);
+        flat.close();                                  // the row-major copy: freed now, not at some later GC
+        return laidOut;
     }
 
     /** The {@code count} elements of {@code dtype} at byte {@code position}, as a detached (count,) array. */
@@ -86,10 +92,17 @@ final class TensorDecoder {
         return n;
     }
 
-    /** Decodes one chunk of stored elements into a heap array, then copies it to the destination's native memory. */
+    /**
+     * Copies one chunk of stored elements to the destination's native memory: byte for byte where the stored element is
+     * the loaded one (F32, I32, I64, I8, U8 on a little-endian machine), so no heap memory is touched; otherwise decoded
+     * into a heap array first (16-bit floats widened, booleans normalized).
+     */
     private static final class ChunkCopier {
+        private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
         private final DType dtype;
         private final Pointer destination;
+        private final boolean raw;
         private float[] floats;
         private int[] ints;
         private long[] longs;
@@ -98,16 +111,25 @@ final class TensorDecoder {
         ChunkCopier(DType dtype, Pointer destination, int chunkElements) {
             this.dtype = dtype;
             this.destination = destination;
-            switch (dtype) {
-                case F32, BF16, F16 -> floats = new float[chunkElements];
-                case I32 -> ints = new int[chunkElements];
-                case I64 -> longs = new long[chunkElements];
-                case I8, U8, BOOL -> bytes = new byte[chunkElements];
+            this.raw = LITTLE_ENDIAN && dtype != DType.BF16 && dtype != DType.F16 && dtype != DType.BOOL;
+            if (!raw) {
+                switch (dtype) {
+                    case F32, BF16, F16 -> floats = new float[chunkElements];
+                    case I32 -> ints = new int[chunkElements];
+                    case I64 -> longs = new long[chunkElements];
+                    case I8, U8, BOOL -> bytes = new byte[chunkElements];
+                }
             }
         }
 
         /** Elements {@code [at, at + n)} of the destination from {@code src} (little-endian, n elements). */
         void copy(ByteBuffer src, long at, int n) {
+            if (raw) {
+                long size = dtype.byteSize();
+                new BytePointer(destination).position(at * size).limit((at + n) * size).asByteBuffer()
+                        .put(src.duplicate().limit((int) (n * size)));
+                return;
+            }
             switch (dtype) {
                 case F32 -> src.asFloatBuffer().get(floats, 0, n);
                 case BF16 -> {

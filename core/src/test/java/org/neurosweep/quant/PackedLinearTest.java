@@ -32,7 +32,7 @@ import org.neurosweep.testutil.RepoPaths;
  * width, act-order groups, δ), and a model loaded with {@link GptqCheckpoint#loadPacked} computes the same hidden
  * states as the checkpoint dequantized up front ({@link GptqCheckpoint#load}) bit for bit — the golden tiny Llama's
  * outside-made GPTQ checkpoints and the world model {@code dense} at 4 and 2 bits, plain and with LoTA offsets —
- * holding no fp32 copy of a quantized projection. Its logits are equal bit for bit where the lm_head is fp32 (the
+ * holding no fp32 copy of a quantized projection and decoding none to fp32 on the way. Its logits are equal bit for bit where the lm_head is fp32 (the
  * golden checkpoints hold fp32 values); the bf16 world model's embedding and lm_head stay bf16 and its logits agree to
  * fp32 rounding (the block-wise head's summation order, {@code Linear16Test}). A recorded forward back-propagates through the packed projections as through fp32 ones.
  */
@@ -75,6 +75,16 @@ class PackedLinearTest {
         CausalLM packed = GptqCheckpoint.loadPacked(dir);
         assertSameLogits(GptqCheckpoint.load(dir, w -> false), packed);
         assertEquals(DataType.FLOAT, packed.parameters().get("lm_head.weight").value().dataType());   // fp32 values
+    }
+
+    @Test
+    void thePackedLoadDecodesNoQuantizedModuleToFp32() {
+        Path dir = RepoPaths.golden("gptq").resolve("llama_gptq4");
+        long before = GptqTensors.denseDecodes();
+        CausalLM packed = GptqCheckpoint.loadPacked(dir);
+        assertEquals(before, GptqTensors.denseDecodes(), "(out, in) fp32 arrays decoded by loadPacked");
+        GptqCheckpoint.load(dir, w -> false);                               // the counter sees the dequantizing load
+        assertEquals(before + 7L * packed.config().numLayers(), GptqTensors.denseDecodes());
     }
 
     @Test
