@@ -41,6 +41,9 @@ final class RunReport {
                 console.err().printf(Locale.ROOT, "failure ceiling exceeded: %d of %d units failed (neurosweep.failure-ceiling = %.3f)%s%n",
                         result.failed(), result.planned(), result.failureCeiling(), result.aborted() ? "; the run was stopped early" : "");
                 status = ExitCodes.FAILURE_CEILING;
+            } else if (!result.stagesNotRun().isEmpty()) {
+                result.stagesNotRun().forEach(console.err()::println);
+                status = ExitCodes.STAGES_NOT_RUN;
             }
             tables(result.plan(), result, spark, out, console.err());
             return status;

@@ -17,13 +17,16 @@ import java.util.List;
  * @param aborted          the run stopped early because failures passed the ceiling
  * @param leaseLost        another invocation took this run over while it ran (this one was presumed dead)
  * @param plan             the plan with every stage that was planned (later stages join it as they start)
+ * @param stagesNotRun     per later stage left unplanned, why: the units of the jobs it follows that did not commit
  */
 public record SweepResult(String runId, String out, int runAttempt, int planned, int alreadyCommitted, int committed,
                           int superseded, List<UnitOutcome> failures, long rows, long badRecords, long modelLoads,
-                          boolean aborted, boolean leaseLost, double failureCeiling, Duration elapsed, SweepPlan plan) {
+                          boolean aborted, boolean leaseLost, double failureCeiling, Duration elapsed, SweepPlan plan,
+                          List<String> stagesNotRun) {
 
     public SweepResult {
         failures = List.copyOf(failures);
+        stagesNotRun = List.copyOf(stagesNotRun);
     }
 
     public int failed() {

@@ -95,6 +95,7 @@ public final class SweepRunner {
                 plan.lastStage() == 0 ? "" : "; " + plan.later().size() + " job entries planned later, after the jobs they follow",
                 settings.out());
         List<UnitOutcome> outcomes = new ArrayList<>();
+        List<String> stagesNotRun = new ArrayList<>();
         SweepPlan done = plan;
         try {
             Invocation run = new Invocation(stages, layout, files, hadoop, jsc, group, metrics, aborted);
@@ -103,8 +104,10 @@ public final class SweepRunner {
             for (int stage = 1; stage <= plan.lastStage() && !aborted.get(); stage++) {
                 List<String> waiting = unfinishedPredecessors(done, stage, files.committedUnits());
                 if (!waiting.isEmpty()) {
-                    console.printf("stage %d (%s) not run: %s%n", stage, jobNames(done.laterEntries(stage)),
-                            String.join("; ", waiting));
+                    String why = "stage " + stage + " (" + jobNames(done.laterEntries(stage)) + ") not run: "
+                            + String.join("; ", waiting);
+                    console.println(why);
+                    stagesNotRun.add(why);
                     continue;
                 }
                 String names = jobNames(done.laterEntries(stage));
@@ -137,7 +140,7 @@ public final class SweepRunner {
         return new SweepResult(settings.runId(), settings.out(), runAttempt, planned, alreadyCommitted,
                 aborted.get() ? (int) metrics.committed() : committed, supersededFromManifest(layout, hadoop, runAttempt), failures,
                 metrics.rows(), metrics.badRecords(), metrics.modelLoads(), aborted.get(), lease.lost(),
-                settings.failureCeiling(), Duration.ofNanos(System.nanoTime() - start), done);
+                settings.failureCeiling(), Duration.ofNanos(System.nanoTime() - start), done, stagesNotRun);
     }
 
     /**

@@ -151,6 +151,31 @@ class MainTest {
     }
 
     @Test
+    void aStageWhoseJobToFollowFailedExitsWith6AndSaysWhy() throws Exception {
+        TestSpark.session();
+        Path noWeights = Files.createDirectories(dir.resolve("no-weights"));
+        Files.copy(RepoPaths.world("dense_small").resolve("config.json"), noWeights.resolve("config.json"));
+        Path conf = new TestSweeps(dir).conf("stopped.conf", """
+                sweep {
+                  name = stopped
+                  models { gone { path = "%s" } }
+                  datasets {
+                    pretrain { format = text, path = "%s", max-records = 2 }
+                    facts { format = mlama, path = "%s", max-records = 2 }
+                  }
+                  jobs = [
+                    { job = logit-lens, models = [gone], datasets = [facts] }
+                    { job = perplexity, models = [gone], datasets = [pretrain], after = [logit-lens] }
+                  ]
+                }
+                """.formatted(noWeights, RepoPaths.dataset("world/pretrain.txt"), RepoPaths.dataset("world/mlama")));
+        Result r = main("run", conf.toString());
+        assertEquals(6, r.status(), r.out() + r.err());
+        assertTrue(r.err().contains("stage 1 (perplexity) not run: "), r.err());
+        assertTrue(r.err().contains(" units of logit-lens are not committed"), r.err());
+    }
+
+    @Test
     void aMissingModelFolderIsAStartUpErrorNamingTheConfigLineWithoutAStackTrace() throws Exception {
         Path conf = new TestSweeps(dir).conf("missing.conf", """
                 sweep {

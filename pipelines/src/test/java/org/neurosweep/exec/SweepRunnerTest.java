@@ -206,6 +206,8 @@ class SweepRunnerTest {
         assertEquals(1, result.planned(), "line-stats was never planned");
         assertEquals(List.of("committed-count"), result.plan().jobs().stream().map(pj -> pj.job().name()).toList());
         assertFalse(Files.exists(sweeps.out().resolve(LineStatsJob.TABLE)), "and never ran");
+        assertEquals(List.of("stage 1 (line-stats) not run: 1 units of committed-count are not committed"),
+                result.stagesNotRun(), "the result says so (the CLI exits with status 6)");
     }
 
     @Test
