@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.storage.StorageLevel;
 import org.neurosweep.exec.RunTables;
 import org.neurosweep.job.Job;
 import org.neurosweep.job.JobRegistry;
@@ -88,8 +89,12 @@ public final class HtmlReport {
     /** The report's HTML. */
     public String html() {
         TableReader runTables = tables.forRun(run, driverRowLimit);
-        TableReader reader = new OnceEach(runTables);
-        List<Row> units = ManifestSummary.units(reader);
+        List<Row> units;
+        List<Row> badRecords;
+        try (OnceEach reader = new OnceEach(runTables)) {
+            units = ManifestSummary.units(reader);
+            badRecords = ReportQueries.rows(reader, EngineTables.ERRORS.name(), groupBy(col("source"), col("reason")).count());
+        }
         List<String> ran = units.stream().map(r -> r.getString(0)).distinct().toList();
         StringBuilder body = new StringBuilder();
         body.append("<h1>NeuroSweep run ").append(esc(run)).append("</h1>")
@@ -97,10 +102,11 @@ public final class HtmlReport {
                 .append(esc(Instant.now().toString())).append("</p><nav><a href='#manifest'>manifest</a>");
         ran.forEach(j -> body.append("<a href='#job-").append(esc(j)).append("'>").append(esc(j)).append("</a>"));
         body.append("</nav>");
-        new ManifestSummary(units, ReportQueries.rows(reader, EngineTables.ERRORS.name(),
-                groupBy(col("source"), col("reason")).count())).appendTo(body);
+        new ManifestSummary(units, badRecords).appendTo(body);
         for (String name : ran) {
-            appendJob(body, name, new OnceEach(runTables)); // a section's tables are held only while it draws
+            try (OnceEach reader = new OnceEach(runTables)) { // a section's tables are held only while it draws
+                appendJob(body, name, reader);
+            }
         }
         return "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
                 + "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
@@ -136,10 +142,11 @@ public final class HtmlReport {
     }
 
     /**
-     * A run's tables, each opened, counted and read on the driver once however many sections read it (all three read
-     * files on the driver).
+     * A run's tables, each opened, counted and read on the driver once however many figures read it. A table too large
+     * for the driver is read through Spark, once per figure: its frame is persisted (memory, spilling to disk) for the
+     * reader's life, so the Parquet files are scanned once; {@link #close} unpersists it.
      */
-    private static final class OnceEach implements TableReader {
+    private static final class OnceEach implements TableReader, AutoCloseable {
         private final TableReader tables;
         private final Map<String, Dataset<Row>> opened = new HashMap<>();
         private final Map<String, Long> counted = new HashMap<>();
@@ -151,7 +158,8 @@ public final class HtmlReport {
 
         @Override
         public Dataset<Row> table(String name) {
-            return opened.computeIfAbsent(name, tables::table);
+            return opened.computeIfAbsent(name, n -> driverRows(n).isPresent() ? tables.table(n)
+                    : tables.table(n).persist(StorageLevel.MEMORY_AND_DISK()));
         }
 
         @Override
@@ -162,6 +170,11 @@ public final class HtmlReport {
         @Override
         public Optional<List<TableRow>> driverRows(String name) {
             return held.computeIfAbsent(name, tables::driverRows);
+        }
+
+        @Override
+        public void close() {
+            opened.values().forEach(Dataset::unpersist);
         }
     }
 

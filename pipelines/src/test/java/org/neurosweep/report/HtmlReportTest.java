@@ -84,6 +84,8 @@ class HtmlReportTest {
         OutputTables tables = OutputTables.open(TestSpark.session(), out.toString());
         String throughSpark = new HtmlReport(tables, "r1", JobRegistry.load(), 0).html();
         assertEquals(withoutWriteTime(html), withoutWriteTime(throughSpark));
+        assertTrue(TestSpark.session().sparkContext().getPersistentRDDs().isEmpty(),
+                "the frames persisted for a section are unpersisted when it is drawn");
     }
 
     private static String withoutWriteTime(String report) {
