@@ -1,20 +1,21 @@
 package org.neurosweep.jobs.distill;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.when;
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.neurosweep.autograd.Var;
 import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
 import org.neurosweep.job.Params;
+import org.neurosweep.job.TableReader;
 import org.neurosweep.model.CausalLM;
+import org.neurosweep.report.ReportQueries;
 import org.neurosweep.train.AdamW;
 import org.neurosweep.train.LearningRateSchedule;
 import org.neurosweep.train.TrainingConfig;
@@ -77,23 +78,27 @@ final class DistillParams {
         }
     }
 
-    /** Whether a table read for headlines has no rows (the engine gives a frame without columns then). */
-    static boolean isEmpty(Dataset<Row> table) {
-        return table.columns().length == 0 || table.isEmpty();
-    }
-
     /**
-     * One headline per model of {@code table}: {@code format} with the model, its distinct examples, those of them
-     * with boolean column {@code flag} true, and the mean of column {@code mean} (in that order); none for an empty table.
+     * One headline per model of table {@code table}, in model order: {@code format} with the model, its distinct
+     * examples, those of them with boolean column {@code flag} true in some row, and the mean of column {@code mean} (in
+     * that order); none for an empty table.
      */
-    static List<String> perModelHeadlines(Dataset<Row> table, String flag, String mean, String format) {
-        if (isEmpty(table)) {
-            return List.of();
+    static List<String> perModelHeadlines(TableReader tables, String table, String flag, String mean, String format) {
+        // one row per (model, example): 1 when some row of the example has the flag; counted per model as SQL's
+        // count(DISTINCT example_id) and count(DISTINCT CASE WHEN flag THEN example_id END)
+        Map<Object, long[]> examples = new HashMap<>();
+        for (Row r : ReportQueries.rows(tables, table, groupBy(col("model_id"), col("example_id"))
+                .max(t -> t.isTrue(flag) ? 1.0 : 0.0))) {
+            long[] n = examples.computeIfAbsent(r.get(0), k -> new long[2]);
+            if (!r.isNullAt(1)) {
+                n[0]++;
+                n[1] += r.getDouble(2) == 1.0 ? 1 : 0;
+            }
         }
-        return table.groupBy("model_id").agg(countDistinct("example_id"),
-                        countDistinct(when(col(flag), col("example_id"))), avg(mean)).collectAsList().stream()
-                .map(r -> String.format(Locale.ROOT, format, r.getString(0), r.getLong(1), r.getLong(2), r.getDouble(3)))
-                .toList();
+        return ReportQueries.rows(tables, table, groupBy(col("model_id")).avg(mean)).stream().map(r -> {
+            long[] n = examples.get(r.get(0));
+            return String.format(Locale.ROOT, format, r.getString(0), n[0], n[1], r.getDouble(1));
+        }).toList();
     }
 
     static TrainingConfig training(Params p) {

@@ -1,5 +1,8 @@
 package org.neurosweep.jobs.distill;
 
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,6 +24,7 @@ import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.report.Chart;
+import org.neurosweep.report.ReportQueries;
 import org.neurosweep.report.SupportsReport;
 
 /**
@@ -145,17 +149,15 @@ public final class PadDistillJob implements RunJob, NeedsDataset, SupportsHeadli
     @Override
     public List<String> headlines(TableReader tables) {
         List<String> lines = new ArrayList<>();
-        if (DistillParams.isEmpty(tables.table(EVAL))) {
-            return lines;
-        }
-        List<Row> eval = tables.table(EVAL).select("unit_id", "model_id", "model", "metric", "value")
-                .orderBy("unit_id", "metric", "model").collectAsList();
+        // one row per (unit, metric, model role): the student and the value
+        List<Row> eval = ReportQueries.rows(tables, EVAL, groupBy(col("unit_id"), col("metric"), col("model"))
+                .first("model_id").first("value"));
         Map<String, Map<String, Double>> byUnitMetric = new LinkedHashMap<>();
         Map<String, String> student = new HashMap<>();
         for (Row r : eval) {
-            String key = r.getString(0) + "\u0000" + r.getString(3);
-            byUnitMetric.computeIfAbsent(key, k -> new HashMap<>()).put(r.getString(2), r.getDouble(4));
-            student.put(key, r.getString(1));
+            String key = r.getString(0) + "\u0000" + r.getString(1);
+            byUnitMetric.computeIfAbsent(key, k -> new HashMap<>()).put(r.getString(2), (Double) r.get(4));
+            student.put(key, r.getString(3));
         }
         byUnitMetric.forEach((key, values) -> lines.add(String.format(Locale.ROOT,
                 "%s (unit %s) %s: before %s → PAD %s, plain KD %s (teacher %s)", student.get(key),

@@ -87,7 +87,7 @@ public final class PadSampleJob implements MapJob, NeedsDataset, SupportsHeadlin
     /** Per student: prompts sampled, and how many kept (their selected responses pairwise distinct). */
     @Override
     public List<String> headlines(TableReader tables) {
-        return DistillParams.perModelHeadlines(tables.table(SAMPLES), "prompt_kept", "n_tokens",
+        return DistillParams.perModelHeadlines(tables, SAMPLES, "prompt_kept", "n_tokens",
                 "%s: %d prompts sampled, %d with distinct selections; %.1f tokens per sample");
     }
 

@@ -99,7 +99,7 @@ public final class PadScoreJob implements MapJob, NeedsDataset, SupportsHeadline
     /** Per teacher: prompts scored, those kept by the filters, and the mean ℓ_T of the responses (nats per token). */
     @Override
     public List<String> headlines(TableReader tables) {
-        return DistillParams.perModelHeadlines(tables.table(TEACHER_SCORES), "kept_by_filter", "avg_logp",
+        return DistillParams.perModelHeadlines(tables, TEACHER_SCORES, "kept_by_filter", "avg_logp",
                 "%s: %d prompts scored, %d kept by the filters; mean ℓ_T %.3f nats per token");
     }
 

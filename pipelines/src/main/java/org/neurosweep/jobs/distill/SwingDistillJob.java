@@ -1,7 +1,7 @@
 package org.neurosweep.jobs.distill;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +21,8 @@ import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.report.Chart;
+import org.neurosweep.report.ReportQueries;
 import org.neurosweep.report.SupportsReport;
-import org.neurosweep.jobs.HeadlineQueries;
 import org.neurosweep.methods.distill.PrivacyTagger;
 
 /**
@@ -176,20 +176,22 @@ public final class SwingDistillJob implements RunJob, NeedsDataset, SupportsHead
     @Override
     public List<String> headlines(TableReader tables) {
         List<String> lines = new ArrayList<>();
-        if (DistillParams.isEmpty(tables.table(SUMMARY)) || DistillParams.isEmpty(tables.table(EXPOSURE))) {
+        if (tables.rows(SUMMARY) == 0 || tables.rows(EXPOSURE) == 0) {
             return lines;
         }
-        for (Row r : tables.table(SUMMARY).select("model_id", "mean_exposure_before", "mean_exposure_kd",
-                "mean_exposure_swing", "reduction_pct", "task_nll_kd", "task_nll_swing").collectAsList()) {
+        // the summary's one row per unit, in unit order
+        for (Row r : ReportQueries.rows(tables, SUMMARY, groupBy(col("unit_id")).first("model_id")
+                .first("mean_exposure_before").first("mean_exposure_kd").first("mean_exposure_swing").first("reduction_pct")
+                .first("task_nll_kd").first("task_nll_swing"))) {
             lines.add(String.format(Locale.ROOT,
                     "%s: canary exposure before %s bits, plain KD %s, swing %s (%s); response NLL KD %s vs swing %s",
-                    r.getString(0), number(r, 1), number(r, 2), number(r, 3), r.isNullAt(4) ? "no baseline"
-                            : String.format(Locale.ROOT, "%.0f%% less than KD", r.getDouble(4)), number(r, 5), number(r, 6)));
+                    r.getString(1), number(r, 2), number(r, 3), number(r, 4), r.isNullAt(5) ? "no baseline"
+                            : String.format(Locale.ROOT, "%.0f%% less than KD", r.getDouble(5)), number(r, 6), number(r, 7)));
         }
         // the sampled exposure saturates at log2 |R| once a secret beats every sampled candidate; the extrapolated one
         // and the secret's log-perplexity keep separating memorised secrets
-        for (Row r : HeadlineQueries.grouped(tables.table(EXPOSURE), List.of("model_role"), avg(col("exposure")),
-                avg(col("exposure_extrapolated")), avg(col("secret_lp")))) {
+        for (Row r : ReportQueries.rows(tables, EXPOSURE, groupBy(col("model_role")).avg("exposure")
+                .avg("exposure_extrapolated").avg("secret_lp"))) {
             lines.add(String.format(Locale.ROOT, "%s: mean canary exposure %.2f bits (extrapolated %s), secret LP %.3f nats",
                     r.getString(0), r.getDouble(1), r.isNullAt(2) ? "-" : String.format(Locale.ROOT, "%.2f", r.getDouble(2)),
                     r.getDouble(3)));

@@ -38,7 +38,7 @@ final class LotaFigures {
      * The lota_eval rows lota-qaf's units wrote inline (the table is shared with lota-eval, whose rows name the evaluated
      * unit in lota_unit; rows of lota-qaf version 1 have no lota_unit).
      */
-    private static final Aggregation.Filter INLINE = r -> r.get("lota_unit") == null || r.get("lota_unit").equals(r.get("unit_id"));
+    static final Aggregation.Filter INLINE = r -> r.get("lota_unit") == null || r.get("lota_unit").equals(r.get("unit_id"));
 
     private LotaFigures() {
     }

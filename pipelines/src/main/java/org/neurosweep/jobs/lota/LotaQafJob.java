@@ -1,20 +1,15 @@
 package org.neurosweep.jobs.lota;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.first;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.sum;
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.neurosweep.job.Column;
 import org.neurosweep.job.ColumnType;
@@ -26,8 +21,8 @@ import org.neurosweep.job.RunJob;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
-import org.neurosweep.jobs.HeadlineQueries;
 import org.neurosweep.report.Chart;
+import org.neurosweep.report.ReportQueries;
 import org.neurosweep.report.SupportsReport;
 
 /**
@@ -141,30 +136,23 @@ public final class LotaQafJob implements RunJob, NeedsDataset, NeedsGradients, S
     @Override
     public List<String> headlines(TableReader tables) {
         List<String> lines = new ArrayList<>();
-        Dataset<Row> eval = tables.table(EVAL);
-        if (Arrays.asList(eval.columns()).contains("variant")) {
-            // its own units' rows: lota-eval writes to the same table, naming the evaluated unit in lota_unit
-            eval = eval.where(col("lota_unit").isNull().or(col("lota_unit").equalTo(col("unit_id"))));
-            Map<String, Map<String, StringBuilder>> byRun = new LinkedHashMap<>();
-            for (Row r : HeadlineQueries.grouped(eval, List.of("model_id", "unit_id", "bits", "group_size", "metric",
-                    "variant"), first(col("score")))) {
-                String run = String.format(Locale.ROOT, "%s %d-bit g%d (unit %s)", r.getString(0), r.getInt(2),
-                        r.getInt(3), r.getString(1));
-                byRun.computeIfAbsent(run, k -> new TreeMap<>()).computeIfAbsent(r.getString(4), k -> new StringBuilder())
-                        .append(String.format(Locale.ROOT, " %s %.4f", r.getString(5), r.getDouble(6)));
-            }
-            byRun.forEach((run, metrics) -> metrics.forEach((metric, values) -> lines.add(run + " " + metric + ":" + values)));
+        // its own units' rows: lota-eval writes to the same table, naming the evaluated unit in lota_unit
+        Map<String, Map<String, StringBuilder>> byRun = new LinkedHashMap<>();
+        for (Row r : ReportQueries.rows(tables, EVAL, groupBy(col("model_id"), col("unit_id"), col("bits"), col("group_size"),
+                col("metric"), col("variant")).where(LotaFigures.INLINE).first("score"))) {
+            String run = String.format(Locale.ROOT, "%s %d-bit g%d (unit %s)", r.getString(0), r.getInt(2),
+                    r.getInt(3), r.getString(1));
+            byRun.computeIfAbsent(run, k -> new TreeMap<>()).computeIfAbsent(r.getString(4), k -> new StringBuilder())
+                    .append(String.format(Locale.ROOT, " %s %.4f", r.getString(5), r.getDouble(6)));
         }
-        Dataset<Row> audit = tables.table(MERGE_AUDIT);
-        if (Arrays.asList(audit.columns()).contains("module")) {
-            for (Row r : HeadlineQueries.grouped(audit, List.of("model_id", "unit_id"), count("*"),
-                    max(col("max_abs_code_change")), sum(col("n_codes_out_of_range")),
-                    max(col("max_abs_diff_weff_vs_merged")), max(col("max_abs_diff_reloaded")), sum(col("n_codes_changed")))) {
-                boolean lossless = r.getInt(3) <= 1 && r.getLong(4) == 0 && r.getDouble(5) == 0.0 && r.getDouble(6) == 0.0;
-                lines.add(String.format(Locale.ROOT, "%s (unit %s) merge audit: %d layers, %d codes moved one step, %s",
-                        r.getString(0), r.getString(1), r.getLong(2), r.getLong(7),
-                        lossless ? "lossless (bit-identical weights after reload)" : "NOT LOSSLESS"));
-            }
+        byRun.forEach((run, metrics) -> metrics.forEach((metric, values) -> lines.add(run + " " + metric + ":" + values)));
+        for (Row r : ReportQueries.rows(tables, MERGE_AUDIT, groupBy(col("model_id"), col("unit_id")).count()
+                .max("max_abs_code_change").sum("n_codes_out_of_range").max("max_abs_diff_weff_vs_merged")
+                .max("max_abs_diff_reloaded").sum("n_codes_changed"))) {
+            boolean lossless = r.getDouble(3) <= 1 && r.getDouble(4) == 0 && r.getDouble(5) == 0.0 && r.getDouble(6) == 0.0;
+            lines.add(String.format(Locale.ROOT, "%s (unit %s) merge audit: %d layers, %d codes moved one step, %s",
+                    r.getString(0), r.getString(1), r.getLong(2), ((Number) r.get(7)).longValue(),
+                    lossless ? "lossless (bit-identical weights after reload)" : "NOT LOSSLESS"));
         }
         return lines;
     }

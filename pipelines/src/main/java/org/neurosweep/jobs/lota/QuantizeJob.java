@@ -1,15 +1,11 @@
 package org.neurosweep.jobs.lota;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.neurosweep.job.Column;
 import org.neurosweep.job.ColumnType;
 import org.neurosweep.job.KernelFactory;
@@ -20,8 +16,8 @@ import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
-import org.neurosweep.jobs.HeadlineQueries;
 import org.neurosweep.report.Chart;
+import org.neurosweep.report.ReportQueries;
 import org.neurosweep.report.SupportsReport;
 import org.neurosweep.quant.LotaQaf;
 import org.neurosweep.quant.ZeroFormat;
@@ -107,13 +103,8 @@ public final class QuantizeJob implements MapJob, NeedsDataset, SupportsHeadline
     /** Per unit: the method, the mean relative weight error, and for GPTQ its mean output error against RTN's. */
     @Override
     public List<String> headlines(TableReader tables) {
-        Dataset<Row> t = tables.table(TABLE);
-        if (!Arrays.asList(t.columns()).contains("module")) {
-            return List.of();
-        }
-        return HeadlineQueries.grouped(t, List.of("model_id", "unit_id", "method", "bits", "group_size"), count("*"),
-                avg(col("weight_rel_error")), avg(col("output_error")), avg(col("rtn_output_error")))
-                .stream().map(r -> String.format(Locale.ROOT,
+        return ReportQueries.rows(tables, TABLE, groupBy(col("model_id"), col("unit_id"), col("method"), col("bits"),
+                col("group_size")).count().avg("weight_rel_error").avg("output_error").avg("rtn_output_error")).stream().map(r -> String.format(Locale.ROOT,
                 "%s %s %d-bit g%d (unit %s): %d layers, weight error %.4f%s", r.getString(0), r.getString(2),
                 r.getInt(3), r.getInt(4), r.getString(1), r.getLong(5), r.getDouble(6),
                 r.isNullAt(7) ? "" : String.format(Locale.ROOT, ", calibration output error %.3g (RTN %.3g)",

@@ -1,10 +1,7 @@
 package org.neurosweep.jobs.neurons;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +19,8 @@ import org.neurosweep.job.SupportsCheckpointSeries;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
-import org.neurosweep.jobs.HeadlineQueries;
 import org.neurosweep.report.Chart;
+import org.neurosweep.report.ReportQueries;
 import org.neurosweep.report.SupportsReport;
 
 /**
@@ -114,18 +111,18 @@ public final class ExposureJob implements MapJob, NeedsDataset, SupportsCheckpoi
     @Override
     public List<String> headlines(TableReader tables) {
         List<String> out = new ArrayList<>();
-        for (Row r : HeadlineQueries.grouped(tables.table(EXPOSURE).where(col("repetitions").isNotNull()),
-                List.of("model_id", "checkpoint", "repetitions"), avg(col("exposure")), count(col("exposure")))) {
+        for (Row r : ReportQueries.rows(tables, EXPOSURE, groupBy(col("model_id"), col("checkpoint"), col("repetitions"))
+                .where(t -> t.get("repetitions") != null).avg("exposure").count())) {
             out.add(String.format(Locale.ROOT, "%s%s: secrets seen %d times, exposure %.2f (%d)", r.getString(0),
                     r.isNullAt(1) ? "" : "@" + r.getString(1), r.getInt(2), r.getDouble(3), r.getLong(4)));
         }
-        for (Row r : HeadlineQueries.grouped(tables.table(EXPOSURE), List.of("model_id", "checkpoint", "risk_metric"),
-                sum(when(col("memorized"), 1).otherwise(0)), count(col("risk")))) {
+        for (Row r : ReportQueries.rows(tables, EXPOSURE, groupBy(col("model_id"), col("checkpoint"), col("risk_metric"))
+                .sum(t -> t.isTrue("memorized") ? 1 : 0).sum(t -> t.get("risk") == null ? 0 : 1))) {
             out.add(String.format(Locale.ROOT, "%s%s: %d of %d records memorised by %s", r.getString(0),
-                    r.isNullAt(1) ? "" : "@" + r.getString(1), r.getLong(3), r.getLong(4), r.getString(2)));
+                    r.isNullAt(1) ? "" : "@" + r.getString(1), ((Number) r.get(3)).longValue(), ((Number) r.get(4)).longValue(), r.getString(2)));
         }
-        for (Row r : HeadlineQueries.grouped(tables.table(SUMMARY).where(col("heldout_ppl").isNotNull()),
-                List.of("model_id", "checkpoint"), avg(col("heldout_ppl")))) {
+        for (Row r : ReportQueries.rows(tables, SUMMARY, groupBy(col("model_id"), col("checkpoint"))
+                .where(t -> t.get("heldout_ppl") != null).avg("heldout_ppl"))) {
             out.add(String.format(Locale.ROOT, "%s%s: held-out perplexity %.3f", r.getString(0),
                     r.isNullAt(1) ? "" : "@" + r.getString(1), r.getDouble(2)));
         }

@@ -1,8 +1,7 @@
 package org.neurosweep.jobs.neurons;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.first;
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,8 @@ import org.neurosweep.job.SupportsCheckpointSeries;
 import org.neurosweep.job.SupportsHeadlines;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
-import org.neurosweep.jobs.HeadlineQueries;
 import org.neurosweep.report.Chart;
+import org.neurosweep.report.ReportQueries;
 import org.neurosweep.report.SupportsReport;
 
 /**
@@ -221,16 +220,15 @@ public final class PrivacyNeuronsJob implements MapJob, NeedsDataset, NeedsGradi
     @Override
     public List<String> headlines(TableReader tables) {
         List<String> out = new ArrayList<>();
-        for (Row r : HeadlineQueries.grouped(tables.table(EDITS), List.of("model_id", "z"), first(col("n_neurons")),
-                avg(col("mean_exposure_before")), avg(col("mean_exposure_after")), avg(col("heldout_ppl_before")),
-                avg(col("heldout_ppl_after")))) {
+        for (Row r : ReportQueries.rows(tables, EDITS, groupBy(col("model_id"), col("z")).first("n_neurons")
+                .avg("mean_exposure_before").avg("mean_exposure_after").avg("heldout_ppl_before").avg("heldout_ppl_after"))) {
             String ppl = r.isNullAt(5) ? "" : String.format(Locale.ROOT, "; held-out perplexity %.3f -> %.3f",
                     r.getDouble(5), r.getDouble(6));
             out.add(String.format(Locale.ROOT, "%s z=%d (%d neurons): mean exposure %.2f -> %.2f%s", r.getString(0),
                     r.getInt(1), r.getInt(2), r.getDouble(3), r.getDouble(4), ppl));
         }
-        for (Row r : HeadlineQueries.grouped(tables.table(EVAL).where(col("repetitions").isNotNull()),
-                List.of("model_id", "z", "repetitions"), avg(col("exposure_before")), avg(col("exposure_after")))) {
+        for (Row r : ReportQueries.rows(tables, EVAL, groupBy(col("model_id"), col("z"), col("repetitions"))
+                .where(t -> t.get("repetitions") != null).avg("exposure_before").avg("exposure_after"))) {
             out.add(String.format(Locale.ROOT, "%s z=%d: secrets seen %d times, exposure %.2f -> %.2f", r.getString(0),
                     r.getInt(1), r.getInt(2), r.getDouble(3), r.getDouble(4)));
         }

@@ -1,6 +1,9 @@
 package org.neurosweep.jobs.distill;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
@@ -157,7 +161,17 @@ class PadDistillJobTest {
         }
         List<String> headlines = new PadDistillJob().headlines(run.sweeps()::table);
         assertTrue(headlines.stream().anyMatch(h -> h.contains("exact_match: before")), String.join("\n", headlines));
-        assertFalse(new PadSampleJob().headlines(sampled.sweeps()::table).isEmpty());
+        // the headline's counts are SQL's count(DISTINCT …), whether the reader folds the rows per Spark partition (a
+        // reader of frames) or on the driver (the engine's reader of a small table)
+        Row sql = sampled.table(PadSampleJob.SAMPLES).agg(countDistinct("example_id"),
+                countDistinct(when(col("prompt_kept"), col("example_id"))), avg("n_tokens")).first();
+        assertTrue(sql.getLong(1) < sql.getLong(0), "a prompt was dropped: the two counts differ");
+        List<String> expected = List.of(String.format(Locale.ROOT,
+                "student: %d prompts sampled, %d with distinct selections; %.1f tokens per sample",
+                sql.getLong(0), sql.getLong(1), sql.getDouble(2)));
+        assertEquals(expected, new PadSampleJob().headlines(sampled.sweeps()::table));
+        assertEquals(expected, new PadSampleJob().headlines(new RunTables(TestSpark.session(),
+                new TableLayout(sampled.result().out(), sampled.result().runId()), RunTables.schemas(List.of(new PadSampleJob())))));
         assertFalse(new PadScoreJob().headlines(scored.sweeps()::table).isEmpty());
         assertTrue(new PadDistillJob().figures(run.sweeps()::table).stream().allMatch(org.neurosweep.report.Chart::hasData),
                 "the report section draws the training curves and the evaluation");

@@ -1,5 +1,6 @@
 package org.neurosweep.jobs.neurons;
 
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -196,6 +197,17 @@ class NeuronAttributionJobTest {
         List<String> lines = new NeuronAttributionJob().headlines(sweep::table);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("small en:") && l.contains("per fact")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.contains("en-fr") && l.contains("same relation")), lines.toString());
+        // the counts are SQL's count(DISTINCT …): prompts per model, facts per model and language
+        for (Row r : sweep.table(NeuronAttributionJob.DIAGNOSTICS).groupBy("model_id")
+                .agg(countDistinct("uuid", "language", "template_idx")).collectAsList()) {
+            String prompts = r.getString(0) + ": " + r.getLong(1) + " prompts attributed;";
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith(prompts)), prompts + " in " + lines);
+        }
+        for (Row r : sweep.table(NeuronAttributionJob.KNOWLEDGE).groupBy("model_id", "language")
+                .agg(countDistinct("uuid")).collectAsList()) {
+            String facts = r.getString(0) + " " + r.getString(1) + ": " + r.getLong(2) + " facts with knowledge neurons,";
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith(facts)), facts + " in " + lines);
+        }
         assertEquals(List.of(), new NeuronAttributionJob().headlines(name -> sweep.table(name).where("false")));
         List<Chart> figures = new NeuronAttributionJob().figures(sweep::table);
         assertTrue(figures.stream().anyMatch(c -> c.title().startsWith("small: knowledge neurons by layer") && c.hasData()),
