@@ -19,13 +19,16 @@ import org.neurosweep.job.ParamType;
 import org.neurosweep.job.RowSink;
 import org.neurosweep.job.SupportsCheckpointSeries;
 import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.report.Aggregation;
 import org.neurosweep.report.Chart;
 import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.SupportsSummary;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.report.ReportQueries;
 
 import static org.apache.spark.sql.functions.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 /**
  * {@code checkpoint-eval}: capability dynamics across pretraining checkpoints (docs/methods/capability-dynamics.md,
@@ -268,9 +271,12 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
     /** Per series and benchmark: the main metric at every checkpoint, in step order. */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<Row> rows = tables.table(SCORES).where("subtask = 'all' and metric in ('accuracy', 'perplexity')")
-                .select("model_id", "dataset", "metric", "step", "value").orderBy("model_id", "dataset", "metric", "step")
-                .collectAsList();
+        // one row per checkpoint (a unit's rows): (model_id, dataset, metric, step, unit_id, value)
+        List<Row> rows = ReportQueries.rows(tables, SCORES, groupBy(Aggregation.col("model_id"),
+                Aggregation.col("dataset"), Aggregation.col("metric"), Aggregation.col("step"), Aggregation.col("unit_id"))
+                .where(r -> "all".equals(r.get("subtask"))
+                        && ("accuracy".equals(r.get("metric")) || "perplexity".equals(r.get("metric"))))
+                .first("value"));
         List<String> out = new ArrayList<>();
         StringBuilder line = null;
         String key = null;
@@ -283,7 +289,7 @@ public final class CheckpointEvalJob implements MapJob, NeedsDataset, SupportsCh
                 key = k;
                 line = new StringBuilder(k + " by step:");
             }
-            line.append(String.format(Locale.ROOT, " %s=%.4f", r.isNullAt(3) ? "-" : Long.toString(r.getLong(3)), r.getDouble(4)));
+            line.append(String.format(Locale.ROOT, " %s=%.4f", r.isNullAt(3) ? "-" : Long.toString(r.getLong(3)), r.getDouble(5)));
         }
         if (line != null) {
             out.add(line.toString());

@@ -14,15 +14,14 @@ import org.neurosweep.report.Chart;
 import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.report.ReportQueries;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.exp;
-import static org.apache.spark.sql.functions.sum;
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 /**
  * Perplexity of a text corpus (one document per line), per model and checkpoint: every line is scored by teacher
@@ -84,12 +83,11 @@ public final class PerplexityJob implements MapJob, SupportsCheckpointSeries, Ne
     /** Corpus perplexity exp(sum nll / sum tokens) per model and checkpoint, in step order. */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<Row> rows = tables.table(TABLE)
-                .groupBy("model_id", "checkpoint", "step", "dataset")
-                .agg(exp(sum(col("nll")).divide(sum(col("tokens")))).as("ppl"), count("*").as("lines"))
-                .orderBy("model_id", "step").collectAsList();
+        // (model_id, step, checkpoint, dataset, perplexity exp(Σ nll / Σ tokens), lines)
+        List<Row> rows = ReportQueries.rows(tables, TABLE, groupBy(col("model_id"), col("step"), col("checkpoint"),
+                col("dataset")).ratio(col("nll"), col("tokens")).then(Math::exp).count());
         return rows.stream().map(r -> String.format(Locale.ROOT, "%s%s on %s: perplexity %.4f over %d lines",
-                r.getString(0), r.isNullAt(1) ? "" : " " + r.getString(1) + (r.isNullAt(2) ? "" : " (step " + r.getLong(2) + ")"),
+                r.getString(0), r.isNullAt(2) ? "" : " " + r.getString(2) + (r.isNullAt(1) ? "" : " (step " + r.getLong(1) + ")"),
                 r.getString(3), r.getDouble(4), r.getLong(5))).toList();
     }
 

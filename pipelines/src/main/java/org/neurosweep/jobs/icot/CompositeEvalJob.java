@@ -10,13 +10,13 @@ import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.JobTables;
-import org.neurosweep.jobs.HeadlineQueries;
+import org.neurosweep.report.ReportQueries;
 
 import java.util.List;
 import java.util.Locale;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 /**
  * Few-shot and zero-shot accuracy on the composite tasks and their two single-step parts (docs/methods/internal-cot.md
@@ -90,8 +90,8 @@ public final class CompositeEvalJob extends CompositePromptJob implements Suppor
     /** Mean few-shot and zero-shot y_t accuracy per model, dataset and part, over tasks and seeds. */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<Row> rows = HeadlineQueries.grouped(tables.table(ACCURACY_TABLE), List.of("model_id", "dataset", "part", "kind"),
-                avg(col("acc_yt")), avg(col("acc_t1")));
+        List<Row> rows = ReportQueries.rows(tables, ACCURACY_TABLE,
+                groupBy(col("model_id"), col("dataset"), col("part"), col("kind")).avg("acc_yt").avg("acc_t1"));
         return rows.stream().map(r -> String.format(Locale.ROOT, "%s on %s, %s %s: acc y_t %.3f%s", r.getString(0),
                 r.getString(1), r.getString(2), r.getString(3), r.getDouble(4),
                 r.isNullAt(5) ? "" : String.format(Locale.ROOT, ", t1 %.3f", r.getDouble(5)))).toList();

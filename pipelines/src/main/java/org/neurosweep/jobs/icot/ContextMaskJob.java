@@ -72,7 +72,7 @@ public final class ContextMaskJob extends CompositePromptJob implements Supports
     public List<String> headlines(TableReader tables) {
         List<String> out = new ArrayList<>();
         for (String target : List.of("yt", "t1")) {
-            out.addAll(Curves.meanCurves(tables.table(TABLE), "layer_from", "acc_" + target,
+            out.addAll(Curves.meanCurves(tables, TABLE, r -> true, "layer_from", "acc_" + target,
                     "acc " + target + " masked from layer 0..L ="));
         }
         return out;

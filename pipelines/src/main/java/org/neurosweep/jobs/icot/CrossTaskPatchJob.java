@@ -11,13 +11,13 @@ import org.neurosweep.report.Chart;
 import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
-import org.neurosweep.jobs.HeadlineQueries;
+import org.neurosweep.report.ReportQueries;
 
 import java.util.List;
 import java.util.Locale;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.max;
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 /**
  * Cross-task patching (docs/methods/internal-cot.md §6): the composite task vector θ_l (mean block output at the last
@@ -92,8 +92,8 @@ public final class CrossTaskPatchJob extends CompositePromptJob implements Suppo
     /** Per model, task and step: the best strength and its layer (seed 0 and others pooled by max). */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<Row> rows = HeadlineQueries.grouped(tables.table(TABLE).where(col("strength").isNotNull()),
-                List.of("model_id", "task", "subtask"), max(col("strength")));
+        List<Row> rows = ReportQueries.rows(tables, TABLE, groupBy(col("model_id"), col("task"), col("subtask"))
+                .where(r -> r.get("strength") != null).max("strength"));
         return rows.stream().map(r -> String.format(Locale.ROOT, "%s %s %s: max strength %.3f", r.getString(0),
                 r.getString(1), r.getString(2), r.getDouble(3))).toList();
     }

@@ -1,8 +1,9 @@
 package org.neurosweep.jobs.icot;
 
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.neurosweep.jobs.HeadlineQueries;
+import org.neurosweep.job.TableReader;
+import org.neurosweep.report.Aggregation;
+import org.neurosweep.report.ReportQueries;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 /** Headline lines that print a per-layer curve on one line: "label: v0 v1 v2 ...". */
 final class Curves {
@@ -20,11 +21,14 @@ final class Curves {
     }
 
     /**
-     * Per model and dataset, the mean of {@code column} over the rows at each value of the integer column {@code axis},
-     * as one line "model_id, dataset: what v0 v1 ..." in axis order.
+     * Per model and dataset, the mean of {@code column} over the rows of {@code table} that {@code filter} keeps at each
+     * value of the integer column {@code axis}, as one line "model_id, dataset: what v0 v1 ..." in axis order; no lines
+     * when the table has no rows.
      */
-    static List<String> meanCurves(Dataset<Row> rows, String axis, String column, String what) {
-        return lines(HeadlineQueries.grouped(rows, List.of("model_id", "dataset", axis), avg(col(column))), 2, what);
+    static List<String> meanCurves(TableReader tables, String table, Aggregation.Filter filter, String axis, String column,
+                                   String what) {
+        return lines(ReportQueries.rows(tables, table, groupBy(col("model_id"), col("dataset"), col(axis)).where(filter)
+                .avg(column)), 2, what);
     }
 
     /**

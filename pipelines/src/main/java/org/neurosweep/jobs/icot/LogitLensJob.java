@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import static org.apache.spark.sql.functions.col;
-
 /**
  * Layer-wise decoding with the logit lens (docs/methods/internal-cot.md §5) on the composite few-shot prompts, or on
  * factual probes in the mLAMA layout (task = relation, target y_t = the object's first token; {@link LensPrompts}):
@@ -122,8 +120,8 @@ public final class LogitLensJob extends CompositePromptJob implements SupportsHe
     public List<String> headlines(TableReader tables) {
         List<String> out = new ArrayList<>();
         for (String target : List.of("yt", "t1")) {
-            out.addAll(Curves.meanCurves(tables.table(DECODING_TABLE).where(col("component").equalTo("resid_post")
-                            .and(col("position").equalTo(-1)).and(col("norm").equalTo("final_scale"))),
+            out.addAll(Curves.meanCurves(tables, DECODING_TABLE, r -> "resid_post".equals(r.get("component"))
+                            && Integer.valueOf(-1).equals(r.get("position")) && "final_scale".equals(r.get("norm")),
                     "layer", "mrr_" + target, "lens MRR " + target + " at layers 0..L-1 ="));
         }
         return out;

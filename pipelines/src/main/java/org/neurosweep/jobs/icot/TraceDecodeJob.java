@@ -13,15 +13,14 @@ import org.neurosweep.report.Chart;
 import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
-import org.neurosweep.jobs.HeadlineQueries;
+import org.neurosweep.report.ReportQueries;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 /**
  * The TRACE replication (docs/methods/internal-cot.md §7): for each masking layer ℓ, greedy generation on
@@ -126,8 +125,8 @@ public final class TraceDecodeJob implements MapJob, NeedsDataset, SupportsHeadl
     /** Per model and masking layer: generations stored and the mean best keyword rank at the last lens layer. */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<Row> rows = HeadlineQueries.grouped(tables.table(GENERATIONS_TABLE), List.of("model_id", "mask_range", "layer_from"),
-                count("*"), avg(col("n_new_tokens")));
+        List<Row> rows = ReportQueries.rows(tables, GENERATIONS_TABLE,
+                groupBy(col("model_id"), col("mask_range"), col("layer_from")).count().avg("n_new_tokens"));
         return rows.stream().map(r -> String.format(Locale.ROOT,
                 "%s, %s masked from layer %d: %d generations stored for judging, %.1f tokens on average",
                 r.getString(0), r.getString(1), r.getInt(2), r.getLong(3), r.getDouble(4))).toList();

@@ -18,6 +18,10 @@ import org.neurosweep.report.Chart;
 import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.report.ReportQueries;
+
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 /**
  * {@code expert-blocking} (docs/methods/moe-attribution.md steps 7–8): per task, the routed (layer, expert) pairs ranked by their
@@ -168,15 +172,14 @@ public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCh
     @Override
     public List<String> headlines(TableReader tables) {
         List<String> out = new ArrayList<>();
-        if (tables.table(BLOCKING).isEmpty()) {
-            return out;
-        }
-        List<Row> rows = tables.table(BLOCKING).orderBy("model_id", "task", "mode", "k", "selection").collectAsList();
+        // one row per unit, task, mode, k and selection: (model_id, task, mode, k, selection, unit_id, mrr_orig, mrr_drop_pct)
+        List<Row> rows = ReportQueries.rows(tables, BLOCKING, groupBy(col("model_id"), col("task"), col("mode"), col(K),
+                col("selection"), col("unit_id")).first("mrr_orig").first("mrr_drop_pct"));
         String key = null;
         StringBuilder line = null;
         for (Row r : rows) {
-            String k = String.format(Locale.ROOT, "%s %s %s: MRR %.3f, drop %% at", r.getString(r.fieldIndex("model_id")),
-                    r.getString(r.fieldIndex("task")), r.getString(r.fieldIndex("mode")), r.getDouble(r.fieldIndex("mrr_orig")));
+            String k = String.format(Locale.ROOT, "%s %s %s: MRR %.3f, drop %% at", r.getString(0), r.getString(1),
+                    r.getString(2), r.getDouble(6));
             if (!k.equals(key)) {
                 if (line != null) {
                     out.add(line.toString());
@@ -184,9 +187,8 @@ public final class ExpertBlockingJob implements MapJob, NeedsDataset, SupportsCh
                 key = k;
                 line = new StringBuilder(k);
             }
-            int drop = r.fieldIndex("mrr_drop_pct");
-            line.append(String.format(Locale.ROOT, " k=%d %s %s", r.getInt(r.fieldIndex("k")),
-                    r.getString(r.fieldIndex("selection")), r.isNullAt(drop) ? "-" : String.format(Locale.ROOT, "%.1f", r.getDouble(drop))));
+            line.append(String.format(Locale.ROOT, " k=%d %s %s", r.getInt(3), r.getString(4),
+                    r.isNullAt(7) ? "-" : String.format(Locale.ROOT, "%.1f", r.getDouble(7))));
         }
         if (line != null) {
             out.add(line.toString());

@@ -20,6 +20,10 @@ import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.SupportsSummary;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
+import org.neurosweep.report.ReportQueries;
+
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 /**
  * {@code moe-attribution} (docs/methods/moe-attribution.md steps 1–6): per sample, the log-probability increase of every
@@ -215,25 +219,28 @@ public final class MoeAttributionJob implements MapJob, NeedsDataset, SupportsCh
     @Override
     public List<String> headlines(TableReader tables) {
         List<String> out = new ArrayList<>();
-        if (tables.table(MODEL_SUMMARY).isEmpty()) {
+        if (tables.rows(MODEL_SUMMARY) == 0) {
             return out;
         }
-        for (Row r : tables.table(MODEL_SUMMARY).where("report = 'all' and task = 'ALL'").orderBy("model").collectAsList()) {
+        // one row per model (and summary unit): (model, unit_id, n_samples, mrr, hit10, ffn_gain, attn_gain,
+        // peak_gain_pos, layer_eff)
+        for (Row r : ReportQueries.rows(tables, MODEL_SUMMARY, groupBy(col("model"), col("unit_id"))
+                .where(x -> "all".equals(x.get("report")) && "ALL".equals(x.get("task"))).first("n_samples").first("mrr")
+                .first("hit10").first("ffn_gain").first("attn_gain").first("peak_gain_pos").first("layer_eff"))) {
             out.add(String.format(Locale.ROOT, "%s: %d samples, MRR %s, HIT@10 %s, FFN gain %s, attn gain %s, "
-                            + "peak %s, eta %s", r.getString(r.fieldIndex("model")), r.getInt(r.fieldIndex("n_samples")),
-                    cell(r, "mrr"), cell(r, "hit10"), cell(r, "ffn_gain"), cell(r, "attn_gain"), cell(r, "peak_gain_pos"),
-                    cell(r, "layer_eff")));
+                            + "peak %s, eta %s", r.getString(0), r.getInt(2), cell(r, 3), cell(r, 4), cell(r, 5), cell(r, 6),
+                    cell(r, 7), cell(r, 8)));
         }
-        for (Row r : tables.table(STAGE_SHARE).where("report = 'all'").orderBy("model", "layer_from").collectAsList()) {
+        // one row per model and stage: (model, layer_from, unit_id, stage_name, layer_to, share)
+        for (Row r : ReportQueries.rows(tables, STAGE_SHARE, groupBy(col("model"), col("layer_from"), col("unit_id"))
+                .where(x -> "all".equals(x.get("report"))).first("stage_name").first("layer_to").first("share"))) {
             out.add(String.format(Locale.ROOT, "%s stage %s (layers %d-%d): share of FFN gain %s",
-                    r.getString(r.fieldIndex("model")), r.getString(r.fieldIndex("stage_name")),
-                    r.getInt(r.fieldIndex("layer_from")), r.getInt(r.fieldIndex("layer_to")), cell(r, "share")));
+                    r.getString(0), r.getString(3), r.getInt(1), r.getInt(4), cell(r, 5)));
         }
         return out;
     }
 
-    private static String cell(Row r, String column) {
-        int i = r.fieldIndex(column);
+    private static String cell(Row r, int i) {
         return r.isNullAt(i) ? "-" : String.format(Locale.ROOT, "%.3f", r.getDouble(i));
     }
 

@@ -19,6 +19,10 @@ import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
 import org.neurosweep.jobs.JobTables;
+import org.neurosweep.report.ReportQueries;
+
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 /**
  * {@code lrp2}: language representation projection (docs/methods/lrp2-mlama.md §4): language vectors per layer from a
@@ -156,20 +160,22 @@ public final class Lrp2Job implements MapJob, NeedsDataset, SupportsCheckpointSe
     /** Per model and language: test accuracy and the gap to English without and with projection. */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<Row> rows = tables.table(SUMMARY).orderBy("model_id", "checkpoint", "language").collectAsList();
+        // one row per unit and language: (model_id, checkpoint, language, unit_id, accuracy_base, accuracy_lrp2,
+        // best_lirp, best_lsrp, gap_base, gap_lrp2)
+        List<Row> rows = ReportQueries.rows(tables, SUMMARY, groupBy(col("model_id"), col("checkpoint"), col("language"),
+                col("unit_id")).first("accuracy_base").first("accuracy_lrp2").first("best_lirp").first("best_lsrp")
+                .first("gap_base").first("gap_lrp2"));
         List<String> out = new ArrayList<>();
         for (Row r : rows) {
-            String model = r.getString(r.fieldIndex("model_id"))
-                    + (r.isNullAt(r.fieldIndex("checkpoint")) ? "" : "@" + r.getString(r.fieldIndex("checkpoint")));
-            String lang = r.getString(r.fieldIndex("language"));
-            double base = r.getDouble(r.fieldIndex("accuracy_base"));
-            double lrp2 = r.getDouble(r.fieldIndex("accuracy_lrp2"));
-            if (r.isNullAt(r.fieldIndex("best_lirp"))) {
+            String model = r.getString(0) + (r.isNullAt(1) ? "" : "@" + r.getString(1));
+            String lang = r.getString(2);
+            double base = r.getDouble(4);
+            double lrp2 = r.getDouble(5);
+            if (r.isNullAt(6)) {
                 out.add(String.format(Locale.ROOT, "%s %s: test accuracy %.3f (pivot, never projected)", model, lang, base));
             } else {
                 out.add(String.format(Locale.ROOT, "%s %s: test accuracy %.3f -> %.3f with LRP2 (%d, %d); gap to en %.3f -> %.3f",
-                        model, lang, base, lrp2, r.getInt(r.fieldIndex("best_lirp")), r.getInt(r.fieldIndex("best_lsrp")),
-                        r.getDouble(r.fieldIndex("gap_base")), r.getDouble(r.fieldIndex("gap_lrp2"))));
+                        model, lang, base, lrp2, r.getInt(6), r.getInt(7), r.getDouble(8), r.getDouble(9)));
             }
         }
         return out;

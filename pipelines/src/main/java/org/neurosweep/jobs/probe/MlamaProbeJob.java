@@ -1,8 +1,7 @@
 package org.neurosweep.jobs.probe;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.sum;
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +20,7 @@ import org.neurosweep.report.Chart;
 import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.job.TableSchema;
-import org.neurosweep.jobs.HeadlineQueries;
+import org.neurosweep.report.ReportQueries;
 
 /**
  * {@code mlama-probe}: factual probing on mLAMA-layout data (docs/methods/lrp2-mlama.md §3; data/README.md for the
@@ -78,10 +77,10 @@ public final class MlamaProbeJob implements MapJob, NeedsDataset, SupportsCheckp
     /** Accuracy per model, mode and language, and each language's gap to English when English was probed. */
     @Override
     public List<String> headlines(TableReader tables) {
-        List<Row> rows = HeadlineQueries.grouped(
-                tables.table(ACCURACY).withColumn("model", concat_ws("@", col("model_id"), col("checkpoint"))),
-                List.of("model", "mode", "language"),
-                sum(col("n_correct")).divide(sum(col("n_facts"))).as("accuracy"), sum(col("n_facts")).as("facts"));
+        // (model[@checkpoint], mode, language, Σ n_correct / Σ n_facts, Σ n_facts)
+        List<Row> rows = ReportQueries.rows(tables, ACCURACY, groupBy(
+                r -> r.get("checkpoint") == null ? r.get("model_id") : r.get("model_id") + "@" + r.get("checkpoint"),
+                col("mode"), col("language")).ratio(col("n_correct"), col("n_facts")).sum("n_facts"));
         Map<String, Double> english = new HashMap<>();
         rows.stream().filter(r -> r.getString(2).equals("en"))
                 .forEach(r -> english.put(r.getString(0) + " " + r.getString(1), r.getDouble(3)));
@@ -89,7 +88,7 @@ public final class MlamaProbeJob implements MapJob, NeedsDataset, SupportsCheckp
         for (Row r : rows) {
             Double en = r.getString(2).equals("en") ? null : english.get(r.getString(0) + " " + r.getString(1));
             out.add(String.format(Locale.ROOT, "%s %s %s: accuracy %.3f over %d facts%s", r.getString(0), r.getString(1),
-                    r.getString(2), r.getDouble(3), r.getLong(4),
+                    r.getString(2), r.getDouble(3), ((Number) r.get(4)).longValue(),
                     en == null ? "" : String.format(Locale.ROOT, " (gap to en %.3f)", en - r.getDouble(3))));
         }
         return out;

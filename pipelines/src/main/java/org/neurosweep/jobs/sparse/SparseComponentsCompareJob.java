@@ -175,7 +175,7 @@ public final class SparseComponentsCompareJob implements MapJob, NeedsDataset, S
 
     @Override
     public List<String> headlines(TableReader tables) {
-        return SparseHeadlines.baseVsTuned(tables.table(BASE_VS_FT));
+        return SparseHeadlines.baseVsTuned(tables);
     }
 
     @Override

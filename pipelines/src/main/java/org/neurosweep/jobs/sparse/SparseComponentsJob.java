@@ -222,7 +222,7 @@ public final class SparseComponentsJob implements MapJob, NeedsDataset, Supports
 
     @Override
     public List<String> headlines(TableReader tables) {
-        return SparseHeadlines.categorySets(tables.table(GEN_UNIQ));
+        return SparseHeadlines.categorySets(tables);
     }
 
     @Override

@@ -5,6 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.neurosweep.job.TableReader;
+import org.neurosweep.report.ReportQueries;
+
+import static org.neurosweep.report.Aggregation.col;
+import static org.neurosweep.report.Aggregation.groupBy;
 
 /** The headline lines of the SPARCOM jobs; empty tables (every unit failed) give no lines. */
 final class SparseHeadlines {
@@ -18,16 +23,15 @@ final class SparseHeadlines {
     }
 
     /** Per analysis, ε and kind: |S_c| per category, the general and the unique components. */
-    static List<String> categorySets(Dataset<Row> genUniq) {
+    static List<String> categorySets(TableReader tables) {
         List<String> out = new ArrayList<>();
-        if (!hasRows(genUniq)) {
-            return out;
-        }
         StringBuilder line = null;
         String key = null;
-        for (Row r : genUniq.orderBy("model", "instruction_set", "formatting", "criterion", "eps", "kind", "category")
-                .select("model", "instruction_set", "formatting", "criterion", "eps", "kind", "category", "n_set",
-                        "n_general", "n_unique").collectAsList()) {
+        // one row per analysis, ε, kind and category: (model, instruction_set, formatting, criterion, eps, kind,
+        // category, unit_id, n_set, n_general, n_unique)
+        for (Row r : ReportQueries.rows(tables, SparseComponentsJob.GEN_UNIQ, groupBy(col("model"), col("instruction_set"),
+                col("formatting"), col("criterion"), col("eps"), col("kind"), col("category"), col("unit_id"))
+                .first("n_set").first("n_general").first("n_unique"))) {
             String k = String.format(Locale.ROOT, "sparse-components %s %s (%s, %s) eps=%s %s:", r.getString(0),
                     r.getString(1), r.getString(2), r.getString(3), r.getDouble(4), r.getString(5));
             if (!k.equals(key)) {
@@ -38,10 +42,10 @@ final class SparseHeadlines {
                 line = new StringBuilder(k).append(" |S_c|");
             }
             if (r.getString(6).equals(SparseColumns.ALL)) {
-                line.append(String.format(Locale.ROOT, "; union %d, general %d, unique %d", r.getInt(7), r.getInt(8),
-                        r.getInt(9)));
+                line.append(String.format(Locale.ROOT, "; union %d, general %d, unique %d", r.getInt(8), r.getInt(9),
+                        r.getInt(10)));
             } else {
-                line.append(' ').append(r.getString(6)).append('=').append(r.getInt(7));
+                line.append(' ').append(r.getString(6)).append('=').append(r.getInt(8));
             }
         }
         if (line != null) {
@@ -51,17 +55,15 @@ final class SparseHeadlines {
     }
 
     /** Per pair, ε and kind (whole model): the base-to-tuned Jaccard of every category's set. */
-    static List<String> baseVsTuned(Dataset<Row> rows) {
+    static List<String> baseVsTuned(TableReader tables) {
         List<String> out = new ArrayList<>();
-        if (!hasRows(rows)) {
-            return out;
-        }
         StringBuilder line = null;
         String key = null;
-        for (Row r : rows.where("layer is null")
-                .orderBy("base_model", "tuned_model", "formatting", "criterion", "eps", "kind", "category")
-                .select("base_model", "tuned_model", "formatting", "criterion", "eps", "kind", "category", "jaccard")
-                .collectAsList()) {
+        // one row per pair, ε, kind and category: (base_model, tuned_model, formatting, criterion, eps, kind, category,
+        // unit_id, jaccard)
+        for (Row r : ReportQueries.rows(tables, SparseComponentsCompareJob.BASE_VS_FT, groupBy(col("base_model"),
+                col("tuned_model"), col("formatting"), col("criterion"), col("eps"), col("kind"), col("category"),
+                col("unit_id")).where(x -> x.get("layer") == null).first("jaccard"))) {
             String k = String.format(Locale.ROOT, "sparse-components-compare %s -> %s (%s, %s) eps=%s %s Jaccard:",
                     r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getDouble(4), r.getString(5));
             if (!k.equals(key)) {
@@ -72,7 +74,7 @@ final class SparseHeadlines {
                 line = new StringBuilder(k);
             }
             line.append(' ').append(r.getString(6)).append('=')
-                    .append(r.isNullAt(7) ? "-" : String.format(Locale.ROOT, "%.3f", r.getDouble(7)));
+                    .append(r.isNullAt(8) ? "-" : String.format(Locale.ROOT, "%.3f", r.getDouble(8)));
         }
         if (line != null) {
             out.add(line.toString());

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neurosweep.exec.RunTables;
+import org.neurosweep.table.TableLayout;
 import org.neurosweep.testjobs.SweepRun;
+import org.neurosweep.testjobs.TestSpark;
 import org.neurosweep.testutil.RepoPaths;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
@@ -43,6 +47,12 @@ class PerplexityJobTest {
         double reference = new ObjectMapper().readTree(RepoPaths.world("eval").resolve("eval-dense.json").toFile())
                 .get("pretrain_text_ppl_first2000_lines").asDouble();
         assertEquals(reference, perplexity, 1e-4 * reference, "perplexity over the first 2000 lines");
+        List<String> headline = List.of(String.format(Locale.ROOT, "dense on pretrain: perplexity %.4f over 2000 lines", perplexity));
+        assertEquals(headline, new PerplexityJob().headlines(sweep::table), "one headline: the four shards' lines pooled");
+        RunTables files = new RunTables(TestSpark.session(), new TableLayout(sweep.result().out(), sweep.result().runId()),
+                RunTables.schemas(List.of(new PerplexityJob())));
+        assertTrue(files.driverRows(PerplexityJob.TABLE).isPresent(), "a small table is read on the driver");
+        assertEquals(headline, new PerplexityJob().headlines(files), "the same line from the rows read on the driver");
         Row manifest = sweep.table("manifest").agg(sum(col("model_loaded").cast("int")), org.apache.spark.sql.functions.min("micro_batch")).first();
         assertEquals(1L, manifest.getLong(0), "the manifest counts the same single load");
         assertTrue(manifest.getInt(1) >= 1, "the kernel chose a micro-batch from the memory budget");
