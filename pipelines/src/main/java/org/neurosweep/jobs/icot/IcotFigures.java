@@ -39,9 +39,7 @@ final class IcotFigures {
 
     /** logit-lens: MRR of t1 and y_t by layer (block outputs at the last position, the papers' final-scale lens). */
     static List<Chart> lens(TableReader tables) {
-        return curves(tables, LogitLensJob.DECODING_TABLE, "layer",
-                r -> "resid_post".equals(r.get("component")) && "final_scale".equals(r.get("norm"))
-                        && r.get("position") != null && r.number("position") == -1,
+        return curves(tables, LogitLensJob.DECODING_TABLE, "layer", LogitLensJob.PAPERS_LENS,
                 "logit lens at the last position", "layer", "MRR", "mrr");
     }
 

@@ -6,6 +6,7 @@ import org.neurosweep.job.KernelFactory;
 import org.neurosweep.job.ParamSpec;
 import org.neurosweep.job.ParamType;
 import org.neurosweep.job.SupportsHeadlines;
+import org.neurosweep.report.Aggregation;
 import org.neurosweep.report.Chart;
 import org.neurosweep.report.SupportsReport;
 import org.neurosweep.job.TableReader;
@@ -115,14 +116,17 @@ public final class LogitLensJob extends CompositePromptJob implements SupportsHe
         return new LogitLensKernel.Factory();
     }
 
+    /** The papers' lens rows: block outputs (resid_post) at the last position (t*), with the final norm's scale. */
+    static final Aggregation.Filter PAPERS_LENS = r -> "resid_post".equals(r.get("component"))
+            && Integer.valueOf(-1).equals(r.get("position")) && "final_scale".equals(r.get("norm"));
+
     /** Per model: the mean y_t and t1 MRR of resid_post at t* (papers' lens) as curves over layers. */
     @Override
     public List<String> headlines(TableReader tables) {
         List<String> out = new ArrayList<>();
         for (String target : List.of("yt", "t1")) {
-            out.addAll(Curves.meanCurves(tables, DECODING_TABLE, r -> "resid_post".equals(r.get("component"))
-                            && Integer.valueOf(-1).equals(r.get("position")) && "final_scale".equals(r.get("norm")),
-                    "layer", "mrr_" + target, "lens MRR " + target + " at layers 0..L-1 ="));
+            out.addAll(Curves.meanCurves(tables, DECODING_TABLE, PAPERS_LENS, "layer", "mrr_" + target,
+                    "lens MRR " + target + " at layers 0..L-1 ="));
         }
         return out;
     }
