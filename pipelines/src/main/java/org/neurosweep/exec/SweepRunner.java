@@ -144,14 +144,19 @@ public final class SweepRunner {
     }
 
     /**
-     * What keeps {@code stage} from running: per job it follows, how many of that job's planned units are not
-     * committed (failed in this invocation or an earlier one). Empty when every one is.
+     * What keeps {@code stage} from running: per job it follows, that an entry of it was itself not run (an earlier
+     * stage left unplanned), or how many of its planned units are not committed (failed in this invocation or an
+     * earlier one). Empty when every one is.
      */
     private static List<String> unfinishedPredecessors(SweepPlan plan, int stage, Set<String> committed) {
         Set<String> followed = new java.util.TreeSet<>();
         plan.laterEntries(stage).forEach(e -> followed.addAll(e.after()));
         List<String> out = new ArrayList<>();
         for (String name : followed) {
+            if (plan.later().stream().anyMatch(e -> e.stage() < stage && e.job().name().equals(name))) {
+                out.add(name + " was not run");
+                continue;
+            }
             long missing = plan.jobs().stream().filter(pj -> pj.job().name().equals(name))
                     .flatMap(pj -> pj.units().stream()).filter(u -> !committed.contains(u.id())).count();
             if (missing > 0) {

@@ -192,22 +192,27 @@ class SweepRunnerTest {
                 sweep {
                   name = blocked
                   datasets { lines { format = text, path = "%s", max-records = 2 } }
+                  datasets { echo { format = jsonl, path = "%s" } }
                   jobs = [
                     { job = committed-count, params { from = "%s", fail = true } }
                     { job = line-stats, datasets = [lines], after = [committed-count] }
+                    { job = jsonl-echo, datasets = [echo], after = [line-stats] }
                   ]
                 }
-                """.formatted(data, sweeps.out().resolve("manifest/run=seed")));
+                """.formatted(data, RepoPaths.dataset("world/composite.jsonl"), sweeps.out().resolve("manifest/run=seed")));
         // a folder with one committed file for the failing entry's planner: an earlier run's manifest
         Files.createDirectories(sweeps.out().resolve("manifest/run=seed"));
         Files.writeString(sweeps.out().resolve("manifest/run=seed/part-x.parquet"), "not read");
-        SweepResult result = TestSweeps.run(TestSweeps.plan(List.of(new LineStatsJob(), new CommittedCountJob()), conf));
+        SweepResult result = TestSweeps.run(TestSweeps.plan(List.of(new LineStatsJob(), new CommittedCountJob(),
+                new JsonlEchoJob()), conf));
         assertEquals(1, result.failed());
         assertEquals(1, result.planned(), "line-stats was never planned");
         assertEquals(List.of("committed-count"), result.plan().jobs().stream().map(pj -> pj.job().name()).toList());
         assertFalse(Files.exists(sweeps.out().resolve(LineStatsJob.TABLE)), "and never ran");
-        assertEquals(List.of("stage 1 (line-stats) not run: 1 units of committed-count are not committed"),
-                result.stagesNotRun(), "the result says so (the CLI exits with status 6)");
+        assertEquals(List.of("stage 1 (line-stats) not run: 1 units of committed-count are not committed",
+                        "stage 2 (jsonl-echo) not run: line-stats was not run"),
+                result.stagesNotRun(), "the result says so (the CLI exits with status 6), for the stage after it too");
+        assertFalse(Files.exists(sweeps.out().resolve(JsonlEchoJob.TABLE)), "which never ran either");
     }
 
     @Test
