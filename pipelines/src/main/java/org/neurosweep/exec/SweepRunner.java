@@ -111,9 +111,9 @@ public final class SweepRunner {
                     continue;
                 }
                 String names = jobNames(done.laterEntries(stage));
-                SweepPlan next = planner.planStage(done, stage);
-                SweepPlan stagePlan = new SweepPlan(plan.config(), next.jobs().subList(done.jobs().size(), next.jobs().size()));
-                done = next;
+                List<SweepPlan.PlannedJob> stageJobs = planner.planStage(done, stage);
+                SweepPlan stagePlan = new SweepPlan(plan.config(), stageJobs);
+                done = done.withStage(stage, stageJobs);
                 Set<String> committed = files.committedUnits();
                 int stagePlanned = plannedUnits(stagePlan);
                 int stageCommitted = countCommitted(stagePlan, committed);

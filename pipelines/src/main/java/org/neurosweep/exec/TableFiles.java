@@ -116,9 +116,10 @@ public final class TableFiles {
                 if (rows.size() + reader.getRecordCount() > limit) {
                     return Optional.empty();
                 }
-                List<Type> fields = reader.getFooter().getFileMetaData().getSchema().getFields();
+                List<PrimitiveType> timestamps = reader.getFooter().getFileMetaData().getSchema().getFields().stream()
+                        .filter(TableFiles::isTimestamp).map(Type::asPrimitiveType).toList();
                 for (Map<String, Object> cells : ParquetRecords.rows(reader)) {
-                    fields.forEach(field -> cells.computeIfPresent(field.getName(), (k, v) -> millisIfTimestamp(field, v)));
+                    timestamps.forEach(t -> cells.computeIfPresent(t.getName(), (k, v) -> millis(t, v)));
                     rows.add(new TableRow(cells));
                 }
             } catch (IOException e) {
@@ -128,28 +129,27 @@ public final class TableFiles {
         return Optional.of(rows);
     }
 
-    /** A top-level timestamp cell as epoch milliseconds; any other cell as it is. */
-    private static Object millisIfTimestamp(Type field, Object value) {
-        if (!field.isPrimitive()) {
-            return value;
-        }
-        PrimitiveType type = field.asPrimitiveType();
-        if (type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT96 && value instanceof byte[] b) {
-            // 8 bytes of nanoseconds in the day, then 4 bytes of Julian day, both little-endian
+    /** Whether a top-level field holds timestamps: int96, or int64 annotated as a timestamp. */
+    private static boolean isTimestamp(Type field) {
+        return field.isPrimitive() && (field.asPrimitiveType().getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT96
+                || field.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation);
+    }
+
+    /** A cell of a timestamp field ({@link #isTimestamp}) as epoch milliseconds. */
+    private static Object millis(PrimitiveType type, Object value) {
+        if (value instanceof byte[] b) {
+            // int96: 8 bytes of nanoseconds in the day, then 4 bytes of Julian day, both little-endian
             ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
             long nanos = buf.getLong();
             long julianDay = Integer.toUnsignedLong(buf.getInt());
             return (julianDay - JULIAN_DAY_OF_EPOCH) * 86_400_000L + Math.floorDiv(nanos, 1_000_000L);
         }
-        if (type.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts
-                && value instanceof Long v) {
-            return switch (ts.getUnit()) {
-                case MILLIS -> v;
-                case MICROS -> Math.floorDiv(v, 1_000L);
-                case NANOS -> Math.floorDiv(v, 1_000_000L);
-            };
-        }
-        return value;
+        long v = (Long) value;
+        return switch (((LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) type.getLogicalTypeAnnotation()).getUnit()) {
+            case MILLIS -> v;
+            case MICROS -> Math.floorDiv(v, 1_000L);
+            case NANOS -> Math.floorDiv(v, 1_000_000L);
+        };
     }
 
     /**

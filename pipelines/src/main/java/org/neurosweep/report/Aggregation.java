@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a report figure computes from one table: SQL's {@code SELECT k1, …, m1, … FROM t WHERE filter GROUP BY k1, …
@@ -55,7 +57,7 @@ public final class Aggregation implements Serializable {
     /** {@link #CELLS} for rows: by their cells in order. */
     public static final Comparator<Row> ROWS = (x, y) -> compareCells(cellsOf(x), cellsOf(y));
 
-    private enum Kind { AVG, SUM, COUNT, MAX, MIN, FIRST, RATIO, MRR, MAX_BY }
+    private enum Kind { AVG, SUM, COUNT, COUNT_DISTINCT, MAX, MIN, FIRST, RATIO, MRR, MAX_BY }
 
     /** One aggregate: its kind, its input (and the second input of RATIO and MAX_BY), what is applied to its result. */
     private record Measure(Kind kind, Cell value, Cell other, Finish finish) implements Serializable {
@@ -126,6 +128,24 @@ public final class Aggregation implements Serializable {
     /** SQL {@code count(*)}, as a long (a double once {@link #then} applies a function). */
     public Aggregation count() {
         return with(Kind.COUNT, null, null);
+    }
+
+    /**
+     * SQL {@code count(DISTINCT v1, …)}, as a long: the distinct tuples of the cells over the rows where none is null
+     * ({@code count(DISTINCT CASE WHEN flag THEN id END)}: a cell that is null where the flag is false).
+     */
+    public Aggregation countDistinct(Cell... values) {
+        Cell[] cells = values.clone();
+        return with(Kind.COUNT_DISTINCT, r -> {
+            Object[] tuple = new Object[cells.length];
+            for (int i = 0; i < cells.length; i++) {
+                tuple[i] = cells[i].of(r);
+                if (tuple[i] == null) {
+                    return null;
+                }
+            }
+            return Arrays.asList(tuple);
+        }, null);
     }
 
     /** SQL {@code max(column)}, as a double. */
@@ -263,7 +283,8 @@ public final class Aggregation implements Serializable {
 
     /**
      * A measure's running state: {@code a} and {@code n} the sum and count of its (first) input, {@code b} and
-     * {@code m} those of RATIO's denominator; {@code value} and {@code order} the FIRST and MAX_BY value kept.
+     * {@code m} those of RATIO's denominator; {@code value} and {@code order} the FIRST and MAX_BY value kept;
+     * {@code distinct} COUNT_DISTINCT's tuples.
      */
     private static final class State implements Serializable {
         double a;
@@ -272,10 +293,17 @@ public final class Aggregation implements Serializable {
         long m;
         Object value;
         Object order;
+        Set<Object> distinct;
 
         void add(Measure measure, TableRow row) {
             switch (measure.kind()) {
                 case COUNT -> n++;
+                case COUNT_DISTINCT -> {
+                    Object tuple = measure.value().of(row);
+                    if (tuple != null) {
+                        distinctSet().add(tuple);
+                    }
+                }
                 case AVG, SUM -> addNumber(number(measure.value().of(row)));
                 case MRR -> addNumber(RankedLists.reciprocalRank((Number) measure.value().of(row)));
                 case MAX, MIN -> {
@@ -307,6 +335,13 @@ public final class Aggregation implements Serializable {
             }
         }
 
+        private Set<Object> distinctSet() {
+            if (distinct == null) {
+                distinct = new HashSet<>();
+            }
+            return distinct;
+        }
+
         private void addNumber(Double x) {
             if (x != null) {
                 a += x;
@@ -323,6 +358,11 @@ public final class Aggregation implements Serializable {
         void merge(Kind kind, State other) {
             switch (kind) {
                 case COUNT -> n += other.n;
+                case COUNT_DISTINCT -> {
+                    if (other.distinct != null) {
+                        distinctSet().addAll(other.distinct);
+                    }
+                }
                 case AVG, SUM, MRR, RATIO -> {
                     a += other.a;
                     n += other.n;
@@ -353,6 +393,7 @@ public final class Aggregation implements Serializable {
         Object result(Measure measure) {
             Object raw = switch (measure.kind()) {
                 case COUNT -> n;
+                case COUNT_DISTINCT -> distinct == null ? 0L : (long) distinct.size();
                 case AVG, MRR -> n == 0 ? null : a / n;
                 case SUM, MAX, MIN -> n == 0 ? null : a;
                 case RATIO -> n == 0 || m == 0 || b == 0 ? null : a / b;

@@ -44,13 +44,14 @@ public final class SweepPlanner {
     }
 
     /**
-     * {@code plan} with the entries of {@code stage} planned: called by the engine once the stages before it have
-     * committed, whose output their planners may read. A planner's refusal is a {@link PlanningException}.
+     * The units of {@code plan}'s entries of {@code stage} (those already in the plan left out): called by the engine
+     * once the stages before it have committed, whose output their planners may read; {@link SweepPlan#withStage} adds
+     * them to the plan. A planner's refusal is a {@link PlanningException}.
      */
-    public SweepPlan planStage(SweepPlan plan, int stage) {
+    public List<SweepPlan.PlannedJob> planStage(SweepPlan plan, int stage) {
         Set<String> seen = new HashSet<>();
         plan.units().forEach(u -> seen.add(u.id()));
-        return plan.withStage(stage, planEntries(plan.config(), plan.laterEntries(stage), seen));
+        return planEntries(plan.config(), plan.laterEntries(stage), seen);
     }
 
     /** The entries' units, in entry order; a unit whose id is in {@code seen} (planned twice) is kept once. */

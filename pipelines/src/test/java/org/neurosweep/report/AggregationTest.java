@@ -76,6 +76,23 @@ class AggregationTest {
     }
 
     @Test
+    void countDistinctCountsTuplesWithoutANullAndMergesAcrossParts() {
+        List<TableRow> rows = List.of(row("a", 1, "b", "x"), row("a", 1, "b", "x"), row("a", 1, "b", "y"),
+                row("a", 2, "b", null), row("a", null, "b", "x"), row("a", 2, "b", "x"));
+        Aggregation agg = groupBy().countDistinct(col("a"), col("b")).countDistinct(col("a"))
+                .countDistinct(r -> "x".equals(r.get("b")) ? r.get("a") : null);
+        assertEquals(List.of(3L, 2L, 2L), cells(agg.over(rows).get(0)), "(1,x), (1,y), (2,x); 1, 2; a where b = x: 1, 2");
+        Aggregation.Fold merged = new Aggregation.Fold(agg);
+        for (int i = 0; i < rows.size(); i += 2) {
+            Aggregation.Fold part = new Aggregation.Fold(agg);
+            rows.subList(i, i + 2).forEach(part::add);
+            merged.merge(part);
+        }
+        assertEquals(List.of(3L, 2L, 2L), cells(merged.result().get(0)));
+        assertEquals(List.of(0L), cells(groupBy().countDistinct(col("a")).over(List.of(row("a", null))).get(0)));
+    }
+
+    @Test
     void groupsComeSortedByTheirKeysNullsFirstNumbersByValueLabelsByTheirOrder() {
         List<TableRow> rows = new ArrayList<>();
         for (int layer : new int[] {10, 2, 9}) {

@@ -3,10 +3,8 @@ package org.neurosweep.jobs.distill;
 import static org.neurosweep.report.Aggregation.col;
 import static org.neurosweep.report.Aggregation.groupBy;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.neurosweep.autograd.Var;
@@ -84,21 +82,10 @@ final class DistillParams {
      * that order); none for an empty table.
      */
     static List<String> perModelHeadlines(TableReader tables, String table, String flag, String mean, String format) {
-        // one row per (model, example): 1 when some row of the example has the flag; counted per model as SQL's
-        // count(DISTINCT example_id) and count(DISTINCT CASE WHEN flag THEN example_id END)
-        Map<Object, long[]> examples = new HashMap<>();
-        for (Row r : ReportQueries.rows(tables, table, groupBy(col("model_id"), col("example_id"))
-                .max(t -> t.isTrue(flag) ? 1.0 : 0.0))) {
-            long[] n = examples.computeIfAbsent(r.get(0), k -> new long[2]);
-            if (!r.isNullAt(1)) {
-                n[0]++;
-                n[1] += r.getDouble(2) == 1.0 ? 1 : 0;
-            }
-        }
-        return ReportQueries.rows(tables, table, groupBy(col("model_id")).avg(mean)).stream().map(r -> {
-            long[] n = examples.get(r.get(0));
-            return String.format(Locale.ROOT, format, r.getString(0), n[0], n[1], r.getDouble(1));
-        }).toList();
+        return ReportQueries.rows(tables, table, groupBy(col("model_id")).countDistinct(col("example_id"))
+                .countDistinct(r -> r.isTrue(flag) ? r.get("example_id") : null).avg(mean)).stream()
+                .map(r -> String.format(Locale.ROOT, format, r.getString(0), r.getLong(1), r.getLong(2), r.getDouble(3)))
+                .toList();
     }
 
     static TrainingConfig training(Params p) {

@@ -4,10 +4,7 @@ import static org.neurosweep.report.Aggregation.col;
 import static org.neurosweep.report.Aggregation.groupBy;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.spark.sql.Row;
@@ -184,23 +181,18 @@ public final class NeuronAttributionJob implements MapJob, NeedsDataset, NeedsGr
     @Override
     public List<String> headlines(TableReader tables) {
         List<String> out = new ArrayList<>();
-        // SQL's count(DISTINCT uuid, language, template_idx) per model, from one row per (model, prompt)
-        Map<List<Object>, Long> prompts = distinctCounts(ReportQueries.rows(tables, DIAGNOSTICS, groupBy(col("model_id"),
-                col("uuid"), col("language"), col("template_idx")).count()), 1);
-        for (Row r : ReportQueries.rows(tables, DIAGNOSTICS, groupBy(col("model_id")).max(t -> {
-            Double gap = t.number("completeness_gap");
-            return gap == null ? null : Math.abs(gap);
-        }))) {
+        for (Row r : ReportQueries.rows(tables, DIAGNOSTICS, groupBy(col("model_id"))
+                .countDistinct(col("uuid"), col("language"), col("template_idx")).max(t -> {
+                    Double gap = t.number("completeness_gap");
+                    return gap == null ? null : Math.abs(gap);
+                }))) {
             out.add(String.format(Locale.ROOT, "%s: %d prompts attributed; largest |completeness gap| %.4f",
-                    r.getString(0), prompts.get(Arrays.asList(r.get(0))), r.getDouble(1)));
+                    r.getString(0), r.getLong(1), r.getDouble(2)));
         }
-        // SQL's count(DISTINCT uuid) per (model, language), from one row per (model, language, fact)
-        Map<List<Object>, Long> facts = distinctCounts(ReportQueries.rows(tables, KNOWLEDGE, groupBy(col("model_id"),
-                col("language"), col("uuid")).count()), 2);
-        for (Row r : ReportQueries.rows(tables, KNOWLEDGE, groupBy(col("model_id"), col("language")).count().avg("layer"))) {
-            long n = facts.get(Arrays.asList(r.get(0), r.get(1)));
+        for (Row r : ReportQueries.rows(tables, KNOWLEDGE, groupBy(col("model_id"), col("language"))
+                .countDistinct(col("uuid")).count().avg("layer"))) {
             out.add(String.format(Locale.ROOT, "%s %s: %d facts with knowledge neurons, %.2f per fact, mean layer %.2f",
-                    r.getString(0), r.getString(1), n, (double) r.getLong(2) / n, r.getDouble(3)));
+                    r.getString(0), r.getString(1), r.getLong(2), (double) r.getLong(3) / r.getLong(2), r.getDouble(4)));
         }
         List<Row> overlap = ReportQueries.rows(tables, OVERLAP, groupBy(col("model_id"), col("language_a"), col("language_b"),
                 col("condition"), col("same_relation")).avg("overlap"));
@@ -209,24 +201,6 @@ public final class NeuronAttributionJob implements MapJob, NeedsDataset, NeedsGr
                     r.getString(1), r.getString(2), r.getString(3), r.getBoolean(4) ? "same" : "different", r.getDouble(5)));
         }
         return out;
-    }
-
-    /**
-     * SQL's {@code count(DISTINCT d1, …)} per key, from {@code rows} of {@code groupBy(k1, …, d1, …).count()} whose first
-     * {@code keys} cells are the key: the groups of each key none of whose d cells is null.
-     */
-    private static Map<List<Object>, Long> distinctCounts(List<Row> rows, int keys) {
-        Map<List<Object>, Long> counts = new HashMap<>();
-        for (Row r : rows) {
-            boolean distinct = true;
-            for (int i = keys; i < r.length() - 1; i++) {
-                distinct &= !r.isNullAt(i);
-            }
-            Object[] key = new Object[keys];
-            Arrays.setAll(key, r::get);
-            counts.merge(Arrays.asList(key), distinct ? 1L : 0L, Long::sum);
-        }
-        return counts;
     }
 
     @Override
