@@ -61,6 +61,20 @@ public final class ChartData {
                 .map(e -> chart.apply(e.getKey(), e.getValue().stream().map(ChartData::rest).toList())).toList();
     }
 
+    /**
+     * The rows with only the cells at {@code keep}, in that order: the keys an aggregation groups or sorts by but a chart
+     * does not show, dropped.
+     */
+    public static List<Row> pick(List<Row> rows, int... keep) {
+        return rows.stream().map(r -> {
+            Object[] cells = new Object[keep.length];
+            for (int i = 0; i < keep.length; i++) {
+                cells[i] = r.get(keep[i]);
+            }
+            return RowFactory.create(cells);
+        }).toList();
+    }
+
     /** The row without its first cell. */
     private static Row rest(Row r) {
         Object[] cells = new Object[r.length() - 1];

@@ -28,14 +28,12 @@ final class EvaluationFigures {
      */
     static List<Chart> perplexity(TableReader tables) {
         // (dataset, model, step, perplexity, checkpoint)
-        List<Row> rows = ReportQueries.rows(tables, PerplexityJob.TABLE,
-                        groupBy(col("dataset"), col("model_id"), col("step"), col("checkpoint"))
-                                .ratio(col("nll"), col("tokens")).then(Math::exp)).stream()
-                .map(x -> RowFactory.create(x.get(0), x.get(1), x.get(2), x.get(4), x.get(3))).toList();
+        List<Row> rows = ChartData.pick(ReportQueries.rows(tables, PerplexityJob.TABLE,
+                groupBy(col("dataset"), col("model_id"), col("step"), col("checkpoint"))
+                        .ratio(col("nll"), col("tokens")).then(Math::exp)), 0, 1, 2, 4, 3);
         List<Chart> charts = new ArrayList<>();
         ChartData.groupBy(rows, 0).forEach((dataset, r) -> {
-            List<Row> series = r.stream().filter(x -> !x.isNullAt(2))
-                    .map(x -> RowFactory.create(x.get(1), x.get(2), x.get(3))).toList();
+            List<Row> series = ChartData.pick(r.stream().filter(x -> !x.isNullAt(2)).toList(), 1, 2, 3);
             List<Chart.Series> curves = ChartData.series(series).stream().filter(s -> s.x().length > 1).toList();
             if (!curves.isEmpty()) {
                 charts.add(new Chart.Line(dataset + ": perplexity over training", "step", "perplexity", curves, List.of(), true));
@@ -62,10 +60,9 @@ final class EvaluationFigures {
                         .where(primary).where(r -> PROGRESS.of(r) != null && ((Number) PROGRESS.of(r)).doubleValue() > 0)
                         .first("value").first(r -> r.get("tokens_seen") == null)));
         // one row per series, benchmark, subtask and metric: (benchmark, series, t50, t90, phase label)
-        List<Row> phases = ReportQueries.rows(tables, CheckpointEvalJob.FEATURES,
+        List<Row> phases = ChartData.pick(ReportQueries.rows(tables, CheckpointEvalJob.FEATURES,
                 groupBy(col("benchmark"), col("series"), col("subtask"), col("metric")).where(primary)
-                        .first("t50").first("t90").first("phase_label")).stream()
-                .map(x -> RowFactory.create(x.get(0), x.get(1), x.get(4), x.get(5), x.get(6))).toList();
+                        .first("t50").first("t90").first("phase_label")), 0, 1, 4, 5, 6);
         List<Chart> charts = new ArrayList<>();
         ChartData.groupBy(points, 0).forEach((benchmark, r) -> {
             List<Chart.Marker> markers = new ArrayList<>();
@@ -79,7 +76,7 @@ final class EvaluationFigures {
             }
             String metric = r.get(0).getString(4);
             String progress = r.get(0).getBoolean(5) ? "step" : "tokens seen";
-            List<Row> series = r.stream().map(x -> RowFactory.create(x.get(1), x.get(2), x.get(3))).toList();
+            List<Row> series = ChartData.pick(r, 1, 2, 3);
             charts.add(new Chart.Line(benchmark + ": " + metric + " over pretraining" + labels + (labels.isEmpty() ? "" : ")"),
                     progress, metric, ChartData.series(series), markers, true));
         });

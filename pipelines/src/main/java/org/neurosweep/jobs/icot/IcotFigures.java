@@ -1,7 +1,6 @@
 package org.neurosweep.jobs.icot;
 
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.report.Aggregation;
 import org.neurosweep.report.Chart;
@@ -54,16 +53,11 @@ final class IcotFigures {
                 col("layer")).avg("strength").avg("acc_patched"));
         List<Chart> charts = new ArrayList<>();
         ChartData.groupBy(rows, 0).forEach((model, r) -> {
-            charts.add(ChartData.heatmap(model + ": patching strength S(l)", "layer l", "task, step", column(r, 3)));
+            charts.add(ChartData.heatmap(model + ": patching strength S(l)", "layer l", "task, step", ChartData.pick(r, 1, 2, 3)));
             charts.add(ChartData.heatmap(model + ": accuracy with the task vector patched at layer l", "layer l", "task, step",
-                    column(r, 4)));
+                    ChartData.pick(r, 1, 2, 4)));
         });
         return charts;
-    }
-
-    /** Rows (model, label, layer, values...) as (label, layer, value {@code i}). */
-    private static List<Row> column(List<Row> rows, int i) {
-        return rows.stream().map(r -> RowFactory.create(r.get(1), r.get(2), r.get(i))).toList();
     }
 
     /** trace-decode: MRR of the constraints' best keyword token under the lens, by lens layer and first masked layer. */

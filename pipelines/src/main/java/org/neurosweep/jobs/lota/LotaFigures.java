@@ -1,7 +1,6 @@
 package org.neurosweep.jobs.lota;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -54,8 +53,7 @@ final class LotaFigures {
                 .first("loss").first("frac_nonzero_a").first("frac_nonzero_b"));
         if (!steps.isEmpty()) {
             charts.add(new Chart.Line("lota-qaf: training loss (response tokens) per t-SignSGD step", "step",
-                    "loss, nats", ChartData.series(steps.stream().map(r -> RowFactory.create(
-                            r.get(0), r.get(1), r.get(2))).toList()), List.of(), false));
+                    "loss, nats", ChartData.series(ChartData.pick(steps, 0, 1, 2)), List.of(), false));
             List<Row> nonZero = new ArrayList<>();
             for (Row r : steps) {
                 nonZero.add(RowFactory.create(r.get(0) + " A", r.get(1), r.get(3)));
@@ -67,7 +65,7 @@ final class LotaFigures {
         }
         for (String metric : METRICS) {
             // rows (model bits group, variant order, variant, unit_id, score), one bar per variant
-            List<Row> eval = cells(ReportQueries.rows(tables, LotaQafJob.EVAL, groupBy(
+            List<Row> eval = ChartData.pick(ReportQueries.rows(tables, LotaQafJob.EVAL, groupBy(
                     r -> r.string("model_id") + " " + r.get("bits") + "-bit g" + r.get("group_size"), VARIANT_ORDER,
                     col("variant"), col("unit_id")).where(r -> metric.equals(r.get("metric"))).where(INLINE).first("score")),
                     0, 2, 4);
@@ -77,7 +75,7 @@ final class LotaFigures {
             }
         }
         // rows (layer, module, unit, value) in projection order, shown without the layer
-        List<Row> audit = cells(ReportQueries.rows(tables, LotaQafJob.MERGE_AUDIT, groupBy(LAYER, col("module"), UNIT)
+        List<Row> audit = ChartData.pick(ReportQueries.rows(tables, LotaQafJob.MERGE_AUDIT, groupBy(LAYER, col("module"), UNIT)
                 .first("n_codes_changed")), 1, 2, 3);
         if (!audit.isEmpty()) {
             charts.add(ChartData.bars("lota-qaf merge audit: codes moved one step per projection", "codes", audit));
@@ -124,7 +122,7 @@ final class LotaFigures {
         List<Chart> charts = new ArrayList<>();
         for (String metric : METRICS) {
             // rows (model bits group (unit), variant order, variant, combined score), one bar per variant
-            List<Row> eval = cells(ReportQueries.rows(tables, LotaEvaluation.TABLE, withCombinedScore(groupBy(
+            List<Row> eval = ChartData.pick(ReportQueries.rows(tables, LotaEvaluation.TABLE, withCombinedScore(groupBy(
                     r -> r.string("model_id") + " " + r.get("bits") + "-bit g" + r.get("group_size")
                             + " (" + r.string("lota_unit") + ")", VARIANT_ORDER, col("variant")), metric)), 0, 2, 3);
             if (!eval.isEmpty()) {
@@ -140,7 +138,7 @@ final class LotaFigures {
         // rows (layer, module, "model bits group method", output error): GPTQ's and round-to-nearest's of each GPTQ row
         Aggregation.Filter gptq = r -> "gptq".equals(r.get("method"));
         Aggregation.Cell run = r -> r.string("model_id") + " " + r.get("bits") + "-bit g" + r.get("group_size") + " ";
-        List<Row> rows = cells(ReportQueries.union(
+        List<Row> rows = ChartData.pick(ReportQueries.union(
                 ReportQueries.rows(tables, QuantizeJob.TABLE, groupBy(LAYER, col("module"), r -> run.of(r) + "gptq")
                         .where(gptq).first("output_error")),
                 ReportQueries.rows(tables, QuantizeJob.TABLE, groupBy(LAYER, col("module"), r -> run.of(r) + "rtn")
@@ -148,10 +146,5 @@ final class LotaFigures {
         return rows.isEmpty() ? List.of() : List.of(ChartData.bars(
                 "quantize: output error on the calibration tokens per projection, GPTQ vs round-to-nearest",
                 "mean squared output error", rows));
-    }
-
-    /** The rows with only the cells at {@code keep}: a query's sort keys that the chart does not show dropped. */
-    private static List<Row> cells(List<Row> rows, int... keep) {
-        return rows.stream().map(r -> RowFactory.create(Arrays.stream(keep).mapToObj(r::get).toArray())).toList();
     }
 }

@@ -3,7 +3,6 @@ package org.neurosweep.jobs.moe;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.report.Aggregation;
 import org.neurosweep.report.Chart;
@@ -66,10 +65,11 @@ final class MoeFigures {
                 .avg("mrr_drop_pct"));
         charts.addAll(ChartData.perName(drops, (model, r) -> ChartData.bars(model + ": MRR drop with k experts blocked",
                 "MRR drop (%)", r)));
-        // rows (model, router layer, expert, "layer:expert", "head_layer:head", mean IG): routers in (layer, expert) order
-        List<Row> ig = ReportQueries.rows(tables, ExpertBlockingJob.ROUTER_IG, groupBy(MODEL, col("layer"), col("expert"),
-                r -> r.get("layer") + ":" + r.get("expert"), r -> r.get("head_layer") + ":" + r.get("head")).avg("ig"))
-                .stream().map(r -> RowFactory.create(r.get(0), r.get(3), r.get(4), r.get(5))).toList();
+        // rows (model, router layer, expert, "layer:expert", "head_layer:head", mean IG): routers in (layer, expert) order,
+        // shown without the layer and expert cells
+        List<Row> ig = ChartData.pick(ReportQueries.rows(tables, ExpertBlockingJob.ROUTER_IG, groupBy(MODEL, col("layer"),
+                col("expert"), r -> r.get("layer") + ":" + r.get("expert"), r -> r.get("head_layer") + ":" + r.get("head"))
+                .avg("ig")), 0, 3, 4, 5);
         charts.addAll(ChartData.perName(ig, (model, r) -> ChartData.heatmap(
                 model + ": integrated gradients of the selected experts' router logits on the heads",
                 "head (layer:head)", "router (layer:expert)", r)));

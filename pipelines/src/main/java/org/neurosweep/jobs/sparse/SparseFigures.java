@@ -1,7 +1,6 @@
 package org.neurosweep.jobs.sparse;
 
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.neurosweep.job.TableReader;
 import org.neurosweep.report.Aggregation;
 import org.neurosweep.report.Chart;
@@ -9,7 +8,6 @@ import org.neurosweep.report.ChartData;
 import org.neurosweep.report.ReportQueries;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -46,11 +44,17 @@ final class SparseFigures {
         return charts;
     }
 
+    /**
+     * The cells shown of a row keyed (model, kind, ε, title, x, y) with one measure: (title, x, y, measure); the first
+     * three only sort the analyses (ε by value, not as text).
+     */
+    private static final int[] ANALYSIS_ROW = {3, 4, 5, 6};
+
     /** p2_layer_dist: the fraction of each layer's units in S_c, one curve per category. */
     static List<Chart> layerDistribution(TableReader tables) {
         List<Row> rows = ReportQueries.rows(tables, SparseComponentsJob.LAYER_DIST, groupBy(col("model"), col("kind"), col("eps"),
                 analysis("", " per layer"), col("category"), col("layer")).avg("frac"));
-        return ChartData.perName(withoutAnalysisKeys(rows), (title, r) -> new Chart.Line(title, "layer",
+        return ChartData.perName(ChartData.pick(rows, ANALYSIS_ROW), (title, r) -> new Chart.Line(title, "layer",
                 "fraction of the layer's units in S_c", ChartData.series(r)));
     }
 
@@ -58,7 +62,7 @@ final class SparseFigures {
     static List<Chart> overlap(TableReader tables) {
         List<Row> rows = ReportQueries.rows(tables, SparseComponentsJob.OVERLAP, groupBy(col("model"), col("kind"), col("eps"),
                 analysis("Jaccard of the category ", " sets"), col("cat_a"), col("cat_b")).avg("jaccard"));
-        return ChartData.perName(withoutAnalysisKeys(rows), (title, r) -> ChartData.heatmap(title, "category", "category", r));
+        return ChartData.perName(ChartData.pick(rows, ANALYSIS_ROW), (title, r) -> ChartData.heatmap(title, "category", "category", r));
     }
 
     /**
@@ -124,17 +128,5 @@ final class SparseFigures {
     /** p2_gen_uniq's rows of one ratio: keyed (title, category, {@code name}). */
     private static Aggregation ratioPerCategory(String name) {
         return groupBy(analysis("general and unique ", ""), col("category"), r -> name);
-    }
-
-    /**
-     * Rows keyed (model, kind, ε, title, …), so sorted as the analyses (ε by value, not as text), without their first
-     * three cells: (title, …).
-     */
-    private static List<Row> withoutAnalysisKeys(List<Row> rows) {
-        return rows.stream().map(r -> {
-            Object[] cells = new Object[r.length() - 3];
-            Arrays.setAll(cells, i -> r.get(i + 3));
-            return RowFactory.create(cells);
-        }).toList();
     }
 }
